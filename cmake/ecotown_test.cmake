@@ -1,0 +1,10 @@
+include(GoogleTest)
+# ecotown_add_test(<binary> SOURCES a_test.cc b_test.cc LIBS ecotown_x ...)
+# One test binary per layer; tests are discovered so that CTest lists each TEST.
+function(ecotown_add_test name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS;PROPERTIES" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gmock GTest::gtest_main ecotown_warnings)
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/tests)
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES ${ARG_PROPERTIES})
+endfunction()

@@ -1,0 +1,43 @@
+// Configuration: built-in defaults, then a TOML file, then ECOTOWN_* environment variables,
+// then command-line flags; each later source overrides the earlier ones.
+#pragma once
+
+#include <string>
+
+#include "core/result.h"
+
+namespace ecotown::app {
+
+struct Config {
+  // [database]
+  std::string db_url = "sqlite:./ecotown.db";  // or postgresql://user@host/db (ECOTOWN_DB)
+  int db_pool_size = 8;                        // connections per process
+
+  // [server]
+  std::string listen = "127.0.0.1:8080";       // host:port (ECOTOWN_LISTEN)
+  bool trust_proxy = false;                    // behind nginx: honour X-Forwarded-For/-Proto
+  bool cookie_secure = false;                  // force Secure cookies (set when served over TLS)
+  size_t body_limit_bytes = 8 * 1024 * 1024;   // larger request bodies get 413
+  int worker_threads = 8;                      // concurrent request handlers
+  int io_threads = 2;                          // network threads
+
+  // [auth]
+  int session_ttl_minutes = 720;               // a session lasts one working day
+  int max_login_failures = 5;                  // per username per 15 minutes
+
+  // [paths]
+  std::string web_dir = ECOTOWN_DEFAULT_WEB_DIR;            // ECOTOWN_WEB_DIR
+  std::string data_dir = ECOTOWN_DEFAULT_DATA_DIR;          // ECOTOWN_DATA_DIR
+  std::string node_modules_dir = ECOTOWN_DEFAULT_NODE_MODULES;  // ECOTOWN_NODE_MODULES
+
+  // [log]
+  std::string log_level = "info";              // trace, debug, info, warn, error (ECOTOWN_LOG_LEVEL)
+};
+
+// Reads path (if not empty) over the defaults, then the environment. Invalid values name the key.
+Result<Config> LoadConfig(const std::string& path);
+
+// Splits "host:port"; Invalid with field "listen" when malformed.
+Result<std::pair<std::string, uint16_t>> ParseListen(const std::string& listen);
+
+}  // namespace ecotown::app

@@ -1,0 +1,56 @@
+// The API: the router with every area's routes, health and metrics endpoints, and the static
+// web UI. Api::Handle is the server's request handler.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/clock.h"
+#include "http/message.h"
+#include "http/metrics.h"
+#include "http/router.h"
+#include "http/static_files.h"
+#include "modules/accounts/account_service.h"
+
+namespace ecotown::http {
+
+struct ApiOptions {
+  std::string web_dir;           // web/ (index.html, app code, locales)
+  std::string node_modules_dir;  // vendored npm assets (fonts, map and chart libraries)
+  bool cookie_secure = false;    // always mark the session cookie Secure (set when behind TLS)
+  std::string version;
+};
+
+struct ApiDeps {
+  Transactor& transactor;
+  accounts::AccountService& accounts;
+  const core::Clock& clock;
+  std::function<Status()> ready_check;           // /readyz: is the database reachable?
+  std::function<size_t()> open_connections;      // /metrics gauge
+};
+
+class Api {
+ public:
+  Api(ApiOptions options, ApiDeps deps);
+
+  Response Handle(Request& request);
+  // Access log line and metrics for one answered request.
+  void Observe(const Request& request, const Response& response, std::chrono::microseconds latency);
+
+ private:
+  Response Route(Request& request);
+
+  ApiOptions options_;
+  ApiDeps deps_;
+  Router router_;
+  StaticFiles static_files_;
+  Metrics metrics_;
+};
+
+// Route registration, one function per area (routes_<area>.cc).
+void RegisterAccountRoutes(Router& router, const ApiOptions& options, accounts::AccountService& accounts);
+void RegisterOrgRoutes(Router& router);
+
+}  // namespace ecotown::http

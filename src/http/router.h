@@ -1,0 +1,81 @@
+// The router: method + path pattern -> handler, with the request pipeline every API call shares:
+// authenticate (session cookie or bearer token), check CSRF on cookie-authenticated writes,
+// build the caller's tenancy Scope, run the handler, turn its Status into an error response.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "http/message.h"
+#include "modules/accounts/account_service.h"
+#include "modules/unit_of_work.h"
+
+namespace ecotown::http {
+
+enum class Access {
+  kPublic,         // anyone; credentials, if sent, are still resolved
+  kAuthenticated,  // a logged-in user or an API token
+};
+
+// Everything a handler needs about one call.
+struct Call {
+  Request& request;
+  std::map<std::string, std::string> params;  // from {name} segments of the pattern
+  std::optional<accounts::Authenticated> auth;
+  std::optional<tenancy::Scope> scope;        // set when authenticated
+  RequestInfo info;
+  Transactor& transactor;
+
+  // The caller's scope; for anonymous calls a scope that sees no private records.
+  const tenancy::Scope& Scope() const;
+  const std::string& Param(const std::string& name) const { return params.at(name); }
+  // Runs fn in one write (or read) transaction bound to the caller's scope.
+  Status Write(const WorkFn& fn) { return transactor.Write(Scope(), info, fn); }
+  Status Read(const WorkFn& fn) { return transactor.Read(Scope(), info, fn); }
+};
+
+using RouteHandler = std::function<Result<Response>(Call&)>;
+
+struct RouterDeps {
+  Transactor& transactor;
+  accounts::AccountService& accounts;
+  const core::Clock& clock;
+};
+
+class Router {
+ public:
+  explicit Router(RouterDeps deps);
+
+  // pattern: "/api/v1/users/{id}"; {name} matches one non-empty segment.
+  void Add(std::string method, std::string pattern, Access access, RouteHandler handler);
+  // True when some route's pattern matches the path (any method).
+  bool Matches(std::string_view path) const;
+  Response Dispatch(Request& request);
+
+  static constexpr const char* kSessionCookie = "ecotown_session";
+
+ private:
+  struct Route {
+    std::string method;
+    std::string pattern;
+    std::vector<std::string> segments;
+    Access access;
+    RouteHandler handler;
+  };
+  static bool MatchSegments(const Route& route, const std::vector<std::string>& path,
+                            std::map<std::string, std::string>& params);
+  Status Authenticate(Call& call);
+
+  RouterDeps deps_;
+  std::vector<Route> routes_;
+};
+
+std::vector<std::string> SplitPath(std::string_view path);
+
+}  // namespace ecotown::http

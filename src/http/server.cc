@@ -1,0 +1,361 @@
+#include "http/server.h"
+
+#include <sodium.h>
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+namespace ecotown::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+std::string NewRequestId() {
+  unsigned char bytes[8];
+  randombytes_buf(bytes, sizeof bytes);
+  char hex[17];
+  sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
+  return hex;
+}
+
+bool IsSaneRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (const char c : id) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+class Session;
+
+struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
+  Impl(ServerOptions opts, Handler h, RequestObserver obs)
+      : options(std::move(opts)), handler(std::move(h)), observer(std::move(obs)), acceptor(ioc),
+        workers(static_cast<size_t>(std::max(1, options.worker_threads))) {}
+
+  ServerOptions options;
+  Handler handler;
+  RequestObserver observer;
+  asio::io_context ioc;
+  tcp::acceptor acceptor;
+  asio::thread_pool workers;
+  std::atomic<bool> stopping{false};
+  std::atomic<int> in_flight{0};
+
+  mutable std::mutex sessions_mu;
+  std::unordered_map<Session*, std::weak_ptr<Session>> sessions;  // guarded by sessions_mu
+
+  void Accept();
+  void Register(const std::shared_ptr<Session>& s);
+  void Unregister(Session* s);
+  void BeginStop();
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, std::shared_ptr<Server::Impl> server)
+      : stream_(std::move(socket)), server_(std::move(server)), timer_(stream_.get_executor()) {}
+
+  ~Session() { server_->Unregister(this); }
+
+  void Start() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->DoRead(); });
+  }
+
+  // Called on stop: an idle connection closes now; a busy one closes after its response.
+  void Interrupt() {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->idle_ || self->streaming_) self->Close();
+    });
+  }
+
+ private:
+  void DoRead() {
+    if (server_->stopping) return Close();
+    idle_ = true;
+    parser_.emplace();
+    parser_->body_limit(server_->options.body_limit);
+    parser_->header_limit(16 * 1024);
+    stream_.expires_after(first_request_ ? server_->options.read_timeout : server_->options.idle_timeout);
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+  }
+
+  void OnRead(beast::error_code ec) {
+    idle_ = false;
+    first_request_ = false;
+    if (ec == bhttp::error::body_limit) {
+      return Reject(413, "too_large", "request body is larger than the limit");
+    }
+    if (ec == bhttp::error::header_limit) {
+      return Reject(431, "invalid", "request headers are too large");
+    }
+    if (ec) {
+      if (ec != bhttp::error::end_of_stream && ec != beast::error::timeout && ec != asio::error::operation_aborted &&
+          ec != asio::error::connection_reset && ec != asio::error::eof) {
+        // A malformed request line or headers: answer 400 and close.
+        return Reject(400, "invalid", "malformed HTTP request");
+      }
+      return Close();
+    }
+    auto& message = parser_->get();
+    Request request;
+    request.method = std::string(message.method_string());
+    request.target = std::string(message.target());
+    const auto qpos = request.target.find('?');
+    const std::string raw_path = request.target.substr(0, qpos);
+    if (!PercentDecode(raw_path, request.path, false)) {
+      return Reject(400, "invalid", "malformed percent-encoding in the path");
+    }
+    if (qpos != std::string::npos) request.query = ParseQuery(std::string_view(request.target).substr(qpos + 1));
+    for (const auto& field : message) {
+      std::string name(field.name_string());
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      auto [it, inserted] = request.headers.emplace(name, std::string(field.value()));
+      if (!inserted) it->second += ", " + std::string(field.value());
+    }
+    request.body = std::move(message.body());
+    beast::error_code ignored;
+    const auto endpoint = stream_.socket().remote_endpoint(ignored);
+    request.remote_ip = ignored ? "" : endpoint.address().to_string();
+    if (server_->options.trust_proxy) {
+      if (auto forwarded = request.Header("x-forwarded-for")) {
+        request.remote_ip = forwarded->substr(0, forwarded->find(','));
+        while (!request.remote_ip.empty() && request.remote_ip.front() == ' ') request.remote_ip.erase(0, 1);
+      }
+      if (auto proto = request.Header("x-forwarded-proto")) request.secure = *proto == "https";
+    }
+    auto supplied = request.Header("x-request-id");
+    request.request_id = (supplied && IsSaneRequestId(*supplied)) ? *supplied : NewRequestId();
+    keep_alive_ = message.keep_alive();
+    version_ = message.version();
+    head_ = message.method() == bhttp::verb::head;
+
+    ++server_->in_flight;
+    const auto started = Clock::now();
+    asio::post(server_->workers, [self = shared_from_this(), request = std::move(request), started]() mutable {
+      Response response;
+      try {
+        response = self->server_->handler(request);
+      } catch (const std::exception& e) {
+        response = Response::Json(500, R"({"error":{"code":"internal","message":"internal error"}})");
+      }
+      const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started);
+      if (self->server_->observer) self->server_->observer(request, response, elapsed);
+      asio::post(self->stream_.get_executor(),
+                 [self, response = std::move(response), id = request.request_id]() mutable {
+                   self->Write(std::move(response), id);
+                 });
+    });
+  }
+
+  void Reject(int status, const char* code, const char* message) {
+    keep_alive_ = false;
+    ++server_->in_flight;
+    Write(Response::Json(status, std::string(R"({"error":{"code":")") + code + R"(","message":")" + message +
+                                     R"("}})"),
+          NewRequestId());
+  }
+
+  void Write(Response response, const std::string& request_id) {
+    if (response.events && response.status == 200) return StartEvents(std::move(response), request_id);
+    auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
+    res->version(version_);
+    res->result(static_cast<unsigned>(response.status));
+    res->set(bhttp::field::server, "ecotown");
+    res->set(bhttp::field::content_type, response.content_type);
+    res->set("X-Request-Id", request_id);
+    res->set("X-Content-Type-Options", "nosniff");
+    for (auto& [name, value] : response.headers) res->insert(name, value);
+    const bool keep = keep_alive_ && !server_->stopping;
+    res->keep_alive(keep);
+    res->body() = std::move(response.body);
+    res->prepare_payload();
+    if (head_) res->body().clear();
+    stream_.expires_after(server_->options.read_timeout);
+    bhttp::async_write(stream_, *res, [self = shared_from_this(), res, keep](beast::error_code ec, size_t) {
+      --self->server_->in_flight;
+      if (ec || !keep) return self->Close();
+      self->DoRead();
+    });
+  }
+
+  // text/event-stream: headers now, then whatever the source has, polled on a timer.
+  void StartEvents(Response response, const std::string& request_id) {
+    events_ = std::move(response.events);
+    streaming_ = true;
+    --server_->in_flight;  // a long-lived stream is not an in-flight request for shutdown
+    std::string head = "HTTP/1.1 200 OK\r\nServer: ecotown\r\nContent-Type: text/event-stream; charset=utf-8\r\n"
+                       "Cache-Control: no-cache\r\nX-Accel-Buffering: no\r\nConnection: close\r\nX-Request-Id: " +
+                       request_id + "\r\n\r\n: connected\n\n";
+    SendEventText(std::move(head));
+  }
+
+  void SendEventText(std::string text) {
+    auto buffer = std::make_shared<std::string>(std::move(text));
+    stream_.expires_never();
+    asio::async_write(stream_, asio::buffer(*buffer), [self = shared_from_this(), buffer](beast::error_code ec, size_t) {
+      if (ec || self->server_->stopping) return self->Close();
+      self->ScheduleEventPoll();
+    });
+  }
+
+  void ScheduleEventPoll() {
+    timer_.expires_after(std::chrono::milliseconds(250));
+    timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec || self->server_->stopping) return self->Close();
+      std::optional<std::string> text = self->events_->Poll();
+      if (!text) return self->Close();
+      const auto now = Clock::now();
+      if (text->empty() && now - self->last_event_write_ > std::chrono::seconds(15)) *text = ": keep-alive\n\n";
+      if (text->empty()) return self->ScheduleEventPoll();
+      self->last_event_write_ = now;
+      self->SendEventText(std::move(*text));
+    });
+  }
+
+  void Close() {
+    if (closed_) return;
+    closed_ = true;
+    timer_.cancel();
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  std::shared_ptr<Server::Impl> server_;
+  asio::steady_timer timer_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::shared_ptr<EventSource> events_;
+  Clock::time_point last_event_write_ = Clock::now();
+  unsigned version_ = 11;
+  bool keep_alive_ = true;
+  bool head_ = false;
+  bool idle_ = false;
+  bool streaming_ = false;
+  bool first_request_ = true;
+  bool closed_ = false;
+};
+
+void Server::Impl::Accept() {
+  acceptor.async_accept(asio::make_strand(ioc), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+    if (self->stopping) return;
+    if (!ec) {
+      auto session = std::make_shared<Session>(std::move(socket), self);
+      self->Register(session);
+      session->Start();
+    }
+    self->Accept();
+  });
+}
+
+void Server::Impl::Register(const std::shared_ptr<Session>& s) {
+  std::lock_guard lock(sessions_mu);
+  sessions.emplace(s.get(), s);
+}
+
+void Server::Impl::Unregister(Session* s) {
+  std::lock_guard lock(sessions_mu);
+  sessions.erase(s);
+}
+
+void Server::Impl::BeginStop() {
+  if (stopping.exchange(true)) return;
+  beast::error_code ec;
+  acceptor.close(ec);
+  std::vector<std::shared_ptr<Session>> live;
+  {
+    std::lock_guard lock(sessions_mu);
+    for (auto& [ptr, weak] : sessions) {
+      if (auto s = weak.lock()) live.push_back(std::move(s));
+    }
+  }
+  for (auto& s : live) s->Interrupt();
+  // Wait for in-flight requests to be answered, then let the I/O threads return.
+  auto deadline = Clock::now() + options.shutdown_grace;
+  auto timer = std::make_shared<asio::steady_timer>(ioc);
+  auto check = std::make_shared<std::function<void()>>();
+  *check = [this, timer, check, deadline] {
+    size_t open = 0;
+    {
+      std::lock_guard lock(sessions_mu);
+      open = sessions.size();
+    }
+    if ((in_flight == 0 && open == 0) || Clock::now() >= deadline) {
+      ioc.stop();
+      *check = nullptr;  // break the self-reference
+      return;
+    }
+    timer->expires_after(std::chrono::milliseconds(20));
+    timer->async_wait([check](beast::error_code) {
+      if (*check) (*check)();
+    });
+  };
+  asio::post(ioc, [check] { (*check)(); });
+}
+
+Server::Server(ServerOptions options, Handler handler, RequestObserver observer)
+    : impl_(std::make_shared<Impl>(std::move(options), std::move(handler), std::move(observer))) {}
+
+Server::~Server() {
+  impl_->ioc.stop();
+  impl_->workers.join();
+}
+
+Status Server::Listen() {
+  if (sodium_init() < 0) return Status::Internal("libsodium failed to initialise");
+  beast::error_code ec;
+  const auto address = asio::ip::make_address(impl_->options.host, ec);
+  if (ec) return Status::Invalid("listen address " + impl_->options.host + " is not an IP address", "listen");
+  const tcp::endpoint endpoint(address, impl_->options.port);
+  auto& acceptor = impl_->acceptor;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Status::Unavailable("cannot listen on " + impl_->options.host + ":" +
+                               std::to_string(impl_->options.port) + ": " + ec.message());
+  }
+  return Status::Ok();
+}
+
+uint16_t Server::port() const {
+  beast::error_code ec;
+  return impl_->acceptor.local_endpoint(ec).port();
+}
+
+void Server::Run() {
+  impl_->Accept();
+  std::vector<std::thread> threads;
+  const int extra = std::max(0, impl_->options.io_threads - 1);
+  for (int i = 0; i < extra; ++i) threads.emplace_back([this] { impl_->ioc.run(); });
+  impl_->ioc.run();
+  for (auto& t : threads) t.join();
+}
+
+void Server::Stop() {
+  asio::post(impl_->ioc, [impl = impl_] { impl->BeginStop(); });
+}
+
+size_t Server::open_connections() const {
+  std::lock_guard lock(impl_->sessions_mu);
+  return impl_->sessions.size();
+}
+
+}  // namespace ecotown::http

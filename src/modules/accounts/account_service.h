@@ -1,0 +1,88 @@
+// AccountService: login and logout, resolving a session cookie or bearer token to a Scope,
+// user and API-token administration. Stateless apart from its settings; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "modules/accounts/account.h"
+#include "modules/unit_of_work.h"
+
+namespace ecotown::accounts {
+
+struct AuthSettings {
+  int64_t session_ttl_seconds = 12 * 3600;      // a working day; the user logs in again after it
+  int64_t throttle_window_seconds = 15 * 60;    // failures older than this are forgotten
+  int max_failures_per_username = 5;            // then that username is refused for the window
+  int max_failures_per_ip = 30;                 // then that address is refused for the window
+};
+
+struct LoginSuccess {
+  std::string session_token;  // goes into the HttpOnly cookie; only its hash is stored
+  std::string csrf_token;
+  User user;
+  int64_t expires_at = 0;
+};
+
+// A login attempt commits even when it fails (the failure counts toward throttling), so the
+// outcome is a value: either success, or the Status to answer with (401 or 429).
+struct LoginAttempt {
+  std::optional<LoginSuccess> success;
+  Status failure;
+};
+
+struct Authenticated {
+  tenancy::Principal principal;
+  std::string csrf_token;  // empty for bearer tokens, which need none
+};
+
+struct NewUser {
+  std::string org_code;
+  std::string username;
+  tenancy::Role role = tenancy::Role::kOfficer;
+  std::string display_name;
+  std::optional<std::string> password;
+  std::optional<int64_t> factory_id;
+};
+
+struct CreatedToken {
+  ApiToken token;
+  std::string secret;  // shown once; only its hash is stored
+};
+
+class AccountService {
+ public:
+  explicit AccountService(AuthSettings settings = {}) : settings_(settings) {}
+
+  Result<LoginAttempt> Login(UnitOfWork& work, std::string_view username, std::string_view password);
+  Status Logout(UnitOfWork& work, std::string_view session_token);
+
+  // Unauthenticated when the session is unknown or expired, or the token unknown or revoked.
+  Result<Authenticated> ResolveSession(UnitOfWork& work, std::string_view session_token);
+  Result<Authenticated> ResolveBearer(UnitOfWork& work, std::string_view bearer_token);
+  // The Scope a principal acts in: its organisation, and for oversight roles every organisation
+  // below it; the system administrator sees all.
+  static Result<tenancy::Scope> BuildScope(orgs::OrgStore& orgs, tenancy::Principal principal);
+
+  // Needs kManageUsers and write access to the organisation; only a system administrator may
+  // create another system administrator.
+  Result<User> CreateUser(UnitOfWork& work, const NewUser& request);
+  Result<User> GetUser(UnitOfWork& work, int64_t id);
+  Result<std::vector<User>> ListUsers(UnitOfWork& work);
+  Status SetPassword(UnitOfWork& work, std::string_view username, std::string_view password);
+
+  Result<CreatedToken> CreateToken(UnitOfWork& work, std::string_view org_code, std::string_view name,
+                                   tenancy::Role role);
+
+  const AuthSettings& settings() const { return settings_; }
+
+ private:
+  AuthSettings settings_;
+};
+
+// Username rules: 3 to 64 characters of a-z, 0-9, '.', '_' and '-', starting with a letter or digit.
+Status ValidateUsername(std::string_view username);
+
+}  // namespace ecotown::accounts

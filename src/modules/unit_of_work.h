@@ -1,0 +1,49 @@
+// UnitOfWork: the area stores of one transaction, bound to one Scope.
+//
+// Services receive a UnitOfWork and never see a connection. The store layer builds it inside a
+// transaction (Transactor::Write/Read), so everything a request changes commits or rolls back
+// together. A new area adds its store accessor here: one line.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "core/result.h"
+#include "modules/accounts/account.h"
+#include "modules/audit/audit.h"
+#include "modules/orgs/org.h"
+#include "modules/tenancy/access.h"
+
+namespace ecotown {
+
+// What the audit log needs to know about the request that causes a write.
+struct RequestInfo {
+  std::string request_id;
+  std::string ip;
+  int64_t now = 0;  // Unix seconds, from the clock the caller was given
+};
+
+class UnitOfWork {
+ public:
+  virtual ~UnitOfWork() = default;
+  virtual const tenancy::Scope& scope() const = 0;
+  virtual const RequestInfo& info() const = 0;
+
+  virtual orgs::OrgStore& orgs() = 0;
+  virtual accounts::AccountStore& accounts() = 0;
+  virtual audit::AuditStore& audit() = 0;
+};
+
+using WorkFn = std::function<Status(UnitOfWork&)>;
+
+class Transactor {
+ public:
+  virtual ~Transactor() = default;
+  // One read-write transaction: commits when fn returns ok, rolls back otherwise.
+  virtual Status Write(const tenancy::Scope& scope, const RequestInfo& info, const WorkFn& fn) = 0;
+  // One read-only snapshot.
+  virtual Status Read(const tenancy::Scope& scope, const RequestInfo& info, const WorkFn& fn) = 0;
+};
+
+}  // namespace ecotown

@@ -1,0 +1,28 @@
+// Numbered schema migrations, one list with the SQLite and PostgreSQL text side by side.
+// A new migration is a new row at the end of kMigrations in migrations.cc; applied ones never change.
+#pragma once
+
+#include <vector>
+
+#include "store/database.h"
+
+namespace ecotown::store {
+
+struct Migration {
+  int version;
+  const char* name;
+  const char* sqlite_sql;
+  const char* postgres_sql;
+};
+
+const std::vector<Migration>& AllMigrations();
+
+// Applies every migration newer than the database's schema version, each in its own transaction.
+// Safe to run from several processes at once on PostgreSQL (advisory lock) and SQLite (write lock).
+// Returns how many were applied.
+Result<int> Migrate(Database& db, int64_t now_unix);
+
+// The highest applied version (0 for an empty database).
+Result<int> SchemaVersion(Database& db);
+
+}  // namespace ecotown::store

@@ -1,0 +1,161 @@
+#include "store/postgres/pg_database.h"
+
+#include <libpq-fe.h>
+
+#include <cstdlib>
+#include <string_view>
+#include <unordered_map>
+
+namespace ecotown::store {
+namespace {
+
+// Type OIDs from pg_type.h (stable across PostgreSQL versions).
+constexpr Oid kBoolOid = 16, kInt8Oid = 20, kInt2Oid = 21, kInt4Oid = 23, kFloat4Oid = 700, kFloat8Oid = 701,
+              kNumericOid = 1700;
+
+Status StatusFromResult(PGconn* conn, const PGresult* res, std::string_view context) {
+  const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+  std::string message = std::string(context) + ": " + (res ? PQresultErrorMessage(res) : PQerrorMessage(conn));
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  if (PQstatus(conn) != CONNECTION_OK) return Status::Unavailable(message);
+  const std::string_view code = state ? state : "";
+  if (code.rfind("23", 0) == 0) return Status::Conflict(message);
+  if (code.rfind("08", 0) == 0 || code == "40001" || code == "40P01" || code == "57P01") {
+    return Status::Unavailable(message);
+  }
+  if (code == "54000") return Status::TooLarge(message);
+  return Status::Internal(message);
+}
+
+struct ResultDeleter {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using PgResult = std::unique_ptr<PGresult, ResultDeleter>;
+
+class PgConnection final : public Connection {
+ public:
+  explicit PgConnection(PGconn* conn) : conn_(conn) {}
+  ~PgConnection() override { PQfinish(conn_); }
+  PgConnection(const PgConnection&) = delete;
+  PgConnection& operator=(const PgConnection&) = delete;
+
+  Dialect dialect() const override { return Dialect::kPostgres; }
+
+  Result<QueryResult> Query(std::string_view sql, const Params& params) override {
+    auto name = Prepare(sql, params.size());
+    if (!name.ok()) return name.status();
+    std::vector<std::string> texts(params.size());
+    std::vector<const char*> values(params.size(), nullptr);
+    for (size_t i = 0; i < params.size(); ++i) {
+      const Value& v = params[i];
+      if (std::holds_alternative<Null>(v)) continue;
+      if (const auto* n = std::get_if<int64_t>(&v)) texts[i] = std::to_string(*n);
+      else if (const auto* d = std::get_if<double>(&v)) {
+        char buf[40];
+        std::snprintf(buf, sizeof buf, "%.17g", *d);
+        texts[i] = buf;
+      } else texts[i] = std::get<std::string>(v);
+      values[i] = texts[i].c_str();
+    }
+    PgResult res(PQexecPrepared(conn_, name->c_str(), static_cast<int>(params.size()), values.data(), nullptr,
+                                nullptr, 0));
+    const auto state = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
+    if (state != PGRES_TUPLES_OK && state != PGRES_COMMAND_OK) return StatusFromResult(conn_, res.get(), "query");
+    return Convert(res.get());
+  }
+
+  Status ExecScript(std::string_view sql) override {
+    PgResult res(PQexec(conn_, std::string(sql).c_str()));
+    const auto state = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
+    if (state != PGRES_TUPLES_OK && state != PGRES_COMMAND_OK) return StatusFromResult(conn_, res.get(), "script");
+    return Status::Ok();
+  }
+
+  Status Begin(bool /*write*/) override { return ExecScript("BEGIN"); }
+  Status Commit() override { return ExecScript("COMMIT"); }
+  Status Rollback() override { return ExecScript("ROLLBACK"); }
+
+ private:
+  Result<std::string> Prepare(std::string_view sql, size_t nparams) {
+    auto it = prepared_.find(std::string(sql));
+    if (it != prepared_.end()) return it->second;
+    std::string name = "s" + std::to_string(prepared_.size() + 1);
+    PgResult res(PQprepare(conn_, name.c_str(), std::string(sql).c_str(), static_cast<int>(nparams), nullptr));
+    if (!res || PQresultStatus(res.get()) != PGRES_COMMAND_OK) return StatusFromResult(conn_, res.get(), "prepare");
+    prepared_.emplace(std::string(sql), name);
+    return name;
+  }
+
+  static QueryResult Convert(PGresult* res) {
+    QueryResult out;
+    const int ncols = PQnfields(res);
+    const int nrows = PQntuples(res);
+    for (int c = 0; c < ncols; ++c) out.columns.emplace_back(PQfname(res, c));
+    out.rows.reserve(static_cast<size_t>(nrows));
+    for (int r = 0; r < nrows; ++r) {
+      std::vector<Value> values;
+      values.reserve(static_cast<size_t>(ncols));
+      for (int c = 0; c < ncols; ++c) {
+        if (PQgetisnull(res, r, c)) {
+          values.emplace_back(Null{});
+          continue;
+        }
+        const char* text = PQgetvalue(res, r, c);
+        switch (PQftype(res, c)) {
+          case kInt8Oid:
+          case kInt4Oid:
+          case kInt2Oid: values.emplace_back(static_cast<int64_t>(std::strtoll(text, nullptr, 10))); break;
+          case kBoolOid: values.emplace_back(static_cast<int64_t>(text[0] == 't' ? 1 : 0)); break;
+          case kFloat4Oid:
+          case kFloat8Oid:
+          case kNumericOid: values.emplace_back(std::strtod(text, nullptr)); break;
+          default: values.emplace_back(std::string(text, static_cast<size_t>(PQgetlength(res, r, c))));
+        }
+      }
+      out.rows.emplace_back(std::move(values));
+    }
+    const char* affected = PQcmdTuples(res);
+    out.affected_rows = (affected && *affected) ? std::strtoll(affected, nullptr, 10) : 0;
+    return out;
+  }
+
+  PGconn* conn_;
+  std::unordered_map<std::string, std::string> prepared_;
+};
+
+void IgnoreNotice(void*, const char*) {}
+
+}  // namespace
+
+Result<std::unique_ptr<Database>> PgDatabase::Open(const std::string& url, int pool_size) {
+  auto db = std::unique_ptr<PgDatabase>(new PgDatabase(url, pool_size));
+  auto conn = db->Acquire();
+  if (!conn.ok()) return conn.status();
+  return std::unique_ptr<Database>(std::move(db));
+}
+
+std::string PgDatabase::Describe() const {
+  // Hide a password in postgresql://user:secret@host/db.
+  const auto scheme = url_.find("://");
+  const auto at = url_.find('@');
+  if (scheme == std::string::npos || at == std::string::npos) return url_;
+  const auto colon = url_.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return url_;
+  return url_.substr(0, colon) + ":***" + url_.substr(at);
+}
+
+Result<std::unique_ptr<Connection>> PgDatabase::Connect() {
+  PGconn* conn = PQconnectdb(url_.c_str());
+  if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) {
+    std::string message = conn ? PQerrorMessage(conn) : "out of memory";
+    PQfinish(conn);
+    while (!message.empty() && message.back() == '\n') message.pop_back();
+    return Status::Unavailable("cannot connect to PostgreSQL: " + message);
+  }
+  PQsetNoticeProcessor(conn, IgnoreNotice, nullptr);
+  auto wrapped = std::make_unique<PgConnection>(conn);
+  RETURN_IF_ERROR(wrapped->ExecScript("SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'"));
+  return std::unique_ptr<Connection>(std::move(wrapped));
+}
+
+}  // namespace ecotown::store

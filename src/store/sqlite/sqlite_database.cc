@@ -1,0 +1,218 @@
+#include "store/sqlite/sqlite_database.h"
+
+#include <sqlite3.h>
+
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace ecotown::store {
+namespace {
+
+Status StatusFromSqlite(sqlite3* db, int rc, std::string_view context) {
+  const std::string message = std::string(context) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  switch (rc & 0xff) {
+    case SQLITE_CONSTRAINT: return Status::Conflict(message);
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: return Status::Unavailable(message);
+    case SQLITE_TOOBIG: return Status::TooLarge(message);
+    default: return Status::Internal(message);
+  }
+}
+
+// A prepared statement plus, for each SQLite parameter slot, which $N it stands for.
+struct Prepared {
+  sqlite3_stmt* stmt = nullptr;
+  std::vector<int> slot_to_param;  // 0-based index into Params
+};
+
+class SqliteConnection final : public Connection {
+ public:
+  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+  ~SqliteConnection() override {
+    for (auto& [sql, prepared] : cache_) sqlite3_finalize(prepared.stmt);
+    sqlite3_close_v2(db_);
+  }
+  SqliteConnection(const SqliteConnection&) = delete;
+  SqliteConnection& operator=(const SqliteConnection&) = delete;
+
+  Dialect dialect() const override { return Dialect::kSqlite; }
+  sqlite3* handle() { return db_; }
+
+  Result<QueryResult> Query(std::string_view sql, const Params& params) override {
+    auto prepared = Prepare(sql);
+    if (!prepared.ok()) return prepared.status();
+    sqlite3_stmt* stmt = prepared->stmt;
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    for (size_t slot = 0; slot < prepared->slot_to_param.size(); ++slot) {
+      const int index = prepared->slot_to_param[slot];
+      if (index < 0 || static_cast<size_t>(index) >= params.size()) {
+        return Status::Internal("SQL parameter $" + std::to_string(index + 1) + " has no value");
+      }
+      const int col = static_cast<int>(slot) + 1;
+      const Value& v = params[static_cast<size_t>(index)];
+      int rc = SQLITE_OK;
+      if (std::holds_alternative<Null>(v)) rc = sqlite3_bind_null(stmt, col);
+      else if (const auto* i = std::get_if<int64_t>(&v)) rc = sqlite3_bind_int64(stmt, col, *i);
+      else if (const auto* d = std::get_if<double>(&v)) rc = sqlite3_bind_double(stmt, col, *d);
+      else {
+        const auto& text = std::get<std::string>(v);
+        rc = sqlite3_bind_text64(stmt, col, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+      }
+      if (rc != SQLITE_OK) return StatusFromSqlite(db_, rc, "bind");
+    }
+    QueryResult result;
+    const int ncols = sqlite3_column_count(stmt);
+    for (int c = 0; c < ncols; ++c) result.columns.emplace_back(sqlite3_column_name(stmt, c));
+    for (;;) {
+      const int rc = sqlite3_step(stmt);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) {
+        Status status = StatusFromSqlite(db_, rc, "query");
+        sqlite3_reset(stmt);
+        return status;
+      }
+      std::vector<Value> values;
+      values.reserve(static_cast<size_t>(ncols));
+      for (int c = 0; c < ncols; ++c) {
+        switch (sqlite3_column_type(stmt, c)) {
+          case SQLITE_INTEGER: values.emplace_back(static_cast<int64_t>(sqlite3_column_int64(stmt, c))); break;
+          case SQLITE_FLOAT: values.emplace_back(sqlite3_column_double(stmt, c)); break;
+          case SQLITE_NULL: values.emplace_back(Null{}); break;
+          default: {
+            const auto* data = static_cast<const char*>(sqlite3_column_blob(stmt, c));
+            values.emplace_back(std::string(data ? data : "", static_cast<size_t>(sqlite3_column_bytes(stmt, c))));
+          }
+        }
+      }
+      result.rows.emplace_back(std::move(values));
+    }
+    result.affected_rows = sqlite3_stmt_readonly(stmt) ? 0 : sqlite3_changes64(db_);
+    sqlite3_reset(stmt);
+    return result;
+  }
+
+  Status ExecScript(std::string_view sql) override {
+    char* error = nullptr;
+    const std::string text(sql);
+    const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error);
+    if (rc != SQLITE_OK) {
+      std::string message = error ? error : sqlite3_errstr(rc);
+      sqlite3_free(error);
+      return Status::Internal("script: " + message);
+    }
+    return Status::Ok();
+  }
+
+  Status Begin(bool write) override { return Simple(write ? "BEGIN IMMEDIATE" : "BEGIN"); }
+  Status Commit() override { return Simple("COMMIT"); }
+  Status Rollback() override { return Simple("ROLLBACK"); }
+
+ private:
+  Status Simple(const char* sql) {
+    const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
+    return rc == SQLITE_OK ? Status::Ok() : StatusFromSqlite(db_, rc, sql);
+  }
+
+  Result<Prepared> Prepare(std::string_view sql) {
+    auto it = cache_.find(std::string(sql));
+    if (it != cache_.end()) return it->second;
+    Prepared prepared;
+    const char* tail = nullptr;
+    const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                                      &prepared.stmt, &tail);
+    if (rc != SQLITE_OK) return StatusFromSqlite(db_, rc, "prepare");
+    const int count = sqlite3_bind_parameter_count(prepared.stmt);
+    for (int slot = 1; slot <= count; ++slot) {
+      const char* name = sqlite3_bind_parameter_name(prepared.stmt, slot);
+      // "$N" maps to params[N-1]; an anonymous "?" maps positionally.
+      const int index = (name && name[0] == '$') ? std::atoi(name + 1) - 1 : slot - 1;
+      prepared.slot_to_param.push_back(index);
+    }
+    cache_.emplace(std::string(sql), prepared);
+    return prepared;
+  }
+
+  sqlite3* db_;
+  std::unordered_map<std::string, Prepared> cache_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Database>> SqliteDatabase::Open(const std::string& path, int pool_size) {
+  if (path.empty()) return Status::Invalid("SQLite path is empty", "db");
+  const bool memory = path == ":memory:";
+  auto db = std::unique_ptr<SqliteDatabase>(new SqliteDatabase(path, memory ? 1 : pool_size));
+  // Open one connection now so that a bad path fails at start, not at the first request.
+  auto conn = db->Acquire();
+  if (!conn.ok()) return conn.status();
+  return std::unique_ptr<Database>(std::move(db));
+}
+
+Result<std::unique_ptr<Connection>> SqliteDatabase::Connect() {
+  sqlite3* handle = nullptr;
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  const int rc = sqlite3_open_v2(path_.c_str(), &handle, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    Status status = Status::Unavailable("cannot open SQLite database " + path_ + ": " +
+                                        (handle ? sqlite3_errmsg(handle) : sqlite3_errstr(rc)));
+    sqlite3_close_v2(handle);
+    return status;
+  }
+  auto conn = std::make_unique<SqliteConnection>(handle);
+  sqlite3_busy_timeout(handle, 10000);
+  RETURN_IF_ERROR(conn->ExecScript(
+      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"));
+  return std::unique_ptr<Connection>(std::move(conn));
+}
+
+Status SqliteDatabase::BackupTo(const std::string& dest_path) {
+  auto conn = Acquire();
+  if (!conn.ok()) return conn.status();
+  auto* source = static_cast<SqliteConnection*>(&**conn)->handle();
+  sqlite3* dest = nullptr;
+  int rc = sqlite3_open(dest_path.c_str(), &dest);
+  if (rc != SQLITE_OK) {
+    sqlite3_close(dest);
+    return Status::Invalid("cannot create backup file " + dest_path, "output");
+  }
+  sqlite3_backup* backup = sqlite3_backup_init(dest, "main", source, "main");
+  if (backup == nullptr) {
+    Status status = StatusFromSqlite(dest, sqlite3_errcode(dest), "backup");
+    sqlite3_close(dest);
+    return status;
+  }
+  rc = sqlite3_backup_step(backup, -1);
+  sqlite3_backup_finish(backup);
+  Status status = rc == SQLITE_DONE ? Status::Ok() : StatusFromSqlite(dest, rc, "backup");
+  sqlite3_close(dest);
+  return status;
+}
+
+Status SqliteDatabase::RestoreFrom(const std::string& source_path) {
+  sqlite3* source = nullptr;
+  int rc = sqlite3_open_v2(source_path.c_str(), &source, SQLITE_OPEN_READONLY, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_close(source);
+    return Status::Invalid("cannot open backup file " + source_path, "input");
+  }
+  auto conn = Acquire();
+  if (!conn.ok()) {
+    sqlite3_close(source);
+    return conn.status();
+  }
+  auto* dest = static_cast<SqliteConnection*>(&**conn)->handle();
+  sqlite3_backup* backup = sqlite3_backup_init(dest, "main", source, "main");
+  if (backup == nullptr) {
+    Status status = StatusFromSqlite(dest, sqlite3_errcode(dest), "restore");
+    sqlite3_close(source);
+    return status;
+  }
+  rc = sqlite3_backup_step(backup, -1);
+  sqlite3_backup_finish(backup);
+  sqlite3_close(source);
+  return rc == SQLITE_DONE ? Status::Ok() : StatusFromSqlite(dest, rc, "restore");
+}
+
+}  // namespace ecotown::store
