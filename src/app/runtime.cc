@@ -9,6 +9,7 @@
 #include "http/api.h"
 #include "http/server.h"
 #include "modules/accounts/secrets.h"
+#include "modules/events/event_hub.h"
 #include "store/geography_loader.h"
 #include "store/migrations/migrations.h"
 
@@ -59,10 +60,12 @@ Status Runtime::Serve(const std::string& listen, const std::function<void(uint16
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  events::EventHub hub(transactor_, clock_);
+  RETURN_IF_ERROR(hub.Start());
   std::unique_ptr<http::Server> server;
   http::Api api(http::ApiOptions{config_.web_dir, config_.node_modules_dir, config_.cookie_secure, ECOTOWN_VERSION},
                 http::ApiDeps{transactor_, accounts_, clock_, [this] { return db_->Ping(); },
-                              [&server] { return server ? server->open_connections() : size_t{0}; }});
+                              [&server] { return server ? server->open_connections() : size_t{0}; }, &hub});
   server = std::make_unique<http::Server>(
       options, [&api](http::Request& request) { return api.Handle(request); },
       [&api](const http::Request& request, const http::Response& response, std::chrono::microseconds latency) {
@@ -82,6 +85,7 @@ Status Runtime::Serve(const std::string& listen, const std::function<void(uint16
   // Wake the waiter if the server stopped for another reason.
   pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
+  hub.Stop();
   spdlog::info("stopped");
   return Status::Ok();
 }

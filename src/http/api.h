@@ -14,6 +14,10 @@
 #include "http/static_files.h"
 #include "modules/accounts/account_service.h"
 
+namespace ecotown::events {
+class EventHub;
+}
+
 namespace ecotown::http {
 
 struct ApiOptions {
@@ -29,6 +33,7 @@ struct ApiDeps {
   const core::Clock& clock;
   std::function<Status()> ready_check;           // /readyz: is the database reachable?
   std::function<size_t()> open_connections;      // /metrics gauge
+  events::EventHub* events = nullptr;            // live updates; /api/v1/events is absent without it
 };
 
 class Api {
@@ -52,5 +57,6 @@ class Api {
 // Route registration, one function per area (routes_<area>.cc).
 void RegisterAccountRoutes(Router& router, const ApiOptions& options, accounts::AccountService& accounts);
 void RegisterOrgRoutes(Router& router);
+void RegisterEventRoutes(Router& router, events::EventHub& hub);
 
 }  // namespace ecotown::http

@@ -12,6 +12,7 @@
 #include "core/result.h"
 #include "modules/accounts/account.h"
 #include "modules/audit/audit.h"
+#include "modules/events/event.h"
 #include "modules/orgs/org.h"
 #include "modules/tenancy/access.h"
 
@@ -33,6 +34,7 @@ class UnitOfWork {
   virtual orgs::OrgStore& orgs() = 0;
   virtual accounts::AccountStore& accounts() = 0;
   virtual audit::AuditStore& audit() = 0;
+  virtual events::EventStore& events() = 0;
 };
 
 using WorkFn = std::function<Status(UnitOfWork&)>;

@@ -334,6 +334,34 @@ Result<std::vector<audit::AuditEntry>> SqlAuditStore::List(const audit::AuditQue
   return out;
 }
 
+// ---- live-update events ----
+
+Result<int64_t> SqlEventStore::Publish(const events::Event& event) {
+  auto row = conn_.QueryOne("INSERT INTO events (at, org_id, topic, payload) VALUES ($1, $2, $3, $4) RETURNING id",
+                            {V(event.at), V(event.org_id), V(event.topic), V(event.payload_json)});
+  if (!row.ok()) return row.status();
+  return row->Int(0);
+}
+
+Result<std::vector<events::Event>> SqlEventStore::After(int64_t after_id, int limit) {
+  auto result = conn_.Query("SELECT id, at, org_id, topic, payload FROM events WHERE id > $1 ORDER BY id LIMIT $2",
+                            {V(after_id), V(limit)});
+  if (!result.ok()) return Err(result);
+  std::vector<events::Event> out;
+  for (const auto& r : result->rows) out.push_back({r.Int(0), r.Int(1), r.OptInt(2), r.Text(3), r.Text(4)});
+  return out;
+}
+
+Result<int64_t> SqlEventStore::LatestId() {
+  auto row = conn_.QueryOne("SELECT COALESCE(MAX(id), 0) FROM events", {});
+  if (!row.ok()) return row.status();
+  return row->Int(0);
+}
+
+Result<int64_t> SqlEventStore::DeleteOlderThan(int64_t before) {
+  return conn_.Exec("DELETE FROM events WHERE at < $1", {V(before)});
+}
+
 // ---- transactions ----
 
 Status SqlTransactor::Write(const tenancy::Scope& scope, const RequestInfo& info, const WorkFn& fn) {

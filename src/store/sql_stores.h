@@ -63,15 +63,28 @@ class SqlAuditStore final : public audit::AuditStore {
   const tenancy::Scope& scope_;
 };
 
+class SqlEventStore final : public events::EventStore {
+ public:
+  explicit SqlEventStore(Connection& conn) : conn_(conn) {}
+  Result<int64_t> Publish(const events::Event& event) override;
+  Result<std::vector<events::Event>> After(int64_t after_id, int limit) override;
+  Result<int64_t> LatestId() override;
+  Result<int64_t> DeleteOlderThan(int64_t before) override;
+
+ private:
+  Connection& conn_;
+};
+
 class SqlUnitOfWork final : public UnitOfWork {
  public:
   SqlUnitOfWork(Connection& conn, const tenancy::Scope& scope, const RequestInfo& info)
-      : scope_(scope), info_(info), orgs_(conn), accounts_(conn, scope), audit_(conn, scope) {}
+      : scope_(scope), info_(info), orgs_(conn), accounts_(conn, scope), audit_(conn, scope), events_(conn) {}
   const tenancy::Scope& scope() const override { return scope_; }
   const RequestInfo& info() const override { return info_; }
   orgs::OrgStore& orgs() override { return orgs_; }
   accounts::AccountStore& accounts() override { return accounts_; }
   audit::AuditStore& audit() override { return audit_; }
+  events::EventStore& events() override { return events_; }
 
  private:
   const tenancy::Scope& scope_;
@@ -79,6 +92,7 @@ class SqlUnitOfWork final : public UnitOfWork {
   SqlOrgStore orgs_;
   SqlAccountStore accounts_;
   SqlAuditStore audit_;
+  SqlEventStore events_;
 };
 
 class SqlTransactor final : public Transactor {

@@ -1,5 +1,9 @@
 #include "modules/audit/recorder.h"
 
+#include <nlohmann/json.hpp>
+
+#include "modules/events/event_hub.h"
+
 namespace ecotown::audit {
 
 Status Record(UnitOfWork& work, std::string_view action, std::string_view entity, std::string_view entity_id,
@@ -20,7 +24,11 @@ Status Record(UnitOfWork& work, std::string_view action, std::string_view entity
   entry.request_id = work.info().request_id;
   entry.ip = work.info().ip;
   auto appended = work.audit().Append(entry);
-  return appended.ok() ? Status::Ok() : appended.status();
+  if (!appended.ok()) return appended.status();
+  // Tell live pages that something changed; they fetch what they show through the API, so the
+  // notice carries no record content.
+  nlohmann::json notice = {{"entity", entry.entity}, {"entity_id", entry.entity_id}, {"action", entry.action}};
+  return events::Publish(work, org_id, "change", notice.dump());
 }
 
 }  // namespace ecotown::audit
