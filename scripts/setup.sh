@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 # Build tools and C++ libraries (STYLE.md lists why each one is here).
 packages=(
-  build-essential cmake ninja-build pkg-config git clang libclang-rt-14-dev
+  build-essential cmake ninja-build pkg-config git clang clang-format libclang-rt-14-dev
   libboost-dev nlohmann-json3-dev libsimdjson-dev libsqlite3-dev sqlite3 libpq-dev
   libsodium-dev libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev
   libcurl4-openssl-dev libcpp-httplib-dev libmosquitto-dev libeigen3-dev

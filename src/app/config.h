@@ -23,7 +23,10 @@ struct Config {
 
   // [auth]
   int session_ttl_minutes = 720;               // a session lasts one working day
-  int max_login_failures = 5;                  // per username per 15 minutes
+  int max_login_failures = 5;                  // per username per throttle window
+  int max_login_failures_per_ip = 30;          // per client address per window; behind a proxy
+                                               // set server.trust_proxy, or every client shares one
+  int login_throttle_minutes = 15;             // failures older than this are forgotten
 
   // [paths]
   std::string web_dir = ECOTOWN_DEFAULT_WEB_DIR;            // ECOTOWN_WEB_DIR
@@ -34,7 +37,8 @@ struct Config {
   std::string log_level = "info";              // trace, debug, info, warn, error (ECOTOWN_LOG_LEVEL)
 };
 
-// Reads path (if not empty) over the defaults, then the environment. Invalid values name the key.
+// Reads path (if not empty) over the defaults, then the environment. An unknown key, a value of
+// the wrong type or out of range is Invalid naming "section.key".
 Result<Config> LoadConfig(const std::string& path);
 
 // Splits "host:port"; Invalid with field "listen" when malformed.

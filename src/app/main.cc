@@ -1,6 +1,7 @@
 // ecotown: the command line. Every command takes --config and --db; `serve` and `demo` take --listen.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -35,12 +36,24 @@ int Fail(const Status& status) {
   }
 }
 
-// Reads a password from standard input without echo when it is a terminal.
+// Reads a password from standard input, without echo when it is a terminal.
 Result<std::string> ReadPassword(const char* prompt) {
   const bool tty = isatty(STDIN_FILENO);
-  if (tty) std::cerr << prompt << std::flush;
+  termios saved{};
+  if (tty) {
+    std::cerr << prompt << std::flush;
+    tcgetattr(STDIN_FILENO, &saved);
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
   std::string password;
-  if (!std::getline(std::cin, password)) return Status::Invalid("no password on standard input", "password");
+  const bool got = static_cast<bool>(std::getline(std::cin, password));
+  if (tty) {
+    tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+    std::cerr << "\n";
+  }
+  if (!got) return Status::Invalid("no password on standard input", "password");
   if (!password.empty() && password.back() == '\r') password.pop_back();
   return password;
 }
@@ -137,6 +150,16 @@ int main(int argc, char** argv) {
                  "  restore: pg_restore --clean --if-exists --dbname=\"$DATABASE_URL\" ecotown.dump\n"
                  "See docs/operations.md.\n";
     return 2;
+  }
+  if (backup->parsed()) {
+    // Copy the database as it is, without migrating it first: a backup taken before an upgrade
+    // must hold the old schema.
+    auto db = ecotown::store::SqliteDatabase::Open(config.db_url.substr(7), 1);
+    if (!db.ok()) return Fail(db.status());
+    Status status = static_cast<ecotown::store::SqliteDatabase&>(**db).BackupTo(backup_path);
+    if (!status.ok()) return Fail(status);
+    std::cout << "backed up " << (*db)->Describe() << " to " << backup_path << "\n";
+    return 0;
   }
   if (restore->parsed()) {
     // Restore into the file directly, without migrating first: the backup carries its own schema.
@@ -238,12 +261,6 @@ int main(int argc, char** argv) {
       return Status::Ok();
     });
     return status.ok() ? 0 : Fail(status);
-  }
-  if (backup->parsed()) {
-    Status status = static_cast<ecotown::store::SqliteDatabase&>(rt.db()).BackupTo(backup_path);
-    if (!status.ok()) return Fail(status);
-    std::cout << "backed up " << rt.db().Describe() << " to " << backup_path << "\n";
-    return 0;
   }
   return 0;
 }

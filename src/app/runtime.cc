@@ -24,6 +24,8 @@ accounts::AuthSettings AuthSettingsOf(const Config& config) {
   accounts::AuthSettings settings;
   settings.session_ttl_seconds = static_cast<int64_t>(config.session_ttl_minutes) * 60;
   settings.max_failures_per_username = config.max_login_failures;
+  settings.max_failures_per_ip = config.max_login_failures_per_ip;
+  settings.throttle_window_seconds = static_cast<int64_t>(config.login_throttle_minutes) * 60;
   return settings;
 }
 

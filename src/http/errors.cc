@@ -28,7 +28,6 @@ Response ErrorResponse(const Status& status) {
   // Internal details stay in the log; the client gets a stable, harmless message.
   if (status.code() == StatusCode::kInternal) error["message"] = "internal error";
   Response response = Response::Json(HttpStatusOf(status), nlohmann::json({{"error", error}}).dump());
-  if (status.code() == StatusCode::kTooManyRequests) response.AddHeader("Retry-After", "900");
   return response;
 }
 

@@ -40,7 +40,13 @@ void RegisterAccountRoutes(Router& router, const ApiOptions& options, accounts::
       ASSIGN_OR_RETURN(attempt, accounts.Login(work, username, password));
       return Status::Ok();
     }));
-    if (!attempt->success) return attempt->failure;
+    if (!attempt->success) {
+      Response refused = ErrorResponse(attempt->failure);
+      if (attempt->failure.code() == StatusCode::kTooManyRequests) {
+        refused.AddHeader("Retry-After", std::to_string(accounts.settings().throttle_window_seconds));
+      }
+      return refused;
+    }
     const auto& success = *attempt->success;
     Response response = Response::Json(200, json({{"user", ToJson(success.user)},
                                                   {"csrf_token", success.csrf_token},

@@ -133,7 +133,10 @@ class Session : public std::enable_shared_from_this<Session> {
     request.remote_ip = ignored ? "" : endpoint.address().to_string();
     if (server_->options.trust_proxy) {
       if (auto forwarded = request.Header("x-forwarded-for")) {
-        request.remote_ip = forwarded->substr(0, forwarded->find(','));
+        // The trusted proxy appends the address it saw; earlier entries come from the client
+        // and can be forged, so only the last one counts.
+        const auto comma = forwarded->rfind(',');
+        request.remote_ip = comma == std::string::npos ? *forwarded : forwarded->substr(comma + 1);
         while (!request.remote_ip.empty() && request.remote_ip.front() == ' ') request.remote_ip.erase(0, 1);
       }
       if (auto proto = request.Header("x-forwarded-proto")) request.secure = *proto == "https";

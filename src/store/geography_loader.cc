@@ -40,6 +40,13 @@ Result<int64_t> LoadGeographyIfEmpty(Database& db, const std::string& data_dir) 
   int64_t loaded = 0;
   const std::string dir = data_dir + "/th-admin/";
   Status status = db.Transaction(true, [&](Connection& conn) -> Status {
+    if (conn.dialect() == Dialect::kPostgres) {
+      // Instances starting together on an empty database: the later ones wait here and then see
+      // the loaded rows, instead of failing on duplicate keys. (SQLite's BEGIN IMMEDIATE already
+      // serialises writers.)
+      auto locked = conn.Query("SELECT pg_advisory_xact_lock(74052)");
+      if (!locked.ok()) return locked.status();
+    }
     auto count = conn.QueryOne("SELECT COUNT(*) FROM provinces", {});
     if (!count.ok()) return count.status();
     if (count->Int(0) > 0) return Status::Ok();

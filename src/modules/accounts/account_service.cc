@@ -63,7 +63,9 @@ Result<LoginAttempt> AccountService::Login(UnitOfWork& work, std::string_view us
   ASSIGN_OR_RETURN(const int64_t user_failures, store.CountLoginFailures(user_key, since));
   ASSIGN_OR_RETURN(const int64_t ip_failures, store.CountLoginFailures(ip_key, since));
   if (user_failures >= settings_.max_failures_per_username || ip_failures >= settings_.max_failures_per_ip) {
-    return LoginAttempt{std::nullopt, Status::TooManyRequests("too many failed logins; try again in 15 minutes")};
+    return LoginAttempt{std::nullopt, Status::TooManyRequests("too many failed logins; try again in " +
+                                                              std::to_string(settings_.throttle_window_seconds / 60) +
+                                                              " minutes")};
   }
 
   auto found = store.FindUserForLogin(username);
@@ -184,7 +186,11 @@ Result<User> AccountService::CreateUser(UnitOfWork& work, const NewUser& request
   return user;
 }
 
-Result<User> AccountService::GetUser(UnitOfWork& work, int64_t id) { return work.accounts().GetUser(id); }
+Result<User> AccountService::GetUser(UnitOfWork& work, int64_t id) {
+  // Anyone may read their own account; other staff records need the user-management permission.
+  if (id != work.scope().principal().user_id) RETURN_IF_ERROR(work.scope().Require(Permission::kManageUsers));
+  return work.accounts().GetUser(id);
+}
 
 Result<std::vector<User>> AccountService::ListUsers(UnitOfWork& work) {
   RETURN_IF_ERROR(work.scope().Require(Permission::kManageUsers));

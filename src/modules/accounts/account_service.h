@@ -69,6 +69,7 @@ class AccountService {
   // Needs kManageUsers and write access to the organisation; only a system administrator may
   // create another system administrator.
   Result<User> CreateUser(UnitOfWork& work, const NewUser& request);
+  // One's own account, or (with kManageUsers) any account in scope; NotFound outside the scope.
   Result<User> GetUser(UnitOfWork& work, int64_t id);
   Result<std::vector<User>> ListUsers(UnitOfWork& work);
   Status SetPassword(UnitOfWork& work, std::string_view username, std::string_view password);

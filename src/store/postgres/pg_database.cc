@@ -72,7 +72,16 @@ class PgConnection final : public Connection {
   }
 
   Status Begin(bool /*write*/) override { return ExecScript("BEGIN"); }
-  Status Commit() override { return ExecScript("COMMIT"); }
+  Status Commit() override {
+    PgResult res(PQexec(conn_, "COMMIT"));
+    if (!res || PQresultStatus(res.get()) != PGRES_COMMAND_OK) return StatusFromResult(conn_, res.get(), "commit");
+    // After a failed statement PostgreSQL has aborted the whole transaction, and answers COMMIT
+    // with "ROLLBACK" and no error. The writes are gone, so the caller must not hear success.
+    if (std::string_view(PQcmdStatus(res.get())) == "ROLLBACK") {
+      return Status::Internal("commit: rolled back, because an earlier statement in the transaction failed");
+    }
+    return Status::Ok();
+  }
   Status Rollback() override { return ExecScript("ROLLBACK"); }
 
  private:
@@ -135,13 +144,20 @@ Result<std::unique_ptr<Database>> PgDatabase::Open(const std::string& url, int p
 }
 
 std::string PgDatabase::Describe() const {
-  // Hide a password in postgresql://user:secret@host/db.
-  const auto scheme = url_.find("://");
-  const auto at = url_.find('@');
-  if (scheme == std::string::npos || at == std::string::npos) return url_;
-  const auto colon = url_.find(':', scheme + 3);
-  if (colon == std::string::npos || colon > at) return url_;
-  return url_.substr(0, colon) + ":***" + url_.substr(at);
+  // Hide a password given as postgresql://user:secret@host/db or as ?password=secret.
+  std::string out = url_;
+  const auto scheme = out.find("://");
+  const auto at = out.find('@');
+  if (scheme != std::string::npos && at != std::string::npos) {
+    const auto colon = out.find(':', scheme + 3);
+    if (colon != std::string::npos && colon < at) out = out.substr(0, colon) + ":***" + out.substr(at);
+  }
+  for (size_t pos = out.find("password="); pos != std::string::npos; pos = out.find("password=", pos + 1)) {
+    const size_t start = pos + 9;
+    const size_t end = out.find('&', start);
+    out.replace(start, (end == std::string::npos ? out.size() : end) - start, "***");
+  }
+  return out;
 }
 
 Result<std::unique_ptr<Connection>> PgDatabase::Connect() {
