@@ -45,7 +45,47 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const Config& config) {
   return std::unique_ptr<Runtime>(new Runtime(config, std::move(db)));
 }
 
-Status Runtime::Serve(const std::string& listen, const std::function<void(uint16_t)>& on_ready) {
+// The parts of a running server, in dependency order: the API uses the hub, the server calls
+// the API, so they are destroyed server first.
+struct RunningServer::Parts {
+  Parts(Runtime& runtime, const http::ServerOptions& options)
+      : hub(runtime.transactor(), runtime.clock()),
+        api(http::ApiOptions{runtime.config().web_dir, runtime.config().node_modules_dir,
+                             runtime.config().cookie_secure, ECOTOWN_VERSION},
+            http::ApiDeps{runtime.transactor(), runtime.accounts(), runtime.clock(),
+                          [&runtime] { return runtime.db().Ping(); },
+                          [this] { return server ? server->open_connections() : size_t{0}; }, &hub}) {
+    server = std::make_unique<http::Server>(
+        options, [this](http::Request& request) { return api.Handle(request); },
+        [this](const http::Request& request, const http::Response& response, std::chrono::microseconds latency) {
+          api.Observe(request, response, latency);
+        });
+  }
+
+  events::EventHub hub;
+  http::Api api;
+  std::unique_ptr<http::Server> server;
+};
+
+RunningServer::RunningServer(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {
+  thread_ = std::thread([server = parts_->server.get()] { server->Run(); });
+}
+
+RunningServer::~RunningServer() {
+  Stop();
+  Wait();
+}
+
+uint16_t RunningServer::port() const { return parts_->server->port(); }
+
+void RunningServer::Stop() { parts_->server->Stop(); }
+
+void RunningServer::Wait() {
+  if (thread_.joinable()) thread_.join();
+  parts_->hub.Stop();
+}
+
+Result<std::unique_ptr<RunningServer>> Runtime::StartServer(const std::string& listen) {
   ASSIGN_OR_RETURN(const auto endpoint, ParseListen(listen));
   http::ServerOptions options;
   options.host = endpoint.first;
@@ -55,39 +95,36 @@ Status Runtime::Serve(const std::string& listen, const std::function<void(uint16
   options.io_threads = config_.io_threads;
   options.trust_proxy = config_.trust_proxy;
 
-  // Block the stop signals in every thread; one thread waits for them and stops the server.
+  auto parts = std::make_unique<RunningServer::Parts>(*this, options);
+  RETURN_IF_ERROR(parts->server->Listen());
+  RETURN_IF_ERROR(parts->hub.Start());
+  return std::unique_ptr<RunningServer>(new RunningServer(std::move(parts)));
+}
+
+Status Runtime::Serve(const std::string& listen, const std::function<void(uint16_t)>& on_ready) {
+  // Block the stop signals in every thread (the server's and the hub's threads, started below,
+  // inherit this mask); one thread waits for them and stops the server.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  events::EventHub hub(transactor_, clock_);
-  RETURN_IF_ERROR(hub.Start());
-  std::unique_ptr<http::Server> server;
-  http::Api api(http::ApiOptions{config_.web_dir, config_.node_modules_dir, config_.cookie_secure, ECOTOWN_VERSION},
-                http::ApiDeps{transactor_, accounts_, clock_, [this] { return db_->Ping(); },
-                              [&server] { return server ? server->open_connections() : size_t{0}; }, &hub});
-  server = std::make_unique<http::Server>(
-      options, [&api](http::Request& request) { return api.Handle(request); },
-      [&api](const http::Request& request, const http::Response& response, std::chrono::microseconds latency) {
-        api.Observe(request, response, latency);
-      });
-  RETURN_IF_ERROR(server->Listen());
-  spdlog::info("ecotown {} serving {} on http://{}:{}", ECOTOWN_VERSION, db_->Describe(), options.host, server->port());
-  if (on_ready) on_ready(server->port());
+  ASSIGN_OR_RETURN(auto running, StartServer(listen));
+  spdlog::info("ecotown {} serving {} on http://{}", ECOTOWN_VERSION, db_->Describe(),
+               listen.substr(0, listen.rfind(':')) + ":" + std::to_string(running->port()));
+  if (on_ready) on_ready(running->port());
 
-  std::thread waiter([&server, signals] {
+  std::thread waiter([&running, signals] {
     int signal = 0;
     sigwait(&signals, &signal);
     spdlog::info("received signal {}, finishing in-flight requests", signal);
-    server->Stop();
+    running->Stop();
   });
-  server->Run();
+  running->Wait();
   // Wake the waiter if the server stopped for another reason.
   pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
-  hub.Stop();
   spdlog::info("stopped");
   return Status::Ok();
 }

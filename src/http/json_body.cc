@@ -90,6 +90,13 @@ Result<bool> JsonBody::Bool(std::string_view field) {
   return v->get<bool>();
 }
 
+Result<std::optional<bool>> JsonBody::OptBool(std::string_view field) {
+  const auto* v = Take(field);
+  if (!v) return std::optional<bool>();
+  if (!v->is_boolean()) return WrongType(field, "true or false");
+  return std::optional<bool>(v->get<bool>());
+}
+
 Result<nlohmann::json> JsonBody::Raw(std::string_view field) {
   const auto* v = Take(field);
   if (!v) return Status::Invalid(std::string(field) + " is required", std::string(field));

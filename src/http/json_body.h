@@ -30,6 +30,7 @@ class JsonBody {
   Result<std::optional<std::string>> OptString(std::string_view field, size_t max_chars = 1000);
   Result<std::optional<int64_t>> OptInt(std::string_view field);
   Result<std::optional<double>> OptNumber(std::string_view field);
+  Result<std::optional<bool>> OptBool(std::string_view field);
   // Any JSON value, for nested structures the caller validates itself.
   Result<nlohmann::json> Raw(std::string_view field);
 

@@ -87,6 +87,11 @@ Status Router::Authenticate(Call& call) {
     return Status::Ok();
   });
   if (!status.ok()) return status;
+  if (call.auth->token_use_stale) {
+    RETURN_IF_ERROR(deps_.transactor.Write(tenancy::Scope::System("auth"), call.info, [&](UnitOfWork& work) {
+      return deps_.accounts.TouchToken(work, call.auth->principal.token_id);
+    }));
+  }
 
   // Cookie-authenticated writes must echo the session's CSRF token; bearer calls need none.
   if (!bearer && !IsSafeMethod(request.method)) {

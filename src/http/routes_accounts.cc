@@ -131,6 +131,37 @@ void RegisterAccountRoutes(Router& router, const ApiOptions& options, accounts::
     return Response::Json(201, out.dump());
   });
 
+  router.Add("PATCH", "/api/v1/users/{id}", Access::kAuthenticated, [&accounts](Call& call) -> Result<Response> {
+    ASSIGN_OR_RETURN(const int64_t id, ParseId(call.Param("id"), "user"));
+    ASSIGN_OR_RETURN(auto body, JsonBody::Parse(call.request.body));
+    accounts::UserChanges changes;
+    ASSIGN_OR_RETURN(auto role, body.OptString("role", 32));
+    if (role) {
+      ASSIGN_OR_RETURN(changes.role, tenancy::ParseRole(*role));
+    }
+    ASSIGN_OR_RETURN(changes.display_name, body.OptString("display_name", 200));
+    ASSIGN_OR_RETURN(changes.active, body.OptBool("active"));
+    RETURN_IF_ERROR(body.Finish());
+    json out;
+    RETURN_IF_ERROR(call.Write([&](UnitOfWork& work) -> Status {
+      ASSIGN_OR_RETURN(auto user, accounts.UpdateUser(work, id, changes));
+      out = ToJson(user);
+      return Status::Ok();
+    }));
+    return Response::Json(200, out.dump());
+  });
+
+  router.Add("DELETE", "/api/v1/tokens/{id}", Access::kAuthenticated, [&accounts](Call& call) -> Result<Response> {
+    ASSIGN_OR_RETURN(const int64_t id, ParseId(call.Param("id"), "token"));
+    json out;
+    RETURN_IF_ERROR(call.Write([&](UnitOfWork& work) -> Status {
+      ASSIGN_OR_RETURN(auto token, accounts.RevokeToken(work, id));
+      out = ToJson(token);
+      return Status::Ok();
+    }));
+    return Response::Json(200, out.dump());
+  });
+
   router.Add("GET", "/api/v1/tokens", Access::kAuthenticated, [](Call& call) -> Result<Response> {
     RETURN_IF_ERROR(call.Scope().Require(tenancy::Permission::kManageTokens));
     json items = json::array();

@@ -210,6 +210,37 @@ Result<int64_t> SqlAccountStore::InsertToken(const accounts::ApiToken& token, st
   return row->Int(0);
 }
 
+Status SqlAccountStore::UpdateUser(const accounts::User& user) {
+  RETURN_IF_ERROR(scope_.RequireWrite(user.org_id, "user"));
+  auto result = conn_.Exec(
+      "UPDATE users SET role = $1, display_name = $2, active = $3, updated_at = $4 WHERE id = $5 AND org_id = $6",
+      {V(tenancy::RoleName(user.role)), V(user.display_name), V(user.active), V(user.updated_at), V(user.id),
+       V(user.org_id)});
+  if (!result.ok()) return result.status();
+  return *result == 1 ? Status::Ok() : Status::NotFound("user not found");
+}
+
+Result<accounts::ApiToken> SqlAccountStore::GetToken(int64_t id) {
+  auto row = conn_.QueryOne(std::string(kTokenColumns) + "WHERE t.id = $1 AND " + scope_.OrgFilterSql("t.org_id"),
+                            {V(id)}, "token");
+  if (!row.ok()) return row.status();
+  return TokenFromRow(*row);
+}
+
+Status SqlAccountStore::RevokeToken(int64_t id, int64_t now) {
+  auto token = GetToken(id);
+  if (!token.ok()) return token.status();
+  RETURN_IF_ERROR(scope_.RequireWrite(token->org_id, "token"));
+  auto result = conn_.Exec("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+                           {V(now), V(id)});
+  return result.ok() ? Status::Ok() : result.status();
+}
+
+Status SqlAccountStore::DeleteSessionsOfUser(int64_t user_id) {
+  auto result = conn_.Exec("DELETE FROM sessions WHERE user_id = $1", {V(user_id)});
+  return result.ok() ? Status::Ok() : result.status();
+}
+
 Result<accounts::UserSecret> SqlAccountStore::FindUserForLogin(std::string_view username) {
   auto row = conn_.QueryOne(std::string(kUserColumns) + "WHERE u.username = $1", {V(username)}, "user");
   if (!row.ok()) return row.status();

@@ -34,6 +34,10 @@ class SqlAccountStore final : public accounts::AccountStore {
   Result<std::vector<accounts::ApiToken>> ListTokens() override;
   Result<int64_t> InsertToken(const accounts::ApiToken& token, std::string_view token_hash,
                               int64_t created_by) override;
+  Status UpdateUser(const accounts::User& user) override;
+  Result<accounts::ApiToken> GetToken(int64_t id) override;
+  Status RevokeToken(int64_t id, int64_t now) override;
+  Status DeleteSessionsOfUser(int64_t user_id) override;
   Result<accounts::UserSecret> FindUserForLogin(std::string_view username) override;
   Status SetPasswordHash(int64_t user_id, std::string_view password_hash, int64_t now) override;
   Status InsertSession(std::string_view token_hash, int64_t user_id, std::string_view csrf_token, int64_t now,

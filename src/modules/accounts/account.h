@@ -60,6 +60,10 @@ class AccountStore {
   virtual Result<std::vector<User>> ListUsers() = 0;
   virtual Result<std::vector<ApiToken>> ListTokens() = 0;
   virtual Result<int64_t> InsertToken(const ApiToken& token, std::string_view token_hash, int64_t created_by) = 0;
+  // Writes role, display_name and active of an existing user (checked against the scope).
+  virtual Status UpdateUser(const User& user) = 0;
+  virtual Result<ApiToken> GetToken(int64_t id) = 0;
+  virtual Status RevokeToken(int64_t id, int64_t now) = 0;
 
   // Unscoped: authentication and the CLI.
   virtual Result<UserSecret> FindUserForLogin(std::string_view username) = 0;
@@ -68,6 +72,7 @@ class AccountStore {
                                int64_t now, int64_t expires_at, std::string_view ip) = 0;
   virtual Result<SessionRecord> FindSession(std::string_view token_hash, int64_t now) = 0;
   virtual Status DeleteSession(std::string_view token_hash) = 0;
+  virtual Status DeleteSessionsOfUser(int64_t user_id) = 0;
   virtual Status DeleteExpiredSessions(int64_t now) = 0;
   virtual Result<ApiToken> FindToken(std::string_view token_hash) = 0;
   virtual Status TouchToken(int64_t token_id, int64_t now) = 0;

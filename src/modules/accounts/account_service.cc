@@ -130,7 +130,12 @@ Result<Authenticated> AccountService::ResolveBearer(UnitOfWork& work, std::strin
   principal.org_code = token->org_code;
   principal.role = token->role;
   principal.name = "token:" + token->name;
-  return Authenticated{std::move(principal), {}};
+  const bool stale = !token->last_used_at || *token->last_used_at < work.info().now - 60;
+  return Authenticated{std::move(principal), {}, stale};
+}
+
+Status AccountService::TouchToken(UnitOfWork& work, int64_t token_id) {
+  return work.accounts().TouchToken(token_id, work.info().now);
 }
 
 Result<tenancy::Scope> AccountService::BuildScope(orgs::OrgStore& orgs, tenancy::Principal principal) {
@@ -206,6 +211,54 @@ Status AccountService::SetPassword(UnitOfWork& work, std::string_view username, 
   RETURN_IF_ERROR(work.accounts().SetPasswordHash(found->user.id, hash, work.info().now));
   return audit::Record(work, "set_password", "user", std::to_string(found->user.id), found->user.org_id,
                        std::nullopt, std::nullopt);
+}
+
+Result<User> AccountService::UpdateUser(UnitOfWork& work, int64_t id, const UserChanges& changes) {
+  const auto& scope = work.scope();
+  RETURN_IF_ERROR(scope.Require(Permission::kManageUsers));
+  ASSIGN_OR_RETURN(User user, work.accounts().GetUser(id));
+  RETURN_IF_ERROR(scope.RequireWrite(user.org_id, "user"));
+  const std::string before = UserJson(user);
+  const bool self = id == scope.principal().user_id;
+  if (changes.role && *changes.role != user.role) {
+    if (self) return Status::Invalid("you cannot change your own role", "role");
+    if ((*changes.role == Role::kSystemAdmin || user.role == Role::kSystemAdmin) &&
+        scope.principal().role != Role::kSystemAdmin) {
+      return Status::Forbidden("only a system administrator can grant or remove that role");
+    }
+    ASSIGN_OR_RETURN(auto org, work.orgs().Get(user.org_id));
+    if (*changes.role == Role::kOversight && orgs::IsLao(org.type)) {
+      return Status::Invalid("oversight accounts belong to a provincial or national office", "role");
+    }
+    user.role = *changes.role;
+  }
+  if (changes.display_name) {
+    if (!core::IsValidUtf8(*changes.display_name) || core::CodePointCount(*changes.display_name) > 200) {
+      return Status::Invalid("display_name must be valid text of at most 200 characters", "display_name");
+    }
+    user.display_name = *changes.display_name;
+  }
+  if (changes.active && *changes.active != user.active) {
+    if (self && !*changes.active) return Status::Invalid("you cannot disable your own account", "active");
+    user.active = *changes.active;
+  }
+  user.updated_at = work.info().now;
+  RETURN_IF_ERROR(work.accounts().UpdateUser(user));
+  if (!user.active) RETURN_IF_ERROR(work.accounts().DeleteSessionsOfUser(user.id));
+  RETURN_IF_ERROR(audit::Record(work, "update", "user", std::to_string(user.id), user.org_id, before, UserJson(user)));
+  return user;
+}
+
+Result<ApiToken> AccountService::RevokeToken(UnitOfWork& work, int64_t token_id) {
+  RETURN_IF_ERROR(work.scope().Require(Permission::kManageTokens));
+  ASSIGN_OR_RETURN(ApiToken token, work.accounts().GetToken(token_id));
+  RETURN_IF_ERROR(work.scope().RequireWrite(token.org_id, "token"));
+  if (token.revoked_at) return token;
+  token.revoked_at = work.info().now;
+  RETURN_IF_ERROR(work.accounts().RevokeToken(token_id, *token.revoked_at));
+  RETURN_IF_ERROR(audit::Record(work, "revoke", "api_token", std::to_string(token.id), token.org_id, std::nullopt,
+                                nlohmann::json({{"name", token.name}}).dump()));
+  return token;
 }
 
 Result<CreatedToken> AccountService::CreateToken(UnitOfWork& work, std::string_view org_code, std::string_view name,

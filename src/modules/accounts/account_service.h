@@ -36,6 +36,7 @@ struct LoginAttempt {
 struct Authenticated {
   tenancy::Principal principal;
   std::string csrf_token;  // empty for bearer tokens, which need none
+  bool token_use_stale = false;  // a bearer token whose last_used_at should be refreshed
 };
 
 struct NewUser {
@@ -45,6 +46,13 @@ struct NewUser {
   std::string display_name;
   std::optional<std::string> password;
   std::optional<int64_t> factory_id;
+};
+
+// A partial update of an account; absent fields stay as they are.
+struct UserChanges {
+  std::optional<tenancy::Role> role;
+  std::optional<std::string> display_name;
+  std::optional<bool> active;
 };
 
 struct CreatedToken {
@@ -62,6 +70,8 @@ class AccountService {
   // Unauthenticated when the session is unknown or expired, or the token unknown or revoked.
   Result<Authenticated> ResolveSession(UnitOfWork& work, std::string_view session_token);
   Result<Authenticated> ResolveBearer(UnitOfWork& work, std::string_view bearer_token);
+  // Records that a token was used (at most once a minute per token; see token_use_stale).
+  Status TouchToken(UnitOfWork& work, int64_t token_id);
   // The Scope a principal acts in: its organisation, and for oversight roles every organisation
   // below it; the system administrator sees all.
   static Result<tenancy::Scope> BuildScope(orgs::OrgStore& orgs, tenancy::Principal principal);
@@ -73,9 +83,14 @@ class AccountService {
   Result<User> GetUser(UnitOfWork& work, int64_t id);
   Result<std::vector<User>> ListUsers(UnitOfWork& work);
   Status SetPassword(UnitOfWork& work, std::string_view username, std::string_view password);
+  // Needs kManageUsers. Nobody changes their own role or disables themselves (no lock-out);
+  // disabling ends the user's sessions at once.
+  Result<User> UpdateUser(UnitOfWork& work, int64_t id, const UserChanges& changes);
 
   Result<CreatedToken> CreateToken(UnitOfWork& work, std::string_view org_code, std::string_view name,
                                    tenancy::Role role);
+  // Needs kManageTokens; a revoked token is refused from then on. Revoking twice is harmless.
+  Result<ApiToken> RevokeToken(UnitOfWork& work, int64_t token_id);
 
   const AuthSettings& settings() const { return settings_; }
 
