@@ -132,9 +132,10 @@ Response Router::Dispatch(Request& request) {
             RequestInfo{request.request_id, request.remote_ip, deps_.clock.NowUnix()}, deps_.transactor};
   Status auth = Authenticate(call);
   if (!auth.ok()) {
-    // A stale cookie on a public endpoint (the login form, say) is not an error.
-    const bool ignorable = found->access == Access::kPublic && auth.code() == StatusCode::kUnauthenticated &&
-                           !request.Header("authorization");
+    // On a public endpoint (the login form, say) a stale cookie, or a cookie write without its
+    // CSRF token, just makes the call anonymous: it grants nothing there, so refuse nothing.
+    const bool cookie_problem = auth.code() == StatusCode::kUnauthenticated || auth.code() == StatusCode::kForbidden;
+    const bool ignorable = found->access == Access::kPublic && cookie_problem && !request.Header("authorization");
     if (!ignorable) return ErrorResponse(auth);
     call.auth.reset();
     call.scope.reset();

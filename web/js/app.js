@@ -1,0 +1,245 @@
+// The shell: header, menu, language switch and the hash router (#/, #/users, #/audit, #/orgs,
+// #/login). A route appears in the menu only when the signed-in user may use it; a view for a
+// part that is not built does not exist.
+import * as api from './api.js';
+import { h, replaceChildren } from './dom.js';
+import { getLang, setLang, storedLang, t, translateTree } from './i18n.js';
+import { renderAudit } from './views/audit.js';
+import { renderHome } from './views/home.js';
+import { renderLogin } from './views/login.js';
+import { renderOrgs } from './views/orgs.js';
+import { renderUsers } from './views/users.js';
+
+/**
+ * The routes, in menu order. access: 'public' (anyone), 'guest' (only when signed out),
+ * 'signed-in', or a permission name from GET /api/v1/me.
+ */
+const ROUTES = [
+  { path: '/', title: 'nav.home', access: 'signed-in', render: renderHome },
+  { path: '/users', title: 'nav.users', access: 'manage_users', render: renderUsers },
+  { path: '/audit', title: 'nav.audit', access: 'read_audit', render: renderAudit },
+  { path: '/orgs', title: 'nav.orgs', access: 'public', render: renderOrgs },
+  { path: '/login', title: 'nav.login', access: 'guest', render: renderLogin },
+];
+
+const state = {
+  me: null,
+  notice: null,      // a one-off message key for the next login page ("logged out", "session ended")
+  returnTo: null,    // the page asked for before the login page, to return to after signing in
+  renderSeq: 0,      // increases on every navigation; views drop results of stale renders
+  navigated: false,  // false until the first page is shown (focus stays put on first load)
+};
+
+const els = {};
+
+function allowed(route, me) {
+  switch (route.access) {
+    case 'public': return true;
+    case 'guest': return !me;
+    case 'signed-in': return Boolean(me);
+    default: return Boolean(me?.permissions?.includes(route.access));
+  }
+}
+
+function currentPath() {
+  const hash = window.location.hash;
+  if (!hash.startsWith('#/')) return '/';
+  const path = hash.slice(1).split('?')[0];
+  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+}
+
+export function navigate(path) {
+  if (currentPath() === path && window.location.hash.startsWith('#/')) {
+    void route();
+  } else {
+    window.location.hash = `#${path}`;
+  }
+}
+
+function orgName(org) {
+  if (!org) return '';
+  return getLang() === 'en' ? org.name_en || org.name_th : org.name_th || org.name_en;
+}
+
+function setMenuOpen(open) {
+  els.menuToggle.setAttribute('aria-expanded', String(open));
+  els.nav.classList.toggle('open', open);
+}
+
+function renderChrome() {
+  translateTree(document);
+  const me = state.me;
+  els.orgName.textContent = orgName(me?.org);
+  els.orgName.hidden = !me?.org;
+  for (const button of els.langButtons) {
+    button.setAttribute('aria-pressed', String(button.dataset.lang === getLang()));
+  }
+  const path = currentPath();
+  const items = ROUTES.filter((r) => allowed(r, me)).map((r) => {
+    const link = h('a', { href: `#${r.path}`, class: 'nav-link', dataset: { route: r.path } }, t(r.title));
+    if (r.path === path) link.setAttribute('aria-current', 'page');
+    return h('li', {}, link);
+  });
+  replaceChildren(els.navList, items);
+  if (me) {
+    const name = me.user?.display_name || me.user?.username || me.token || '';
+    replaceChildren(els.navUser,
+      h('span', { class: 'nav-user-name' }, t('shell.signed_in_as', { name })),
+      h('button', { type: 'button', class: 'button secondary', id: 'logout', onclick: onLogout }, t('shell.logout')));
+    els.navUser.hidden = false;
+  } else {
+    replaceChildren(els.navUser);
+    els.navUser.hidden = true;
+  }
+}
+
+function messageView(titleKey, bodyKey, link) {
+  return h('section', { class: 'page' },
+    h('h1', { tabindex: '-1' }, t(titleKey)),
+    h('p', {}, t(bodyKey)),
+    link ? h('p', {}, h('a', { href: link.href, class: 'button' }, t(link.text))) : null);
+}
+
+async function route() {
+  const seq = ++state.renderSeq;
+  const path = currentPath();
+  const found = ROUTES.find((r) => r.path === path);
+  setMenuOpen(false);
+  renderChrome();
+
+  const container = h('div', { class: 'view' });
+  let title = 'page.not_found.title';
+  if (!found) {
+    container.append(messageView('page.not_found.title', 'page.not_found.body', { href: '#/', text: 'page.back_home' }));
+  } else if (!allowed(found, state.me)) {
+    if (found.access === 'guest') {
+      navigate('/');
+      return;
+    }
+    if (!state.me) {
+      if (path !== '/') state.returnTo = path;
+      navigate('/login');
+      return;
+    }
+    title = 'page.forbidden.title';
+    container.append(messageView('page.forbidden.title', 'page.forbidden.body', { href: '#/', text: 'page.back_home' }));
+  } else {
+    title = found.title;
+  }
+  document.title = `${t(title)} · ${t('app.name')}`;
+  replaceChildren(els.main, container);
+  if (found && allowed(found, state.me)) {
+    const notice = state.notice;
+    state.notice = null;
+    const ctx = {
+      container,
+      me: state.me,
+      notice,
+      isCurrent: () => seq === state.renderSeq,
+      navigate,
+      onLoggedIn,
+    };
+    try {
+      await found.render(ctx);
+    } catch (e) {
+      console.error(e);
+      if (ctx.isCurrent()) container.append(h('p', { class: 'form-error', role: 'alert' }, t('error.unexpected')));
+    }
+  }
+  if (seq === state.renderSeq) focusHeading();
+}
+
+function focusHeading() {
+  // Move focus to the new page's heading so screen readers announce it, but not on first load
+  // (where it would steal focus from the address bar) and not when a field already has it.
+  if (!state.navigated) {
+    state.navigated = true;
+    return;
+  }
+  if (els.main.contains(document.activeElement) && document.activeElement !== els.main) return;
+  const heading = els.main.querySelector('h1');
+  if (heading) {
+    if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
+    heading.focus({ preventScroll: false });
+  }
+}
+
+async function onLoggedIn() {
+  state.me = await api.fetchMe();
+  const back = ROUTES.find((r) => r.path === state.returnTo);
+  state.returnTo = null;
+  navigate(back && allowed(back, state.me) ? back.path : '/');
+}
+
+async function onLogout() {
+  try {
+    await api.logout();
+  } catch (e) {
+    console.warn('logout failed', e);
+  }
+  state.me = null;
+  state.returnTo = null;
+  state.notice = 'login.logged_out';
+  navigate('/login');
+}
+
+function onSessionEnded() {
+  if (!state.me) return;
+  state.me = null;
+  api.setCsrfToken(null);
+  state.notice = 'login.session_ended';
+  state.returnTo = currentPath();
+  navigate('/login');
+}
+
+async function onLanguage(event) {
+  const lang = event.currentTarget.dataset.lang;
+  if (lang === getLang()) return;
+  try {
+    await setLang(lang);
+  } catch (e) {
+    console.error('cannot switch language', e);  // offline and not cached: stay in this language
+    return;
+  }
+  await route();
+}
+
+async function start() {
+  els.main = document.getElementById('main');
+  els.nav = document.getElementById('nav');
+  els.navList = document.getElementById('nav-list');
+  els.navUser = document.getElementById('nav-user');
+  els.orgName = document.getElementById('org-name');
+  els.menuToggle = document.getElementById('menu-toggle');
+  els.langButtons = [...document.querySelectorAll('[data-lang]')];
+
+  els.menuToggle.addEventListener('click', () => setMenuOpen(els.menuToggle.getAttribute('aria-expanded') !== 'true'));
+  for (const button of els.langButtons) button.addEventListener('click', onLanguage);
+  document.getElementById('skip-link').addEventListener('click', (event) => {
+    event.preventDefault();
+    els.main.focus();
+  });
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && els.nav.classList.contains('open')) {
+      setMenuOpen(false);
+      els.menuToggle.focus();
+    }
+  });
+  api.setUnauthenticatedHandler(onSessionEnded);
+
+  await setLang(storedLang());
+  try {
+    state.me = await api.fetchMe();
+  } catch (e) {
+    console.error('who-am-I failed', e);
+    state.me = null;
+  }
+  window.addEventListener('hashchange', () => void route());
+  if (!window.location.hash.startsWith('#/')) {
+    window.history.replaceState(null, '', state.me ? '#/' : '#/login');
+  }
+  await route();
+  document.body.classList.add('ready');
+}
+
+void start();
