@@ -38,18 +38,46 @@ constexpr std::string_view kThaiSource2023 =
 
 // Above 200: the Air4Thai rule (docs/air-quality-method.md), and CCDC's "round(val)-90+200" for
 // the old PM2.5 table.
-const AqiTable kThaiTablePm25Pcd2023{"th_pcd_2023_pm25", AqiScale::kThai, Pollutant::kPm25, 10,
-                                     kThaiPm25Pcd2023, 5, 750, 201, 1, 10, kThaiSource2023};
+const AqiTable kThaiTablePm25Pcd2023{.id = "th_pcd_2023_pm25",
+                                     .scale = AqiScale::kThai,
+                                     .pollutant = Pollutant::kPm25,
+                                     .units_per_ugm3 = 10,
+                                     .bands = kThaiPm25Pcd2023,
+                                     .level_above = 5,
+                                     .above_anchor = 750,
+                                     .above_base = 201,
+                                     .above_num = 1,
+                                     .above_den = 10,
+                                     .source = kThaiSource2023};
 const AqiTable kThaiTablePm25PcdBefore2023{
-    "th_pcd_2018_pm25", AqiScale::kThai, Pollutant::kPm25, 1, kThaiPm25PcdBefore2023, 5, 90, 200, 1, 1,
-    "https://www.cmuccdc.org/calculate ; kongkiatchanu/pm2_5 application/helpers/functions_helper.php calAQIPM25"};
-const AqiTable kThaiTablePm10{"th_pcd_pm10", AqiScale::kThai, Pollutant::kPm10, 1, kThaiPm10, 5,
-                              180, 201, 1, 2, kThaiSource2023};
+    .id = "th_pcd_before_2023_pm25",
+    .scale = AqiScale::kThai,
+    .pollutant = Pollutant::kPm25,
+    .units_per_ugm3 = 1,
+    .bands = kThaiPm25PcdBefore2023,
+    .level_above = 5,
+    .above_anchor = 90,
+    .above_base = 200,
+    .above_num = 1,
+    .above_den = 1,
+    .source = "https://www.cmuccdc.org/calculate ; kongkiatchanu/pm2_5 application/helpers/functions_helper.php"};
+const AqiTable kThaiTablePm10{.id = "th_pcd_pm10",
+                              .scale = AqiScale::kThai,
+                              .pollutant = Pollutant::kPm10,
+                              .units_per_ugm3 = 1,
+                              .bands = kThaiPm10,
+                              .level_above = 5,
+                              .above_anchor = 180,
+                              .above_base = 201,
+                              .above_num = 1,
+                              .above_den = 2,
+                              .source = kThaiSource2023};
 
 // --- US EPA. 2024 PM2.5: 89 FR 16202 (6 March 2024), rows as in MazamaScience/AirMonitor
-// R/utils_aqi.R "PM2.5_2024". Pre-2024 PM2.5 and PM10: 40 CFR 58 App. G Table 2 (74 FR 30536,
-// 26 June 2009 correction). PM10 unchanged in 2024; its Hazardous rows merged to 425-604 -> 301-500
-// (air-quality.md §2.1, §7 item 9).
+// R/utils_aqi.R "PM2.5_2024". Pre-2024 PM2.5 and PM10: 40 CFR 58 App. G Table 2 (PM10 rows as
+// corrected by FR Doc. E9-15326, 26 June 2009; old PM2.5 rows as in AirMonitor). PM10 is
+// unchanged in 2024 except that its Hazardous rows merge to 425-604 -> 301-500, as for PM2.5
+// (our reading of the 2024 TAD: air-quality.md §2.1, §7 item 9).
 constexpr std::array<AqiBand, 6> kUsPm25Epa2024 = {{
     {0, 90, 0, 50, 1},
     {91, 354, 51, 100, 2},
@@ -85,16 +113,34 @@ constexpr std::array<AqiBand, 7> kUsPm10EpaBefore2024 = {{
     {505, 604, 401, 500, 6},
 }};
 
-const AqiTable kUsTablePm25Epa2024{"us_epa_2024_pm25", AqiScale::kUs, Pollutant::kPm25, 10, kUsPm25Epa2024, 6,
-                                   0, 0, 0, 1, "89 FR 16202 (2024); MazamaScience/AirMonitor R/utils_aqi.R"};
-const AqiTable kUsTablePm25EpaBefore2024{"us_epa_2012_pm25", AqiScale::kUs, Pollutant::kPm25, 10,
-                                         kUsPm25EpaBefore2024, 6, 0, 0, 0, 1,
-                                         "40 CFR 58 App. G Table 2; MazamaScience/AirMonitor R/utils_aqi.R"};
-const AqiTable kUsTablePm10Epa2024{"us_epa_2024_pm10", AqiScale::kUs, Pollutant::kPm10, 1, kUsPm10Epa2024, 6,
-                                   0, 0, 0, 1, "40 CFR 58 App. G Table 2 (PM10 retained in 89 FR 16202)"};
-const AqiTable kUsTablePm10EpaBefore2024{"us_epa_2012_pm10", AqiScale::kUs, Pollutant::kPm10, 1,
-                                         kUsPm10EpaBefore2024, 6, 0, 0, 0, 1,
-                                         "40 CFR 58 App. G Table 2 (74 FR 30536, 2009)"};
+const AqiTable kUsTablePm25Epa2024{.id = "us_epa_2024_pm25",
+                                   .scale = AqiScale::kUs,
+                                   .pollutant = Pollutant::kPm25,
+                                   .units_per_ugm3 = 10,
+                                   .bands = kUsPm25Epa2024,
+                                   .level_above = 6,
+                                   .source = "89 FR 16202 (2024); MazamaScience/AirMonitor R/utils_aqi.R"};
+const AqiTable kUsTablePm25EpaBefore2024{.id = "us_epa_before_2024_pm25",
+                                         .scale = AqiScale::kUs,
+                                         .pollutant = Pollutant::kPm25,
+                                         .units_per_ugm3 = 10,
+                                         .bands = kUsPm25EpaBefore2024,
+                                         .level_above = 6,
+                                         .source = "40 CFR 58 App. G Table 2; MazamaScience/AirMonitor R/utils_aqi.R"};
+const AqiTable kUsTablePm10Epa2024{.id = "us_epa_2024_pm10",
+                                   .scale = AqiScale::kUs,
+                                   .pollutant = Pollutant::kPm10,
+                                   .units_per_ugm3 = 1,
+                                   .bands = kUsPm10Epa2024,
+                                   .level_above = 6,
+                                   .source = "40 CFR 58 App. G Table 2 (PM10 retained in 89 FR 16202)"};
+const AqiTable kUsTablePm10EpaBefore2024{.id = "us_epa_before_2024_pm10",
+                                         .scale = AqiScale::kUs,
+                                         .pollutant = Pollutant::kPm10,
+                                         .units_per_ugm3 = 1,
+                                         .bands = kUsPm10EpaBefore2024,
+                                         .level_above = 6,
+                                         .source = "40 CFR 58 App. G Table 2 (FR Doc. E9-15326, 26 June 2009)"};
 
 // --- Categories. Thai names and Air4Thai colours: air-quality.md §1.5 (sutair.sut.ac.th;
 // Air4Thai clients' color_id mapping). US names: AirNow; colours: MazamaScience/AirMonitor
@@ -106,19 +152,18 @@ constexpr std::array<AqiCategory, 5> kThaiCategories = {{
     {AqiScale::kThai, 3, "th_aqi.level.3", "ปานกลาง", "Moderate", "#FFFF00", "th_aqi.advice.3", 51, 100},
     {AqiScale::kThai, 4, "th_aqi.level.4", "เริ่มมีผลกระทบต่อสุขภาพ", "Starting to affect health", "#FFA200",
      "th_aqi.advice.4", 101, 200},
-    {AqiScale::kThai, 5, "th_aqi.level.5", "มีผลกระทบต่อสุขภาพ", "Affecting health", "#F04646", "th_aqi.advice.5",
-     201, INT_MAX},
+    {AqiScale::kThai, 5, "th_aqi.level.5", "มีผลกระทบต่อสุขภาพ", "Affecting health", "#F04646", "th_aqi.advice.5", 201,
+     INT_MAX},
 }};
 constexpr std::array<AqiCategory, 6> kUsCategories = {{
     {AqiScale::kUs, 1, "us_aqi.level.1", "คุณภาพอากาศดี", "Good", "#00E400", "us_aqi.advice.1", 0, 50},
     {AqiScale::kUs, 2, "us_aqi.level.2", "คุณภาพอากาศปานกลาง", "Moderate", "#FFFF00", "us_aqi.advice.2", 51, 100},
-    {AqiScale::kUs, 3, "us_aqi.level.3", "คุณภาพอากาศไม่ดีต่อกลุ่มเสี่ยง", "Unhealthy for Sensitive Groups",
-     "#FF7E00", "us_aqi.advice.3", 101, 150},
+    {AqiScale::kUs, 3, "us_aqi.level.3", "คุณภาพอากาศไม่ดีต่อกลุ่มเสี่ยง", "Unhealthy for Sensitive Groups", "#FF7E00",
+     "us_aqi.advice.3", 101, 150},
     {AqiScale::kUs, 4, "us_aqi.level.4", "คุณภาพอากาศไม่ดี", "Unhealthy", "#FF0000", "us_aqi.advice.4", 151, 200},
-    {AqiScale::kUs, 5, "us_aqi.level.5", "คุณภาพอากาศไม่ดีอย่างยิ่ง", "Very Unhealthy", "#8F3F97",
-     "us_aqi.advice.5", 201, 300},
-    {AqiScale::kUs, 6, "us_aqi.level.6", "คุณภาพอากาศอันตราย", "Hazardous", "#7E0023", "us_aqi.advice.6", 301,
-     INT_MAX},
+    {AqiScale::kUs, 5, "us_aqi.level.5", "คุณภาพอากาศไม่ดีอย่างยิ่ง", "Very Unhealthy", "#8F3F97", "us_aqi.advice.5", 201,
+     300},
+    {AqiScale::kUs, 6, "us_aqi.level.6", "คุณภาพอากาศอันตราย", "Hazardous", "#7E0023", "us_aqi.advice.6", 301, INT_MAX},
 }};
 
 // floor(num / den) for den > 0 and any sign of num.
@@ -164,8 +209,10 @@ Result<int64_t> ConcentrationUnits(const AqiTable& table, int64_t micro, Concent
 
 std::string_view PollutantCode(Pollutant pollutant) {
   switch (pollutant) {
-    case Pollutant::kPm25: return "pm25";
-    case Pollutant::kPm10: return "pm10";
+    case Pollutant::kPm25:
+      return "pm25";
+    case Pollutant::kPm10:
+      return "pm10";
   }
   return "pm25";
 }
@@ -179,8 +226,7 @@ Result<int64_t> ToMicroUgm3(double ugm3) {
 
 Result<int64_t> ParseMicroUgm3(std::string_view text) {
   const auto invalid = [&] {
-    return Status::Invalid("concentration is not a plain decimal number: '" + std::string(text) + "'",
-                           "concentration");
+    return Status::Invalid("concentration is not a plain decimal number: '" + std::string(text) + "'", "concentration");
   };
   if (text.empty()) return invalid();
   int64_t whole = 0;
@@ -212,8 +258,10 @@ Result<int64_t> ParseMicroUgm3(std::string_view text) {
 int64_t ToTableUnits(int64_t micro, int64_t units_per_ugm3, ConcentrationRounding rounding) {
   const int64_t step = kMicroPerUgm3 / units_per_ugm3;
   switch (rounding) {
-    case ConcentrationRounding::kTruncate: return FloorDiv(micro, step);
-    case ConcentrationRounding::kRoundHalfUp: return FloorDiv(2 * micro + step, 2 * step);
+    case ConcentrationRounding::kTruncate:
+      return FloorDiv(micro, step);
+    case ConcentrationRounding::kRoundHalfUp:
+      return FloorDiv(2 * micro + step, 2 * step);
   }
   return FloorDiv(micro, step);
 }
@@ -233,10 +281,12 @@ Result<Aqi> ComputeThaiAqiExact(Pollutant pollutant, int64_t micro, const ThaiAq
   aqi.concentration_units = x;
   switch (options.above_200) {
     case ThaiAbove200::kAir4Thai:
-      aqi.value = table.above_base +
-                  static_cast<int>(FloorDiv((x - table.above_anchor) * table.above_num, table.above_den));
+      aqi.value =
+          table.above_base + static_cast<int>(FloorDiv((x - table.above_anchor) * table.above_num, table.above_den));
       break;
-    case ThaiAbove200::kOpenEnded: aqi.value = 201; break;
+    case ThaiAbove200::kOpenEnded:
+      aqi.value = 201;
+      break;
   }
   aqi.unrounded = aqi.value;
   return aqi;

@@ -77,11 +77,11 @@ struct AqiTable {
   std::span<const AqiBand> bands;
   int level_above;  // category of concentrations above the last band
   // Index above the last band (Thai kAir4Thai rule): base + floor((x - anchor) * num / den),
-  // x in table units.
-  int64_t above_anchor;
-  int above_base;
-  int64_t above_num;
-  int64_t above_den;
+  // x in table units. Unused by the US tables.
+  int64_t above_anchor = 0;
+  int above_base = 0;
+  int64_t above_num = 0;
+  int64_t above_den = 1;
   std::string_view source;  // official source the rows copy
 };
 
@@ -90,11 +90,11 @@ struct AqiTable {
 
 // An index value with its category.
 struct Aqi {
-  int value = 0;             // the index (rounded half-up, or per the above-table rule)
-  int level = 0;             // category level: 1..5 Thai, 1..6 US
-  bool above_table = false;  // concentration above the highest published breakpoint: label the
-                             // number in the UI ("> 200" Thai, "Beyond the AQI" US)
-  double unrounded = 0.0;    // the index before rounding; for above_table, equals value
+  int value = 0;                    // the index (rounded half-up, or per the above-table rule)
+  int level = 0;                    // category level: 1..5 Thai, 1..6 US
+  bool above_table = false;         // concentration above the highest published breakpoint: label the
+                                    // number in the UI ("> 200" Thai, "Beyond the AQI" US)
+  double unrounded = 0.0;           // the index before rounding; for above_table, equals value
   int64_t concentration_units = 0;  // the concentration used, in table units
   friend bool operator==(const Aqi&, const Aqi&) = default;
 };
@@ -184,7 +184,7 @@ std::optional<SubIndex> HighestSubIndex(std::span<const SubIndex> sub_indices);
 struct AqiCategory {
   AqiScale scale;
   int level;
-  std::string_view key;         // "th_aqi.level.3": locale key of the category name
+  std::string_view key;  // "th_aqi.level.3": locale key of the category name
   std::string_view name_th;
   std::string_view name_en;
   std::string_view colour_hex;  // "#FFFF00": Air4Thai colours (Thai), EPA colours (US)

@@ -114,9 +114,7 @@ bool MeetsCompleteness(int valid_count, int expected_count, int percent) {
   return static_cast<int64_t>(valid_count) * 100 >= static_cast<int64_t>(expected_count) * percent;
 }
 
-int64_t HourEndingOf(int64_t unix_seconds) {
-  return -FloorDiv(-unix_seconds, kSecondsPerHour) * kSecondsPerHour;
-}
+int64_t HourEndingOf(int64_t unix_seconds) { return -FloorDiv(-unix_seconds, kSecondsPerHour) * kSecondsPerHour; }
 
 HourEndingLabel BangkokHourEndingLabel(int64_t hour_end_unix) {
   const int64_t end = HourEndingOf(hour_end_unix);

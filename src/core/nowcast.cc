@@ -16,9 +16,8 @@ Result<NowCast> ComputeNowCast(Pollutant pollutant, std::span<const std::optiona
     const std::optional<double>& value = hourly_oldest_first[n - 1 - i];
     if (value.has_value()) {
       if (!std::isfinite(*value) || *value < 0.0) {
-        return Status::Invalid("hourly concentration " + std::to_string(i) +
-                                   " hours ago is negative or not a finite number",
-                               "hourly");
+        return Status::Invalid(
+            "hourly concentration " + std::to_string(i) + " hours ago is negative or not a finite number", "hourly");
       }
     }
     hours_ago[i] = value;
@@ -64,8 +63,7 @@ Result<NowCast> ComputeNowCast(Pollutant pollutant, std::span<const std::optiona
   return result;
 }
 
-Result<std::optional<Aqi>> ComputeNowCastAqi(const NowCast& nowcast, Pollutant pollutant,
-                                             const UsAqiOptions& options) {
+Result<std::optional<Aqi>> ComputeNowCastAqi(const NowCast& nowcast, Pollutant pollutant, const UsAqiOptions& options) {
   if (!nowcast.value) return std::optional<Aqi>();
   ASSIGN_OR_RETURN(const Aqi aqi, ComputeUsAqi(pollutant, *nowcast.value, options));
   return std::optional<Aqi>(aqi);
