@@ -43,6 +43,7 @@ Api::Api(ApiOptions options, ApiDeps deps)
   });
   RegisterAccountRoutes(router_, options_, deps_.accounts);
   RegisterOrgRoutes(router_);
+  RegisterAqiRoutes(router_);
   if (deps_.events) RegisterEventRoutes(router_, *deps_.events);
 }
 

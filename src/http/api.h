@@ -57,6 +57,7 @@ class Api {
 // Route registration, one function per area (routes_<area>.cc).
 void RegisterAccountRoutes(Router& router, const ApiOptions& options, accounts::AccountService& accounts);
 void RegisterOrgRoutes(Router& router);
+void RegisterAqiRoutes(Router& router);
 void RegisterEventRoutes(Router& router, events::EventHub& hub);
 
 }  // namespace ecotown::http
