@@ -27,6 +27,9 @@ Status StatusFromResult(PGconn* conn, const PGresult* res, std::string_view cont
   return Status::Internal(message);
 }
 
+// Run on every new session.
+constexpr const char* kSessionSetup = "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'";
+
 struct ResultDeleter {
   void operator()(PGresult* r) const { PQclear(r); }
 };
@@ -54,7 +57,14 @@ class PgConnection final : public Connection {
         char buf[40];
         std::snprintf(buf, sizeof buf, "%.17g", *d);
         texts[i] = buf;
-      } else texts[i] = std::get<std::string>(v);
+      } else {
+        texts[i] = std::get<std::string>(v);
+        // libpq passes text parameters as C strings, so a NUL would silently cut the value short
+        // (and PostgreSQL text cannot hold one anyway): refuse instead of storing less.
+        if (texts[i].find('\0') != std::string::npos) {
+          return Status::Invalid("text parameter $" + std::to_string(i + 1) + " contains a NUL character");
+        }
+      }
       values[i] = texts[i].c_str();
     }
     PgResult res(PQexecPrepared(conn_, name->c_str(), static_cast<int>(params.size()), values.data(), nullptr,
@@ -71,7 +81,17 @@ class PgConnection final : public Connection {
     return Status::Ok();
   }
 
-  Status Begin(bool /*write*/) override { return ExecScript("BEGIN"); }
+  Status Begin(bool /*write*/) override {
+    Status begun = ExecScript("BEGIN");
+    if (begun.ok() || PQstatus(conn_) == CONNECTION_OK) return begun;
+    // The server closed this idle pooled connection (restart, failover, idle timeout). Nothing of
+    // the transaction has run yet, so reconnecting and beginning again is safe.
+    PQreset(conn_);
+    if (PQstatus(conn_) != CONNECTION_OK) return begun;
+    prepared_.clear();  // they died with the old session
+    RETURN_IF_ERROR(ExecScript(kSessionSetup));
+    return ExecScript("BEGIN");
+  }
   Status Commit() override {
     PgResult res(PQexec(conn_, "COMMIT"));
     if (!res || PQresultStatus(res.get()) != PGRES_COMMAND_OK) return StatusFromResult(conn_, res.get(), "commit");
@@ -170,7 +190,7 @@ Result<std::unique_ptr<Connection>> PgDatabase::Connect() {
   }
   PQsetNoticeProcessor(conn, IgnoreNotice, nullptr);
   auto wrapped = std::make_unique<PgConnection>(conn);
-  RETURN_IF_ERROR(wrapped->ExecScript("SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'"));
+  RETURN_IF_ERROR(wrapped->ExecScript(kSessionSetup));
   return std::unique_ptr<Connection>(std::move(wrapped));
 }
 

@@ -58,6 +58,10 @@ class SqliteConnection final : public Connection {
       else if (const auto* d = std::get_if<double>(&v)) rc = sqlite3_bind_double(stmt, col, *d);
       else {
         const auto& text = std::get<std::string>(v);
+        // Refused as on PostgreSQL, which cannot store it, so both backends keep the same data.
+        if (text.find('\0') != std::string::npos) {
+          return Status::Invalid("text parameter $" + std::to_string(index + 1) + " contains a NUL character");
+        }
         rc = sqlite3_bind_text64(stmt, col, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
       }
       if (rc != SQLITE_OK) return StatusFromSqlite(db_, rc, "bind");
