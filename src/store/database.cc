@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <mutex>
 #include <type_traits>
 
@@ -32,7 +33,11 @@ std::string Row::Text(size_t i) const {
   const Value& v = values_.at(i);
   if (const auto* p = std::get_if<std::string>(&v)) return *p;
   if (const auto* p = std::get_if<int64_t>(&v)) return std::to_string(*p);
-  if (const auto* p = std::get_if<double>(&v)) return std::to_string(*p);
+  if (const auto* p = std::get_if<double>(&v)) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.17g", *p);  // round-trips; std::to_string keeps 6 decimals
+    return buf;
+  }
   return {};
 }
 

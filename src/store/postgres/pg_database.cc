@@ -108,7 +108,12 @@ class PgConnection final : public Connection {
   Result<std::string> Prepare(std::string_view sql, size_t nparams) {
     auto it = prepared_.find(std::string(sql));
     if (it != prepared_.end()) return it->second;
-    std::string name = "s" + std::to_string(prepared_.size() + 1);
+    // Scope filters inline organisation ids, so statement texts vary; keep the cache bounded.
+    if (prepared_.size() >= kMaxPreparedStatements && PQtransactionStatus(conn_) != PQTRANS_INERROR) {
+      PgResult dropped(PQexec(conn_, "DEALLOCATE ALL"));
+      if (dropped && PQresultStatus(dropped.get()) == PGRES_COMMAND_OK) prepared_.clear();
+    }
+    std::string name = "s" + std::to_string(++statement_counter_);
     PgResult res(PQprepare(conn_, name.c_str(), std::string(sql).c_str(), static_cast<int>(nparams), nullptr));
     if (!res || PQresultStatus(res.get()) != PGRES_COMMAND_OK) return StatusFromResult(conn_, res.get(), "prepare");
     prepared_.emplace(std::string(sql), name);
@@ -148,8 +153,10 @@ class PgConnection final : public Connection {
     return out;
   }
 
+  static constexpr size_t kMaxPreparedStatements = 512;
   PGconn* conn_;
   std::unordered_map<std::string, std::string> prepared_;
+  uint64_t statement_counter_ = 0;  // names are never reused within a session
 };
 
 void IgnoreNotice(void*, const char*) {}
@@ -181,7 +188,11 @@ std::string PgDatabase::Describe() const {
 }
 
 Result<std::unique_ptr<Connection>> PgDatabase::Connect() {
-  PGconn* conn = PQconnectdb(url_.c_str());
+  // A default connect timeout, so that an unreachable host fails a request instead of hanging it;
+  // a connect_timeout in the URL (expanded after it) takes precedence.
+  const char* keywords[] = {"connect_timeout", "dbname", nullptr};
+  const char* values[] = {"10", url_.c_str(), nullptr};
+  PGconn* conn = PQconnectdbParams(keywords, values, 1);
   if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) {
     std::string message = conn ? PQerrorMessage(conn) : "out of memory";
     PQfinish(conn);

@@ -122,6 +122,11 @@ class SqliteConnection final : public Connection {
   Result<Prepared> Prepare(std::string_view sql) {
     auto it = cache_.find(std::string(sql));
     if (it != cache_.end()) return it->second;
+    // Scope filters inline organisation ids, so statement texts vary; keep the cache bounded.
+    if (cache_.size() >= kMaxCachedStatements) {
+      for (auto& [text, cached] : cache_) sqlite3_finalize(cached.stmt);
+      cache_.clear();
+    }
     Prepared prepared;
     const char* tail = nullptr;
     const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
@@ -138,6 +143,7 @@ class SqliteConnection final : public Connection {
     return prepared;
   }
 
+  static constexpr size_t kMaxCachedStatements = 512;
   sqlite3* db_;
   std::unordered_map<std::string, Prepared> cache_;
 };
