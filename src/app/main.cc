@@ -154,7 +154,10 @@ int main(int argc, char** argv) {
   if (backup->parsed()) {
     // Copy the database as it is, without migrating it first: a backup taken before an upgrade
     // must hold the old schema.
-    auto db = ecotown::store::SqliteDatabase::Open(config.db_url.substr(7), 1);
+    const std::string path = config.db_url.substr(7);
+    // Opening would create an empty database, whose "backup" would hide a mistyped --db.
+    if (!std::filesystem::exists(path)) return Fail(Status::NotFound("there is no database at " + path));
+    auto db = ecotown::store::SqliteDatabase::Open(path, 1);
     if (!db.ok()) return Fail(db.status());
     Status status = static_cast<ecotown::store::SqliteDatabase&>(**db).BackupTo(backup_path);
     if (!status.ok()) return Fail(status);
@@ -163,6 +166,10 @@ int main(int argc, char** argv) {
   }
   if (restore->parsed()) {
     // Restore into the file directly, without migrating first: the backup carries its own schema.
+    // Check the backup first, so that a mistyped --input leaves no empty database behind.
+    if (!std::filesystem::is_regular_file(backup_path)) {
+      return Fail(Status::NotFound("there is no backup file " + backup_path));
+    }
     auto db = ecotown::store::SqliteDatabase::Open(config.db_url.substr(7), 1);
     if (!db.ok()) return Fail(db.status());
     Status restored = static_cast<ecotown::store::SqliteDatabase&>(**db).RestoreFrom(backup_path);

@@ -1,5 +1,7 @@
 #include "http/router.h"
 
+#include <strings.h>
+
 #include <set>
 
 #include "http/errors.h"
@@ -69,7 +71,8 @@ Status Router::Authenticate(Call& call) {
   const Request& request = call.request;
   std::optional<std::string> bearer;
   if (auto header = request.Header("authorization")) {
-    if (header->rfind("Bearer ", 0) != 0) {
+    // The scheme name is case-insensitive (RFC 9110, section 11.1): "bearer x" is a bearer token.
+    if (header->size() < 7 || strncasecmp(header->c_str(), "Bearer ", 7) != 0) {
       return Status::Unauthenticated("Authorization header must be 'Bearer <token>'");
     }
     bearer = header->substr(7);

@@ -167,10 +167,26 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Reject(int status, const char* code, const char* message) {
     keep_alive_ = false;
+    head_ = false;           // not the previous request's: this one was not understood
+    request_unread_ = true;  // the client may still be sending it; see LingeringClose
     ++server_->in_flight;
-    Write(Response::Json(status, std::string(R"({"error":{"code":")") + code + R"(","message":")" + message +
-                                     R"("}})"),
-          NewRequestId());
+    Response response =
+        Response::Json(status, std::string(R"({"error":{"code":")") + code + R"(","message":")" + message + R"("}})");
+    const std::string id = NewRequestId();
+    if (server_->observer) {
+      // Refused before a handler saw it, but still an answered request: log and count it too.
+      Request request;
+      if (parser_) {  // whatever of the request line was understood
+        request.method = std::string(parser_->get().method_string());
+        request.target = std::string(parser_->get().target());
+      }
+      beast::error_code ignored;
+      const auto endpoint = stream_.socket().remote_endpoint(ignored);
+      request.remote_ip = ignored ? "" : endpoint.address().to_string();
+      request.request_id = id;
+      server_->observer(request, response, std::chrono::microseconds(0));
+    }
+    Write(std::move(response), id);
   }
 
   void Write(Response response, const std::string& request_id) {
@@ -191,7 +207,8 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.expires_after(server_->options.read_timeout);
     bhttp::async_write(stream_, *res, [self = shared_from_this(), res, keep](beast::error_code ec, size_t) {
       --self->server_->in_flight;
-      if (ec || !keep) return self->Close();
+      if (ec) return self->Close();
+      if (!keep) return self->request_unread_ ? self->LingeringClose() : self->Close();
       self->DoRead();
     });
   }
@@ -230,6 +247,29 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
+  // After an answer sent before the request was read to its end (413, 400) the client may still
+  // be sending. Closing at once would make our TCP stack answer that data with a reset, which can
+  // destroy the answer before a client that sends its whole body first gets to read it. So close
+  // in stages (RFC 9112, section 9.6): stop sending, read and discard for a while, then close.
+  void LingeringClose() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec || server_->stopping) return Close();
+    idle_ = true;  // nothing left to answer: Stop() may close it at once
+    stream_.expires_after(std::chrono::seconds(5));
+    Drain(std::make_shared<std::string>(16 * 1024, '\0'), 0);
+  }
+
+  void Drain(std::shared_ptr<std::string> sink, size_t drained) {
+    constexpr size_t kMaxDrained = 64 * 1024 * 1024;
+    // Until EOF (the client has read the answer and closed), an error, the deadline or the cap.
+    stream_.async_read_some(asio::buffer(*sink),
+                            [self = shared_from_this(), sink, drained](beast::error_code ec, size_t n) {
+                              if (ec || drained + n > kMaxDrained) return self->Close();
+                              self->Drain(sink, drained + n);
+                            });
+  }
+
   void Close() {
     if (closed_) return;
     closed_ = true;
@@ -252,6 +292,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool idle_ = false;
   bool streaming_ = false;
   bool first_request_ = true;
+  bool request_unread_ = false;  // an answer went out before the request was fully read
   bool closed_ = false;
 };
 
