@@ -35,9 +35,16 @@ void RegisterAccountRoutes(Router& router, const ApiOptions& options, accounts::
     ASSIGN_OR_RETURN(const std::string username, body.String("username", 64));
     ASSIGN_OR_RETURN(const std::string password, body.String("password", 256));
     RETURN_IF_ERROR(body.Finish());
+    const auto scope = tenancy::Scope::System(username);
+    std::optional<accounts::LoginCheck> check;
+    RETURN_IF_ERROR(call.transactor.Read(scope, call.info, [&](UnitOfWork& work) -> Status {
+      ASSIGN_OR_RETURN(check, accounts.CheckLogin(work, username));
+      return Status::Ok();
+    }));
+    const bool verified = accounts::AccountService::VerifyLogin(*check, password);
     std::optional<accounts::LoginAttempt> attempt;
-    RETURN_IF_ERROR(call.transactor.Write(tenancy::Scope::System(username), call.info, [&](UnitOfWork& work) -> Status {
-      ASSIGN_OR_RETURN(attempt, accounts.Login(work, username, password));
+    RETURN_IF_ERROR(call.transactor.Write(scope, call.info, [&](UnitOfWork& work) -> Status {
+      ASSIGN_OR_RETURN(attempt, accounts.CompleteLogin(work, *check, verified));
       return Status::Ok();
     }));
     if (!attempt->success) {

@@ -765,6 +765,12 @@ TEST_P(ApiTest, KeepAliveServesSeveralRequestsOnOneConnection) {
 
   // The client library's own keep-alive connection: several requests, one connection.
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(client_->Get("/healthz"));
+  // The closed raw connection is released asynchronously on the server's I/O thread; give it a
+  // moment on a loaded machine before counting.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (OpenConnections() != 1 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   EXPECT_EQ(OpenConnections(), 1);
 }
 
@@ -824,6 +830,133 @@ TEST_P(ApiTest, StopEndsOpenEventStreams) {
   auto stopped = std::async(std::launch::async, [this] { server_->server().Wait(); });
   ASSERT_EQ(stopped.wait_for(std::chrono::seconds(10)), std::future_status::ready) << "an event stream held Stop()";
   EXPECT_TRUE(stream.ClosedByServer());
+}
+
+TEST_P(ApiTest, EventStreamDeliversAChangeMadeThroughTheApi) {
+  const auto admin = server_->Login("banpong.admin");
+  const auto officer = server_->Login("banpong.officer");
+  RawConnection stream(server_->port());
+  ASSERT_TRUE(stream.connected());
+  ASSERT_TRUE(stream.Send("GET /api/v1/events HTTP/1.1\r\nHost: test\r\nCookie: " + officer.cookie + "\r\n\r\n"));
+  auto head = stream.ReadResponse();
+  ASSERT_TRUE(head && head->status == 200);
+  ASSERT_TRUE(stream.ReadUntil("retry: 3000\n\n"));  // the subscription exists from here on
+
+  auto created = PostJson("/api/v1/users", NewOfficer("live.update"), CookieHeaders(admin));
+  ASSERT_TRUE(created);
+  ASSERT_EQ(created->status, 201) << created->body;
+  const std::string id = std::to_string(JsonOf(created)["id"].get<int64_t>());
+  auto frame = stream.ReadUntil("\n\n", 10000);
+  ASSERT_TRUE(frame) << "no event within 10 s";
+  EXPECT_NE(frame->find("event: change\n"), std::string::npos) << *frame;
+  EXPECT_NE(frame->find(R"("entity":"user")"), std::string::npos) << *frame;
+  EXPECT_NE(frame->find(R"("entity_id":")" + id + "\""), std::string::npos) << *frame;
+  // The notice names the record, never its content.
+  EXPECT_EQ(frame->find("live.update"), std::string::npos) << *frame;
+}
+
+TEST_P(ApiTest, EventStreamOfAnotherLaoStaysSilent) {
+  const auto admin = server_->Login("banpong.admin");
+  const auto other = server_->Login("boekphrai.admin");
+  RawConnection stream(server_->port());
+  ASSERT_TRUE(stream.connected());
+  ASSERT_TRUE(stream.Send("GET /api/v1/events HTTP/1.1\r\nHost: test\r\nCookie: " + other.cookie + "\r\n\r\n"));
+  ASSERT_TRUE(stream.ReadResponse());
+  ASSERT_TRUE(stream.ReadUntil("retry: 3000\n\n"));
+  auto created = PostJson("/api/v1/users", NewOfficer("quiet.one"), CookieHeaders(admin));
+  ASSERT_TRUE(created && created->status == 201);
+  EXPECT_FALSE(stream.ReadUntil("event: change", 2000)) << "Boek Phrai heard of a Ban Pong change";
+}
+
+TEST_P(ApiTest, AdminDisablesAUserAndTheirSessionEnds) {
+  const auto admin = server_->Login("banpong.admin");
+  const auto officer = server_->Login("banpong.officer");
+  const std::string path = "/api/v1/users/" + std::to_string(server_->user_id("banpong.officer"));
+  auto res = client_->Patch(path, CookieHeaders(admin), R"({"active":false,"display_name":"ย้ายไปแล้ว"})",
+                            "application/json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(JsonOf(res)["active"], false);
+  EXPECT_EQ(JsonOf(res)["display_name"], "ย้ายไปแล้ว");
+  ExpectError(client_->Get("/api/v1/me", CookieHeaders(officer, false)), 401, "unauthenticated");
+  ExpectError(client_->Post("/api/v1/session", R"({"username":"banpong.officer","password":"correct-horse-battery"})",
+                            "application/json"),
+              401, "unauthenticated");
+  // The change is audited with before and after.
+  bool audited = false;
+  for (const auto& item : AuditItems(admin)) {
+    if (item["action"] == "update" && item["entity"] == "user") {
+      audited = item["before"]["active"] == true && item["after"]["active"] == false;
+    }
+  }
+  EXPECT_TRUE(audited);
+}
+
+TEST_P(ApiTest, NobodyLocksThemselvesOut) {
+  const auto admin = server_->Login("banpong.admin");
+  const std::string self = "/api/v1/users/" + std::to_string(server_->user_id("banpong.admin"));
+  ExpectError(client_->Patch(self, CookieHeaders(admin), R"({"active":false})", "application/json"), 422, "invalid",
+              "active");
+  ExpectError(client_->Patch(self, CookieHeaders(admin), R"({"role":"officer"})", "application/json"), 422, "invalid",
+              "role");
+  ExpectError(client_->Patch(self, CookieHeaders(admin), R"({"role":"mayor"})", "application/json"), 422, "invalid",
+              "role");
+}
+
+TEST_P(ApiTest, LaoAdminCannotChangeAnotherLaosUser) {
+  const auto admin = server_->Login("banpong.admin");
+  const std::string path = "/api/v1/users/" + std::to_string(server_->user_id("boekphrai.admin"));
+  ExpectError(client_->Patch(path, CookieHeaders(admin), R"({"active":false})", "application/json"), 404, "not_found");
+  const auto executive = server_->Login("banpong.executive");
+  const std::string officer = "/api/v1/users/" + std::to_string(server_->user_id("banpong.officer"));
+  ExpectError(client_->Patch(officer, CookieHeaders(executive), R"({"active":false})", "application/json"), 403,
+              "forbidden");
+}
+
+struct AqiCalcRow {
+  const char* query;
+  int aqi;
+  int level;
+  const char* color;
+};
+
+TEST_P(ApiTest, AqiCalculatorAnswersThaiAndUsIndices) {
+  // Band edges of the PCD 2023 table and the EPA 2024 table (see docs/air-quality-method.md).
+  const AqiCalcRow rows[] = {
+      {"scale=th&pollutant=pm25&concentration=15.0", 25, 1, "#3BCCFF"},
+      {"scale=th&pollutant=pm25&concentration=15.1", 26, 2, "#92D050"},
+      {"scale=th&pollutant=pm25&concentration=37.5", 100, 3, "#FFFF00"},
+      {"scale=th&pollutant=pm25&concentration=37.6", 101, 4, "#FFA200"},
+      {"scale=th&pollutant=pm10&concentration=120", 100, 3, "#FFFF00"},
+      {"scale=us&pollutant=pm25&concentration=9.0", 50, 1, "#00E400"},
+      {"scale=us&pollutant=pm25&concentration=35.5", 101, 3, "#FF7E00"},
+  };
+  for (const auto& row : rows) {
+    auto res = client_->Get(std::string("/api/v1/aqi/calc?") + row.query);
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 200) << row.query << ": " << res->body;
+    const json body = JsonOf(res);
+    EXPECT_EQ(body["aqi"], row.aqi) << row.query;
+    EXPECT_EQ(body["level"], row.level) << row.query;
+    EXPECT_EQ(body["color"], row.color) << row.query;
+    EXPECT_TRUE(body["category"].is_string() && !body["category"].get<std::string>().empty()) << row.query;
+  }
+  auto thai = JsonOf(client_->Get("/api/v1/aqi/calc?scale=th&pollutant=pm25&concentration=40"));
+  EXPECT_EQ(thai["category"], "เริ่มมีผลกระทบต่อสุขภาพ");
+  auto english = JsonOf(client_->Get("/api/v1/aqi/calc?scale=th&pollutant=pm25&concentration=40&lang=en"));
+  EXPECT_EQ(english["category"], "Starting to affect health");
+}
+
+TEST_P(ApiTest, AqiCalculatorNamesTheBadParameter) {
+  ExpectError(client_->Get("/api/v1/aqi/calc?pollutant=pm25&concentration=1"), 422, "invalid", "scale");
+  ExpectError(client_->Get("/api/v1/aqi/calc?scale=eu&pollutant=pm25&concentration=1"), 422, "invalid", "scale");
+  ExpectError(client_->Get("/api/v1/aqi/calc?scale=th&pollutant=o3&concentration=1"), 422, "invalid", "pollutant");
+  ExpectError(client_->Get("/api/v1/aqi/calc?scale=th&pollutant=pm25&concentration=abc"), 422, "invalid",
+              "concentration");
+  ExpectError(client_->Get("/api/v1/aqi/calc?scale=th&pollutant=pm25&concentration=-3"), 422, "invalid",
+              "concentration");
+  ExpectError(client_->Get("/api/v1/aqi/calc?scale=th&pollutant=pm25&concentration=1&table=who"), 422, "invalid",
+              "table");
 }
 
 INSTANTIATE_TEST_SUITE_P(http, ApiTest, ::testing::Values("sqlite", "postgres"),

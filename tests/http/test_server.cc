@@ -237,6 +237,18 @@ bool RawConnection::Fill(int timeout_ms) {
   return true;
 }
 
+std::optional<std::string> RawConnection::ReadUntil(const std::string& needle, int timeout_ms) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  size_t at;
+  while ((at = buffer_.find(needle)) == std::string::npos) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0 || !Fill(static_cast<int>(left.count()))) return std::nullopt;
+  }
+  std::string seen = buffer_.substr(0, at + needle.size());
+  buffer_.erase(0, at + needle.size());
+  return seen;
+}
+
 std::optional<RawConnection::Response> RawConnection::ReadResponse(int timeout_ms, bool head_request) {
   size_t head_end;
   while ((head_end = buffer_.find("\r\n\r\n")) == std::string::npos) {

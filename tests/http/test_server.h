@@ -97,6 +97,9 @@ class RawConnection {
   // True when the server closed the connection (EOF or reset) within the timeout; whatever it
   // still sends before that is discarded.
   bool ClosedByServer(int timeout_ms = 5000);
+  // Reads until the received text (after any response already read) contains needle; returns
+  // everything received up to and including it, or nullopt on timeout or close.
+  std::optional<std::string> ReadUntil(const std::string& needle, int timeout_ms = 5000);
 
  private:
   bool Fill(int timeout_ms);  // reads more into buffer_; false on EOF, error or timeout

@@ -52,48 +52,66 @@ Status ValidateUsername(std::string_view username) {
   return Status::Ok();
 }
 
-Result<LoginAttempt> AccountService::Login(UnitOfWork& work, std::string_view username,
-                                           std::string_view password) {
+Result<LoginCheck> AccountService::CheckLogin(UnitOfWork& work, std::string_view username) {
+  auto& store = work.accounts();
+  const int64_t since = work.info().now - settings_.throttle_window_seconds;
+  ASSIGN_OR_RETURN(const int64_t user_failures, store.CountLoginFailures("user:" + std::string(username), since));
+  ASSIGN_OR_RETURN(const int64_t ip_failures, store.CountLoginFailures("ip:" + work.info().ip, since));
+  LoginCheck check;
+  check.username = username;
+  check.throttled =
+      user_failures >= settings_.max_failures_per_username || ip_failures >= settings_.max_failures_per_ip;
+  if (check.throttled) return check;
+  auto found = store.FindUserForLogin(username);
+  if (found.ok()) {
+    check.user = std::move(found).value();
+  } else if (found.status().code() != StatusCode::kNotFound) {
+    return found.status();
+  }
+  return check;
+}
+
+bool AccountService::VerifyLogin(const LoginCheck& check, std::string_view password) {
+  if (check.throttled) return false;
+  if (check.user && check.user->password_hash && check.user->user.active) {
+    return VerifyPassword(password, *check.user->password_hash);
+  }
+  VerifyPasswordDummy(password);  // unknown users take as long as known ones
+  return false;
+}
+
+Result<LoginAttempt> AccountService::CompleteLogin(UnitOfWork& work, const LoginCheck& check, bool verified) {
   auto& store = work.accounts();
   const int64_t now = work.info().now;
-  const int64_t since = now - settings_.throttle_window_seconds;
-  const std::string user_key = "user:" + std::string(username);
-  const std::string ip_key = "ip:" + work.info().ip;
-
-  ASSIGN_OR_RETURN(const int64_t user_failures, store.CountLoginFailures(user_key, since));
-  ASSIGN_OR_RETURN(const int64_t ip_failures, store.CountLoginFailures(ip_key, since));
-  if (user_failures >= settings_.max_failures_per_username || ip_failures >= settings_.max_failures_per_ip) {
+  if (check.throttled) {
     return LoginAttempt{std::nullopt, Status::TooManyRequests("too many failed logins; try again in " +
                                                               std::to_string(settings_.throttle_window_seconds / 60) +
                                                               " minutes")};
   }
-
-  auto found = store.FindUserForLogin(username);
-  bool verified = false;
-  if (found.ok() && found->password_hash && found->user.active) {
-    verified = VerifyPassword(password, *found->password_hash);
-  } else {
-    if (!found.ok() && found.status().code() != StatusCode::kNotFound) return found.status();
-    VerifyPasswordDummy(password);
-  }
+  const std::string user_key = "user:" + check.username;
   if (!verified) {
     RETURN_IF_ERROR(store.RecordLoginFailure(user_key, now));
-    RETURN_IF_ERROR(store.RecordLoginFailure(ip_key, now));
+    RETURN_IF_ERROR(store.RecordLoginFailure("ip:" + work.info().ip, now));
     return LoginAttempt{std::nullopt, Status::Unauthenticated("wrong username or password")};
   }
-
   RETURN_IF_ERROR(store.ClearLoginFailures(user_key));
   RETURN_IF_ERROR(store.DeleteExpiredSessions(now));
   LoginSuccess success;
   success.session_token = NewSecret();
   success.csrf_token = NewSecret();
-  success.user = found->user;
+  success.user = check.user->user;
   success.expires_at = now + settings_.session_ttl_seconds;
   RETURN_IF_ERROR(store.InsertSession(HashSecret(success.session_token), success.user.id, success.csrf_token, now,
                                       success.expires_at, work.info().ip));
   RETURN_IF_ERROR(audit::Record(work, "login", "session", std::to_string(success.user.id), success.user.org_id,
                                 std::nullopt, std::nullopt));
   return LoginAttempt{std::move(success), Status::Ok()};
+}
+
+Result<LoginAttempt> AccountService::Login(UnitOfWork& work, std::string_view username,
+                                           std::string_view password) {
+  ASSIGN_OR_RETURN(const LoginCheck check, CheckLogin(work, username));
+  return CompleteLogin(work, check, VerifyLogin(check, password));
 }
 
 Status AccountService::Logout(UnitOfWork& work, std::string_view session_token) {

@@ -33,6 +33,13 @@ struct LoginAttempt {
   Status failure;
 };
 
+// What a login needs to know before the password is checked.
+struct LoginCheck {
+  std::string username;
+  bool throttled = false;
+  std::optional<UserSecret> user;  // absent for unknown usernames
+};
+
 struct Authenticated {
   tenancy::Principal principal;
   std::string csrf_token;  // empty for bearer tokens, which need none
@@ -64,7 +71,16 @@ class AccountService {
  public:
   explicit AccountService(AuthSettings settings = {}) : settings_(settings) {}
 
+  // Login in one unit of work. The HTTP route runs the three steps below instead, so that the
+  // Argon2id check (tens of milliseconds) runs outside any write transaction: on SQLite a write
+  // transaction blocks every other writer.
   Result<LoginAttempt> Login(UnitOfWork& work, std::string_view username, std::string_view password);
+  // Reads the throttle counters and the account (read transaction).
+  Result<LoginCheck> CheckLogin(UnitOfWork& work, std::string_view username);
+  // The password check itself; no database.
+  static bool VerifyLogin(const LoginCheck& check, std::string_view password);
+  // Records the failure, or opens the session (write transaction).
+  Result<LoginAttempt> CompleteLogin(UnitOfWork& work, const LoginCheck& check, bool verified);
   Status Logout(UnitOfWork& work, std::string_view session_token);
 
   // Unauthenticated when the session is unknown or expired, or the token unknown or revoked.

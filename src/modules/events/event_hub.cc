@@ -26,7 +26,7 @@ bool Subscription::Visible(const Event& event) const {
 }
 
 void Subscription::Push(const Event& event) {
-  if (!Visible(event)) return;
+  if (event.id <= after_id_ || !Visible(event)) return;
   std::lock_guard lock(mu_);
   if (queue_.size() >= max_queue_) {
     overflowed_ = true;
@@ -83,22 +83,29 @@ void EventHub::Stop() {
 
 Result<std::shared_ptr<Subscription>> EventHub::Subscribe(const tenancy::Scope& scope,
                                                           std::optional<int64_t> resume_after) {
-  auto subscription = std::shared_ptr<Subscription>(new Subscription(scope, options_.max_queue));
   std::lock_guard lock(mu_);
-  if (resume_after && *resume_after < last_id_) {
-    // Backfill what the subscriber missed, up to what the poller has already delivered.
-    const int64_t upto = last_id_;
-    std::vector<Event> missed;
-    Status status = transactor_.Read(tenancy::Scope::System("events"), RequestInfo{"events", "local", clock_.NowUnix()},
-                                     [&](UnitOfWork& work) -> Status {
-                                       ASSIGN_OR_RETURN(missed, work.events().After(*resume_after,
-                                                                                    static_cast<int>(options_.max_queue)));
+  // Without a resume point the subscriber starts at the newest event now in the database, so it
+  // hears nothing that happened before it asked, even if the poller has not reached it yet.
+  int64_t after = last_id_;
+  std::vector<Event> missed;
+  Status status = transactor_.Read(tenancy::Scope::System("events"), RequestInfo{"events", "local", clock_.NowUnix()},
+                                   [&](UnitOfWork& work) -> Status {
+                                     if (!resume_after) {
+                                       ASSIGN_OR_RETURN(after, work.events().LatestId());
                                        return Status::Ok();
-                                     });
-    if (!status.ok()) return status;
-    for (const auto& event : missed) {
-      if (event.id <= upto) subscription->Push(event);
-    }
+                                     }
+                                     if (*resume_after >= last_id_) return Status::Ok();
+                                     ASSIGN_OR_RETURN(missed, work.events().After(
+                                                                  *resume_after, static_cast<int>(options_.max_queue)));
+                                     return Status::Ok();
+                                   });
+  if (!status.ok()) return status;
+  if (resume_after) after = *resume_after;  // the client has seen everything up to it
+  auto subscription = std::shared_ptr<Subscription>(new Subscription(scope, options_.max_queue, after));
+  // Backfill what a resuming subscriber missed, up to what the poller has already delivered;
+  // the poller delivers the rest.
+  for (const auto& event : missed) {
+    if (event.id <= last_id_) subscription->Push(event);
   }
   subscribers_.push_back(subscription);
   return subscription;

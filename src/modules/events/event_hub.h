@@ -38,13 +38,15 @@ class Subscription {
 
  private:
   friend class EventHub;
-  Subscription(tenancy::Scope scope, size_t max_queue) : scope_(std::move(scope)), max_queue_(max_queue) {}
+  Subscription(tenancy::Scope scope, size_t max_queue, int64_t after_id)
+      : scope_(std::move(scope)), max_queue_(max_queue), after_id_(after_id) {}
   bool Visible(const Event& event) const;
   void Push(const Event& event);
   void Close();
 
   const tenancy::Scope scope_;
   const size_t max_queue_;
+  const int64_t after_id_;  // events up to this id happened before the subscription
   mutable std::mutex mu_;
   std::deque<Event> queue_;  // guarded by mu_
   bool overflowed_ = false;  // guarded by mu_
@@ -62,8 +64,8 @@ class EventHub {
   Status Start();
   void Stop();
 
-  // A subscriber that receives the events its scope may see. With resume_after (the SSE
-  // Last-Event-ID), events after that id that are still kept are delivered first.
+  // A subscriber that receives the events its scope may see from now on. With resume_after (the
+  // SSE Last-Event-ID), events after that id that are still kept are delivered first.
   Result<std::shared_ptr<Subscription>> Subscribe(const tenancy::Scope& scope, std::optional<int64_t> resume_after);
   size_t subscriber_count() const;
 
