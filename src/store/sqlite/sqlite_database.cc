@@ -148,6 +148,15 @@ class SqliteConnection final : public Connection {
   std::unordered_map<std::string, Prepared> cache_;
 };
 
+// Copies the whole of source into dest with the online backup API (a consistent snapshot).
+Status CopyDatabase(sqlite3* dest, sqlite3* source, const char* what) {
+  sqlite3_backup* backup = sqlite3_backup_init(dest, "main", source, "main");
+  if (backup == nullptr) return StatusFromSqlite(dest, sqlite3_errcode(dest), what);
+  const int rc = sqlite3_backup_step(backup, -1);
+  sqlite3_backup_finish(backup);
+  return rc == SQLITE_DONE ? Status::Ok() : StatusFromSqlite(dest, rc, what);
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Database>> SqliteDatabase::Open(const std::string& path, int pool_size) {
@@ -187,15 +196,7 @@ Status SqliteDatabase::BackupTo(const std::string& dest_path) {
     sqlite3_close(dest);
     return Status::Invalid("cannot create backup file " + dest_path, "output");
   }
-  sqlite3_backup* backup = sqlite3_backup_init(dest, "main", source, "main");
-  if (backup == nullptr) {
-    Status status = StatusFromSqlite(dest, sqlite3_errcode(dest), "backup");
-    sqlite3_close(dest);
-    return status;
-  }
-  rc = sqlite3_backup_step(backup, -1);
-  sqlite3_backup_finish(backup);
-  Status status = rc == SQLITE_DONE ? Status::Ok() : StatusFromSqlite(dest, rc, "backup");
+  Status status = CopyDatabase(dest, source, "backup");
   sqlite3_close(dest);
   return status;
 }
@@ -212,17 +213,9 @@ Status SqliteDatabase::RestoreFrom(const std::string& source_path) {
     sqlite3_close(source);
     return conn.status();
   }
-  auto* dest = static_cast<SqliteConnection*>(&**conn)->handle();
-  sqlite3_backup* backup = sqlite3_backup_init(dest, "main", source, "main");
-  if (backup == nullptr) {
-    Status status = StatusFromSqlite(dest, sqlite3_errcode(dest), "restore");
-    sqlite3_close(source);
-    return status;
-  }
-  rc = sqlite3_backup_step(backup, -1);
-  sqlite3_backup_finish(backup);
+  Status status = CopyDatabase(static_cast<SqliteConnection*>(&**conn)->handle(), source, "restore");
   sqlite3_close(source);
-  return rc == SQLITE_DONE ? Status::Ok() : StatusFromSqlite(dest, rc, "restore");
+  return status;
 }
 
 }  // namespace ecotown::store
