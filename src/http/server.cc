@@ -190,7 +190,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Write(Response response, const std::string& request_id) {
-    if (response.events && response.status == 200) return StartEvents(std::move(response), request_id);
+    // HEAD of an event stream gets its headers only, not a stream.
+    if (response.events && response.status == 200 && !head_) return StartEvents(std::move(response), request_id);
     auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
     res->version(version_);
     res->result(static_cast<unsigned>(response.status));

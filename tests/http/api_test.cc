@@ -855,6 +855,22 @@ TEST_P(ApiTest, EventStreamDeliversAChangeMadeThroughTheApi) {
   EXPECT_EQ(frame->find("live.update"), std::string::npos) << *frame;
 }
 
+TEST_P(ApiTest, HeadOfTheEventStreamAnswersWithoutStreaming) {
+  const auto officer = server_->Login("banpong.officer");
+  RawConnection raw(server_->port());
+  ASSERT_TRUE(raw.connected());
+  ASSERT_TRUE(raw.Send("HEAD /api/v1/events HTTP/1.1\r\nHost: test\r\nCookie: " + officer.cookie + "\r\n\r\n"));
+  auto head = raw.ReadResponse(5000, true);
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+  EXPECT_EQ(head->headers["content-type"], "text/event-stream; charset=utf-8");
+  // The connection is free for the next request, as after any HEAD.
+  ASSERT_TRUE(raw.Send("GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n"));
+  auto next = raw.ReadResponse();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, 200);
+}
+
 TEST_P(ApiTest, EventStreamOfAnotherLaoStaysSilent) {
   const auto admin = server_->Login("banpong.admin");
   const auto other = server_->Login("boekphrai.admin");
