@@ -72,7 +72,7 @@ describe('locale files', () => {
       // t('key'), t('key', {...}), tOr(`...`) with literal keys; also literal 'x.y' keys passed to helpers.
       for (const m of text.matchAll(/\bt\(\s*'([a-z0-9_.-]+)'/g)) used.add(m[1]);
       for (const m of text.matchAll(/\b(?:title|titleKey|bodyKey|notice|text):\s*'([a-z0-9_]+\.[a-z0-9_.-]+)'/g)) used.add(m[1]);
-      for (const m of text.matchAll(/'((?:nav|page|login|users|audit|home|orgs|shell|error)\.[a-z0-9_.-]+)'/g)) used.add(m[1]);
+      for (const m of text.matchAll(/'((?:nav|page|login|users|audit|home|orgs|aqi|shell|error)\.[a-z0-9_.-]+)'/g)) used.add(m[1]);
     }
     const html = readFileSync(join(WEB, 'index.html'), 'utf8');
     for (const m of html.matchAll(/data-i18n(?:-[a-z-]+)?="([^"]+)"/g)) used.add(m[1]);
@@ -90,6 +90,21 @@ describe('locale files', () => {
       ...AUDIT_ENTITIES.map((e) => `audit.entity.${e}`),
     ];
     assert.deepEqual(keys.filter((k) => !(k in th) || !(k in en)), []);
+  });
+
+  test('AQI category names and health advice equal data/aq/aqi_categories.json, under the server\'s keys', () => {
+    const data = JSON.parse(readFileSync(join(WEB, '..', 'data', 'aq', 'aqi_categories.json'), 'utf8'));
+    let count = 0;
+    for (const scale of ['th_aqi', 'us_aqi']) {
+      for (const c of data[scale]) {
+        for (const [lang, messages] of [['th', th], ['en', en]]) {
+          assert.equal(messages[c.key], c.name[lang], `${lang} ${c.key}`);
+          assert.equal(messages[c.advice_key], c.advice[lang], `${lang} ${c.advice_key}`);
+          count += 1;
+        }
+      }
+    }
+    assert.equal(count, 22);
   });
 
   test('the login errors the brief names (401, 422, 429) have their own Thai texts', () => {

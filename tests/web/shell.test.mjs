@@ -175,7 +175,7 @@ describe('web shell on a phone', () => {
       await assert.doesNotReject(page.getByRole('heading', { level: 1, name: th['login.title'] }).waitFor());
       assert.equal(await page.locator('html').getAttribute('lang'), 'th');
       await shot(page, '01-login-th');
-      assert.deepEqual(await menuLabels(page), [th['nav.orgs'], th['nav.login']]);
+      assert.deepEqual(await menuLabels(page), [th['nav.orgs'], th['nav.aqi'], th['nav.login']]);
 
       await login(page, 'banpong.admin', DEMO_PASSWORD);
       await page.waitForURL(/#\/$/);
@@ -202,7 +202,7 @@ describe('web shell on a phone', () => {
       await shot(page, '02-home-th');
 
       // The menu shows every part this role may use, in Thai.
-      assert.deepEqual(await menuLabels(page), [th['nav.home'], th['nav.users'], th['nav.audit'], th['nav.orgs']]);
+      assert.deepEqual(await menuLabels(page), [th['nav.home'], th['nav.users'], th['nav.audit'], th['nav.orgs'], th['nav.aqi']]);
       await shot(page, '03-menu-th');
 
       // Audit log: this login is the newest entry.
@@ -268,7 +268,7 @@ describe('web shell on a phone', () => {
       await page.reload();
       await page.getByRole('heading', { level: 1, name: en['audit.title'] }).waitFor();
       assert.match(await page.locator('#audit-list time').first().textContent(), /^\d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d:\d\d$/);
-      assert.deepEqual(await menuLabels(page), [en['nav.home'], en['nav.users'], en['nav.audit'], en['nav.orgs']]);
+      assert.deepEqual(await menuLabels(page), [en['nav.home'], en['nav.users'], en['nav.audit'], en['nav.orgs'], en['nav.aqi']]);
       await page.getByRole('link', { name: en['nav.home'], exact: true }).click();
       await page.getByRole('heading', { level: 1, name: 'Hello, ผู้ดูแลระบบ เทศบาลเมืองบ้านโป่ง' }).waitFor();
       assert.equal(await page.locator('[data-testid="today"]').textContent(), formatThaiDate(Date.now(), { lang: 'en' }));
@@ -303,7 +303,7 @@ describe('web shell on a phone', () => {
     try {
       await login(page, 'banpong.executive', DEMO_PASSWORD);
       await page.getByRole('heading', { level: 1, name: 'สวัสดี นายกเทศมนตรีเมืองบ้านโป่ง' }).waitFor();
-      assert.deepEqual(await menuLabels(page), [th['nav.home'], th['nav.orgs']]);
+      assert.deepEqual(await menuLabels(page), [th['nav.home'], th['nav.orgs'], th['nav.aqi']]);
       assert.equal(await page.getByRole('link', { name: th['nav.users'] }).count(), 0);
       assert.equal(await page.getByRole('link', { name: th['nav.audit'] }).count(), 0);
       await shot(page, '07-executive-menu-th');
@@ -392,6 +392,106 @@ describe('web shell on a phone', () => {
       assert.deepEqual(problems, []);
     } catch (e) {
       await shot(page, 'failure-orgs').catch(() => {});
+      throw e;
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the AQI calculator is public: Thai and US index, Thai errors, English', async () => {
+    const { context, page, problems } = await openPage();
+    try {
+      // Signed out: the calculator is in the menu, and opens without a login.
+      await page.goto(`${base}/#/login`);
+      await page.getByRole('heading', { level: 1, name: th['login.title'] }).waitFor();
+      await openMenu(page);
+      await page.getByRole('link', { name: th['nav.aqi'], exact: true }).click();
+      await page.waitForURL(/#\/aqi$/);
+      await page.getByRole('heading', { level: 1, name: th['aqi.title'] }).waitFor();
+      assert.equal(await page.title(), `${th['nav.aqi']} · ecotown`);
+      const scale = page.getByLabel(th['aqi.scale'], { exact: true });
+      const pollutant = page.getByLabel(th['aqi.pollutant'], { exact: true });
+      const concentration = page.getByLabel(th['aqi.concentration'], { exact: true });
+      const calculate = page.getByRole('button', { name: th['aqi.submit'], exact: true });
+      const value = page.locator('[data-testid="aqi-value"]');
+      const swatch = page.locator('[data-testid="aqi-swatch"]');
+      const category = page.locator('[data-testid="aqi-category"]');
+      const advice = page.locator('[data-testid="aqi-advice"]');
+      await page.getByText(th['aqi.concentration_hint.th'], { exact: true }).waitFor();
+
+      // Thai PCD index, PM2.5 24-hour mean 37.6 µg/m³ → 101, "starting to affect health", orange.
+      assert.equal(await scale.inputValue(), 'th');
+      assert.equal(await pollutant.inputValue(), 'pm25');
+      await concentration.fill('37.6');
+      await calculate.click();
+      await page.locator('[data-testid="aqi-result"][data-scale="th"][data-pollutant="pm25"][data-concentration="37.6"]').waitFor();
+      assert.equal(await page.locator('[data-testid="aqi-result"]').getAttribute('data-level'), '4');
+      assert.equal(await value.textContent(), '101');
+      assert.equal(await category.textContent(), 'เริ่มมีผลกระทบต่อสุขภาพ');
+      assert.equal(await category.textContent(), th['th_aqi.level.4']);
+      assert.match(await swatch.getAttribute('class'), /\baqi-th-4\b/);
+      assert.equal(await swatch.evaluate((el) => getComputedStyle(el).backgroundColor), 'rgb(255, 162, 0)');
+      assert.equal(await advice.textContent(), th['th_aqi.advice.4']);
+      assert.equal(await page.locator('[data-testid="aqi-above-table"]').count(), 0);
+      await shot(page, '11-aqi-th');
+
+      // US AQI, PM2.5 35.5 µg/m³ → 101 (Unhealthy for Sensitive Groups), EPA orange.
+      await scale.selectOption('us');
+      await page.getByText(th['aqi.concentration_hint.us'], { exact: true }).waitFor();
+      await concentration.fill('35.5');
+      await calculate.click();
+      await page.locator('[data-testid="aqi-result"][data-scale="us"][data-pollutant="pm25"][data-concentration="35.5"]').waitFor();
+      assert.equal(await page.locator('[data-testid="aqi-result"]').getAttribute('data-level'), '3');
+      assert.equal(await value.textContent(), '101');
+      assert.equal(await category.textContent(), th['us_aqi.level.3']);
+      assert.match(await swatch.getAttribute('class'), /\baqi-us-3\b/);
+      assert.equal(await swatch.evaluate((el) => getComputedStyle(el).backgroundColor), 'rgb(255, 126, 0)');
+
+      // A bad concentration: the Thai sentence from the locale file next to the field, not the
+      // server's English message; the old result goes away.
+      await concentration.fill('abc');
+      await calculate.click();
+      const error = page.locator('[data-testid="aqi-error"]');
+      await error.filter({ hasText: th['aqi.error.concentration'] }).waitFor();
+      assert.equal(await error.textContent(), th['aqi.error.concentration']);
+      assert.equal(await concentration.getAttribute('aria-invalid'), 'true');
+      assert.doesNotMatch(await page.locator('main').textContent(), /must be a number/i);
+      assert.equal(await page.locator('[data-testid="aqi-result"]').isVisible(), false);
+      await shot(page, '12-aqi-error-th');
+
+      // Thai index above its table: the number with the note.
+      await scale.selectOption('th');
+      await concentration.fill('500');
+      await calculate.click();
+      await page.locator('[data-testid="aqi-result"][data-scale="th"][data-concentration="500"]').waitFor();
+      assert.equal(await page.locator('[data-testid="aqi-result"]').getAttribute('data-level'), '5');
+      await page.getByText(th['aqi.above_table'], { exact: true }).waitFor();
+      assert.match(await swatch.getAttribute('class'), /\baqi-th-5\b/);
+
+      // English: the page, the category and the advice follow; the answer stays.
+      await concentration.fill('37.6');
+      await calculate.click();
+      await page.locator('[data-testid="aqi-result"][data-scale="th"][data-concentration="37.6"]').waitFor();
+      await page.getByRole('button', { name: 'EN', exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: en['aqi.title'] }).waitFor();
+      assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+      await page.locator('[data-testid="aqi-result"][data-level="4"]').waitFor();
+      assert.equal(await value.textContent(), '101');
+      assert.equal(await category.textContent(), 'Starting to affect health');
+      assert.equal(await advice.textContent(), en['th_aqi.advice.4']);
+      assert.equal(await page.getByLabel(en['aqi.concentration'], { exact: true }).inputValue(), '37.6');
+      await page.getByLabel(en['aqi.concentration'], { exact: true }).fill('abc');
+      await page.getByRole('button', { name: en['aqi.submit'], exact: true }).click();
+      await page.locator('[data-testid="aqi-error"]').filter({ hasText: en['aqi.error.concentration'] }).waitFor();
+      await page.getByLabel(en['aqi.concentration'], { exact: true }).fill('37.6');
+      await page.getByRole('button', { name: en['aqi.submit'], exact: true }).click();
+      await page.locator('[data-testid="aqi-result"][data-level="4"]').waitFor();
+      await shot(page, '13-aqi-en');
+      await page.getByRole('button', { name: 'ไทย', exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: th['aqi.title'] }).waitFor();
+      assert.deepEqual(problems, []);
+    } catch (e) {
+      await shot(page, 'failure-aqi').catch(() => {});
       throw e;
     } finally {
       await context.close();

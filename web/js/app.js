@@ -1,9 +1,10 @@
 // The shell: header, menu, language switch and the hash router (#/, #/users, #/audit, #/orgs,
-// #/login). A route appears in the menu only when the signed-in user may use it; a view for a
+// #/aqi, #/login). A route appears in the menu only when the signed-in user may use it; a view for a
 // part that is not built does not exist.
 import * as api from './api.js';
 import { h, replaceChildren } from './dom.js';
 import { getLang, setLang, storedLang, t, translateTree } from './i18n.js';
+import { renderAqi } from './views/aqi.js';
 import { renderAudit } from './views/audit.js';
 import { renderHome } from './views/home.js';
 import { renderLogin } from './views/login.js';
@@ -19,6 +20,7 @@ const ROUTES = [
   { path: '/users', title: 'nav.users', access: 'manage_users', render: renderUsers },
   { path: '/audit', title: 'nav.audit', access: 'read_audit', render: renderAudit },
   { path: '/orgs', title: 'nav.orgs', access: 'public', render: renderOrgs },
+  { path: '/aqi', title: 'nav.aqi', access: 'public', render: renderAqi },
   { path: '/login', title: 'nav.login', access: 'guest', render: renderLogin },
 ];
 
