@@ -53,6 +53,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   tcp::acceptor acceptor;
   asio::thread_pool workers;
   std::atomic<bool> stopping{false};
+  std::atomic<bool> destroying{false};  // ~Server is draining the handlers that are left
   std::atomic<int> in_flight{0};
 
   mutable std::mutex sessions_mu;
@@ -74,6 +75,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void Start() {
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->DoRead(); });
   }
+
+  // Called by ~Server once no I/O thread runs any more: close at once, so that every pending
+  // operation completes (aborted) and releases what it holds.
+  void CloseNow() { Close(); }
 
   // Called on stop: an idle connection closes now; a busy one closes after its response.
   void Interrupt() {
@@ -341,6 +346,10 @@ void Server::Impl::BeginStop() {
       std::lock_guard lock(sessions_mu);
       open = sessions.size();
     }
+    if (destroying) {
+      *check = nullptr;  // ~Server is draining: just let go
+      return;
+    }
     if ((in_flight == 0 && open == 0) || Clock::now() >= deadline) {
       ioc.stop();
       *check = nullptr;  // break the self-reference
@@ -358,8 +367,27 @@ Server::Server(ServerOptions options, Handler handler, RequestObserver observer)
     : impl_(std::make_shared<Impl>(std::move(options), std::move(handler), std::move(observer))) {}
 
 Server::~Server() {
-  impl_->ioc.stop();
-  impl_->workers.join();
+  Impl& impl = *impl_;
+  impl.stopping = true;
+  impl.ioc.stop();
+  impl.workers.join();
+  // Pending handlers in the stopped io_context hold the sessions, and the sessions hold Impl: a
+  // cycle that would leak both. Nothing runs now, so close everything from this thread and run
+  // the io_context once more until the aborted handlers have all completed and let go.
+  impl.destroying = true;
+  beast::error_code ignored;
+  impl.acceptor.close(ignored);
+  std::vector<std::shared_ptr<Session>> live;
+  {
+    std::lock_guard lock(impl.sessions_mu);
+    for (auto& [ptr, weak] : impl.sessions) {
+      if (auto session = weak.lock()) live.push_back(std::move(session));
+    }
+  }
+  for (auto& session : live) session->CloseNow();
+  live.clear();
+  impl.ioc.restart();
+  impl.ioc.run();
 }
 
 Status Server::Listen() {
