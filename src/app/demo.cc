@@ -3,6 +3,7 @@
 
 #include "app/runtime.h"
 #include "modules/orgs/org_service.h"
+#include "modules/sensors/sensor_service.h"
 
 namespace ecotown::app {
 namespace {
@@ -58,6 +59,32 @@ const DemoUser kDemoUsers[] = {
     {"songkhla.oversight", "songkhla-office", tenancy::Role::kOversight, "สถจ.สงขลา"},
 };
 
+struct DemoSensor {
+  const char* org;
+  const char* code;
+  const char* name;
+  sensors::Model model;
+  const char* device_key;
+  double lat;
+  double lon;
+  const char* siting_notes;
+  const char* install_date;
+  bool maintenance;
+};
+
+const DemoSensor kDemoSensors[] = {
+    {"banpong", "bp-school-01", "โรงเรียนบ้านโป่ง", sensors::Model::kSds011, "esp8266-13966475", 13.8152, 99.8768,
+     "หลังคาอาคารเรียน 2 สูงจากพื้น 4 เมตร", "2024-11-15", false},
+    {"banpong", "bp-market-01", "ตลาดเทศบาลบ้านโป่ง", sensors::Model::kAirGradient, "ecda3b1eaaaf", 13.8171, 99.8712,
+     "เสาไฟหน้าตลาด ห่างถนนหลัก 15 เมตร", "2024-12-02", false},
+    {"banpong", "bp-hospital-01", "โรงพยาบาลบ้านโป่ง", sensors::Model::kPurpleAir, "84:f3:eb:91:4a:2c", 13.8133,
+     99.8805, "ระเบียงชั้น 3 อาคารผู้ป่วยนอก", "2025-01-20", true},
+    {"phatong", "pt-office-01", "สำนักงานเทศบาลตำบลพะตง", sensors::Model::kSps30, "esp32-7c9ebd4e1a20", 6.8371,
+     100.5583, "ดาดฟ้าสำนักงานเทศบาล", "2024-10-01", false},
+    {"phatong", "pt-market-01", "ตลาดเทศบาลพะตง", sensors::Model::kSds011, "esp8266-5283910", 6.8392, 100.5561,
+     "ใต้หลังคาแผงลอยด้านทิศเหนือ", "2025-02-14", false},
+};
+
 }  // namespace
 
 Status SeedDemo(Runtime& runtime, std::ostream& out) {
@@ -75,6 +102,22 @@ Status SeedDemo(Runtime& runtime, std::ostream& out) {
       accounts::NewUser user{demo.org, demo.username, demo.role, demo.display_name, std::string(kDemoPassword),
                              std::nullopt};
       auto created = runtime.accounts().CreateUser(work, user);
+      if (!created.ok()) return created.status();
+    }
+    for (const auto& demo : kDemoSensors) {
+      if (work.sensors().FindByDeviceKey(demo.device_key).ok()) continue;
+      sensors::NewSensor sensor;
+      sensor.org_code = demo.org;
+      sensor.code = demo.code;
+      sensor.name = demo.name;
+      sensor.model = demo.model;
+      sensor.device_key = demo.device_key;
+      sensor.lat = demo.lat;
+      sensor.lon = demo.lon;
+      sensor.siting_notes = demo.siting_notes;
+      sensor.install_date = demo.install_date;
+      sensor.maintenance = demo.maintenance;
+      auto created = sensors::SensorService().Create(work, sensor);
       if (!created.ok()) return created.status();
     }
     return Status::Ok();

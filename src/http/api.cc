@@ -44,6 +44,7 @@ Api::Api(ApiOptions options, ApiDeps deps)
   RegisterAccountRoutes(router_, options_, deps_.accounts);
   RegisterOrgRoutes(router_);
   RegisterAqiRoutes(router_);
+  RegisterSensorRoutes(router_);
   if (deps_.events) RegisterEventRoutes(router_, *deps_.events);
 }
 

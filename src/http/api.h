@@ -59,5 +59,6 @@ void RegisterAccountRoutes(Router& router, const ApiOptions& options, accounts::
 void RegisterOrgRoutes(Router& router);
 void RegisterAqiRoutes(Router& router);
 void RegisterEventRoutes(Router& router, events::EventHub& hub);
+void RegisterSensorRoutes(Router& router);
 
 }  // namespace ecotown::http

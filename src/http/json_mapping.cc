@@ -55,6 +55,24 @@ nlohmann::json ToJson(const accounts::ApiToken& token) {
           {"revoked", token.revoked_at.has_value()}};
 }
 
+nlohmann::json ToJson(const sensors::Sensor& sensor) {
+  return {{"id", sensor.id},
+          {"org_id", sensor.org_id},
+          {"code", sensor.code},
+          {"name", sensor.name},
+          {"model", sensors::ModelName(sensor.model)},
+          {"is_reference", sensor.is_reference},
+          {"device_key", Opt(sensor.device_key)},
+          {"lat", sensor.lat},
+          {"lon", sensor.lon},
+          {"siting_notes", sensor.siting_notes},
+          {"install_date", Opt(sensor.install_date)},
+          {"maintenance", sensor.maintenance},
+          {"status", sensors::SensorStatusName(sensor.status)},
+          {"created_at", core::FormatIsoUtc(sensor.created_at)},
+          {"updated_at", core::FormatIsoUtc(sensor.updated_at)}};
+}
+
 nlohmann::json ToJson(const audit::AuditEntry& e) {
   return {{"id", e.id},
           {"at", core::FormatIsoUtc(e.at)},

@@ -14,6 +14,7 @@
 #include "modules/audit/audit.h"
 #include "modules/events/event.h"
 #include "modules/orgs/org.h"
+#include "modules/sensors/sensor.h"
 #include "modules/tenancy/access.h"
 
 namespace ecotown {
@@ -35,6 +36,7 @@ class UnitOfWork {
   virtual accounts::AccountStore& accounts() = 0;
   virtual audit::AuditStore& audit() = 0;
   virtual events::EventStore& events() = 0;
+  virtual sensors::SensorStore& sensors() = 0;
 };
 
 using WorkFn = std::function<Status(UnitOfWork&)>;

@@ -4,6 +4,7 @@
 
 #include "modules/unit_of_work.h"
 #include "store/database.h"
+#include "store/sql_sensor_store.h"
 
 namespace ecotown::store {
 
@@ -82,13 +83,15 @@ class SqlEventStore final : public events::EventStore {
 class SqlUnitOfWork final : public UnitOfWork {
  public:
   SqlUnitOfWork(Connection& conn, const tenancy::Scope& scope, const RequestInfo& info)
-      : scope_(scope), info_(info), orgs_(conn), accounts_(conn, scope), audit_(conn, scope), events_(conn) {}
+      : scope_(scope), info_(info), orgs_(conn), accounts_(conn, scope), audit_(conn, scope), events_(conn),
+        sensors_(conn, scope) {}
   const tenancy::Scope& scope() const override { return scope_; }
   const RequestInfo& info() const override { return info_; }
   orgs::OrgStore& orgs() override { return orgs_; }
   accounts::AccountStore& accounts() override { return accounts_; }
   audit::AuditStore& audit() override { return audit_; }
   events::EventStore& events() override { return events_; }
+  sensors::SensorStore& sensors() override { return sensors_; }
 
  private:
   const tenancy::Scope& scope_;
@@ -97,6 +100,7 @@ class SqlUnitOfWork final : public UnitOfWork {
   SqlAccountStore accounts_;
   SqlAuditStore audit_;
   SqlEventStore events_;
+  SqlSensorStore sensors_;
 };
 
 class SqlTransactor final : public Transactor {

@@ -975,6 +975,182 @@ TEST_P(ApiTest, AqiCalculatorNamesTheBadParameter) {
               "table");
 }
 
+// --- Sensor registry ----------------------------------------------------------------------------
+
+json NewSensorBody(const std::string& code, const std::string& device_key) {
+  return {{"code", code},         {"name", "โรงเรียนบ้านโป่ง"}, {"model", "sds011"},
+          {"device_key", device_key}, {"lat", 13.8152},          {"lon", 99.8768},
+          {"install_date", "2024-11-15"}};
+}
+
+TEST_P(ApiTest, SensorsAreRegisteredListedReadAndChanged) {
+  const auto session = server_->Login("banpong.officer");
+  auto created = PostJson("/api/v1/sensors", NewSensorBody("bp-school-01", "esp8266-13966475"), CookieHeaders(session));
+  ASSERT_TRUE(created);
+  ASSERT_EQ(created->status, 201) << created->body;
+  const json sensor = JsonOf(created);
+  EXPECT_EQ(sensor["code"], "bp-school-01");
+  EXPECT_EQ(sensor["name"], "โรงเรียนบ้านโป่ง");
+  EXPECT_EQ(sensor["model"], "sds011");
+  EXPECT_EQ(sensor["is_reference"], false);
+  EXPECT_EQ(sensor["device_key"], "esp8266-13966475");
+  EXPECT_EQ(sensor["org_id"], server_->org_id("banpong"));
+  EXPECT_EQ(sensor["status"], "active");
+  EXPECT_EQ(sensor["maintenance"], false);
+  EXPECT_EQ(sensor["siting_notes"], "");
+  EXPECT_EQ(sensor["install_date"], "2024-11-15");
+  const std::string path = "/api/v1/sensors/" + std::to_string(sensor["id"].get<int64_t>());
+
+  json reference = NewSensorBody("bp-bam-01", "44t");
+  reference["model"] = "reference-bam";
+  reference["status"] = "inactive";
+  auto bam = PostJson("/api/v1/sensors", reference, CookieHeaders(session));
+  ASSERT_TRUE(bam);
+  ASSERT_EQ(bam->status, 201) << bam->body;
+  EXPECT_EQ(JsonOf(bam)["is_reference"], true);
+
+  auto got = client_->Get(path, CookieHeaders(session, false));
+  ASSERT_TRUE(got);
+  ASSERT_EQ(got->status, 200) << got->body;
+  EXPECT_EQ(JsonOf(got), sensor);
+
+  auto patched = client_->Patch(path, CookieHeaders(session),
+                                json({{"maintenance", true}, {"siting_notes", "ย้ายไปหลังคาโรงอาหาร"}, {"lat", 13.8160}})
+                                    .dump(),
+                                "application/json");
+  ASSERT_TRUE(patched);
+  ASSERT_EQ(patched->status, 200) << patched->body;
+  EXPECT_EQ(JsonOf(patched)["maintenance"], true);
+  EXPECT_EQ(JsonOf(patched)["siting_notes"], "ย้ายไปหลังคาโรงอาหาร");
+  EXPECT_EQ(JsonOf(patched)["lat"], 13.8160);
+  EXPECT_EQ(JsonOf(patched)["name"], "โรงเรียนบ้านโป่ง");
+  EXPECT_EQ(JsonOf(patched)["device_key"], "esp8266-13966475");
+
+  auto active = client_->Get("/api/v1/sensors?status=active", CookieHeaders(session, false));
+  ASSERT_TRUE(active);
+  ASSERT_EQ(active->status, 200) << active->body;
+  ASSERT_EQ(JsonOf(active)["items"].size(), 1u);
+  EXPECT_EQ(JsonOf(active)["items"][0]["code"], "bp-school-01");
+  auto all = client_->Get("/api/v1/sensors", CookieHeaders(session, false));
+  ASSERT_TRUE(all);
+  EXPECT_EQ(JsonOf(all)["items"].size(), 2u);
+  ExpectError(client_->Get("/api/v1/sensors?status=broken", CookieHeaders(session, false)), 422, "invalid", "status");
+
+  // Every write is in the audit log, with before and after for the change.
+  const auto admin = server_->Login("banpong.admin");
+  int creates = 0, updates = 0;
+  for (const auto& entry : AuditItems(admin)) {
+    if (entry["entity"] != "sensor") continue;
+    if (entry["action"] == "create") ++creates;
+    if (entry["action"] == "update") {
+      ++updates;
+      EXPECT_FALSE(entry["before"].is_null()) << entry.dump();
+      EXPECT_FALSE(entry["after"].is_null()) << entry.dump();
+    }
+  }
+  EXPECT_EQ(creates, 2);
+  EXPECT_EQ(updates, 1);
+}
+
+TEST_P(ApiTest, AnotherLaosSensorIsNotFound) {
+  const auto boekphrai = server_->Login("boekphrai.admin");
+  auto foreign = PostJson("/api/v1/sensors", NewSensorBody("bk-01", "ecda3b1eaaaf"), CookieHeaders(boekphrai));
+  ASSERT_TRUE(foreign);
+  ASSERT_EQ(foreign->status, 201) << foreign->body;
+  const std::string path = "/api/v1/sensors/" + std::to_string(JsonOf(foreign)["id"].get<int64_t>());
+
+  const auto banpong = server_->Login("banpong.admin");
+  ExpectError(client_->Get(path, CookieHeaders(banpong, false)), 404, "not_found");
+  ExpectError(client_->Get("/api/v1/sensors/987654", CookieHeaders(banpong, false)), 404, "not_found");
+  ExpectError(client_->Patch(path, CookieHeaders(banpong), R"({"name":"planted"})", "application/json"), 404,
+              "not_found");
+  ExpectError(PostJson(path + "/secret", json::object(), CookieHeaders(banpong)), 404, "not_found");
+  json into = NewSensorBody("planted-01", "esp8266-1");
+  into["org"] = "boekphrai";
+  ExpectError(PostJson("/api/v1/sensors", into, CookieHeaders(banpong)), 404, "not_found");
+  auto listed = client_->Get("/api/v1/sensors", CookieHeaders(banpong, false));
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->status, 200) << listed->body;
+  EXPECT_TRUE(JsonOf(listed)["items"].empty()) << listed->body;
+  // Nothing changed.
+  auto own = client_->Get(path, CookieHeaders(boekphrai, false));
+  ASSERT_TRUE(own);
+  EXPECT_EQ(JsonOf(own)["name"], "โรงเรียนบ้านโป่ง");
+
+  const auto executive = server_->Login("banpong.executive");
+  ExpectError(PostJson("/api/v1/sensors", NewSensorBody("exec-01", "esp8266-2"), CookieHeaders(executive)), 403,
+              "forbidden");
+}
+
+TEST_P(ApiTest, BadSensorInputIsRefusedNamingTheField) {
+  const auto session = server_->Login("banpong.admin");
+  const auto headers = CookieHeaders(session);
+  json unknown = NewSensorBody("s-01", "esp8266-1");
+  unknown["colour"] = "green";
+  ExpectError(PostJson("/api/v1/sensors", unknown, headers), 422, "invalid", "colour");
+  json outside = NewSensorBody("s-01", "esp8266-1");
+  outside["lat"] = 1.29;  // Singapore
+  ExpectError(PostJson("/api/v1/sensors", outside, headers), 422, "invalid", "lat");
+  json missing = NewSensorBody("s-01", "esp8266-1");
+  missing.erase("lon");
+  ExpectError(PostJson("/api/v1/sensors", missing, headers), 422, "invalid", "lon");
+  json model = NewSensorBody("s-01", "esp8266-1");
+  model["model"] = "toaster";
+  ExpectError(PostJson("/api/v1/sensors", model, headers), 422, "invalid", "model");
+  json date = NewSensorBody("s-01", "esp8266-1");
+  date["install_date"] = "2024-13-01";
+  ExpectError(PostJson("/api/v1/sensors", date, headers), 422, "invalid", "install_date");
+  json code = NewSensorBody("S 01", "esp8266-1");
+  ExpectError(PostJson("/api/v1/sensors", code, headers), 422, "invalid", "code");
+
+  auto created = PostJson("/api/v1/sensors", NewSensorBody("s-01", "esp8266-1"), headers);
+  ASSERT_TRUE(created);
+  ASSERT_EQ(created->status, 201) << created->body;
+  ExpectError(PostJson("/api/v1/sensors", NewSensorBody("s-01", "esp8266-2"), headers), 409, "conflict", "code");
+  // The device_key is taken across organisations.
+  const auto phatong = server_->Login("phatong.admin");
+  ExpectError(PostJson("/api/v1/sensors", NewSensorBody("pt-01", "esp8266-1"), CookieHeaders(phatong)), 409,
+              "conflict", "device_key");
+
+  const std::string path = "/api/v1/sensors/" + std::to_string(JsonOf(created)["id"].get<int64_t>());
+  ExpectError(client_->Patch(path, headers, R"({"code":"renamed"})", "application/json"), 422, "invalid", "code");
+  ExpectError(client_->Patch(path, headers, R"({"lon":110.0})", "application/json"), 422, "invalid", "lon");
+  // An explicit null removes the device_key.
+  auto cleared = client_->Patch(path, headers, R"({"device_key":null})", "application/json");
+  ASSERT_TRUE(cleared);
+  ASSERT_EQ(cleared->status, 200) << cleared->body;
+  EXPECT_TRUE(JsonOf(cleared)["device_key"].is_null());
+}
+
+TEST_P(ApiTest, SensorSecretIsShownOnceAndNeverInReads) {
+  const auto session = server_->Login("banpong.officer");
+  auto created = PostJson("/api/v1/sensors", NewSensorBody("s-01", "esp8266-13966475"), CookieHeaders(session));
+  ASSERT_TRUE(created);
+  ASSERT_EQ(created->status, 201) << created->body;
+  const std::string path = "/api/v1/sensors/" + std::to_string(JsonOf(created)["id"].get<int64_t>());
+  EXPECT_EQ(created->body.find("secret"), std::string::npos);
+
+  auto rotated = PostJson(path + "/secret", json::object(), CookieHeaders(session));
+  ASSERT_TRUE(rotated);
+  ASSERT_EQ(rotated->status, 200) << rotated->body;
+  const std::string secret = JsonOf(rotated).value("secret", "");
+  ASSERT_GE(secret.size(), 32u) << rotated->body;
+  auto again = PostJson(path + "/secret", json::object(), CookieHeaders(session));
+  ASSERT_TRUE(again);
+  ASSERT_EQ(again->status, 200) << again->body;
+  EXPECT_NE(JsonOf(again).value("secret", ""), secret);
+
+  for (const std::string& read : {path, std::string("/api/v1/sensors")}) {
+    auto res = client_->Get(read, CookieHeaders(session, false));
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 200) << res->body;
+    EXPECT_EQ(res->body.find("secret"), std::string::npos) << res->body;
+    EXPECT_EQ(res->body.find(secret), std::string::npos);
+  }
+  const auto executive = server_->Login("banpong.executive");
+  ExpectError(PostJson(path + "/secret", json::object(), CookieHeaders(executive)), 403, "forbidden");
+}
+
 INSTANTIATE_TEST_SUITE_P(http, ApiTest, ::testing::Values("sqlite", "postgres"),
                          [](const ::testing::TestParamInfo<std::string>& param) { return param.param; });
 

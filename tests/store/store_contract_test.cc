@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -20,6 +21,7 @@
 #include "modules/accounts/secrets.h"
 #include "modules/audit/recorder.h"
 #include "modules/orgs/org_service.h"
+#include "modules/sensors/sensor_service.h"
 #include "store/database.h"
 #include "store/geography_loader.h"
 #include "store/migrations/migrations.h"
@@ -1038,6 +1040,303 @@ TEST_P(StoreContractTest, ExecutiveAndOfficerCannotCreateUsers) {
     ASSERT_TRUE(status.ok()) << status.ToString();
   }
   EXPECT_EQ(Count("users", "username LIKE 'made-by-%'"), 0);
+}
+
+// ---- sensor registry ----
+
+sensors::NewSensor ValidSensor(const std::string& code, std::optional<std::string> device_key = std::nullopt) {
+  sensors::NewSensor request;
+  request.code = code;
+  request.name = "โรงเรียนบ้านโป่ง " + code;
+  request.model = sensors::Model::kSds011;
+  request.device_key = std::move(device_key);
+  request.lat = 13.816;
+  request.lon = 99.873;
+  request.siting_notes = "หลังคาอาคารเรียน";
+  request.install_date = "2025-01-31";
+  return request;
+}
+
+TEST_P(StoreContractTest, SensorsAreCreatedListedReadAndUpdatedWithAudit) {
+  TenancyWorld world(*this);
+  ASSERT_TRUE(world.Build().ok());
+  const sensors::SensorService service;
+  int64_t id = 0;
+  Status status = transactor_->Write(ScopeOf(world.officer_a), Info(), [&](UnitOfWork& work) -> Status {
+    sensors::NewSensor reference = ValidSensor("bam-1", "44t");
+    reference.model = sensors::Model::kReferenceBam;
+    ASSIGN_OR_RETURN(auto bam, service.Create(work, reference));
+    EXPECT_TRUE(bam.is_reference);
+    EXPECT_EQ(bam.org_id, world.lao_a.id);
+    ASSIGN_OR_RETURN(auto created, service.Create(work, ValidSensor("school-1", "esp8266-13966475")));
+    EXPECT_FALSE(created.is_reference);
+    id = created.id;
+    sensors::NewSensor retired = ValidSensor("old-1");
+    retired.status = sensors::SensorStatus::kRetired;
+    RETURN_IF_ERROR(service.Create(work, retired).status());
+    return Status::Ok();
+  });
+  ASSERT_TRUE(status.ok()) << status.ToString();
+
+  status = transactor_->Write(ScopeOf(world.officer_a), Info(kNow + 60), [&](UnitOfWork& work) -> Status {
+    ASSIGN_OR_RETURN(auto got, service.Get(work, id));
+    EXPECT_EQ(got.code, "school-1");
+    EXPECT_EQ(got.name, "โรงเรียนบ้านโป่ง school-1");
+    EXPECT_EQ(got.model, sensors::Model::kSds011);
+    EXPECT_EQ(got.device_key, "esp8266-13966475");
+    EXPECT_DOUBLE_EQ(got.lat, 13.816);
+    EXPECT_DOUBLE_EQ(got.lon, 99.873);
+    EXPECT_EQ(got.install_date, "2025-01-31");
+    EXPECT_EQ(got.status, sensors::SensorStatus::kActive);
+    EXPECT_EQ(got.created_at, kNow);
+    ASSIGN_OR_RETURN(auto all, service.List(work, std::nullopt));
+    EXPECT_EQ(all.size(), 3u);
+    ASSIGN_OR_RETURN(auto active, service.List(work, sensors::SensorStatus::kActive));
+    EXPECT_EQ(active.size(), 2u);
+    if (active.size() != 2u) return Status::Internal("wrong number of active sensors");
+    EXPECT_EQ(active[0].code, "bam-1");
+    EXPECT_EQ(active[1].code, "school-1");
+
+    sensors::SensorChanges changes;
+    changes.name = "ตลาดเทศบาล";
+    changes.maintenance = true;
+    changes.status = sensors::SensorStatus::kInactive;
+    changes.lat = 13.82;
+    changes.device_key = std::optional<std::string>();  // removed
+    ASSIGN_OR_RETURN(auto updated, service.Update(work, id, changes));
+    EXPECT_EQ(updated.name, "ตลาดเทศบาล");
+    EXPECT_TRUE(updated.maintenance);
+    EXPECT_EQ(updated.status, sensors::SensorStatus::kInactive);
+    EXPECT_DOUBLE_EQ(updated.lat, 13.82);
+    EXPECT_DOUBLE_EQ(updated.lon, 99.873);
+    EXPECT_FALSE(updated.device_key.has_value());
+    EXPECT_EQ(updated.siting_notes, "หลังคาอาคารเรียน");  // untouched
+    EXPECT_EQ(updated.updated_at, kNow + 60);
+    ASSIGN_OR_RETURN(auto reread, service.Get(work, id));
+    EXPECT_EQ(reread.name, "ตลาดเทศบาล");
+    EXPECT_FALSE(reread.device_key.has_value());
+    EXPECT_EQ(work.sensors().FindByDeviceKey("esp8266-13966475").status().code(), StatusCode::kNotFound);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(status.ok()) << status.ToString();
+
+  EXPECT_EQ(Count("audit_log", "entity = 'sensor' AND action = 'create' AND actor_name = 'officer-a'"), 3);
+  auto update = Sql("SELECT before_json, after_json, org_id FROM audit_log WHERE entity = 'sensor' AND "
+                    "action = 'update' AND entity_id = $1",
+                    {V(std::to_string(id))});
+  ASSERT_TRUE(update.ok()) << update.status().ToString();
+  ASSERT_EQ(update->rows.size(), 1u);
+  EXPECT_NE(update->rows[0].Text(0).find("school-1"), std::string::npos);
+  EXPECT_NE(update->rows[0].Text(0).find("esp8266-13966475"), std::string::npos);
+  EXPECT_NE(update->rows[0].Text(1).find("\"maintenance\":true"), std::string::npos);
+  EXPECT_EQ(update->rows[0].Int(2), world.lao_a.id);
+}
+
+TEST_P(StoreContractTest, SensorsOfAnotherLaoAreNotFoundAndExecutivesCannotRegister) {
+  TenancyWorld world(*this);
+  ASSERT_TRUE(world.Build().ok());
+  const sensors::SensorService service;
+  int64_t b_id = 0, a_id = 0;
+  Status status = transactor_->Write(ScopeOf(world.admin_b), Info(), [&](UnitOfWork& work) -> Status {
+    ASSIGN_OR_RETURN(auto sensor, service.Create(work, ValidSensor("market-1", "ecda3b1eaaaf")));
+    b_id = sensor.id;
+    return Status::Ok();
+  });
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  status = transactor_->Write(ScopeOf(world.admin_a), Info(), [&](UnitOfWork& work) -> Status {
+    ASSIGN_OR_RETURN(auto sensor, service.Create(work, ValidSensor("market-1")));
+    a_id = sensor.id;
+    EXPECT_EQ(service.Get(work, b_id).status().code(), StatusCode::kNotFound);
+    EXPECT_EQ(service.Get(work, 987654).status().code(), StatusCode::kNotFound);
+    ASSIGN_OR_RETURN(auto listed, service.List(work, std::nullopt));
+    EXPECT_EQ(listed.size(), 1u);
+    sensors::SensorChanges changes;
+    changes.name = "planted";
+    EXPECT_EQ(service.Update(work, b_id, changes).status().code(), StatusCode::kNotFound);
+    EXPECT_EQ(service.RotateDeviceSecret(work, b_id).status().code(), StatusCode::kNotFound);
+    sensors::NewSensor into_b = ValidSensor("planted-1");
+    into_b.org_code = "lao-b";
+    EXPECT_EQ(service.Create(work, into_b).status().code(), StatusCode::kNotFound);
+    // The store refuses too, whatever the service does.
+    sensors::Sensor raw;
+    raw.org_id = world.lao_b.id;
+    raw.code = "planted-2";
+    raw.name = "x";
+    raw.lat = 13.8;
+    raw.lon = 99.8;
+    EXPECT_EQ(work.sensors().Insert(raw).status().code(), StatusCode::kNotFound);
+    EXPECT_EQ(work.sensors().SetDeviceSecretHash(b_id, "hash", kNow).code(), StatusCode::kNotFound);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(status.ok()) << status.ToString();
+
+  status = transactor_->Write(ScopeOf(world.executive_a), Info(), [&](UnitOfWork& work) -> Status {
+    EXPECT_EQ(service.Create(work, ValidSensor("exec-1")).status().code(), StatusCode::kForbidden);
+    EXPECT_EQ(service.RotateDeviceSecret(work, a_id).status().code(), StatusCode::kForbidden);
+    EXPECT_TRUE(service.Get(work, a_id).ok());
+    return Status::Ok();
+  });
+  ASSERT_TRUE(status.ok()) << status.ToString();
+
+  // Oversight reads its province's sensors but registers none.
+  status = transactor_->Write(ScopeOf(world.overseer_a), Info(), [&](UnitOfWork& work) -> Status {
+    EXPECT_TRUE(work.sensors().Get(a_id).ok());
+    EXPECT_EQ(work.sensors().Get(b_id).status().code(), StatusCode::kNotFound);
+    sensors::NewSensor into_a = ValidSensor("oversight-1");
+    into_a.org_code = "lao-a";
+    EXPECT_EQ(service.Create(work, into_a).status().code(), StatusCode::kForbidden);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  EXPECT_EQ(Count("sensors", "code IN ('planted-1', 'planted-2', 'exec-1', 'oversight-1')"), 0);
+  EXPECT_EQ(Count("sensors", "name = 'planted'"), 0);
+}
+
+TEST_P(StoreContractTest, SensorDeviceKeyIsUniqueAcrossOrganisationsAndCodeWithinOne) {
+  TenancyWorld world(*this);
+  ASSERT_TRUE(world.Build().ok());
+  const sensors::SensorService service;
+  Status status = transactor_->Write(ScopeOf(world.admin_a), Info(), [&](UnitOfWork& work) -> Status {
+    RETURN_IF_ERROR(service.Create(work, ValidSensor("s-1", "esp8266-1")).status());
+    return service.Create(work, ValidSensor("s-2", "esp8266-2")).status();
+  });
+  ASSERT_TRUE(status.ok()) << status.ToString();
+
+  // Another LAO cannot see lao-a's sensors, yet cannot take their device_key either.
+  status = transactor_->Write(ScopeOf(world.admin_b), Info(), [&](UnitOfWork& work) -> Status {
+    auto taken = service.Create(work, ValidSensor("s-9", "esp8266-1"));
+    EXPECT_EQ(taken.status().code(), StatusCode::kConflict);
+    EXPECT_EQ(taken.status().field(), "device_key");
+    // The same code in another organisation is fine.
+    return service.Create(work, ValidSensor("s-1", "esp8266-b1")).status();
+  });
+  ASSERT_TRUE(status.ok()) << status.ToString();
+
+  // The database enforces it too, whatever the service checks first.
+  status = transactor_->Write(Scope::System("test"), Info(), [&](UnitOfWork& work) -> Status {
+    sensors::Sensor raw;
+    raw.org_id = world.lao_b.id;
+    raw.code = "s-10";
+    raw.name = "x";
+    raw.lat = 13.8;
+    raw.lon = 99.8;
+    raw.device_key = "esp8266-2";
+    // On PostgreSQL a failed statement ends the transaction, so each collision gets its own.
+    return work.sensors().Insert(raw).status();
+  });
+  EXPECT_EQ(status.code(), StatusCode::kConflict) << status.ToString();
+
+  status = transactor_->Write(ScopeOf(world.admin_a), Info(), [&](UnitOfWork& work) -> Status {
+    return service.Create(work, ValidSensor("s-1")).status();
+  });
+  EXPECT_EQ(status.code(), StatusCode::kConflict) << status.ToString();
+  EXPECT_EQ(status.field(), "code");
+
+  status = transactor_->Write(ScopeOf(world.admin_a), Info(), [&](UnitOfWork& work) -> Status {
+    ASSIGN_OR_RETURN(auto listed, service.List(work, std::nullopt));
+    EXPECT_EQ(listed.size(), 2u);
+    if (listed.size() != 2u) return Status::Internal("wrong number of sensors");
+    sensors::SensorChanges changes;
+    changes.device_key = std::optional<std::string>("esp8266-b1");
+    auto moved = service.Update(work, listed[1].id, changes);
+    EXPECT_EQ(moved.status().code(), StatusCode::kConflict);
+    EXPECT_EQ(moved.status().field(), "device_key");
+    // Keeping one's own key is not a conflict.
+    changes.device_key = std::optional<std::string>("esp8266-2");
+    EXPECT_TRUE(service.Update(work, listed[1].id, changes).ok());
+    return Status::Ok();
+  });
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  // Several sensors may have no device_key at all.
+  status = transactor_->Write(ScopeOf(world.admin_a), Info(), [&](UnitOfWork& work) -> Status {
+    RETURN_IF_ERROR(service.Create(work, ValidSensor("nokey-1")).status());
+    return service.Create(work, ValidSensor("nokey-2")).status();
+  });
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  EXPECT_EQ(Count("sensors", "device_key IS NULL"), 2);
+}
+
+TEST_P(StoreContractTest, SensorInputIsRefusedNamingTheField) {
+  TenancyWorld world(*this);
+  ASSERT_TRUE(world.Build().ok());
+  const sensors::SensorService service;
+  struct Case {
+    const char* what;
+    std::function<void(sensors::NewSensor&)> change;
+    const char* field;
+  };
+  const std::vector<Case> cases = {
+      {"lat south of Thailand", [](auto& r) { r.lat = 1.3; }, "lat"},
+      {"lat north of Thailand", [](auto& r) { r.lat = 20.6; }, "lat"},
+      {"lon west of Thailand", [](auto& r) { r.lon = 97.2; }, "lon"},
+      {"lon east of Thailand", [](auto& r) { r.lon = 105.8; }, "lon"},
+      {"upper-case code", [](auto& r) { r.code = "School-1"; }, "code"},
+      {"empty code", [](auto& r) { r.code = ""; }, "code"},
+      {"long code", [](auto& r) { r.code = std::string(33, 'a'); }, "code"},
+      {"code with space", [](auto& r) { r.code = "a b"; }, "code"},
+      {"empty name", [](auto& r) { r.name = ""; }, "name"},
+      {"long name", [](auto& r) { r.name = std::string(201, 'n'); }, "name"},
+      {"long notes", [](auto& r) { r.siting_notes = std::string(2001, 'n'); }, "siting_notes"},
+      {"device_key with space", [](auto& r) { r.device_key = "esp 1"; }, "device_key"},
+      {"impossible date", [](auto& r) { r.install_date = "2025-02-30"; }, "install_date"},
+      {"badly written date", [](auto& r) { r.install_date = "31/01/2025"; }, "install_date"},
+      {"future date", [](auto& r) { r.install_date = "2025-06-16"; }, "install_date"},  // kNow is 2025-06-15
+  };
+  Status status = transactor_->Write(ScopeOf(world.admin_a), Info(), [&](UnitOfWork& work) -> Status {
+    for (const auto& c : cases) {
+      sensors::NewSensor request = ValidSensor("bad-1");
+      c.change(request);
+      auto created = service.Create(work, request);
+      EXPECT_EQ(created.status().code(), StatusCode::kInvalid) << c.what;
+      EXPECT_EQ(created.status().field(), c.field) << c.what;
+    }
+    // Today (in Bangkok) is fine; so is a position on the edge of the box.
+    sensors::NewSensor today = ValidSensor("today-1");
+    today.install_date = "2025-06-15";
+    today.lat = 20.5;
+    today.lon = 97.3;
+    EXPECT_TRUE(service.Create(work, today).ok());
+    ASSIGN_OR_RETURN(auto sensor, service.Create(work, ValidSensor("good-1")));
+    sensors::SensorChanges changes;
+    changes.lon = 120.0;
+    auto moved = service.Update(work, sensor.id, changes);
+    EXPECT_EQ(moved.status().field(), "lon");
+    return Status::Ok();
+  });
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  EXPECT_EQ(Count("sensors", "code = 'bad-1'"), 0);
+}
+
+TEST_P(StoreContractTest, SensorDeviceSecretIsStoredHashedAndReplacedOnRotation) {
+  TenancyWorld world(*this);
+  ASSERT_TRUE(world.Build().ok());
+  const sensors::SensorService service;
+  std::string first, second;
+  Status status = transactor_->Write(ScopeOf(world.officer_a), Info(), [&](UnitOfWork& work) -> Status {
+    ASSIGN_OR_RETURN(auto sensor, service.Create(work, ValidSensor("s-1", "esp8266-13966475")));
+    ASSIGN_OR_RETURN(auto found, work.sensors().FindByDeviceKey("esp8266-13966475"));
+    EXPECT_FALSE(found.device_secret_hash.has_value());
+    ASSIGN_OR_RETURN(auto rotated, service.RotateDeviceSecret(work, sensor.id));
+    first = rotated.secret;
+    ASSIGN_OR_RETURN(rotated, service.RotateDeviceSecret(work, sensor.id));
+    second = rotated.secret;
+    return Status::Ok();
+  });
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  EXPECT_NE(first, second);
+  EXPECT_GE(second.size(), 32u);
+  // Ingest resolves the key without a tenant and checks the credential.
+  status = transactor_->Read(Scope::System("ingest"), Info(), [&](UnitOfWork& work) -> Status {
+    ASSIGN_OR_RETURN(auto found, work.sensors().FindByDeviceKey("esp8266-13966475"));
+    EXPECT_EQ(found.sensor.org_id, world.lao_a.id);
+    EXPECT_EQ(found.device_secret_hash, accounts::HashSecret(second));
+    return Status::Ok();
+  });
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  EXPECT_EQ(Count("sensors", "device_secret_hash = '" + accounts::HashSecret(second) + "'"), 1);
+  // Nothing in the audit log carries the secret.
+  EXPECT_EQ(Count("audit_log", "entity = 'sensor' AND action = 'rotate_secret'"), 2);
+  EXPECT_EQ(Count("audit_log", "after_json LIKE '%" + second + "%'"), 0);
 }
 
 // ---- concurrency ----
