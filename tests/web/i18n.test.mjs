@@ -20,7 +20,13 @@ const ROLES = ['system-admin', 'lao-admin', 'officer', 'inspector', 'executive',
 const PERMISSIONS = ['read', 'write', 'manage_users', 'read_audit', 'manage_tokens', 'manage_orgs'];
 const ORG_TYPES = ['pao', 'city', 'town', 'subdistrict-municipality', 'sao', 'province-office', 'national-office'];
 const AUDIT_ACTIONS = ['login', 'logout', 'create', 'set_password'];
-const AUDIT_ENTITIES = ['session', 'user', 'org', 'api_token'];
+const AUDIT_ENTITIES = ['session', 'user', 'org', 'api_token', 'sensor'];
+// Keep in step with src/modules/sensors/sensor.cc.
+const SENSOR_MODELS = ['sds011', 'plantower-pms', 'sps30', 'airgradient', 'purpleair', 'reference-bam', 'reference-teom', 'other'];
+const SENSOR_STATUSES = ['active', 'inactive', 'retired'];
+// Request fields the sensor endpoints may name in a 422 (invalid) or 409 (conflict) answer.
+const SENSOR_INVALID_FIELDS = ['code', 'name', 'model', 'lat', 'lon', 'device_key', 'siting_notes', 'install_date', 'maintenance'];
+const SENSOR_CONFLICT_FIELDS = ['code', 'device_key'];
 
 function placeholders(text) {
   return [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -72,7 +78,7 @@ describe('locale files', () => {
       // t('key'), t('key', {...}), tOr(`...`) with literal keys; also literal 'x.y' keys passed to helpers.
       for (const m of text.matchAll(/\bt\(\s*'([a-z0-9_.-]+)'/g)) used.add(m[1]);
       for (const m of text.matchAll(/\b(?:title|titleKey|bodyKey|notice|text):\s*'([a-z0-9_]+\.[a-z0-9_.-]+)'/g)) used.add(m[1]);
-      for (const m of text.matchAll(/'((?:nav|page|login|users|audit|home|orgs|aqi|shell|error)\.[a-z0-9_.-]+)'/g)) used.add(m[1]);
+      for (const m of text.matchAll(/'((?:nav|page|login|users|audit|home|orgs|aqi|sensors|shell|error)\.[a-z0-9_.-]+)'/g)) used.add(m[1]);
     }
     const html = readFileSync(join(WEB, 'index.html'), 'utf8');
     for (const m of html.matchAll(/data-i18n(?:-[a-z-]+)?="([^"]+)"/g)) used.add(m[1]);
@@ -81,13 +87,17 @@ describe('locale files', () => {
     assert.deepEqual(missing, []);
   });
 
-  test('every role, permission, organisation type and audit action the server sends has a text', () => {
+  test('every role, permission, organisation type, audit action, sensor model/status and sensor field error the server sends has a text', () => {
     const keys = [
       ...ROLES.map((r) => `role.${r}`),
       ...PERMISSIONS.map((p) => `perm.${p}`),
       ...ORG_TYPES.map((o) => `orgtype.${o}`),
       ...AUDIT_ACTIONS.map((a) => `audit.action.${a}`),
       ...AUDIT_ENTITIES.map((e) => `audit.entity.${e}`),
+      ...SENSOR_MODELS.map((m) => `sensors.model.${m}`),
+      ...SENSOR_STATUSES.map((s) => `sensors.status.${s}`),
+      ...SENSOR_INVALID_FIELDS.map((f) => `sensors.error.${f}`),
+      ...SENSOR_CONFLICT_FIELDS.map((f) => `sensors.error.conflict.${f}`),
     ];
     assert.deepEqual(keys.filter((k) => !(k in th) || !(k in en)), []);
   });

@@ -202,7 +202,7 @@ describe('web shell on a phone', () => {
       await shot(page, '02-home-th');
 
       // The menu shows every part this role may use, in Thai.
-      assert.deepEqual(await menuLabels(page), [th['nav.home'], th['nav.users'], th['nav.audit'], th['nav.orgs'], th['nav.aqi']]);
+      assert.deepEqual(await menuLabels(page), [th['nav.home'], th['nav.sensors'], th['nav.users'], th['nav.audit'], th['nav.orgs'], th['nav.aqi']]);
       await shot(page, '03-menu-th');
 
       // Audit log: this login is the newest entry.
@@ -268,7 +268,7 @@ describe('web shell on a phone', () => {
       await page.reload();
       await page.getByRole('heading', { level: 1, name: en['audit.title'] }).waitFor();
       assert.match(await page.locator('#audit-list time').first().textContent(), /^\d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d:\d\d$/);
-      assert.deepEqual(await menuLabels(page), [en['nav.home'], en['nav.users'], en['nav.audit'], en['nav.orgs'], en['nav.aqi']]);
+      assert.deepEqual(await menuLabels(page), [en['nav.home'], en['nav.sensors'], en['nav.users'], en['nav.audit'], en['nav.orgs'], en['nav.aqi']]);
       await page.getByRole('link', { name: en['nav.home'], exact: true }).click();
       await page.getByRole('heading', { level: 1, name: 'Hello, ผู้ดูแลระบบ เทศบาลเมืองบ้านโป่ง' }).waitFor();
       assert.equal(await page.locator('[data-testid="today"]').textContent(), formatThaiDate(Date.now(), { lang: 'en' }));
@@ -303,7 +303,7 @@ describe('web shell on a phone', () => {
     try {
       await login(page, 'banpong.executive', DEMO_PASSWORD);
       await page.getByRole('heading', { level: 1, name: 'สวัสดี นายกเทศมนตรีเมืองบ้านโป่ง' }).waitFor();
-      assert.deepEqual(await menuLabels(page), [th['nav.home'], th['nav.orgs'], th['nav.aqi']]);
+      assert.deepEqual(await menuLabels(page), [th['nav.home'], th['nav.sensors'], th['nav.orgs'], th['nav.aqi']]);
       assert.equal(await page.getByRole('link', { name: th['nav.users'] }).count(), 0);
       assert.equal(await page.getByRole('link', { name: th['nav.audit'] }).count(), 0);
       await shot(page, '07-executive-menu-th');
@@ -317,6 +317,145 @@ describe('web shell on a phone', () => {
       throw e;
     } finally {
       await context.close();
+    }
+  });
+
+  test('sensors: officer lists, adds (Thai coordinate error) and toggles maintenance; executive only reads', async () => {
+    const { context, page, problems, writes } = await openPage();
+    try {
+      await login(page, 'banpong.officer', DEMO_PASSWORD);
+      await page.getByRole('heading', { level: 1, name: /^สวัสดี/ }).waitFor();
+      assert.equal(th['nav.sensors'], 'เครื่องวัดฝุ่น');
+      assert.equal(en['nav.sensors'], 'Sensors');
+      await openMenu(page);
+      await page.getByRole('link', { name: th['nav.sensors'], exact: true }).click();
+      await page.waitForURL(/#\/sensors$/);
+      await page.getByRole('heading', { level: 1, name: th['sensors.title'] }).waitFor();
+      assert.equal(await page.title(), `${th['nav.sensors']} · ecotown`);
+
+      // Ban Pong's three sensors, none of Phatong's.
+      const cards = page.locator('#sensors-list > li');
+      await page.locator('#sensors-list li[data-code="bp-hospital-01"]').waitFor();
+      assert.deepEqual((await page.locator('#sensors-list h3').allTextContents()).sort(),
+        ['ตลาดเทศบาลบ้านโป่ง', 'โรงพยาบาลบ้านโป่ง', 'โรงเรียนบ้านโป่ง'].sort());
+      assert.equal(await cards.count(), 3);
+      const listText = await page.locator('#sensors-list').textContent();
+      assert.doesNotMatch(listText, /พะตง|pt-office-01|pt-market-01/);
+
+      // One card in detail: model, low-cost badge, status, location (4 decimals), BE install date.
+      const school = page.locator('#sensors-list li[data-code="bp-school-01"]');
+      assert.equal(await school.locator('[data-testid="sensor-model"]').textContent(), th['sensors.model.sds011']);
+      assert.equal(await school.locator('[data-testid="sensor-kind"]').textContent(), th['sensors.kind.low_cost']);
+      assert.equal(await school.locator('[data-testid="sensor-status"]').textContent(), 'ใช้งาน');
+      assert.equal(await school.locator('[data-testid="sensor-location"]').textContent(),
+        th['sensors.location_value'].replace('{lat}', '13.8152').replace('{lon}', '99.8768'));
+      assert.equal(await school.locator('[data-testid="sensor-install-date"]').textContent(), '15 พฤศจิกายน 2567');
+      assert.equal(await school.locator('[data-testid="sensor-install-date"]').textContent(), formatThaiDate('2024-11-15'));
+      assert.equal(await school.locator('[data-testid="sensor-siting"]').textContent(), 'หลังคาอาคารเรียน 2 สูงจากพื้น 4 เมตร');
+      assert.equal(await school.locator('[data-testid="sensor-maintenance"]').count(), 0);
+      // The hospital sensor is in maintenance.
+      const hospital = page.locator('#sensors-list li[data-code="bp-hospital-01"]');
+      assert.equal(await hospital.locator('[data-testid="sensor-maintenance"]').textContent(), 'อยู่ระหว่างบำรุงรักษา — ไม่แจ้งเตือน');
+      await shot(page, '14-sensors-th');
+
+      // Add one, with a Thai name.
+      const add = page.locator('[data-testid="sensor-add"]');
+      await add.waitFor();
+      const thaiName = 'วัดบ้านโป่ง ทดสอบ';
+      await page.getByLabel(th['sensors.form.code'], { exact: true }).fill('bp-test-01');
+      await page.getByLabel(th['sensors.form.name'], { exact: true }).fill(thaiName);
+      await page.getByLabel(th['sensors.form.model'], { exact: true }).selectOption('sds011');
+      await page.getByLabel(th['sensors.form.lat'], { exact: true }).fill('13.82');
+      await page.getByLabel(th['sensors.form.lon'], { exact: true }).fill('99.87');
+      await page.getByRole('button', { name: th['sensors.form.submit'], exact: true }).click();
+      await page.getByText(th['sensors.created'].replace('{name}', thaiName)).waitFor();
+      const added = page.locator('#sensors-list li[data-code="bp-test-01"]');
+      await added.waitFor();
+      assert.equal(await added.locator('h3').textContent(), thaiName);
+      assert.equal(await added.locator('[data-testid="sensor-location"]').textContent(),
+        th['sensors.location_value'].replace('{lat}', '13.8200').replace('{lon}', '99.8700'));
+      assert.equal(await cards.count(), 4);
+
+      // Outside Thailand: the server's field error, as Thai text next to the latitude field.
+      await page.getByLabel(th['sensors.form.code'], { exact: true }).fill('bp-test-02');
+      await page.getByLabel(th['sensors.form.name'], { exact: true }).fill('นอกประเทศ');
+      await page.getByLabel(th['sensors.form.lat'], { exact: true }).fill('40');
+      await page.getByLabel(th['sensors.form.lon'], { exact: true }).fill('99.87');
+      await page.getByRole('button', { name: th['sensors.form.submit'], exact: true }).click();
+      const latError = add.locator('[data-field="lat"] [data-testid="sensor-error-lat"]');
+      await latError.filter({ hasText: th['sensors.error.lat'] }).waitFor();
+      assert.equal(await latError.textContent(), th['sensors.error.lat']);
+      const latInput = page.getByLabel(th['sensors.form.lat'], { exact: true });
+      assert.equal(await latInput.getAttribute('aria-invalid'), 'true');
+      assert.ok((await latInput.getAttribute('aria-describedby')).split(' ').includes(await latError.getAttribute('id')));
+      assert.doesNotMatch(await page.locator('main').textContent(), /must lie inside Thailand/i);
+      assert.equal(await page.locator('#sensors-list li[data-code="bp-test-02"]').count(), 0);
+      await shot(page, '15-sensors-lat-error-th');
+
+      // Maintenance on, for the school sensor: the badge appears and the button flips.
+      await school.getByRole('button', { name: th['sensors.maintenance.start'], exact: true }).click();
+      await page.locator('#sensors-list li[data-code="bp-school-01"][data-maintenance="true"]').waitFor();
+      assert.equal(await school.locator('[data-testid="sensor-maintenance"]').textContent(), th['sensors.maintenance.badge']);
+      await school.getByRole('button', { name: th['sensors.maintenance.end'], exact: true }).waitFor();
+      // And off again for the hospital sensor.
+      await hospital.getByRole('button', { name: th['sensors.maintenance.end'], exact: true }).click();
+      await page.locator('#sensors-list li[data-code="bp-hospital-01"][data-maintenance="false"]').waitFor();
+      assert.equal(await hospital.locator('[data-testid="sensor-maintenance"]').count(), 0);
+
+      // The status filter: nothing is retired.
+      await page.getByLabel(th['sensors.filter'], { exact: true }).selectOption('retired');
+      await page.getByText(th['sensors.empty_filtered'], { exact: true }).waitFor();
+      assert.equal(await cards.count(), 0);
+      await page.getByLabel(th['sensors.filter'], { exact: true }).selectOption('active');
+      await page.locator('#sensors-list li[data-code="bp-test-01"]').waitFor();
+      assert.equal(await cards.count(), 4);
+      await page.getByLabel(th['sensors.filter'], { exact: true }).selectOption('');
+      await page.locator('#sensors-list li[data-code="bp-test-01"]').waitFor();
+      await shot(page, '16-sensors-maintenance-th');
+
+      // English follows.
+      await page.getByRole('button', { name: 'EN', exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: en['sensors.title'] }).waitFor();
+      await school.locator('[data-testid="sensor-maintenance"]').filter({ hasText: en['sensors.maintenance.badge'] }).waitFor();
+      assert.equal(await school.locator('[data-testid="sensor-install-date"]').textContent(), '15 November 2024');
+      await shot(page, '17-sensors-en');
+      await page.getByRole('button', { name: 'ไทย', exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: th['sensors.title'] }).waitFor();
+
+      const sensorWrites = writes.filter((w) => w.path.startsWith('/api/v1/sensors'));
+      assert.deepEqual(sensorWrites.map((w) => `${w.method} ${w.path.replace(/\/[^/]+$/, (m) => (m === '/sensors' ? m : '/{id}'))}`),
+        ['POST /api/v1/sensors', 'POST /api/v1/sensors', 'PATCH /api/v1/sensors/{id}', 'PATCH /api/v1/sensors/{id}']);
+      for (const w of sensorWrites) assert.ok(w.csrf && w.csrf.length >= 16, `${w.method} ${w.path} without X-CSRF-Token`);
+      assert.deepEqual(problems, []);
+    } catch (e) {
+      await shot(page, 'failure-sensors').catch(() => {});
+      throw e;
+    } finally {
+      await context.close();
+    }
+
+    // The executive reads the list but may not add or toggle.
+    const exec = await openPage();
+    try {
+      await login(exec.page, 'banpong.executive', DEMO_PASSWORD);
+      await exec.page.getByRole('heading', { level: 1, name: /^สวัสดี/ }).waitFor();
+      await openMenu(exec.page);
+      await exec.page.getByRole('link', { name: th['nav.sensors'], exact: true }).click();
+      await exec.page.getByRole('heading', { level: 1, name: th['sensors.title'] }).waitFor();
+      await exec.page.locator('#sensors-list li[data-code="bp-test-01"]').waitFor();
+      assert.equal(await exec.page.locator('#sensors-list > li').count(), 4);
+      assert.equal(await exec.page.locator('[data-testid="sensor-add"]').count(), 0);
+      assert.equal(await exec.page.getByRole('heading', { name: th['sensors.add_title'] }).count(), 0);
+      assert.equal(await exec.page.locator('[data-testid="sensor-maintenance-toggle"]').count(), 0);
+      assert.equal(await exec.page.locator('#sensors-list button').count(), 0);
+      await shot(exec.page, '18-sensors-executive-th');
+      assert.deepEqual(exec.problems, []);
+      assert.deepEqual(exec.writes.map((w) => `${w.method} ${w.path}`), ['POST /api/v1/session']);
+    } catch (e) {
+      await shot(exec.page, 'failure-sensors-executive').catch(() => {});
+      throw e;
+    } finally {
+      await exec.context.close();
     }
   });
 

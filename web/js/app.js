@@ -1,5 +1,5 @@
-// The shell: header, menu, language switch and the hash router (#/, #/users, #/audit, #/orgs,
-// #/aqi, #/login). A route appears in the menu only when the signed-in user may use it; a view for a
+// The shell: header, menu, language switch and the hash router (#/, #/sensors, #/users, #/audit,
+// #/orgs, #/aqi, #/login). A route appears in the menu only when the signed-in user may use it; a view for a
 // part that is not built does not exist.
 import * as api from './api.js';
 import { h, replaceChildren } from './dom.js';
@@ -9,6 +9,7 @@ import { renderAudit } from './views/audit.js';
 import { renderHome } from './views/home.js';
 import { renderLogin } from './views/login.js';
 import { renderOrgs } from './views/orgs.js';
+import { renderSensors } from './views/sensors.js';
 import { renderUsers } from './views/users.js';
 
 /**
@@ -17,6 +18,7 @@ import { renderUsers } from './views/users.js';
  */
 const ROUTES = [
   { path: '/', title: 'nav.home', access: 'signed-in', render: renderHome },
+  { path: '/sensors', title: 'nav.sensors', access: 'read', render: renderSensors },
   { path: '/users', title: 'nav.users', access: 'manage_users', render: renderUsers },
   { path: '/audit', title: 'nav.audit', access: 'read_audit', render: renderAudit },
   { path: '/orgs', title: 'nav.orgs', access: 'public', render: renderOrgs },
