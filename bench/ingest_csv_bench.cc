@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
     double sum = 0.0;
     const auto on_row = [&](ecotown::readings::RawReading&& r) {
       ++rows;
-      if (r.pm2_5) sum += *r.pm2_5;
+      if (r.pm2_5 && *r.pm2_5 == *r.pm2_5) sum += *r.pm2_5;  // NaN rows are kept, not summed
     };
     const auto on_error = [&](size_t, const ecotown::Status&) { ++errors; };
     const auto start = std::chrono::steady_clock::now();

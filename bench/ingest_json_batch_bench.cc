@@ -11,6 +11,10 @@
 
 int main(int argc, char** argv) {
   const int runs = argc > 1 ? std::atoi(argv[1]) : 50;
+  if (argc > 2 || runs < 1) {
+    std::fprintf(stderr, "usage: %s [RUNS]   (RUNS a whole number from 1, default 50)\n", argv[0]);
+    return 2;
+  }
   constexpr size_t kRows = ecotown::ingest::kMaxJsonBatchRows;
   std::string body = R"({"readings":[)";
   for (size_t i = 0; i < kRows; ++i) {

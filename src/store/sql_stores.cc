@@ -12,7 +12,8 @@ orgs::Org OrgFromRow(const Row& row) {
   orgs::Org org;
   org.id = row.Int(0);
   org.code = row.Text(1);
-  org.type = orgs::ParseOrgType(row.Text(2)).ok() ? *orgs::ParseOrgType(row.Text(2)) : orgs::OrgType::kTown;
+  auto type = orgs::ParseOrgType(row.Text(2));
+  org.type = type.ok() ? *type : orgs::OrgType::kTown;
   org.name_th = row.Text(3);
   org.name_en = row.Text(4);
   org.province_code = row.OptText(5);
