@@ -21,6 +21,17 @@ bool IsSafeMethod(std::string_view method) { return method == "GET" || method ==
 
 const tenancy::Scope& Call::Scope() const { return scope ? *scope : AnonymousScope(); }
 
+Result<int64_t> ParseIdText(const std::string& text, std::string_view what) {
+  if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) {
+    return Status::NotFound(std::string(what) + " not found");
+  }
+  return std::stoll(text);
+}
+
+Result<int64_t> Call::IdParam(const std::string& name, std::string_view what) const {
+  return ParseIdText(Param(name), what);
+}
+
 std::vector<std::string> SplitPath(std::string_view path) {
   std::vector<std::string> segments;
   while (!path.empty()) {

@@ -35,6 +35,8 @@ struct Call {
   // The caller's scope; for anonymous calls a scope that sees no private records.
   const tenancy::Scope& Scope() const;
   const std::string& Param(const std::string& name) const { return params.at(name); }
+  // A numeric id from the path; an id that cannot exist answers NotFound("<what> not found").
+  Result<int64_t> IdParam(const std::string& name, std::string_view what) const;
   // Runs fn in one write (or read) transaction bound to the caller's scope.
   Status Write(const WorkFn& fn) { return transactor.Write(Scope(), info, fn); }
   Status Read(const WorkFn& fn) { return transactor.Read(Scope(), info, fn); }
@@ -77,5 +79,7 @@ class Router {
 };
 
 std::vector<std::string> SplitPath(std::string_view path);
+// Parses a decimal id (path segment or query value); NotFound("<what> not found") otherwise.
+Result<int64_t> ParseIdText(const std::string& text, std::string_view what);
 
 }  // namespace ecotown::http

@@ -18,12 +18,6 @@ std::string SessionCookie(const std::string& value, int64_t max_age, bool secure
   return cookie;
 }
 
-Result<int64_t> ParseId(const std::string& text, const char* field) {
-  if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) {
-    return Status::NotFound(std::string(field) + " not found");
-  }
-  return std::stoll(text);
-}
 
 }  // namespace
 
@@ -106,7 +100,7 @@ void RegisterAccountRoutes(Router& router, const ApiOptions& options, accounts::
   });
 
   router.Add("GET", "/api/v1/users/{id}", Access::kAuthenticated, [&accounts](Call& call) -> Result<Response> {
-    ASSIGN_OR_RETURN(const int64_t id, ParseId(call.Param("id"), "user"));
+    ASSIGN_OR_RETURN(const int64_t id, call.IdParam("id", "user"));
     json out;
     RETURN_IF_ERROR(call.Read([&](UnitOfWork& work) -> Status {
       ASSIGN_OR_RETURN(auto user, accounts.GetUser(work, id));
@@ -139,7 +133,7 @@ void RegisterAccountRoutes(Router& router, const ApiOptions& options, accounts::
   });
 
   router.Add("PATCH", "/api/v1/users/{id}", Access::kAuthenticated, [&accounts](Call& call) -> Result<Response> {
-    ASSIGN_OR_RETURN(const int64_t id, ParseId(call.Param("id"), "user"));
+    ASSIGN_OR_RETURN(const int64_t id, call.IdParam("id", "user"));
     ASSIGN_OR_RETURN(auto body, JsonBody::Parse(call.request.body));
     accounts::UserChanges changes;
     ASSIGN_OR_RETURN(auto role, body.OptString("role", 32));
@@ -159,7 +153,7 @@ void RegisterAccountRoutes(Router& router, const ApiOptions& options, accounts::
   });
 
   router.Add("DELETE", "/api/v1/tokens/{id}", Access::kAuthenticated, [&accounts](Call& call) -> Result<Response> {
-    ASSIGN_OR_RETURN(const int64_t id, ParseId(call.Param("id"), "token"));
+    ASSIGN_OR_RETURN(const int64_t id, call.IdParam("id", "token"));
     json out;
     RETURN_IF_ERROR(call.Write([&](UnitOfWork& work) -> Status {
       ASSIGN_OR_RETURN(auto token, accounts.RevokeToken(work, id));
@@ -201,7 +195,7 @@ void RegisterAccountRoutes(Router& router, const ApiOptions& options, accounts::
   router.Add("GET", "/api/v1/audit", Access::kAuthenticated, [](Call& call) -> Result<Response> {
     audit::AuditQuery query;
     if (auto before = call.request.Query("before")) {
-      ASSIGN_OR_RETURN(query.before_id, ParseId(*before, "before"));
+      ASSIGN_OR_RETURN(query.before_id, ParseIdText(*before, "before"));
     }
     if (auto entity = call.request.Query("entity"); entity && !entity->empty()) query.entity = *entity;
     if (auto limit = call.request.Query("limit")) {

@@ -11,14 +11,6 @@ namespace {
 
 using nlohmann::json;
 
-// Ids that cannot exist answer like unknown ones.
-Result<int64_t> ParseSensorId(const std::string& text) {
-  if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) {
-    return Status::NotFound("sensor not found");
-  }
-  return std::stoll(text);
-}
-
 // The body of POST /api/v1/sensors.
 Result<sensors::NewSensor> ParseNewSensor(std::string_view text) {
   ASSIGN_OR_RETURN(auto body, JsonBody::Parse(text));
@@ -87,7 +79,7 @@ void RegisterSensorRoutes(Router& router) {
   });
 
   router.Add("GET", "/api/v1/sensors/{id}", Access::kAuthenticated, [](Call& call) -> Result<Response> {
-    ASSIGN_OR_RETURN(const int64_t id, ParseSensorId(call.Param("id")));
+    ASSIGN_OR_RETURN(const int64_t id, call.IdParam("id", "sensor"));
     json out;
     RETURN_IF_ERROR(call.Read([&](UnitOfWork& work) -> Status {
       ASSIGN_OR_RETURN(auto sensor, sensors::SensorService().Get(work, id));
@@ -109,7 +101,7 @@ void RegisterSensorRoutes(Router& router) {
   });
 
   router.Add("PATCH", "/api/v1/sensors/{id}", Access::kAuthenticated, [](Call& call) -> Result<Response> {
-    ASSIGN_OR_RETURN(const int64_t id, ParseSensorId(call.Param("id")));
+    ASSIGN_OR_RETURN(const int64_t id, call.IdParam("id", "sensor"));
     ASSIGN_OR_RETURN(const auto changes, ParseSensorChanges(call.request.body));
     json out;
     RETURN_IF_ERROR(call.Write([&](UnitOfWork& work) -> Status {
@@ -122,7 +114,7 @@ void RegisterSensorRoutes(Router& router) {
 
   // The device secret is shown in this answer only; later reads never include it.
   router.Add("POST", "/api/v1/sensors/{id}/secret", Access::kAuthenticated, [](Call& call) -> Result<Response> {
-    ASSIGN_OR_RETURN(const int64_t id, ParseSensorId(call.Param("id")));
+    ASSIGN_OR_RETURN(const int64_t id, call.IdParam("id", "sensor"));
     json out;
     RETURN_IF_ERROR(call.Write([&](UnitOfWork& work) -> Status {
       ASSIGN_OR_RETURN(auto rotated, sensors::SensorService().RotateDeviceSecret(work, id));
