@@ -1,0 +1,145 @@
+// Readings: what the store keeps of each accepted reading, the aggregates maintained at ingest,
+// and the store port.
+//
+// Layout (docs/architecture.md §"Readings"): raw readings live in compact per-sensor chunks,
+// one chunk per sensor and time-ending hour; beside them the store keeps hourly, daily and
+// monthly aggregate rows and the latest reading of each sensor, all rewritten in the same
+// transaction as the chunks they summarise, so reads never scan raw rows.
+//
+// Conventions: hours are time-ending (the hour ending 10:00 holds samples stamped in
+// (09:00:00, 10:00:00]); days and months are Asia/Bangkok calendar periods made of the hours
+// ending 01:00 .. 24:00 local. "Clean" values passed every QA check; "in range" values are PM2.5
+// values that are finite and in 0..1000 µg/m³ whatever else was flagged (the benchmark's
+// validity rule, also used for raw-data statistics).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/qa.h"
+#include "core/result.h"
+#include "modules/readings/raw_reading.h"
+
+namespace ecotown::readings {
+
+// One stored reading: raw values exactly as delivered, plus the QA flags set at ingest.
+struct Reading {
+  int64_t ts = 0;  // Unix seconds UTC
+  Source source = Source::kJsonBatch;
+  core::QaFlags flags = 0;
+  std::optional<double> pm1, pm2_5, pm10;
+  std::optional<double> pm2_5_b, pm10_b;
+  std::optional<double> pm2_5_cf1, pm2_5_cf1_b;
+  std::optional<double> temperature_c, humidity_pct, pressure_hpa, co2_ppm;
+};
+
+// Sums of one quantity over a period. mean() is empty when count is 0.
+struct Sum {
+  int64_t count = 0;
+  double sum = 0;
+  std::optional<double> mean() const {
+    return count > 0 ? std::optional<double>(sum / static_cast<double>(count)) : std::nullopt;
+  }
+};
+
+// One sensor-hour. hour_end is the label (time-ending, Unix seconds).
+struct HourAggregate {
+  int64_t sensor_id = 0;
+  int64_t hour_end = 0;
+  int64_t samples = 0;        // readings stored in the hour, flagged or not
+  int64_t flagged = 0;        // readings with any QA flag
+  core::QaFlags flags = 0;    // union of the flags in the hour
+  Sum pm25_in_range;          // benchmark validity: finite PM2.5 in 0..1000
+  std::optional<double> pm25_in_range_at_end;  // the in-range PM2.5 stamped exactly at hour_end
+  Sum pm25, pm10, humidity, temperature;       // clean values only
+  int expected_samples = 0;   // a complete hour at the sensor's sample interval
+  // Hourly means that meet the completeness rule (75 % of expected samples), else empty.
+  std::optional<double> pm25_mean() const;
+  std::optional<double> pm10_mean() const;
+  double coverage() const;  // clean PM2.5 samples / expected, at most 1
+};
+
+// One sensor-day (Bangkok calendar day, "YYYY-MM-DD").
+struct DayAggregate {
+  int64_t sensor_id = 0;
+  std::string date;
+  int64_t day_end = 0;                           // Unix time of 24:00 local of that day
+  Sum pm25_in_range;                             // over the day's raw samples
+  std::optional<double> pm25_in_range_at_end;    // in-range PM2.5 stamped exactly at day_end
+  Sum pm25_hours, pm10_hours;                    // sums of the complete hourly means
+  int64_t samples = 0, flagged = 0;
+  // Mean of the complete hourly means when at least 18 of 24 hours are complete, else empty.
+  std::optional<double> pm25_mean() const;
+  std::optional<double> pm10_mean() const;
+  double coverage() const;  // complete PM2.5 hours / 24
+};
+
+// One sensor-month ("YYYY-MM").
+struct MonthAggregate {
+  int64_t sensor_id = 0;
+  std::string month;
+  int64_t month_end = 0;
+  Sum pm25_in_range;
+  std::optional<double> pm25_in_range_at_end;
+  Sum pm25_days, pm10_days;  // sums of the valid daily means
+  int days_in_month = 0;
+  int64_t samples = 0, flagged = 0;
+  // Mean of the valid daily means when at least 75 % of the days are valid, else empty.
+  std::optional<double> pm25_mean() const;
+  std::optional<double> pm10_mean() const;
+  double coverage() const;  // valid PM2.5 days / days in month
+};
+
+// The newest reading of a sensor, and the newest one whose PM2.5 is clean.
+struct LatestReading {
+  int64_t sensor_id = 0;
+  std::optional<Reading> latest;
+  std::optional<Reading> latest_clean;
+  int64_t received_at = 0;  // when the newest accepted batch for this sensor was stored
+};
+
+// What happened at an ingest entry point, for the network health page: refusals (bad payload,
+// unknown device, wrong credential) and flagged batches. org_id is empty when the sender could
+// not be attributed to an organisation (an unknown device); platform admins see those.
+struct IngestEvent {
+  int64_t id = 0;
+  int64_t at = 0;
+  std::optional<int64_t> org_id;
+  std::optional<int64_t> sensor_id;
+  std::string source;      // SourceName()
+  std::string device_key;  // as the sender named itself, may be empty
+  std::string kind;        // "rejected", "flagged", "unknown_device", "unauthorized", "duplicate"
+  std::string message;     // the error text, naming the field
+  int64_t count = 0;       // readings concerned
+};
+
+// Persistence port. Reads are scoped: a sensor outside the caller's scope is NotFound. Writes
+// come from the readings service (ingest), which has resolved and authorised the sensor.
+class ReadingStore {
+ public:
+  virtual ~ReadingStore() = default;
+
+  // Hourly aggregates of a sensor with from_end < hour_end <= to_end, in time order; hours
+  // without samples are absent.
+  virtual Result<std::vector<HourAggregate>> Hours(int64_t sensor_id, int64_t from_end, int64_t to_end) = 0;
+  // Daily aggregates with from_date <= date <= to_date ("YYYY-MM-DD"), in date order.
+  virtual Result<std::vector<DayAggregate>> Days(int64_t sensor_id, std::string_view from_date,
+                                                 std::string_view to_date) = 0;
+  // Monthly aggregates with from_month <= month <= to_month ("YYYY-MM").
+  virtual Result<std::vector<MonthAggregate>> Months(int64_t sensor_id, std::string_view from_month,
+                                                     std::string_view to_month) = 0;
+  // Raw readings with from < ts <= to, oldest first, at most limit.
+  virtual Result<std::vector<Reading>> Raw(int64_t sensor_id, int64_t from, int64_t to, int64_t limit) = 0;
+  // The latest readings of every sensor in scope (or of one organisation when org_id is set).
+  virtual Result<std::vector<LatestReading>> Latest(std::optional<int64_t> org_id) = 0;
+  virtual Result<LatestReading> LatestOf(int64_t sensor_id) = 0;
+
+  virtual Result<int64_t> InsertIngestEvent(const IngestEvent& event) = 0;
+  // Newest first, of the organisations in scope (platform admins also see unattributed ones).
+  virtual Result<std::vector<IngestEvent>> IngestEvents(int64_t since, int64_t limit) = 0;
+};
+
+}  // namespace ecotown::readings
