@@ -38,11 +38,14 @@ class [[nodiscard]] Result {
 // Early-return helpers for functions that return Status or Result<T>.
 #define ECOTOWN_CONCAT_INNER(a, b) a##b
 #define ECOTOWN_CONCAT(a, b) ECOTOWN_CONCAT_INNER(a, b)
-#define RETURN_IF_ERROR(expr)                         \
-  do {                                                \
-    ::ecotown::Status ecotown_status_ = (expr);       \
-    if (!ecotown_status_.ok()) return ecotown_status_; \
+// The temporary is named per counter, so a RETURN_IF_ERROR inside a lambda that is itself the
+// argument of a RETURN_IF_ERROR does not shadow the outer one.
+#define RETURN_IF_ERROR_IMPL(tmp, expr) \
+  do {                                  \
+    ::ecotown::Status tmp = (expr);     \
+    if (!tmp.ok()) return tmp;          \
   } while (false)
+#define RETURN_IF_ERROR(expr) RETURN_IF_ERROR_IMPL(ECOTOWN_CONCAT(ecotown_status_, __COUNTER__), expr)
 #define ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                          \
   if (!tmp.ok()) return tmp.status();         \

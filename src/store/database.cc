@@ -21,6 +21,14 @@ int64_t Row::Int(size_t i) const {
   return 0;
 }
 
+const std::string& Row::Bytes(size_t i) const {
+  static const std::string kEmpty;
+  const Value& v = values_.at(i);
+  if (const auto* p = std::get_if<Blob>(&v)) return p->bytes;
+  if (const auto* p = std::get_if<std::string>(&v)) return *p;
+  return kEmpty;
+}
+
 double Row::Real(size_t i) const {
   const Value& v = values_.at(i);
   if (const auto* p = std::get_if<double>(&v)) return *p;

@@ -29,7 +29,13 @@ enum class Dialect { kSqlite, kPostgres };
 struct Null {
   friend bool operator==(Null, Null) { return true; }
 };
-using Value = std::variant<Null, int64_t, double, std::string>;
+// Binary data (chunks of readings, photos): BLOB on SQLite, bytea on PostgreSQL. Text parameters
+// refuse NUL bytes; blobs carry any bytes.
+struct Blob {
+  std::string bytes;
+  friend bool operator==(const Blob&, const Blob&) = default;
+};
+using Value = std::variant<Null, int64_t, double, std::string, Blob>;
 
 // Convenience constructors so call sites read naturally: Params{id, name, Opt(maybe)}.
 inline Value V(int64_t v) { return v; }
@@ -41,6 +47,7 @@ inline Value V(std::string_view v) { return std::string(v); }
 inline Value V(const char* v) { return std::string(v); }
 template <typename T>
 Value V(const std::optional<T>& v) { return v ? V(*v) : Value(Null{}); }
+inline Value B(std::string bytes) { return Blob{std::move(bytes)}; }
 using Params = std::vector<Value>;
 
 class Row {
@@ -52,6 +59,8 @@ class Row {
   double Real(size_t i) const;
   std::string Text(size_t i) const;
   bool Bool(size_t i) const { return Int(i) != 0; }
+  // The bytes of a blob (or of a text) column.
+  const std::string& Bytes(size_t i) const;
   std::optional<int64_t> OptInt(size_t i) const { return IsNull(i) ? std::nullopt : std::optional(Int(i)); }
   std::optional<double> OptReal(size_t i) const { return IsNull(i) ? std::nullopt : std::optional(Real(i)); }
   std::optional<std::string> OptText(size_t i) const {

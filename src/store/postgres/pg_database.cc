@@ -11,7 +11,25 @@ namespace {
 
 // Type OIDs from pg_type.h (stable across PostgreSQL versions).
 constexpr Oid kBoolOid = 16, kInt8Oid = 20, kInt2Oid = 21, kInt4Oid = 23, kFloat4Oid = 700, kFloat8Oid = 701,
-              kNumericOid = 1700;
+              kNumericOid = 1700, kByteaOid = 17;
+
+// bytea in text result format: "\\x" then two hex digits a byte (bytea_output = hex, the default
+// since PostgreSQL 9.0).
+Blob DecodeByteaHex(const char* text, size_t length) {
+  Blob blob;
+  if (length < 2 || text[0] != '\\' || text[1] != 'x') return blob;
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return 0;
+  };
+  blob.bytes.reserve((length - 2) / 2);
+  for (size_t i = 2; i + 1 < length; i += 2) {
+    blob.bytes.push_back(static_cast<char>((nibble(text[i]) << 4) | nibble(text[i + 1])));
+  }
+  return blob;
+}
 
 Status StatusFromResult(PGconn* conn, const PGresult* res, std::string_view context) {
   const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
@@ -28,7 +46,7 @@ Status StatusFromResult(PGconn* conn, const PGresult* res, std::string_view cont
 }
 
 // Run on every new session.
-constexpr const char* kSessionSetup = "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'";
+constexpr const char* kSessionSetup = "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'; SET bytea_output = 'hex'";
 
 struct ResultDeleter {
   void operator()(PGresult* r) const { PQclear(r); }
@@ -49,9 +67,18 @@ class PgConnection final : public Connection {
     if (!name.ok()) return name.status();
     std::vector<std::string> texts(params.size());
     std::vector<const char*> values(params.size(), nullptr);
+    // Blobs go in binary format (bytea's binary form is the bytes themselves); the rest as text.
+    std::vector<int> lengths(params.size(), 0);
+    std::vector<int> formats(params.size(), 0);
     for (size_t i = 0; i < params.size(); ++i) {
       const Value& v = params[i];
       if (std::holds_alternative<Null>(v)) continue;
+      if (const auto* b = std::get_if<Blob>(&v)) {
+        values[i] = b->bytes.data();
+        lengths[i] = static_cast<int>(b->bytes.size());
+        formats[i] = 1;
+        continue;
+      }
       if (const auto* n = std::get_if<int64_t>(&v)) texts[i] = std::to_string(*n);
       else if (const auto* d = std::get_if<double>(&v)) {
         char buf[40];
@@ -67,8 +94,8 @@ class PgConnection final : public Connection {
       }
       values[i] = texts[i].c_str();
     }
-    PgResult res(PQexecPrepared(conn_, name->c_str(), static_cast<int>(params.size()), values.data(), nullptr,
-                                nullptr, 0));
+    PgResult res(PQexecPrepared(conn_, name->c_str(), static_cast<int>(params.size()), values.data(),
+                                lengths.data(), formats.data(), 0));
     const auto state = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
     if (state != PGRES_TUPLES_OK && state != PGRES_COMMAND_OK) return StatusFromResult(conn_, res.get(), "query");
     return Convert(res.get());
@@ -143,6 +170,7 @@ class PgConnection final : public Connection {
           case kFloat4Oid:
           case kFloat8Oid:
           case kNumericOid: values.emplace_back(std::strtod(text, nullptr)); break;
+          case kByteaOid: values.emplace_back(DecodeByteaHex(text, static_cast<size_t>(PQgetlength(res, r, c)))); break;
           default: values.emplace_back(std::string(text, static_cast<size_t>(PQgetlength(res, r, c))));
         }
       }

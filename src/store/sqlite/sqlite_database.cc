@@ -9,6 +9,27 @@
 namespace ecotown::store {
 namespace {
 
+// Rewrites $N parameters as ?N outside quoted text ('...', "...").
+std::string NumberedParameters(std::string_view sql) {
+  std::string out;
+  out.reserve(sql.size());
+  char quote = 0;
+  for (size_t i = 0; i < sql.size(); ++i) {
+    const char c = sql[i];
+    if (quote) {
+      if (c == quote) quote = 0;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == '$' && i + 1 < sql.size() && sql[i + 1] >= '0' && sql[i + 1] <= '9') {
+      out.push_back('?');
+      continue;
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
+
 Status StatusFromSqlite(sqlite3* db, int rc, std::string_view context) {
   const std::string message = std::string(context) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
   switch (rc & 0xff) {
@@ -56,7 +77,9 @@ class SqliteConnection final : public Connection {
       if (std::holds_alternative<Null>(v)) rc = sqlite3_bind_null(stmt, col);
       else if (const auto* i = std::get_if<int64_t>(&v)) rc = sqlite3_bind_int64(stmt, col, *i);
       else if (const auto* d = std::get_if<double>(&v)) rc = sqlite3_bind_double(stmt, col, *d);
-      else {
+      else if (const auto* b = std::get_if<Blob>(&v)) {
+        rc = sqlite3_bind_blob64(stmt, col, b->bytes.data(), b->bytes.size(), SQLITE_TRANSIENT);
+      } else {
         const auto& text = std::get<std::string>(v);
         // Refused as on PostgreSQL, which cannot store it, so both backends keep the same data.
         if (text.find('\0') != std::string::npos) {
@@ -84,6 +107,11 @@ class SqliteConnection final : public Connection {
           case SQLITE_INTEGER: values.emplace_back(static_cast<int64_t>(sqlite3_column_int64(stmt, c))); break;
           case SQLITE_FLOAT: values.emplace_back(sqlite3_column_double(stmt, c)); break;
           case SQLITE_NULL: values.emplace_back(Null{}); break;
+          case SQLITE_BLOB: {
+            const auto* data = static_cast<const char*>(sqlite3_column_blob(stmt, c));
+            values.emplace_back(Blob{std::string(data ? data : "", static_cast<size_t>(sqlite3_column_bytes(stmt, c)))});
+            break;
+          }
           default: {
             const auto* data = static_cast<const char*>(sqlite3_column_blob(stmt, c));
             values.emplace_back(std::string(data ? data : "", static_cast<size_t>(sqlite3_column_bytes(stmt, c))));
@@ -129,16 +157,15 @@ class SqliteConnection final : public Connection {
     }
     Prepared prepared;
     const char* tail = nullptr;
-    const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+    // "$N" becomes SQLite's numbered "?N", whose slot is N itself: binding needs no name lookup
+    // (sqlite3_bind_parameter_name is linear, which made statements with thousands of
+    // parameters quadratic to prepare).
+    const std::string text = NumberedParameters(sql);
+    const int rc = sqlite3_prepare_v3(db_, text.data(), static_cast<int>(text.size()), SQLITE_PREPARE_PERSISTENT,
                                       &prepared.stmt, &tail);
     if (rc != SQLITE_OK) return StatusFromSqlite(db_, rc, "prepare");
     const int count = sqlite3_bind_parameter_count(prepared.stmt);
-    for (int slot = 1; slot <= count; ++slot) {
-      const char* name = sqlite3_bind_parameter_name(prepared.stmt, slot);
-      // "$N" maps to params[N-1]; an anonymous "?" maps positionally.
-      const int index = (name && name[0] == '$') ? std::atoi(name + 1) - 1 : slot - 1;
-      prepared.slot_to_param.push_back(index);
-    }
+    for (int slot = 1; slot <= count; ++slot) prepared.slot_to_param.push_back(slot - 1);
     cache_.emplace(std::string(sql), prepared);
     return prepared;
   }
