@@ -4,7 +4,7 @@
 JOBS ?= $(shell nproc)
 CTEST_ARGS ?=
 
-.PHONY: all setup configure build test demo format clean
+.PHONY: all setup configure build test demo bench format clean
 
 all: build
 
@@ -24,6 +24,12 @@ test: build
 
 demo: build
 	./build/ecotown demo --db sqlite:demo.db --listen 127.0.0.1:8080
+
+# The shared-workload benchmark beside its peers (bench/run_bench.sh; not part of `make test`).
+# Builds into build-bench/, writes bench/results/latest.* and bench/RESULTS.md. SIZES=S for a quick run.
+SIZES ?= S M
+bench: setup
+	bash bench/run_bench.sh --sizes "$(SIZES)"
 
 format:
 	find src tests -name '*.h' -o -name '*.cc' | xargs clang-format -i

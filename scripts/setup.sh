@@ -14,8 +14,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # Real servers and browser the tests start on loopback.
   postgresql-15 mosquitto chromium
-  # Scripts and checks
-  python3 curl procps
+  # Scripts and checks (openssl makes the MQTT TLS test's certificates)
+  python3 curl procps openssl
 )
 
 missing=()

@@ -3,8 +3,11 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/result.h"
+#include "ingest/mqtt_subscriber.h"
+#include "ingest/poller.h"
 
 namespace ecotown::app {
 
@@ -35,6 +38,28 @@ struct Config {
 
   // [log]
   std::string log_level = "info";              // trace, debug, info, warn, error (ECOTOWN_LOG_LEVEL)
+
+  // [mqtt] and [[mqtt.subscriptions]]: the broker devices publish to (docs/ingest-formats.md
+  // §"MQTT"). Off while mqtt.host is empty. The password may come from ECOTOWN_MQTT_PASSWORD.
+  ingest::MqttSettings mqtt;
+
+  // [[pollers]]: devices and services polled over HTTP (docs/ingest-formats.md §"Polling").
+  std::vector<ingest::PollTarget> pollers;
+
+  // [alerts]: the background alert worker and its channels (docs/operations.md §"Alert channels").
+  int alerts_evaluate_interval_seconds = 60;   // how often every rule is evaluated; more often
+                                               // notices sooner, each cycle reads every watched sensor
+  int alerts_dispatch_interval_seconds = 10;   // how often queued notices are sent (and retried)
+  int alerts_max_attempts = 8;                 // sends of one notice before it is marked failed;
+                                               // waits double from 1 min up to 1 h between them
+  int alerts_timeout_seconds = 10;             // limit of every webhook, LINE and SMTP call
+  std::string line_api_base = "https://api.line.me";  // LINE Messaging API; a test receiver in tests
+  std::string line_channel_token;              // channel access token (ECOTOWN_LINE_CHANNEL_TOKEN); empty: LINE off
+  std::string smtp_url;                        // smtp://host:587 (STARTTLS) or smtps://host:465; empty: e-mail off
+  std::string smtp_from;                       // sender address of alert e-mails, required with smtp_url
+  std::string smtp_user;                       // empty: no SMTP AUTH
+  std::string smtp_password;                   // (ECOTOWN_SMTP_PASSWORD)
+  bool smtp_require_tls = true;                // smtp:// must upgrade with STARTTLS; false only for a local relay
 };
 
 // Reads path (if not empty) over the defaults, then the environment. An unknown key, a value of

@@ -8,8 +8,10 @@
 #include <filesystem>
 #include <iostream>
 
+#include "app/import_readings.h"
 #include "app/runtime.h"
 #include "modules/orgs/org_service.h"
+#include "modules/sensors/sensor_service.h"
 #ifndef ECOTOWN_VERSION
 #define ECOTOWN_VERSION "dev"
 #endif
@@ -122,6 +124,34 @@ int main(int argc, char** argv) {
   backup->add_option("--output,-o", backup_path, "file to write")->required();
   auto* restore = app.add_subcommand("restore", "Replace the database content with a backup (stop the server first)");
   restore->add_option("--input,-i", backup_path, "backup file to read")->required();
+  auto* sensor = app.add_subcommand("sensor", "The sensor registry");
+  sensor->require_subcommand(1);
+  auto* sensor_add = sensor->add_subcommand("add", "Register a sensor");
+  ecotown::sensors::NewSensor new_sensor;
+  std::string sensor_org, sensor_model, sensor_key;
+  int64_t sensor_interval = 0;
+  sensor_add->add_option("--org", sensor_org, "organisation code")->required();
+  sensor_add->add_option("--code", new_sensor.code, "sensor code, unique in the organisation")->required();
+  sensor_add->add_option("--name", new_sensor.name, "name shown on the map (default: the code)");
+  sensor_add->add_option("--model", sensor_model,
+                         "sds011|plantower-pms|sps30|airgradient|purpleair|reference-bam|reference-teom|other")
+      ->required();
+  sensor_add->add_option("--lat", new_sensor.lat, "latitude (WGS84)")->required();
+  sensor_add->add_option("--lon", new_sensor.lon, "longitude (WGS84)")->required();
+  sensor_add->add_option("--device-key", sensor_key, "how the device names itself on the wire");
+  sensor_add->add_option("--interval", sensor_interval, "reporting interval, seconds (default by model)");
+
+  auto* import = app.add_subcommand("import", "Import data from files");
+  import->require_subcommand(1);
+  auto* import_readings = import->add_subcommand("readings", "Import readings (CSV, Sensor.Community archive, Air4Thai history)");
+  ecotown::app::ImportOptions import_options;
+  std::string import_org;
+  bool no_progress = false;
+  import_readings->add_option("FILE", import_options.path, "file to read, - for standard input")->required();
+  import_readings->add_option("--format", import_options.format, "csv (default) | sensor-community | air4thai");
+  import_readings->add_option("--org", import_org, "match sensor codes within this organisation only");
+  import_readings->add_flag("--no-progress", no_progress, "no progress line, even on a terminal");
+
   auto* version = app.add_subcommand("version", "Print the version");
 
   CLI11_PARSE(app, argc, argv);
@@ -183,6 +213,14 @@ int main(int argc, char** argv) {
   Runtime& rt = **runtime;
   const auto system = ecotown::tenancy::Scope::System("cli");
 
+  if (import_readings->parsed()) {
+    if (!import_org.empty()) import_options.org_code = import_org;
+    import_options.progress = !no_progress && isatty(STDERR_FILENO);
+    auto report = ecotown::app::ImportReadings(rt, import_options, std::cerr);
+    if (!report.ok()) return Fail(report.status());
+    ecotown::app::PrintImportReport(*report, std::cout);
+    return report->accepted > 0 || report->rejected == 0 ? 0 : 1;
+  }
   if (serve->parsed()) {
     Status served = rt.Serve(config.listen);
     return served.ok() ? 0 : Fail(served);
@@ -255,6 +293,22 @@ int main(int argc, char** argv) {
     if (!status.ok()) return Fail(status);
     std::cout << "password set for " << username << "\n";
     return 0;
+  }
+  if (sensor_add->parsed()) {
+    auto model = ecotown::sensors::ParseModel(sensor_model);
+    if (!model.ok()) return Fail(model.status());
+    new_sensor.model = *model;
+    new_sensor.org_code = sensor_org;
+    if (new_sensor.name.empty()) new_sensor.name = new_sensor.code;
+    if (!sensor_key.empty()) new_sensor.device_key = sensor_key;
+    if (sensor_interval > 0) new_sensor.sample_interval_seconds = sensor_interval;
+    Status status = rt.transactor().Write(system, rt.CliInfo(), [&](UnitOfWork& work) -> Status {
+      auto created = ecotown::sensors::SensorService().Create(work, new_sensor);
+      if (!created.ok()) return created.status();
+      std::cout << "added sensor " << created->code << " (id " << created->id << ")\n";
+      return Status::Ok();
+    });
+    return status.ok() ? 0 : Fail(status);
   }
   if (token_create->parsed()) {
     auto role = ecotown::tenancy::ParseRole(token_role);

@@ -10,6 +10,8 @@
 #include "http/server.h"
 #include "modules/accounts/secrets.h"
 #include "modules/events/event_hub.h"
+#include "notify/alert_worker.h"
+#include "modules/readings/reading_service.h"
 #include "store/geography_loader.h"
 #include "store/migrations/migrations.h"
 
@@ -27,6 +29,30 @@ accounts::AuthSettings AuthSettingsOf(const Config& config) {
   settings.max_failures_per_ip = config.max_login_failures_per_ip;
   settings.throttle_window_seconds = static_cast<int64_t>(config.login_throttle_minutes) * 60;
   return settings;
+}
+
+// The alert channels and delivery policy of the [alerts] settings.
+notify::ChannelSettings AlertChannelsOf(const Config& config) {
+  notify::ChannelSettings settings;
+  settings.smtp.url = config.smtp_url;
+  settings.smtp.from = config.smtp_from;
+  settings.smtp.user = config.smtp_user;
+  settings.smtp.password = config.smtp_password;
+  settings.smtp.require_tls = config.smtp_require_tls;
+  settings.smtp.timeout_seconds = config.alerts_timeout_seconds;
+  settings.line.api_base = config.line_api_base;
+  settings.line.channel_token = config.line_channel_token;
+  settings.line.timeout_seconds = config.alerts_timeout_seconds;
+  settings.webhook_timeout_seconds = config.alerts_timeout_seconds;
+  return settings;
+}
+
+notify::DispatchOptions AlertDispatchOf(const Config& config) {
+  notify::DispatchOptions options;
+  options.max_attempts = config.alerts_max_attempts;
+  // A claimed row must outlive the longest send (curl connect + transfer within the timeout).
+  options.lease_seconds = 2 * static_cast<int64_t>(config.alerts_timeout_seconds) + 60;
+  return options;
 }
 
 }  // namespace
@@ -51,10 +77,17 @@ struct RunningServer::Parts {
   Parts(Runtime& runtime, const http::ServerOptions& options)
       : hub(runtime.transactor(), runtime.clock()),
         api(http::ApiOptions{runtime.config().web_dir, runtime.config().node_modules_dir,
-                             runtime.config().cookie_secure, ECOTOWN_VERSION},
+                             runtime.config().cookie_secure, ECOTOWN_VERSION, core::QaConfig{}},
             http::ApiDeps{runtime.transactor(), runtime.accounts(), runtime.clock(),
                           [&runtime] { return runtime.db().Ping(); },
-                          [this] { return server ? server->open_connections() : size_t{0}; }, &hub}) {
+                          [this] { return server ? server->open_connections() : size_t{0}; }, &hub}),
+        alert_sender(AlertChannelsOf(runtime.config())),
+        alert_dispatcher(runtime.transactor(), runtime.clock(), alert_sender, AlertDispatchOf(runtime.config())),
+        alert_worker(
+            runtime.transactor(), runtime.clock(),
+            [](UnitOfWork& work) -> readings::ReadingStore& { return work.readings(); }, alert_dispatcher,
+            notify::WorkerOptions{std::chrono::seconds(runtime.config().alerts_evaluate_interval_seconds),
+                                  std::chrono::seconds(runtime.config().alerts_dispatch_interval_seconds)}) {
     server = std::make_unique<http::Server>(
         options, [this](http::Request& request) { return api.Handle(request); },
         [this](const http::Request& request, const http::Response& response, std::chrono::microseconds latency) {
@@ -65,6 +98,10 @@ struct RunningServer::Parts {
   events::EventHub hub;
   http::Api api;
   std::unique_ptr<http::Server> server;
+  // Alerts: evaluation of the rules and delivery of the outbox, on the worker's thread.
+  notify::ChannelSender alert_sender;
+  notify::Dispatcher alert_dispatcher;
+  notify::AlertWorker alert_worker;
 };
 
 RunningServer::RunningServer(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {
@@ -83,6 +120,7 @@ void RunningServer::Stop() { parts_->server->Stop(); }
 void RunningServer::Wait() {
   if (thread_.joinable()) thread_.join();
   parts_->hub.Stop();
+  parts_->alert_worker.Stop();
 }
 
 Result<std::unique_ptr<RunningServer>> Runtime::StartServer(const std::string& listen) {
@@ -98,7 +136,77 @@ Result<std::unique_ptr<RunningServer>> Runtime::StartServer(const std::string& l
   auto parts = std::make_unique<RunningServer::Parts>(*this, options);
   RETURN_IF_ERROR(parts->server->Listen());
   RETURN_IF_ERROR(parts->hub.Start());
+  parts->alert_worker.Start();
   return std::unique_ptr<RunningServer>(new RunningServer(std::move(parts)));
+}
+
+RunningIngest::~RunningIngest() { Stop(); }
+
+void RunningIngest::Stop() {
+  if (mqtt_) mqtt_->Stop();
+  if (pollers_) pollers_->Stop();
+}
+
+std::map<std::string, double> RunningIngest::MetricValues() const {
+  std::map<std::string, double> values;
+  if (mqtt_) {
+    const ingest::MqttCounters c = mqtt_->counters();
+    values["ecotown_mqtt_connected"] = c.subscribed ? 1 : 0;
+    values["ecotown_mqtt_connects_total"] = static_cast<double>(c.connects);
+    values["ecotown_mqtt_connection_failures_total"] = static_cast<double>(c.connection_failures);
+    values["ecotown_mqtt_messages_total"] = static_cast<double>(c.messages);
+    values["ecotown_mqtt_readings_total"] = static_cast<double>(c.readings);
+    values["ecotown_mqtt_parse_errors_total"] = static_cast<double>(c.parse_errors);
+    values["ecotown_mqtt_sink_errors_total"] = static_cast<double>(c.sink_errors);
+    values["ecotown_mqtt_readings_rejected_total"] = static_cast<double>(c.rejected);
+  }
+  if (pollers_) {
+    double polls = 0, failures = 0, readings = 0, rejected = 0, failing = 0;
+    for (const auto& target : pollers_->status()) {
+      polls += static_cast<double>(target.polls);
+      failures += static_cast<double>(target.failures);
+      readings += static_cast<double>(target.readings);
+      rejected += static_cast<double>(target.rejected);
+      failing += target.last_error.empty() ? 0 : 1;
+    }
+    values["ecotown_poller_polls_total"] = polls;
+    values["ecotown_poller_failures_total"] = failures;
+    values["ecotown_poller_readings_total"] = readings;
+    values["ecotown_poller_readings_rejected_total"] = rejected;
+    values["ecotown_poller_targets_failing"] = failing;
+  }
+  return values;
+}
+
+Result<std::unique_ptr<RunningIngest>> Runtime::StartIngest(readings::ReadingSink sink) {
+  std::unique_ptr<RunningIngest> ingest(new RunningIngest());
+  if (!config_.mqtt.host.empty()) {
+    ingest->mqtt_ = std::make_unique<ingest::MqttSubscriber>(config_.mqtt, sink);
+    RETURN_IF_ERROR(ingest->mqtt_->Start());
+    spdlog::info("mqtt: subscribing at {}:{} to {} topic filter(s)", config_.mqtt.host, config_.mqtt.port,
+                 config_.mqtt.subscriptions.size());
+  }
+  if (!config_.pollers.empty()) {
+    ingest->pollers_ = std::make_unique<ingest::Poller>(config_.pollers, sink);
+    RETURN_IF_ERROR(ingest->pollers_->Start());
+    spdlog::info("poller: polling {} target(s)", config_.pollers.size());
+  }
+  return ingest;
+}
+
+readings::ReadingSink Runtime::DeviceReadingSink() {
+  return [this, service = readings::ReadingService()](std::vector<readings::RawReading> batch,
+                                                      int64_t received_at) -> Result<readings::IngestSummary> {
+    readings::IngestSummary summary;
+    const readings::IngestOptions options{.match_codes = false, .all_or_nothing = false};
+    Status status = transactor_.Write(tenancy::Scope::System("ingest"), RequestInfo{"ingest", "device", received_at},
+                                      [&](UnitOfWork& work) -> Status {
+                                        ASSIGN_OR_RETURN(summary, service.Ingest(work, batch, received_at, options));
+                                        return Status::Ok();
+                                      });
+    if (!status.ok()) return status;
+    return summary;
+  };
 }
 
 Status Runtime::Serve(const std::string& listen, const std::function<void(uint16_t)>& on_ready) {
@@ -114,11 +222,19 @@ Status Runtime::Serve(const std::string& listen, const std::function<void(uint16
   spdlog::info("ecotown {} serving {} on http://{}", ECOTOWN_VERSION, db_->Describe(),
                listen.substr(0, listen.rfind(':')) + ":" + std::to_string(running->port()));
   if (on_ready) on_ready(running->port());
+  // The transports' threads start after the signal mask is set, so they inherit it.
+  auto ingest = StartIngest(DeviceReadingSink());
+  if (!ingest.ok()) {
+    running->Stop();
+    running->Wait();
+    return ingest.status();
+  }
 
-  std::thread waiter([&running, signals] {
+  std::thread waiter([&running, &ingest, signals] {
     int signal = 0;
     sigwait(&signals, &signal);
     spdlog::info("received signal {}, finishing in-flight requests", signal);
+    (*ingest)->Stop();
     running->Stop();
   });
   running->Wait();

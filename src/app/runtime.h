@@ -4,13 +4,17 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
 
 #include "app/config.h"
 #include "core/clock.h"
+#include "ingest/mqtt_subscriber.h"
+#include "ingest/poller.h"
 #include "modules/accounts/account_service.h"
+#include "modules/readings/ingest_summary.h"
 #include "store/database.h"
 #include "store/sql_stores.h"
 
@@ -45,6 +49,35 @@ class RunningServer {
   std::thread thread_;  // runs Server::Run
 };
 
+// The device transports of a Runtime while they run: the MQTT subscription of config().mqtt and
+// the pollers of config().pollers, each on its own thread, handing readings to one sink. Made by
+// Runtime::StartIngest; destroying it stops them. Stop() and the destructor from one thread;
+// MetricValues() from any.
+class RunningIngest {
+ public:
+  ~RunningIngest();
+  RunningIngest(const RunningIngest&) = delete;
+  RunningIngest& operator=(const RunningIngest&) = delete;
+
+  // Stops the subscription (a clean DISCONNECT: the broker queues for us) and the pollers
+  // (a request in flight is aborted). Idempotent.
+  void Stop();
+
+  // Totals since start for /metrics, by Prometheus name (ecotown_mqtt_messages_total, ...);
+  // pollers summed over their targets. Empty when nothing is configured.
+  std::map<std::string, double> MetricValues() const;
+
+  const ingest::MqttSubscriber* mqtt() const { return mqtt_.get(); }  // null when MQTT is off
+  const ingest::Poller* pollers() const { return pollers_.get(); }    // null without [[pollers]]
+
+ private:
+  friend class Runtime;
+  RunningIngest() = default;
+
+  std::unique_ptr<ingest::MqttSubscriber> mqtt_;
+  std::unique_ptr<ingest::Poller> pollers_;
+};
+
 class Runtime {
  public:
   // Opens the database, applies migrations and loads the shipped geography when absent.
@@ -61,7 +94,19 @@ class Runtime {
   // with the limits and options of config(). Unavailable when the address cannot be bound.
   Result<std::unique_ptr<RunningServer>> StartServer(const std::string& listen);
 
-  // Serves HTTP on host:port until SIGINT or SIGTERM, then stops gracefully. on_ready is called
+  // Starts the MQTT subscription (when mqtt.host is set) and the pollers that config() lists,
+  // handing what they read to `sink`; with neither, an idle RunningIngest. Invalid (naming the
+  // key) for settings the transports refuse, such as an unreadable mqtt.ca_file. An unreachable
+  // broker or device is not an error: it is retried in the background.
+  Result<std::unique_ptr<RunningIngest>> StartIngest(readings::ReadingSink sink);
+
+  // The sink of the device transports: readings::ReadingService::Ingest as the system, in one
+  // write transaction per message or poll. Readings are matched by device key only; the rows of
+  // unknown devices or with bad values are refused (counted in the summary) and the rest stored.
+  readings::ReadingSink DeviceReadingSink();
+
+  // Serves HTTP on host:port, with the device transports of config() feeding
+  // DeviceReadingSink(), until SIGINT or SIGTERM, then stops gracefully. on_ready is called
   // once the socket listens (with the actual port).
   Status Serve(const std::string& listen, const std::function<void(uint16_t)>& on_ready = {});
 
@@ -75,8 +120,9 @@ class Runtime {
   core::SystemClock clock_;
 };
 
-// Creates (idempotently) the four pilot LAOs, their provincial offices and one user per role,
-// and prints the credentials.
+// Creates (idempotently) the four pilot LAOs, their provincial offices, one user per role and
+// the demo sensors with 48 hours of readings (only for sensors that have none), and prints the
+// credentials.
 Status SeedDemo(Runtime& runtime, std::ostream& out);
 
 }  // namespace ecotown::app

@@ -19,8 +19,10 @@ constexpr const char* kContentSecurityPolicy =
 Api::Api(ApiOptions options, ApiDeps deps)
     : options_(std::move(options)),
       deps_(std::move(deps)),
+      readings_(options_.qa),
       router_(RouterDeps{deps_.transactor, deps_.accounts, deps_.clock}),
       static_files_({{"/vendor/sarabun/", options_.node_modules_dir + "/@fontsource/sarabun"},
+                     {"/vendor/leaflet/", options_.node_modules_dir + "/leaflet/dist"},
                      {"/", options_.web_dir}}) {
   router_.Add("GET", "/healthz", Access::kPublic, [](Call&) -> Result<Response> {
     return Response::Json(200, R"({"status":"ok"})");
@@ -45,6 +47,13 @@ Api::Api(ApiOptions options, ApiDeps deps)
   RegisterOrgRoutes(router_);
   RegisterAqiRoutes(router_);
   RegisterSensorRoutes(router_);
+  RegisterAlertRoutes(router_);
+  RegisterIngestRoutes(router_, readings_);
+  RegisterReadingRoutes(router_);
+  RegisterCalibrationRoutes(router_);
+  RegisterOpenAqRoutes(router_);
+  RegisterExportRoutes(router_);
+  RegisterPublicRoutes(router_);
   if (deps_.events) RegisterEventRoutes(router_, *deps_.events);
 }
 

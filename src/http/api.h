@@ -12,7 +12,9 @@
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/static_files.h"
+#include "core/qa.h"
 #include "modules/accounts/account_service.h"
+#include "modules/readings/reading_service.h"
 
 namespace ecotown::events {
 class EventHub;
@@ -25,6 +27,7 @@ struct ApiOptions {
   std::string node_modules_dir;  // vendored npm assets (fonts, map and chart libraries)
   bool cookie_secure = false;    // always mark the session cookie Secure (set when behind TLS)
   std::string version;
+  core::QaConfig qa;             // QA thresholds of every ingest path
 };
 
 struct ApiDeps {
@@ -49,6 +52,7 @@ class Api {
 
   ApiOptions options_;
   ApiDeps deps_;
+  readings::ReadingService readings_;
   Router router_;
   StaticFiles static_files_;
   Metrics metrics_;
@@ -60,5 +64,12 @@ void RegisterOrgRoutes(Router& router);
 void RegisterAqiRoutes(Router& router);
 void RegisterEventRoutes(Router& router, events::EventHub& hub);
 void RegisterSensorRoutes(Router& router);
+void RegisterAlertRoutes(Router& router);
+void RegisterIngestRoutes(Router& router, const readings::ReadingService& service);
+void RegisterReadingRoutes(Router& router);
+void RegisterCalibrationRoutes(Router& router);
+void RegisterOpenAqRoutes(Router& router);
+void RegisterExportRoutes(Router& router);
+void RegisterPublicRoutes(Router& router);
 
 }  // namespace ecotown::http

@@ -68,6 +68,7 @@ nlohmann::json ToJson(const sensors::Sensor& sensor) {
           {"siting_notes", sensor.siting_notes},
           {"install_date", Opt(sensor.install_date)},
           {"maintenance", sensor.maintenance},
+          {"sample_interval_seconds", sensor.sample_interval_seconds},
           {"status", sensors::SensorStatusName(sensor.status)},
           {"created_at", core::FormatIsoUtc(sensor.created_at)},
           {"updated_at", core::FormatIsoUtc(sensor.updated_at)}};

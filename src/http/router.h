@@ -21,6 +21,8 @@ namespace ecotown::http {
 enum class Access {
   kPublic,         // anyone; credentials, if sent, are still resolved
   kAuthenticated,  // a logged-in user or an API token
+  kDevice,         // a sensor: the handler checks the device's own credential (HTTP Basic);
+                   // user credentials are neither resolved nor required
 };
 
 // Everything a handler needs about one call.

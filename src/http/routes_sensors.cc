@@ -28,6 +28,7 @@ Result<sensors::NewSensor> ParseNewSensor(std::string_view text) {
   ASSIGN_OR_RETURN(request.install_date, body.OptString("install_date", 10));
   ASSIGN_OR_RETURN(auto maintenance, body.OptBool("maintenance"));
   request.maintenance = maintenance.value_or(false);
+  ASSIGN_OR_RETURN(request.sample_interval_seconds, body.OptInt("sample_interval_seconds"));
   ASSIGN_OR_RETURN(auto status, body.OptString("status", 16));
   if (status) {
     ASSIGN_OR_RETURN(request.status, sensors::ParseSensorStatus(*status));
@@ -43,6 +44,7 @@ Result<sensors::SensorChanges> ParseSensorChanges(std::string_view text) {
   ASSIGN_OR_RETURN(changes.name, body.OptString("name", 200));
   ASSIGN_OR_RETURN(changes.siting_notes, body.OptString("siting_notes", 2000));
   ASSIGN_OR_RETURN(changes.maintenance, body.OptBool("maintenance"));
+  ASSIGN_OR_RETURN(changes.sample_interval_seconds, body.OptInt("sample_interval_seconds"));
   ASSIGN_OR_RETURN(auto status, body.OptString("status", 16));
   if (status) {
     ASSIGN_OR_RETURN(changes.status, sensors::ParseSensorStatus(*status));

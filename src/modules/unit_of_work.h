@@ -11,9 +11,12 @@
 
 #include "core/result.h"
 #include "modules/accounts/account.h"
+#include "modules/alerts/alert.h"
 #include "modules/audit/audit.h"
+#include "modules/calibration/calibration.h"
 #include "modules/events/event.h"
 #include "modules/orgs/org.h"
+#include "modules/readings/reading_store.h"
 #include "modules/sensors/sensor.h"
 #include "modules/tenancy/access.h"
 
@@ -37,6 +40,9 @@ class UnitOfWork {
   virtual audit::AuditStore& audit() = 0;
   virtual events::EventStore& events() = 0;
   virtual sensors::SensorStore& sensors() = 0;
+  virtual alerts::AlertStore& alerts() = 0;
+  virtual readings::ReadingStore& readings() = 0;
+  virtual calibration::CalibrationStore& calibrations() = 0;
 };
 
 using WorkFn = std::function<Status(UnitOfWork&)>;

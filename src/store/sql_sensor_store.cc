@@ -7,7 +7,7 @@ namespace {
 
 constexpr const char* kSensorColumns =
     "SELECT id, org_id, code, name, model, is_reference, device_key, lat, lon, siting_notes, install_date, "
-    "maintenance, status, created_at, updated_at, device_secret_hash FROM sensors ";
+    "maintenance, status, created_at, updated_at, device_secret_hash, sample_interval_s FROM sensors ";
 
 sensors::Sensor SensorFromRow(const Row& row) {
   sensors::Sensor sensor;
@@ -28,6 +28,7 @@ sensors::Sensor SensorFromRow(const Row& row) {
   sensor.status = status.ok() ? *status : sensors::SensorStatus::kInactive;
   sensor.created_at = row.Int(13);
   sensor.updated_at = row.Int(14);
+  sensor.sample_interval_seconds = row.Int(16);
   return sensor;
 }
 
@@ -37,12 +38,12 @@ Result<int64_t> SqlSensorStore::Insert(const sensors::Sensor& sensor) {
   RETURN_IF_ERROR(scope_.RequireWrite(sensor.org_id, "organisation"));
   auto row = conn_.QueryOne(
       "INSERT INTO sensors (org_id, code, name, model, is_reference, device_key, lat, lon, siting_notes, "
-      "install_date, maintenance, status, created_at, updated_at) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+      "install_date, maintenance, status, created_at, updated_at, sample_interval_s) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
       {V(sensor.org_id), V(sensor.code), V(sensor.name), V(sensors::ModelName(sensor.model)), V(sensor.is_reference),
        V(sensor.device_key), V(sensor.lat), V(sensor.lon), V(sensor.siting_notes), V(sensor.install_date),
        V(sensor.maintenance), V(sensors::SensorStatusName(sensor.status)), V(sensor.created_at),
-       V(sensor.updated_at)});
+       V(sensor.updated_at), V(sensor.sample_interval_seconds)});
   if (!row.ok()) return row.status();
   return row->Int(0);
 }
@@ -74,10 +75,10 @@ Status SqlSensorStore::Update(const sensors::Sensor& sensor) {
   RETURN_IF_ERROR(scope_.RequireWrite(sensor.org_id, "sensor"));
   auto result = conn_.Exec(
       "UPDATE sensors SET name = $1, device_key = $2, lat = $3, lon = $4, siting_notes = $5, maintenance = $6, "
-      "status = $7, updated_at = $8 WHERE id = $9 AND org_id = $10",
+      "status = $7, updated_at = $8, sample_interval_s = $11 WHERE id = $9 AND org_id = $10",
       {V(sensor.name), V(sensor.device_key), V(sensor.lat), V(sensor.lon), V(sensor.siting_notes),
        V(sensor.maintenance), V(sensors::SensorStatusName(sensor.status)), V(sensor.updated_at), V(sensor.id),
-       V(sensor.org_id)});
+       V(sensor.org_id), V(sensor.sample_interval_seconds)});
   if (!result.ok()) return result.status();
   return *result == 1 ? Status::Ok() : Status::NotFound("sensor not found");
 }

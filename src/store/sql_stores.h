@@ -4,6 +4,9 @@
 
 #include "modules/unit_of_work.h"
 #include "store/database.h"
+#include "store/sql_alert_store.h"
+#include "store/sql_calibration_store.h"
+#include "store/sql_reading_store.h"
 #include "store/sql_sensor_store.h"
 
 namespace ecotown::store {
@@ -84,7 +87,7 @@ class SqlUnitOfWork final : public UnitOfWork {
  public:
   SqlUnitOfWork(Connection& conn, const tenancy::Scope& scope, const RequestInfo& info)
       : scope_(scope), info_(info), orgs_(conn), accounts_(conn, scope), audit_(conn, scope), events_(conn),
-        sensors_(conn, scope) {}
+        sensors_(conn, scope), readings_(conn, scope), calibrations_(conn, scope), alerts_(conn, scope) {}
   const tenancy::Scope& scope() const override { return scope_; }
   const RequestInfo& info() const override { return info_; }
   orgs::OrgStore& orgs() override { return orgs_; }
@@ -92,6 +95,9 @@ class SqlUnitOfWork final : public UnitOfWork {
   audit::AuditStore& audit() override { return audit_; }
   events::EventStore& events() override { return events_; }
   sensors::SensorStore& sensors() override { return sensors_; }
+  readings::ReadingStore& readings() override { return readings_; }
+  calibration::CalibrationStore& calibrations() override { return calibrations_; }
+  alerts::AlertStore& alerts() override { return alerts_; }
 
  private:
   const tenancy::Scope& scope_;
@@ -101,6 +107,9 @@ class SqlUnitOfWork final : public UnitOfWork {
   SqlAuditStore audit_;
   SqlEventStore events_;
   SqlSensorStore sensors_;
+  SqlReadingStore readings_;
+  SqlCalibrationStore calibrations_;
+  SqlAlertStore alerts_;
 };
 
 class SqlTransactor final : public Transactor {

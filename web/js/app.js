@@ -1,24 +1,36 @@
-// The shell: header, menu, language switch and the hash router (#/, #/sensors, #/users, #/audit,
-// #/orgs, #/aqi, #/login). A route appears in the menu only when the signed-in user may use it; a view for a
-// part that is not built does not exist.
+// The shell: header, menu, language switch and the hash router (#/, #/map, #/sensors,
+// #/sensors/{id}, #/health, #/alerts, #/users, #/audit, #/orgs, #/aqi, #/public/{code}, #/login). A route
+// appears in the menu only when the signed-in user may use it; a view for a part that is not
+// built does not exist.
 import * as api from './api.js';
 import { h, replaceChildren } from './dom.js';
 import { getLang, setLang, storedLang, t, translateTree } from './i18n.js';
+import { renderAlerts } from './views/alerts.js';
 import { renderAqi } from './views/aqi.js';
 import { renderAudit } from './views/audit.js';
+import { renderHealth } from './views/health.js';
 import { renderHome } from './views/home.js';
 import { renderLogin } from './views/login.js';
+import { renderMap } from './views/map.js';
 import { renderOrgs } from './views/orgs.js';
+import { renderPublic } from './views/public.js';
+import { renderSensor } from './views/sensor.js';
 import { renderSensors } from './views/sensors.js';
 import { renderUsers } from './views/users.js';
 
 /**
  * The routes, in menu order. access: 'public' (anyone), 'guest' (only when signed out),
- * 'signed-in', or a permission name from GET /api/v1/me.
+ * 'signed-in', or a permission name from GET /api/v1/me. A {name} segment of a path is a
+ * parameter (ctx.params.name); menu: false keeps a route out of the menu.
  */
 const ROUTES = [
   { path: '/', title: 'nav.home', access: 'signed-in', render: renderHome },
+  { path: '/map', title: 'nav.map', access: 'read', render: renderMap },
   { path: '/sensors', title: 'nav.sensors', access: 'read', render: renderSensors },
+  { path: '/sensors/{id}', title: 'nav.sensors', access: 'read', render: renderSensor, menu: false },
+  { path: '/health', title: 'nav.health', access: 'read', render: renderHealth },
+  { path: '/alerts', title: 'nav.alerts', access: 'read', render: renderAlerts },
+  { path: '/public/{code}', title: 'nav.public', access: 'public', render: renderPublic, menu: false },
   { path: '/users', title: 'nav.users', access: 'manage_users', render: renderUsers },
   { path: '/audit', title: 'nav.audit', access: 'read_audit', render: renderAudit },
   { path: '/orgs', title: 'nav.orgs', access: 'public', render: renderOrgs },
@@ -43,6 +55,30 @@ function allowed(route, me) {
     case 'signed-in': return Boolean(me);
     default: return Boolean(me?.permissions?.includes(route.access));
   }
+}
+
+/** The route matching path and its {parameters}, or null. */
+function matchRoute(path) {
+  const parts = path.split('/');
+  for (const route of ROUTES) {
+    const pattern = route.path.split('/');
+    if (pattern.length !== parts.length) continue;
+    const params = {};
+    const ok = pattern.every((p, i) => {
+      if (p.startsWith('{') && p.endsWith('}')) {
+        if (!parts[i]) return false;
+        try {
+          params[p.slice(1, -1)] = decodeURIComponent(parts[i]);
+        } catch {
+          return false;
+        }
+        return true;
+      }
+      return p === parts[i];
+    });
+    if (ok) return { route, params };
+  }
+  return null;
 }
 
 function currentPath() {
@@ -79,7 +115,7 @@ function renderChrome() {
     button.setAttribute('aria-pressed', String(button.dataset.lang === getLang()));
   }
   const path = currentPath();
-  const items = ROUTES.filter((r) => allowed(r, me)).map((r) => {
+  const items = ROUTES.filter((r) => r.menu !== false && allowed(r, me)).map((r) => {
     const link = h('a', { href: `#${r.path}`, class: 'nav-link', dataset: { route: r.path } }, t(r.title));
     if (r.path === path) link.setAttribute('aria-current', 'page');
     return h('li', {}, link);
@@ -107,7 +143,8 @@ function messageView(titleKey, bodyKey, link) {
 async function route() {
   const seq = ++state.renderSeq;
   const path = currentPath();
-  const found = ROUTES.find((r) => r.path === path);
+  const matched = matchRoute(path);
+  const found = matched?.route;
   setMenuOpen(false);
   renderChrome();
 
@@ -138,6 +175,7 @@ async function route() {
     const ctx = {
       container,
       me: state.me,
+      params: matched.params,
       notice,
       isCurrent: () => seq === state.renderSeq,
       navigate,
@@ -170,9 +208,10 @@ function focusHeading() {
 
 async function onLoggedIn() {
   state.me = await api.fetchMe();
-  const back = ROUTES.find((r) => r.path === state.returnTo);
+  const back = state.returnTo ? matchRoute(state.returnTo)?.route : null;
+  const returnTo = state.returnTo;
   state.returnTo = null;
-  navigate(back && allowed(back, state.me) ? back.path : '/');
+  navigate(back && allowed(back, state.me) ? returnTo : '/');
 }
 
 async function onLogout() {

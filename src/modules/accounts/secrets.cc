@@ -74,4 +74,15 @@ Status ValidatePasswordPolicy(std::string_view password) {
   return Status::Ok();
 }
 
+Result<std::string> DecodeBase64(std::string_view text) {
+  std::string out(text.size() / 4 * 3 + 3, '\0');
+  size_t length = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), nullptr,
+                        &length, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0) {
+    return Status::Invalid("not valid base64");
+  }
+  out.resize(length);
+  return out;
+}
+
 }  // namespace ecotown::accounts

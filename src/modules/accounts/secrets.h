@@ -28,6 +28,9 @@ std::string HashSecret(std::string_view secret);
 // Constant-time equality of two strings of any length.
 bool SecretsEqual(std::string_view a, std::string_view b);
 
+// Standard base64 (RFC 4648 §4, with padding), as in HTTP Basic credentials. Invalid otherwise.
+Result<std::string> DecodeBase64(std::string_view text);
+
 // Password rules: 10 to 256 characters, valid UTF-8. Field is "password".
 Status ValidatePasswordPolicy(std::string_view password);
 

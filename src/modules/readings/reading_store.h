@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,6 +57,12 @@ struct HourAggregate {
   std::optional<double> pm25_in_range_at_end;  // the in-range PM2.5 stamped exactly at hour_end
   Sum pm25, pm10, humidity, temperature;       // clean values only
   int expected_samples = 0;   // a complete hour at the sensor's sample interval
+  // Kept current at ingest from the hours before: the 24-h moving mean of the complete clean
+  // hourly means ending with this hour (needs 18 of 24), how many there were, and the EPA
+  // NowCast of PM2.5 over the 12 hours ending here.
+  std::optional<double> pm25_24h;
+  int pm25_24h_hours = 0;
+  std::optional<double> pm25_nowcast;
   // Hourly means that meet the completeness rule (75 % of expected samples), else empty.
   std::optional<double> pm25_mean() const;
   std::optional<double> pm10_mean() const;
@@ -93,11 +100,12 @@ struct MonthAggregate {
   double coverage() const;  // valid PM2.5 days / days in month
 };
 
-// The newest reading of a sensor, and the newest one whose PM2.5 is clean.
+// The newest reading of a sensor, and the newest one whose PM2.5 is a valid number in range
+// (finite, 0..1000 µg/m³: what the map shows, with its flags).
 struct LatestReading {
   int64_t sensor_id = 0;
   std::optional<Reading> latest;
-  std::optional<Reading> latest_clean;
+  std::optional<Reading> latest_valid;
   int64_t received_at = 0;  // when the newest accepted batch for this sensor was stored
 };
 
@@ -116,6 +124,22 @@ struct IngestEvent {
   int64_t count = 0;       // readings concerned
 };
 
+// A chunk as stored: the readings of one sensor-hour, encoded.
+struct StoredChunk {
+  int64_t sensor_id = 0;
+  int64_t hour_end = 0;
+  int64_t count = 0;
+  std::string data;
+};
+
+// One hour to write: its chunk and its aggregate (same sensor and hour_end). aggregate_only:
+// the chunk is unchanged and not written (only the rolling means moved).
+struct HourWrite {
+  StoredChunk chunk;
+  HourAggregate aggregate;
+  bool aggregate_only = false;
+};
+
 // Persistence port. Reads are scoped: a sensor outside the caller's scope is NotFound. Writes
 // come from the readings service (ingest), which has resolved and authorised the sensor.
 class ReadingStore {
@@ -131,6 +155,12 @@ class ReadingStore {
   // Monthly aggregates with from_month <= month <= to_month ("YYYY-MM").
   virtual Result<std::vector<MonthAggregate>> Months(int64_t sensor_id, std::string_view from_month,
                                                      std::string_view to_month) = 0;
+  // The same for every sensor of an organisation (in scope), ordered by sensor then time.
+  virtual Result<std::vector<HourAggregate>> HoursOfOrg(int64_t org_id, int64_t from_end, int64_t to_end) = 0;
+  virtual Result<std::vector<DayAggregate>> DaysOfOrg(int64_t org_id, std::string_view from_date,
+                                                      std::string_view to_date) = 0;
+  virtual Result<std::vector<MonthAggregate>> MonthsOfOrg(int64_t org_id, std::string_view from_month,
+                                                          std::string_view to_month) = 0;
   // Raw readings with from < ts <= to, oldest first, at most limit.
   virtual Result<std::vector<Reading>> Raw(int64_t sensor_id, int64_t from, int64_t to, int64_t limit) = 0;
   // The latest readings of every sensor in scope (or of one organisation when org_id is set).
@@ -138,6 +168,20 @@ class ReadingStore {
   virtual Result<LatestReading> LatestOf(int64_t sensor_id) = 0;
 
   virtual Result<int64_t> InsertIngestEvent(const IngestEvent& event) = 0;
+
+  // --- Writes, by the readings service only (it has resolved and authorised the sensor).
+  // Serialises writers of one sensor until the transaction ends, so that two concurrent
+  // batches never rewrite the same chunk from the same old copy. Callers lock sensors in
+  // ascending id order (no deadlocks).
+  virtual Status LockSensorForWrite(int64_t sensor_id) = 0;
+  // Encoded chunks (chunk_codec.h) with from_end <= hour_end <= to_end, in time order.
+  virtual Result<std::vector<StoredChunk>> Chunks(int64_t sensor_id, int64_t from_end, int64_t to_end) = 0;
+  // Upserts chunks together with their hourly aggregates.
+  virtual Status PutHours(std::span<const HourWrite> hours) = 0;
+  virtual Status PutDays(std::span<const DayAggregate> days) = 0;
+  virtual Status PutMonths(std::span<const MonthAggregate> months) = 0;
+  // Replaces the latest-values row of the sensor.
+  virtual Status PutLatest(const LatestReading& latest) = 0;
   // Newest first, of the organisations in scope (platform admins also see unattributed ones).
   virtual Result<std::vector<IngestEvent>> IngestEvents(int64_t since, int64_t limit) = 0;
 };

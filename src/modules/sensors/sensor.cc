@@ -49,6 +49,23 @@ Result<Model> ParseModel(std::string_view name) {
 
 bool IsReferenceModel(Model model) { return model == Model::kReferenceBam || model == Model::kReferenceTeom; }
 
+int64_t DefaultSampleInterval(Model model) {
+  switch (model) {
+    case Model::kSds011: return 145;
+    case Model::kPurpleAir: return 120;
+    case Model::kReferenceBam:
+    case Model::kReferenceTeom: return 3600;
+    default: return 60;
+  }
+}
+
+Status ValidateSampleInterval(int64_t seconds) {
+  if (seconds < 10 || seconds > 86400) {
+    return Status::Invalid("sample_interval_seconds must be between 10 and 86400", "sample_interval_seconds");
+  }
+  return Status::Ok();
+}
+
 const char* SensorStatusName(SensorStatus status) {
   for (const auto& [s, name] : kStatuses) {
     if (s == status) return name;
@@ -135,6 +152,7 @@ Status ValidateSensor(const Sensor& sensor, int64_t now_unix) {
   RETURN_IF_ERROR(ValidatePosition(sensor.lat, sensor.lon));
   RETURN_IF_ERROR(ValidateSitingNotes(sensor.siting_notes));
   if (sensor.install_date) RETURN_IF_ERROR(ValidateInstallDate(*sensor.install_date, now_unix));
+  RETURN_IF_ERROR(ValidateSampleInterval(sensor.sample_interval_seconds));
   return Status::Ok();
 }
 

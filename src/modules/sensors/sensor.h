@@ -31,6 +31,9 @@ const char* ModelName(Model model);
 Result<Model> ParseModel(std::string_view name);
 // Reference-grade instruments (BAM, TEOM) calibrate the low-cost ones.
 bool IsReferenceModel(Model model);
+// The usual reporting interval of a model, seconds: airrohr (SDS011) 145, AirGradient and
+// Plantower/SPS30 gateways 60, PurpleAir 120, reference monitors 3600 (hourly), others 60.
+int64_t DefaultSampleInterval(Model model);
 
 enum class SensorStatus { kActive, kInactive, kRetired };
 // "active", "inactive", "retired".
@@ -52,6 +55,9 @@ struct Sensor {
   std::optional<std::string> install_date;  // YYYY-MM-DD, not in the future
   bool maintenance = false;  // in maintenance no alerts fire for this sensor
   SensorStatus status = SensorStatus::kActive;
+  // How often the device reports, seconds (10..86400): a complete hour holds 3600 / interval
+  // samples, and hourly means need 75 % of them.
+  int64_t sample_interval_seconds = 60;
   int64_t created_at = 0;
   int64_t updated_at = 0;
 };
@@ -71,6 +77,7 @@ Status ValidateName(std::string_view name);                       // "name"
 Status ValidateDeviceKey(std::string_view device_key);            // "device_key": 1-64 of [A-Za-z0-9:._-]
 Status ValidatePosition(double lat, double lon);                  // "lat" or "lon"
 Status ValidateSitingNotes(std::string_view notes);               // "siting_notes"
+Status ValidateSampleInterval(int64_t seconds);                    // "sample_interval_seconds"
 // "install_date": YYYY-MM-DD naming a real day no later than today in Bangkok at now_unix.
 Status ValidateInstallDate(std::string_view date, int64_t now_unix);
 // Every field of a sensor about to be written.
@@ -87,7 +94,7 @@ class SensorStore {
   virtual Result<Sensor> Get(int64_t id) = 0;
   // Ordered by organisation, then code.
   virtual Result<std::vector<Sensor>> List(std::optional<SensorStatus> status) = 0;
-  // Writes name, device_key, lat, lon, siting_notes, maintenance, status and updated_at.
+  // Writes name, device_key, lat, lon, siting_notes, maintenance, status, sample interval and updated_at.
   virtual Status Update(const Sensor& sensor) = 0;
   virtual Status SetDeviceSecretHash(int64_t id, std::string_view hash, int64_t now) = 0;
 

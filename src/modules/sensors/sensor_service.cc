@@ -24,6 +24,7 @@ std::string SensorJson(const Sensor& sensor) {
                       {"siting_notes", sensor.siting_notes},
                       {"install_date", sensor.install_date ? nlohmann::json(*sensor.install_date) : nlohmann::json()},
                       {"maintenance", sensor.maintenance},
+                      {"sample_interval_seconds", sensor.sample_interval_seconds},
                       {"status", SensorStatusName(sensor.status)}};
   return j.dump();
 }
@@ -66,6 +67,7 @@ Result<Sensor> SensorService::Create(UnitOfWork& work, const NewSensor& request)
   sensor.install_date = request.install_date;
   sensor.maintenance = request.maintenance;
   sensor.status = request.status;
+  sensor.sample_interval_seconds = request.sample_interval_seconds.value_or(DefaultSampleInterval(request.model));
   sensor.created_at = sensor.updated_at = work.info().now;
   RETURN_IF_ERROR(ValidateSensor(sensor, work.info().now));
 
@@ -107,12 +109,14 @@ Result<Sensor> SensorService::Update(UnitOfWork& work, int64_t id, const SensorC
   if (changes.siting_notes) sensor.siting_notes = *changes.siting_notes;
   if (changes.maintenance) sensor.maintenance = *changes.maintenance;
   if (changes.status) sensor.status = *changes.status;
+  if (changes.sample_interval_seconds) sensor.sample_interval_seconds = *changes.sample_interval_seconds;
   if (changes.lat) sensor.lat = *changes.lat;
   if (changes.lon) sensor.lon = *changes.lon;
   if (changes.device_key) sensor.device_key = *changes.device_key;
   // install_date is not changeable here, so only what changed is checked against the clock.
   RETURN_IF_ERROR(ValidateName(sensor.name));
   RETURN_IF_ERROR(ValidateSitingNotes(sensor.siting_notes));
+  RETURN_IF_ERROR(ValidateSampleInterval(sensor.sample_interval_seconds));
   RETURN_IF_ERROR(ValidatePosition(sensor.lat, sensor.lon));
   if (sensor.device_key) RETURN_IF_ERROR(ValidateDeviceKey(*sensor.device_key));
   RETURN_IF_ERROR(RequireFreeDeviceKey(work, sensor));
@@ -139,6 +143,25 @@ Result<RotatedSecret> SensorService::RotateDeviceSecret(UnitOfWork& work, int64_
   RETURN_IF_ERROR(audit::Record(work, "rotate_secret", "sensor", std::to_string(sensor.id), sensor.org_id,
                                 std::nullopt, nlohmann::json({{"code", sensor.code}}).dump()));
   return rotated;
+}
+
+Result<Sensor> SensorService::AuthenticateDevice(UnitOfWork& work, std::string_view device_key,
+                                                const std::optional<std::string>& secret) const {
+  auto found = work.sensors().FindByDeviceKey(device_key);
+  if (!found.ok()) {
+    if (found.status().code() == StatusCode::kNotFound) {
+      return Status::NotFound("sensor: no sensor is registered with device key '" + std::string(device_key) + "'");
+    }
+    return found.status();
+  }
+  if (found->device_secret_hash) {
+    if (!secret) return Status::Unauthenticated("this sensor needs its device secret (HTTP Basic password)");
+    if (!accounts::SecretsEqual(accounts::HashSecret(*secret), *found->device_secret_hash)) {
+      return Status::Forbidden("wrong device secret");
+    }
+  }
+  if (found->sensor.status == SensorStatus::kRetired) return Status::Forbidden("sensor is retired");
+  return found->sensor;
 }
 
 }  // namespace ecotown::sensors

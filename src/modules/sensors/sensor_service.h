@@ -23,6 +23,7 @@ struct NewSensor {
   std::optional<std::string> install_date;
   bool maintenance = false;
   SensorStatus status = SensorStatus::kActive;
+  std::optional<int64_t> sample_interval_seconds;  // default: DefaultSampleInterval(model)
 };
 
 // A partial update; absent fields stay as they are.
@@ -31,6 +32,7 @@ struct SensorChanges {
   std::optional<std::string> siting_notes;
   std::optional<bool> maintenance;
   std::optional<SensorStatus> status;
+  std::optional<int64_t> sample_interval_seconds;
   std::optional<double> lat;  // lat and lon are validated together with the other's current value
   std::optional<double> lon;
   // Outer absent: unchanged; inner absent: the key is removed.
@@ -55,6 +57,14 @@ class SensorService {
   // Needs kWrite. Issues a new device secret (HTTP Basic credential of the device), replacing
   // any earlier one.
   Result<RotatedSecret> RotateDeviceSecret(UnitOfWork& work, int64_t id) const;
+
+  // A device posting readings: the sensor registered with this device key. Once a secret was
+  // issued the device must present it (HTTP Basic password; the user name is not checked):
+  // Unauthenticated without it, Forbidden when wrong. Without an issued secret the key alone is
+  // accepted (airrohr's Basic auth is optional). NotFound ("sensor") for unknown keys, Forbidden
+  // for retired sensors. Runs under any scope (ingest happens before a tenant is known).
+  Result<Sensor> AuthenticateDevice(UnitOfWork& work, std::string_view device_key,
+                                    const std::optional<std::string>& secret) const;
 };
 
 }  // namespace ecotown::sensors

@@ -278,12 +278,386 @@ CREATE UNIQUE INDEX sensors_device_key ON sensors(device_key) WHERE device_key I
 CREATE INDEX sensors_org_id ON sensors(org_id);
 )SQL";
 
+// Readings: chunks of raw readings, aggregates maintained at ingest, latest values, ingest events.
+constexpr const char* kSqlite0003 = R"SQL(
+-- How often the sensor reports, seconds: sets the samples a complete hour holds (75 % rule).
+ALTER TABLE sensors ADD COLUMN sample_interval_s INTEGER NOT NULL DEFAULT 60;
+-- Raw readings, one compact chunk per sensor and time-ending hour (modules/readings/chunk_codec.h).
+CREATE TABLE reading_chunks (
+  sensor_id INTEGER NOT NULL REFERENCES sensors(id),
+  hour_end INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY (sensor_id, hour_end)
+) WITHOUT ROWID;
+-- Aggregates, rewritten in the transaction that changes their chunks. *_ir_* = PM2.5 in range
+-- (finite, 0..1000), *_ir_end = the in-range PM2.5 stamped exactly at the period end; the other
+-- sums hold clean (unflagged) values only.
+CREATE TABLE reading_hours (
+  sensor_id INTEGER NOT NULL REFERENCES sensors(id),
+  hour_end INTEGER NOT NULL,
+  samples INTEGER NOT NULL,
+  flagged INTEGER NOT NULL,
+  flags INTEGER NOT NULL,
+  expected INTEGER NOT NULL,
+  pm25_ir_n INTEGER NOT NULL, pm25_ir_sum REAL NOT NULL, pm25_ir_end REAL,
+  pm25_n INTEGER NOT NULL, pm25_sum REAL NOT NULL,
+  pm10_n INTEGER NOT NULL, pm10_sum REAL NOT NULL,
+  rh_n INTEGER NOT NULL, rh_sum REAL NOT NULL,
+  t_n INTEGER NOT NULL, t_sum REAL NOT NULL,
+  pm25_24h REAL, pm25_24h_n INTEGER NOT NULL DEFAULT 0, pm25_nowcast REAL,
+  PRIMARY KEY (sensor_id, hour_end)
+) WITHOUT ROWID;
+CREATE TABLE reading_days (
+  sensor_id INTEGER NOT NULL REFERENCES sensors(id),
+  day TEXT NOT NULL,
+  day_end INTEGER NOT NULL,
+  samples INTEGER NOT NULL,
+  flagged INTEGER NOT NULL,
+  pm25_ir_n INTEGER NOT NULL, pm25_ir_sum REAL NOT NULL, pm25_ir_end REAL,
+  pm25_hours_n INTEGER NOT NULL, pm25_hours_sum REAL NOT NULL,
+  pm10_hours_n INTEGER NOT NULL, pm10_hours_sum REAL NOT NULL,
+  PRIMARY KEY (sensor_id, day)
+) WITHOUT ROWID;
+CREATE TABLE reading_months (
+  sensor_id INTEGER NOT NULL REFERENCES sensors(id),
+  month TEXT NOT NULL,
+  month_end INTEGER NOT NULL,
+  days_in_month INTEGER NOT NULL,
+  samples INTEGER NOT NULL,
+  flagged INTEGER NOT NULL,
+  pm25_ir_n INTEGER NOT NULL, pm25_ir_sum REAL NOT NULL, pm25_ir_end REAL,
+  pm25_days_n INTEGER NOT NULL, pm25_days_sum REAL NOT NULL,
+  pm10_days_n INTEGER NOT NULL, pm10_days_sum REAL NOT NULL,
+  PRIMARY KEY (sensor_id, month)
+) WITHOUT ROWID;
+-- The newest reading and the newest clean one of each sensor, encoded as one-row chunks.
+CREATE TABLE reading_latest (
+  sensor_id INTEGER PRIMARY KEY REFERENCES sensors(id),
+  ts INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  valid_ts INTEGER,
+  valid_data BLOB,
+  received_at INTEGER NOT NULL
+);
+-- What happened at the ingest entry points (refusals, flagged batches) for the network health page.
+CREATE TABLE ingest_events (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  org_id INTEGER REFERENCES orgs(id),
+  sensor_id INTEGER REFERENCES sensors(id),
+  source TEXT NOT NULL,
+  device_key TEXT NOT NULL DEFAULT '',
+  kind TEXT NOT NULL,
+  message TEXT NOT NULL,
+  count INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX ingest_events_org_at ON ingest_events(org_id, at);
+)SQL";
+
+constexpr const char* kPostgres0003 = R"SQL(
+-- How often the sensor reports, seconds: sets the samples a complete hour holds (75 % rule).
+ALTER TABLE sensors ADD COLUMN sample_interval_s BIGINT NOT NULL DEFAULT 60;
+-- Raw readings, one compact chunk per sensor and time-ending hour (modules/readings/chunk_codec.h).
+CREATE TABLE reading_chunks (
+  sensor_id BIGINT NOT NULL REFERENCES sensors(id),
+  hour_end BIGINT NOT NULL,
+  n BIGINT NOT NULL,
+  data BYTEA NOT NULL,
+  PRIMARY KEY (sensor_id, hour_end)
+);
+-- Aggregates, rewritten in the transaction that changes their chunks. *_ir_* = PM2.5 in range
+-- (finite, 0..1000), *_ir_end = the in-range PM2.5 stamped exactly at the period end; the other
+-- sums hold clean (unflagged) values only.
+CREATE TABLE reading_hours (
+  sensor_id BIGINT NOT NULL REFERENCES sensors(id),
+  hour_end BIGINT NOT NULL,
+  samples BIGINT NOT NULL,
+  flagged BIGINT NOT NULL,
+  flags BIGINT NOT NULL,
+  expected BIGINT NOT NULL,
+  pm25_ir_n BIGINT NOT NULL, pm25_ir_sum DOUBLE PRECISION NOT NULL, pm25_ir_end DOUBLE PRECISION,
+  pm25_n BIGINT NOT NULL, pm25_sum DOUBLE PRECISION NOT NULL,
+  pm10_n BIGINT NOT NULL, pm10_sum DOUBLE PRECISION NOT NULL,
+  rh_n BIGINT NOT NULL, rh_sum DOUBLE PRECISION NOT NULL,
+  t_n BIGINT NOT NULL, t_sum DOUBLE PRECISION NOT NULL,
+  pm25_24h DOUBLE PRECISION, pm25_24h_n BIGINT NOT NULL DEFAULT 0, pm25_nowcast DOUBLE PRECISION,
+  PRIMARY KEY (sensor_id, hour_end)
+);
+CREATE TABLE reading_days (
+  sensor_id BIGINT NOT NULL REFERENCES sensors(id),
+  day TEXT NOT NULL,
+  day_end BIGINT NOT NULL,
+  samples BIGINT NOT NULL,
+  flagged BIGINT NOT NULL,
+  pm25_ir_n BIGINT NOT NULL, pm25_ir_sum DOUBLE PRECISION NOT NULL, pm25_ir_end DOUBLE PRECISION,
+  pm25_hours_n BIGINT NOT NULL, pm25_hours_sum DOUBLE PRECISION NOT NULL,
+  pm10_hours_n BIGINT NOT NULL, pm10_hours_sum DOUBLE PRECISION NOT NULL,
+  PRIMARY KEY (sensor_id, day)
+);
+CREATE TABLE reading_months (
+  sensor_id BIGINT NOT NULL REFERENCES sensors(id),
+  month TEXT NOT NULL,
+  month_end BIGINT NOT NULL,
+  days_in_month BIGINT NOT NULL,
+  samples BIGINT NOT NULL,
+  flagged BIGINT NOT NULL,
+  pm25_ir_n BIGINT NOT NULL, pm25_ir_sum DOUBLE PRECISION NOT NULL, pm25_ir_end DOUBLE PRECISION,
+  pm25_days_n BIGINT NOT NULL, pm25_days_sum DOUBLE PRECISION NOT NULL,
+  pm10_days_n BIGINT NOT NULL, pm10_days_sum DOUBLE PRECISION NOT NULL,
+  PRIMARY KEY (sensor_id, month)
+);
+-- The newest reading and the newest clean one of each sensor, encoded as one-row chunks.
+CREATE TABLE reading_latest (
+  sensor_id BIGINT PRIMARY KEY REFERENCES sensors(id),
+  ts BIGINT NOT NULL,
+  data BYTEA NOT NULL,
+  valid_ts BIGINT,
+  valid_data BYTEA,
+  received_at BIGINT NOT NULL
+);
+-- What happened at the ingest entry points (refusals, flagged batches) for the network health page.
+CREATE TABLE ingest_events (
+  id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  at BIGINT NOT NULL,
+  org_id BIGINT REFERENCES orgs(id),
+  sensor_id BIGINT REFERENCES sensors(id),
+  source TEXT NOT NULL,
+  device_key TEXT NOT NULL DEFAULT '',
+  kind TEXT NOT NULL,
+  message TEXT NOT NULL,
+  count BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX ingest_events_org_at ON ingest_events(org_id, at);
+)SQL";
+
+// Calibration: per-sensor correction models with validity periods and versions, and site photos.
+constexpr const char* kSqlite0004 = R"SQL(
+-- A model's validity is [valid_from, valid_to); valid_to NULL = open-ended. fit_* are set for
+-- models fitted by least squares against a co-located reference monitor.
+CREATE TABLE sensor_calibrations (
+  id INTEGER PRIMARY KEY,
+  sensor_id INTEGER NOT NULL REFERENCES sensors(id),
+  version INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  slope REAL NOT NULL,
+  intercept REAL NOT NULL,
+  rh_coef REAL,
+  valid_from INTEGER NOT NULL,
+  valid_to INTEGER,
+  fit_reference_sensor_id INTEGER REFERENCES sensors(id),
+  fit_from INTEGER,
+  fit_to INTEGER,
+  fit_n INTEGER,
+  fit_r2 REAL,
+  fit_rmse REAL,
+  fit_bias REAL,
+  fit_raw_bias REAL,
+  notes TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  created_by TEXT NOT NULL,
+  CONSTRAINT sensor_calibrations_version UNIQUE (sensor_id, version),
+  CONSTRAINT sensor_calibrations_period CHECK (valid_to IS NULL OR valid_to > valid_from)
+);
+-- One site photo per sensor; content_type is decided from the bytes, never from the client.
+CREATE TABLE sensor_photos (
+  sensor_id INTEGER PRIMARY KEY REFERENCES sensors(id),
+  content_type TEXT NOT NULL,
+  bytes BLOB NOT NULL,
+  sha256 TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  uploaded_at INTEGER NOT NULL,
+  uploaded_by TEXT NOT NULL
+);
+)SQL";
+
+constexpr const char* kPostgres0004 = R"SQL(
+-- A model's validity is [valid_from, valid_to); valid_to NULL = open-ended. fit_* are set for
+-- models fitted by least squares against a co-located reference monitor.
+CREATE TABLE sensor_calibrations (
+  id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  sensor_id BIGINT NOT NULL REFERENCES sensors(id),
+  version BIGINT NOT NULL,
+  kind TEXT NOT NULL,
+  slope DOUBLE PRECISION NOT NULL,
+  intercept DOUBLE PRECISION NOT NULL,
+  rh_coef DOUBLE PRECISION,
+  valid_from BIGINT NOT NULL,
+  valid_to BIGINT,
+  fit_reference_sensor_id BIGINT REFERENCES sensors(id),
+  fit_from BIGINT,
+  fit_to BIGINT,
+  fit_n BIGINT,
+  fit_r2 DOUBLE PRECISION,
+  fit_rmse DOUBLE PRECISION,
+  fit_bias DOUBLE PRECISION,
+  fit_raw_bias DOUBLE PRECISION,
+  notes TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  created_by TEXT NOT NULL,
+  CONSTRAINT sensor_calibrations_version UNIQUE (sensor_id, version),
+  CONSTRAINT sensor_calibrations_period CHECK (valid_to IS NULL OR valid_to > valid_from)
+);
+-- One site photo per sensor; content_type is decided from the bytes, never from the client.
+CREATE TABLE sensor_photos (
+  sensor_id BIGINT PRIMARY KEY REFERENCES sensors(id),
+  content_type TEXT NOT NULL,
+  bytes BYTEA NOT NULL,
+  sha256 TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  uploaded_at BIGINT NOT NULL,
+  uploaded_by TEXT NOT NULL
+);
+)SQL";
+
+// Alerts: rules, the state of each (rule, sensor) pair, the history and the delivery outbox.
+constexpr const char* kSqlite0005 = R"SQL(
+CREATE TABLE alert_rules (
+  id INTEGER PRIMARY KEY,
+  org_id INTEGER NOT NULL REFERENCES orgs(id),
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  scale TEXT,
+  threshold REAL NOT NULL,
+  sensor_id INTEGER REFERENCES sensors(id),
+  -- JSON arrays of strings
+  webhooks TEXT NOT NULL DEFAULT '[]',
+  emails TEXT NOT NULL DEFAULT '[]',
+  line_to TEXT NOT NULL DEFAULT '[]',
+  -- minutes after local (Bangkok) midnight; both NULL when there are no quiet hours
+  quiet_start INTEGER,
+  quiet_end INTEGER,
+  enabled INTEGER NOT NULL DEFAULT 1,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX alert_rules_org ON alert_rules(org_id);
+-- No row means clear.
+CREATE TABLE alert_states (
+  rule_id INTEGER NOT NULL REFERENCES alert_rules(id) ON DELETE CASCADE,
+  sensor_id INTEGER NOT NULL REFERENCES sensors(id),
+  state TEXT NOT NULL,
+  since INTEGER NOT NULL,
+  cleared_at INTEGER,
+  value REAL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (rule_id, sensor_id)
+);
+CREATE TABLE alerts (
+  id INTEGER PRIMARY KEY,
+  org_id INTEGER NOT NULL REFERENCES orgs(id),
+  rule_id INTEGER REFERENCES alert_rules(id) ON DELETE SET NULL,
+  rule_name TEXT NOT NULL,
+  rule_kind TEXT NOT NULL,
+  sensor_id INTEGER REFERENCES sensors(id),
+  kind TEXT NOT NULL,
+  message_th TEXT NOT NULL,
+  message_en TEXT NOT NULL,
+  value REAL,
+  scale TEXT,
+  level INTEGER,
+  since INTEGER NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX alerts_org_id ON alerts(org_id, id);
+CREATE INDEX alerts_sensor_id ON alerts(sensor_id, id);
+-- The outbox: written in the transaction that raises the alert, drained by the dispatcher.
+CREATE TABLE alert_deliveries (
+  id INTEGER PRIMARY KEY,
+  alert_id INTEGER NOT NULL REFERENCES alerts(id) ON DELETE CASCADE,
+  channel TEXT NOT NULL,
+  target TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending',
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  last_error TEXT,
+  sent_at INTEGER,
+  retry_key TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX alert_deliveries_alert ON alert_deliveries(alert_id);
+CREATE INDEX alert_deliveries_due ON alert_deliveries(status, next_attempt_at);
+)SQL";
+
+constexpr const char* kPostgres0005 = R"SQL(
+CREATE TABLE alert_rules (
+  id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  org_id BIGINT NOT NULL REFERENCES orgs(id),
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  scale TEXT,
+  threshold DOUBLE PRECISION NOT NULL,
+  sensor_id BIGINT REFERENCES sensors(id),
+  -- JSON arrays of strings
+  webhooks TEXT NOT NULL DEFAULT '[]',
+  emails TEXT NOT NULL DEFAULT '[]',
+  line_to TEXT NOT NULL DEFAULT '[]',
+  -- minutes after local (Bangkok) midnight; both NULL when there are no quiet hours
+  quiet_start INTEGER,
+  quiet_end INTEGER,
+  enabled INTEGER NOT NULL DEFAULT 1,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX alert_rules_org ON alert_rules(org_id);
+-- No row means clear.
+CREATE TABLE alert_states (
+  rule_id BIGINT NOT NULL REFERENCES alert_rules(id) ON DELETE CASCADE,
+  sensor_id BIGINT NOT NULL REFERENCES sensors(id),
+  state TEXT NOT NULL,
+  since BIGINT NOT NULL,
+  cleared_at BIGINT,
+  value DOUBLE PRECISION,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (rule_id, sensor_id)
+);
+CREATE TABLE alerts (
+  id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  org_id BIGINT NOT NULL REFERENCES orgs(id),
+  rule_id BIGINT REFERENCES alert_rules(id) ON DELETE SET NULL,
+  rule_name TEXT NOT NULL,
+  rule_kind TEXT NOT NULL,
+  sensor_id BIGINT REFERENCES sensors(id),
+  kind TEXT NOT NULL,
+  message_th TEXT NOT NULL,
+  message_en TEXT NOT NULL,
+  value DOUBLE PRECISION,
+  scale TEXT,
+  level INTEGER,
+  since BIGINT NOT NULL,
+  at BIGINT NOT NULL
+);
+CREATE INDEX alerts_org_id ON alerts(org_id, id);
+CREATE INDEX alerts_sensor_id ON alerts(sensor_id, id);
+-- The outbox: written in the transaction that raises the alert, drained by the dispatcher.
+CREATE TABLE alert_deliveries (
+  id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  alert_id BIGINT NOT NULL REFERENCES alerts(id) ON DELETE CASCADE,
+  channel TEXT NOT NULL,
+  target TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending',
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at BIGINT NOT NULL,
+  last_error TEXT,
+  sent_at BIGINT,
+  retry_key TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX alert_deliveries_alert ON alert_deliveries(alert_id);
+CREATE INDEX alert_deliveries_due ON alert_deliveries(status, next_attempt_at);
+)SQL";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "foundation: geography, orgs, accounts, sessions, tokens, audit, events", kSqlite0001, kPostgres0001},
       {2, "sensors: the sensor registry", kSqlite0002, kPostgres0002},
+      {3, "readings: chunks, hourly/daily/monthly aggregates, latest values, ingest events", kSqlite0003,
+       kPostgres0003},
+      {4, "calibration: per-sensor correction models with validity periods, sensor photos", kSqlite0004,
+       kPostgres0004},
+      {5, "alerts: rules, per-sensor states, history and the delivery outbox", kSqlite0005, kPostgres0005},
   };
   return kMigrations;
 }

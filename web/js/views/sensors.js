@@ -59,7 +59,8 @@ function sensorCard(ctx, sensor, lang, onChanged) {
   }
   return h('li', { class: ['card', 'sensor', sensor.status !== 'active' && 'inactive'],
     dataset: { code: sensor.code, status: sensor.status, maintenance: String(Boolean(sensor.maintenance)) } },
-  h('h3', { class: 'card-title' }, sensor.name || sensor.code),
+  h('h3', { class: 'card-title' }, h('a', { href: `#/sensors/${encodeURIComponent(sensor.id)}`,
+    dataset: { testid: 'sensor-link' } }, sensor.name || sensor.code)),
   h('p', { class: 'mono muted' }, sensor.code),
   h('ul', { class: 'chips' },
     h('li', { class: 'chip', dataset: { testid: 'sensor-model' } }, tOr(`sensors.model.${sensor.model}`, sensor.model)),

@@ -1,0 +1,203 @@
+#include "modules/readings/aggregate.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "core/averaging.h"
+#include "core/nowcast.h"
+
+namespace ecotown::readings {
+
+int ExpectedSamplesPerHour(int64_t sample_interval_seconds) {
+  if (sample_interval_seconds <= 0) return 1;
+  return static_cast<int>(std::max<int64_t>(1, kHour / sample_interval_seconds));
+}
+
+int64_t HourEndOf(int64_t ts) { return core::HourEndingOf(ts); }
+
+core::CivilDate DayOfHourEnd(int64_t hour_end) { return core::BangkokDateOf(hour_end - 1); }
+
+int64_t DayEnd(const core::CivilDate& day) { return core::BangkokDayEndUnix(day); }
+
+std::string DayKey(const core::CivilDate& day) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", day.year, day.month, day.day);
+  return buf;
+}
+
+std::string MonthKey(int year, int month) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d", year, month);
+  return buf;
+}
+
+int DaysInMonth(int year, int month) {
+  const core::CivilDate first{year, month, 1};
+  const core::CivilDate next = month == 12 ? core::CivilDate{year + 1, 1, 1} : core::CivilDate{year, month + 1, 1};
+  return static_cast<int>(core::DaysFromCivil(next) - core::DaysFromCivil(first));
+}
+
+int64_t MonthEnd(int year, int month) { return DayEnd({year, month, DaysInMonth(year, month)}); }
+
+std::optional<double> Pm25Value(const Reading& reading) {
+  if (reading.pm2_5 && reading.pm2_5_b) return (*reading.pm2_5 + *reading.pm2_5_b) / 2;
+  return reading.pm2_5;
+}
+
+std::optional<double> Pm10Value(const Reading& reading) {
+  if (reading.pm10 && reading.pm10_b) return (*reading.pm10 + *reading.pm10_b) / 2;
+  return reading.pm10;
+}
+
+bool IsClean(const Reading& reading) { return reading.flags == 0; }
+
+bool Pm25InRange(const Reading& reading) {
+  const auto v = Pm25Value(reading);
+  return v && std::isfinite(*v) && *v >= 0 && *v <= 1000;
+}
+
+namespace {
+
+void Add(Sum& sum, const std::optional<double>& value) {
+  if (!value || !std::isfinite(*value)) return;
+  ++sum.count;
+  sum.sum += *value;
+}
+
+void Add(Sum& sum, const std::optional<double>& value, double lo, double hi) {
+  if (value && std::isfinite(*value) && *value >= lo && *value <= hi) Add(sum, value);
+}
+
+std::optional<double> MeanIfComplete(const Sum& sum, int64_t needed) {
+  if (sum.count == 0 || sum.count < needed) return std::nullopt;
+  return sum.sum / static_cast<double>(sum.count);
+}
+
+// 75 % of n, rounded up, in integers (18 of 24, 23 of 30).
+int64_t Needed(int64_t expected) { return (expected * core::kDefaultCompletenessPercent + 99) / 100; }
+
+}  // namespace
+
+std::optional<double> HourAggregate::pm25_mean() const { return MeanIfComplete(pm25, Needed(expected_samples)); }
+std::optional<double> HourAggregate::pm10_mean() const { return MeanIfComplete(pm10, Needed(expected_samples)); }
+double HourAggregate::coverage() const {
+  if (expected_samples <= 0) return 0;
+  return std::min(1.0, static_cast<double>(pm25.count) / expected_samples);
+}
+
+std::optional<double> DayAggregate::pm25_mean() const { return MeanIfComplete(pm25_hours, kHoursPerDayForMean); }
+std::optional<double> DayAggregate::pm10_mean() const { return MeanIfComplete(pm10_hours, kHoursPerDayForMean); }
+double DayAggregate::coverage() const { return std::min(1.0, static_cast<double>(pm25_hours.count) / 24.0); }
+
+std::optional<double> MonthAggregate::pm25_mean() const {
+  return MeanIfComplete(pm25_days, Needed(days_in_month));
+}
+std::optional<double> MonthAggregate::pm10_mean() const {
+  return MeanIfComplete(pm10_days, Needed(days_in_month));
+}
+double MonthAggregate::coverage() const {
+  if (days_in_month <= 0) return 0;
+  return std::min(1.0, static_cast<double>(pm25_days.count) / days_in_month);
+}
+
+HourAggregate AggregateHour(int64_t sensor_id, int64_t hour_end, std::span<const Reading> readings,
+                            int expected_samples) {
+  HourAggregate hour;
+  hour.sensor_id = sensor_id;
+  hour.hour_end = hour_end;
+  hour.expected_samples = expected_samples;
+  for (const Reading& r : readings) {
+    ++hour.samples;
+    if (r.flags != 0) {
+      ++hour.flagged;
+      hour.flags |= r.flags;
+    }
+    const auto pm25 = Pm25Value(r);
+    if (Pm25InRange(r)) {
+      hour.pm25_in_range.count++;
+      hour.pm25_in_range.sum += *pm25;
+      if (r.ts == hour_end) hour.pm25_in_range_at_end = *pm25;
+    }
+    if (IsClean(r)) {
+      Add(hour.pm25, pm25);
+      Add(hour.pm10, Pm10Value(r));
+    }
+    if (!(r.flags & core::kQaHumidityInvalid)) Add(hour.humidity, r.humidity_pct, 0, 100);
+    Add(hour.temperature, r.temperature_c, -40, 70);
+  }
+  return hour;
+}
+
+void SetRollingMeans(HourAggregate& hour, const std::map<int64_t, HourAggregate>& history) {
+  auto mean_at = [&](int64_t end) -> std::optional<double> {
+    if (end == hour.hour_end) return hour.pm25_mean();
+    auto it = history.find(end);
+    return it == history.end() ? std::nullopt : it->second.pm25_mean();
+  };
+  Sum day;
+  for (int64_t e = hour.hour_end - 23 * kHour; e <= hour.hour_end; e += kHour) {
+    if (const auto m = mean_at(e)) day = {day.count + 1, day.sum + *m};
+  }
+  hour.pm25_24h_hours = static_cast<int>(day.count);
+  hour.pm25_24h = day.count >= kHoursPerDayForMean ? day.mean() : std::nullopt;
+  std::vector<std::optional<double>> last12;
+  for (int64_t e = hour.hour_end - (core::kNowCastHours - 1) * kHour; e <= hour.hour_end; e += kHour) {
+    last12.push_back(mean_at(e));
+  }
+  auto nowcast = core::ComputeNowCast(core::Pollutant::kPm25, last12);
+  hour.pm25_nowcast = nowcast.ok() ? nowcast->value : std::nullopt;
+}
+
+DayAggregate AggregateDay(int64_t sensor_id, const core::CivilDate& day, std::span<const HourAggregate> hours) {
+  DayAggregate out;
+  out.sensor_id = sensor_id;
+  out.date = DayKey(day);
+  out.day_end = DayEnd(day);
+  const int64_t day_start = out.day_end - 24 * kHour;
+  for (const HourAggregate& h : hours) {
+    if (h.hour_end <= day_start || h.hour_end > out.day_end) continue;
+    out.samples += h.samples;
+    out.flagged += h.flagged;
+    out.pm25_in_range.count += h.pm25_in_range.count;
+    out.pm25_in_range.sum += h.pm25_in_range.sum;
+    if (h.hour_end == out.day_end) out.pm25_in_range_at_end = h.pm25_in_range_at_end;
+    if (const auto m = h.pm25_mean()) {
+      ++out.pm25_hours.count;
+      out.pm25_hours.sum += *m;
+    }
+    if (const auto m = h.pm10_mean()) {
+      ++out.pm10_hours.count;
+      out.pm10_hours.sum += *m;
+    }
+  }
+  return out;
+}
+
+MonthAggregate AggregateMonth(int64_t sensor_id, int year, int month, std::span<const DayAggregate> days) {
+  MonthAggregate out;
+  out.sensor_id = sensor_id;
+  out.month = MonthKey(year, month);
+  out.month_end = MonthEnd(year, month);
+  out.days_in_month = DaysInMonth(year, month);
+  const std::string prefix = out.month + "-";
+  for (const DayAggregate& d : days) {
+    if (d.date.compare(0, prefix.size(), prefix) != 0) continue;
+    out.samples += d.samples;
+    out.flagged += d.flagged;
+    out.pm25_in_range.count += d.pm25_in_range.count;
+    out.pm25_in_range.sum += d.pm25_in_range.sum;
+    if (d.day_end == out.month_end) out.pm25_in_range_at_end = d.pm25_in_range_at_end;
+    if (const auto m = d.pm25_mean()) {
+      ++out.pm25_days.count;
+      out.pm25_days.sum += *m;
+    }
+    if (const auto m = d.pm10_mean()) {
+      ++out.pm10_days.count;
+      out.pm10_days.sum += *m;
+    }
+  }
+  return out;
+}
+
+}  // namespace ecotown::readings

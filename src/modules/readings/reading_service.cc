@@ -1,0 +1,372 @@
+#include "modules/readings/reading_service.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <set>
+#include <string>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+#include "modules/events/event_hub.h"
+#include "modules/readings/aggregate.h"
+#include "modules/readings/chunk_codec.h"
+
+namespace ecotown::readings {
+namespace {
+
+Reading FromRaw(const RawReading& raw, int64_t received_at) {
+  Reading r;
+  r.ts = raw.ts == 0 ? received_at : raw.ts;
+  r.source = raw.source;
+  r.pm1 = raw.pm1;
+  r.pm2_5 = raw.pm2_5;
+  r.pm10 = raw.pm10;
+  r.pm2_5_b = raw.pm2_5_b;
+  r.pm10_b = raw.pm10_b;
+  r.pm2_5_cf1 = raw.pm2_5_cf1;
+  r.pm2_5_cf1_b = raw.pm2_5_cf1_b;
+  r.temperature_c = raw.temperature_c;
+  r.humidity_pct = raw.humidity_pct;
+  r.pressure_hpa = raw.pressure_hpa;
+  r.co2_ppm = raw.co2_ppm;
+  return r;
+}
+
+// Flags that depend on the reading alone (and its receipt time).
+core::QaFlags PointFlags(const Reading& r, int64_t received_at, const core::QaConfig& qa) {
+  core::QaFlags flags = 0;
+  if (r.pm2_5) flags |= core::CheckPmValue(*r.pm2_5, qa);
+  if (r.pm10) flags |= core::CheckPmValue(*r.pm10, qa);
+  if (r.pm1) flags |= core::CheckPmValue(*r.pm1, qa);
+  if (r.pm2_5_b) flags |= core::CheckPmValue(*r.pm2_5_b, qa);
+  if (r.humidity_pct) flags |= core::CheckHumidity(*r.humidity_pct, qa);
+  const auto pm25 = Pm25Value(r);
+  const auto pm10 = Pm10Value(r);
+  if (pm25 && pm10) flags |= core::CheckPm25NotAbovePm10(*pm25, *pm10, qa);
+  if (r.pm2_5_b || r.source == Source::kPurpleAir) flags |= core::CheckDualChannel(r.pm2_5, r.pm2_5_b, qa).flags;
+  flags |= core::CheckTimestamp(r.ts, received_at, std::nullopt, qa);
+  return flags;
+}
+
+// Readings in a row more than this many sample intervals apart are not neighbours (a gap).
+constexpr int64_t kGapIntervals = 3;
+
+// Stuck and spike flags over a sensor's PM2.5 series in time order.
+std::vector<core::QaFlags> SeriesFlags(const std::vector<const Reading*>& series, int64_t interval,
+                                       const core::QaConfig& base) {
+  core::QaConfig qa = base;
+  // A value repeated for a whole hour of samples (at least stuck_run_length) is stuck.
+  qa.stuck_run_length = std::max(base.stuck_run_length, ExpectedSamplesPerHour(interval));
+  std::vector<double> values;
+  std::vector<int> index;  // position in `values` of each reading
+  values.reserve(series.size() + 8);
+  index.reserve(series.size());
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (size_t i = 0; i < series.size(); ++i) {
+    if (i > 0 && series[i]->ts - series[i - 1]->ts > kGapIntervals * interval) values.push_back(nan);
+    const auto v = Pm25Value(*series[i]);
+    index.push_back(static_cast<int>(values.size()));
+    values.push_back(v ? *v : nan);
+  }
+  const auto stuck = core::FlagStuckValues(values, qa);
+  const auto spikes = core::FlagSpikes(values, qa);
+  std::vector<core::QaFlags> out(series.size());
+  for (size_t i = 0; i < series.size(); ++i) {
+    out[i] = stuck[static_cast<size_t>(index[i])] | spikes[static_cast<size_t>(index[i])];
+  }
+  return out;
+}
+
+constexpr core::QaFlags kSeriesFlags = core::kQaStuck | core::kQaSpike;
+constexpr core::QaFlags kNewMark = 1u << 31;  // never stored
+
+void Merge(LatestReading& latest, const Reading& r) {
+  if (!latest.latest || r.ts > latest.latest->ts) latest.latest = r;
+  if (Pm25InRange(r) && (!latest.latest_valid || r.ts > latest.latest_valid->ts)) latest.latest_valid = r;
+}
+
+}  // namespace
+
+Status ValidateRawReading(const RawReading& reading, int64_t received_at) {
+  const bool any = reading.pm1 || reading.pm2_5 || reading.pm10 || reading.pm2_5_b || reading.pm10_b ||
+                   reading.pm2_5_cf1 || reading.temperature_c || reading.humidity_pct || reading.pressure_hpa ||
+                   reading.co2_ppm;
+  if (!any) return Status::Invalid("no measurement value in the reading", "values");
+  const int64_t ts = reading.ts == 0 ? received_at : reading.ts;
+  if (ts < kEarliestReadingTs) return Status::Invalid("time is before 2000-01-01", "ts");
+  if (ts > received_at + kMaxFutureSeconds) return Status::Invalid("time is more than 24 hours in the future", "ts");
+  return Status::Ok();
+}
+
+Result<IngestSummary> ReadingService::Ingest(UnitOfWork& work, std::span<const RawReading> readings,
+                                             int64_t received_at, const IngestOptions& options) const {
+  RETURN_IF_ERROR(work.scope().Require(tenancy::Permission::kWrite));
+  IngestSummary summary;
+  summary.received = static_cast<int64_t>(readings.size());
+
+  // Sensors of the caller's organisations by code and key, when codes may be used.
+  std::unordered_map<std::string, sensors::Sensor> by_code, by_key;
+  if (options.match_codes) {
+    ASSIGN_OR_RETURN(auto listed, work.sensors().List(std::nullopt));
+    for (auto& sensor : listed) {
+      if (sensor.device_key) by_key.emplace(*sensor.device_key, sensor);
+      by_code.emplace(sensor.code, std::move(sensor));
+    }
+  }
+  std::unordered_map<std::string, std::optional<sensors::Sensor>> resolved;
+  auto resolve = [&](const std::string& key) -> Result<std::optional<sensors::Sensor>> {
+    if (auto it = resolved.find(key); it != resolved.end()) return it->second;
+    std::optional<sensors::Sensor> found;
+    if (options.match_codes) {
+      if (auto it = by_code.find(key); it != by_code.end()) found = it->second;
+      else if (auto k = by_key.find(key); k != by_key.end()) found = k->second;
+    } else {
+      auto credential = work.sensors().FindByDeviceKey(key);
+      if (credential.ok()) found = credential->sensor;
+      else if (credential.status().code() != StatusCode::kNotFound) return credential.status();
+    }
+    if (found && !work.scope().CanWrite(found->org_id)) found.reset();
+    resolved.emplace(key, found);
+    return found;
+  };
+
+  std::map<int64_t, std::pair<sensors::Sensor, std::vector<Reading>>> groups;
+  for (size_t i = 0; i < readings.size(); ++i) {
+    const RawReading& raw = readings[i];
+    auto reject = [&](std::string message) {
+      ++summary.rejected;
+      summary.errors.push_back({i, raw.device_key, std::move(message)});
+    };
+    if (Status valid = ValidateRawReading(raw, received_at); !valid.ok()) {
+      reject(valid.message());
+      continue;
+    }
+    ASSIGN_OR_RETURN(auto sensor, resolve(raw.device_key));
+    if (!sensor) {
+      reject("sensor: unknown sensor '" + raw.device_key + "'");
+      continue;
+    }
+    if (sensor->status == sensors::SensorStatus::kRetired) {
+      reject("sensor: sensor '" + sensor->code + "' is retired");
+      continue;
+    }
+    auto& group = groups[sensor->id];
+    if (group.second.empty()) group.first = *sensor;
+    Reading reading = FromRaw(raw, received_at);
+    reading.flags = PointFlags(reading, received_at, qa_);
+    group.second.push_back(std::move(reading));
+  }
+  if (summary.rejected > 0 && options.all_or_nothing) return summary;
+
+  std::set<int64_t> orgs;
+  for (auto& [id, group] : groups) {
+    RETURN_IF_ERROR(StoreSensorReadings(work, group.first, std::move(group.second), received_at, summary));
+    orgs.insert(group.first.org_id);
+  }
+  for (int64_t org : orgs) {
+    nlohmann::json sensor_ids = nlohmann::json::array();
+    for (const auto& [id, group] : groups) {
+      if (group.first.org_id == org) sensor_ids.push_back(id);
+    }
+    RETURN_IF_ERROR(events::Publish(work, org, "readings", nlohmann::json{{"sensors", sensor_ids}}.dump()));
+  }
+  return summary;
+}
+
+Result<Reading> ReadingService::Prepare(const RawReading& raw, int64_t received_at) const {
+  RETURN_IF_ERROR(ValidateRawReading(raw, received_at));
+  Reading reading = FromRaw(raw, received_at);
+  reading.flags = PointFlags(reading, received_at, qa_);
+  return reading;
+}
+
+Result<IngestSummary> ReadingService::IngestForSensor(UnitOfWork& work, const sensors::Sensor& sensor,
+                                                      std::span<const RawReading> readings,
+                                                      int64_t received_at) const {
+  IngestSummary summary;
+  summary.received = static_cast<int64_t>(readings.size());
+  std::vector<Reading> incoming;
+  incoming.reserve(readings.size());
+  for (size_t i = 0; i < readings.size(); ++i) {
+    auto prepared = Prepare(readings[i], received_at);
+    if (!prepared.ok()) {
+      ++summary.rejected;
+      summary.errors.push_back({i, readings[i].device_key, prepared.status().message()});
+      continue;
+    }
+    incoming.push_back(std::move(prepared).value());
+  }
+  RETURN_IF_ERROR(StorePrepared(work, sensor, std::move(incoming), received_at, summary));
+  return summary;
+}
+
+Status ReadingService::StorePrepared(UnitOfWork& work, const sensors::Sensor& sensor, std::vector<Reading> prepared,
+                                     int64_t received_at, IngestSummary& summary) const {
+  RETURN_IF_ERROR(work.scope().RequireWrite(sensor.org_id, "sensor"));
+  return StoreSensorReadings(work, sensor, std::move(prepared), received_at, summary);
+}
+
+Status ReadingService::StoreSensorReadings(UnitOfWork& work, const sensors::Sensor& sensor,
+                                           std::vector<Reading> incoming, int64_t received_at,
+                                           IngestSummary& summary) const {
+  if (incoming.empty()) return Status::Ok();
+  ReadingStore& store = work.readings();
+  RETURN_IF_ERROR(store.LockSensorForWrite(sensor.id));
+  auto by_ts = [](const Reading& a, const Reading& b) { return a.ts < b.ts; };
+  if (!std::is_sorted(incoming.begin(), incoming.end(), by_ts)) std::stable_sort(incoming.begin(), incoming.end(), by_ts);
+
+  // The stored hours the batch touches, with one hour of context either side for the series rules.
+  const int64_t first_hour = HourEndOf(incoming.front().ts);
+  const int64_t last_hour = HourEndOf(incoming.back().ts);
+  ASSIGN_OR_RETURN(auto stored, store.Chunks(sensor.id, first_hour - kHour, last_hour + kHour));
+  std::map<int64_t, std::vector<Reading>> hours;
+  for (const StoredChunk& chunk : stored) {
+    RETURN_IF_ERROR(DecodeChunk(chunk.data, chunk.hour_end - kHour, hours[chunk.hour_end]));
+  }
+
+  // Merge: a (sensor, ts) already stored, or repeated in the batch, is a duplicate.
+  std::set<int64_t> dirty;
+  int64_t previous_ts = std::numeric_limits<int64_t>::min();
+  int64_t current_hour = 0;
+  std::vector<Reading>* hour_rows = nullptr;
+  for (Reading& r : incoming) {
+    if (r.ts == previous_ts) {
+      ++summary.duplicates;
+      continue;
+    }
+    previous_ts = r.ts;
+    const int64_t h = HourEndOf(r.ts);
+    if (!hour_rows || h != current_hour) {
+      hour_rows = &hours[h];
+      current_hour = h;
+      dirty.insert(h);
+    }
+    r.flags |= kNewMark;  // bit 31 marks "new" until the series pass
+    if (hour_rows->empty() || hour_rows->back().ts < r.ts) {  // in order: the common case
+      hour_rows->push_back(std::move(r));
+      continue;
+    }
+    auto at = std::lower_bound(hour_rows->begin(), hour_rows->end(), r.ts,
+                               [](const Reading& x, int64_t ts) { return x.ts < ts; });
+    if (at != hour_rows->end() && at->ts == r.ts) {
+      ++summary.duplicates;
+      continue;
+    }
+    hour_rows->insert(at, std::move(r));
+  }
+  // An hour whose every reading was a duplicate is unchanged.
+  for (auto it = dirty.begin(); it != dirty.end();) {
+    const auto& in_hour = hours[*it];
+    const bool changed = std::any_of(in_hour.begin(), in_hour.end(), [](const Reading& r) { return r.flags & kNewMark; });
+    it = changed ? std::next(it) : dirty.erase(it);
+  }
+  if (dirty.empty()) return Status::Ok();
+
+  // Series flags over everything loaded. New readings get them outright; stored ones only gain
+  // flags (their context beyond the loaded hours is not here to take one away).
+  std::vector<const Reading*> series;
+  for (const auto& [h, rows] : hours) {
+    for (const Reading& r : rows) series.push_back(&r);
+  }
+  const auto flags = SeriesFlags(series, std::max<int64_t>(1, sensor.sample_interval_seconds), qa_);
+  size_t k = 0;
+  int64_t accepted = 0, flagged = 0;
+  for (auto& [h, rows] : hours) {
+    for (Reading& r : rows) {
+      const core::QaFlags series_flags = flags[k++] & kSeriesFlags;
+      if (r.flags & kNewMark) {
+        r.flags = (r.flags & ~kNewMark) | series_flags;
+        ++accepted;
+        if (r.flags) ++flagged;
+      } else if ((r.flags | series_flags) != r.flags) {
+        r.flags |= series_flags;
+        dirty.insert(h);
+      }
+    }
+  }
+  summary.accepted += accepted;
+  summary.flagged += flagged;
+
+  // Chunks and hourly aggregates of the changed hours.
+  const int expected = ExpectedSamplesPerHour(sensor.sample_interval_seconds);
+  std::vector<HourWrite> writes;
+  writes.reserve(dirty.size());
+  for (int64_t h : dirty) {
+    const auto& rows = hours[h];
+    HourWrite w;
+    w.chunk = {sensor.id, h, static_cast<int64_t>(rows.size()), EncodeChunk(rows, h - kHour)};
+    w.aggregate = AggregateHour(sensor.id, h, rows, expected);
+    writes.push_back(std::move(w));
+  }
+  // Rolling means (24-h mean, NowCast) of the changed hours, and of the stored hours after them
+  // that they feed (late data changes the next 23 hours too).
+  const int64_t first_dirty = *dirty.begin(), last_dirty = *dirty.rbegin();
+  ASSIGN_OR_RETURN(auto around, store.Hours(sensor.id, first_dirty - 24 * kHour, last_dirty + 23 * kHour));
+  std::map<int64_t, HourAggregate> history;
+  for (auto& h : around) history[h.hour_end] = std::move(h);
+  for (const auto& w : writes) history[w.aggregate.hour_end] = w.aggregate;
+  for (auto& w : writes) SetRollingMeans(w.aggregate, history);
+  for (const auto& [end, stored_hour] : history) {
+    if (end <= first_dirty || dirty.count(end)) continue;
+    HourAggregate updated = stored_hour;
+    SetRollingMeans(updated, history);
+    if (updated.pm25_24h != stored_hour.pm25_24h || updated.pm25_nowcast != stored_hour.pm25_nowcast ||
+        updated.pm25_24h_hours != stored_hour.pm25_24h_hours) {
+      HourWrite w;
+      w.chunk.sensor_id = sensor.id;
+      w.chunk.hour_end = end;
+      w.aggregate_only = true;
+      w.aggregate = std::move(updated);
+      writes.push_back(std::move(w));
+    }
+  }
+  RETURN_IF_ERROR(store.PutHours(writes));
+
+  // Days, then months, recomputed from the stored level below.
+  std::set<std::string> day_keys;
+  std::vector<core::CivilDate> days;
+  for (int64_t h : dirty) {
+    const core::CivilDate day = DayOfHourEnd(h);
+    if (day_keys.insert(DayKey(day)).second) days.push_back(day);
+  }
+  std::vector<DayAggregate> day_rows;
+  std::set<std::pair<int, int>> months;
+  for (const core::CivilDate& day : days) {
+    const int64_t end = DayEnd(day);
+    ASSIGN_OR_RETURN(const auto day_hours, store.Hours(sensor.id, end - 24 * kHour, end));
+    day_rows.push_back(AggregateDay(sensor.id, day, day_hours));
+    months.insert({day.year, day.month});
+  }
+  RETURN_IF_ERROR(store.PutDays(day_rows));
+  std::vector<MonthAggregate> month_rows;
+  for (const auto& [year, month] : months) {
+    ASSIGN_OR_RETURN(const auto month_days, store.Days(sensor.id, MonthKey(year, month) + "-01",
+                                                       MonthKey(year, month) + "-31"));
+    month_rows.push_back(AggregateMonth(sensor.id, year, month, month_days));
+  }
+  RETURN_IF_ERROR(store.PutMonths(month_rows));
+
+  // Latest values: the stored ones (refreshed where this pass changed their flags) against the
+  // newest readings of the loaded hours, which include every changed reading.
+  auto current = store.LatestOf(sensor.id);
+  LatestReading latest;
+  if (current.ok()) latest = *current;
+  else if (current.status().code() != StatusCode::kNotFound) return current.status();
+  for (const auto& [h, rows] : hours) {
+    for (const Reading& r : rows) {
+      if (latest.latest && r.ts == latest.latest->ts) latest.latest = r;
+      if (latest.latest_valid && r.ts == latest.latest_valid->ts) latest.latest_valid = r;
+    }
+  }
+  for (const auto& [h, rows] : hours) {
+    for (const Reading& r : rows) Merge(latest, r);
+  }
+  latest.sensor_id = sensor.id;
+  latest.received_at = received_at;
+  return store.PutLatest(latest);
+}
+
+}  // namespace ecotown::readings

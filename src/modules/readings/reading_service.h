@@ -1,0 +1,72 @@
+// ReadingService: the one ingest pipeline every entry point goes through (device posts, MQTT,
+// pollers, the JSON batch API, CSV import), and the reads the screens and APIs use.
+//
+// Ingest = resolve each reading's sensor, check it (bad rows are refused naming the field), drop
+// duplicates of stored (sensor, ts) pairs, flag it with the QA rules of core/qa.h, store it raw in
+// its hour chunk, and rewrite the aggregates of every hour, day and month it touched, plus the
+// sensor's latest values, all in the caller's transaction. Re-sending a reading changes nothing.
+// Stateless apart from its configuration; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "core/qa.h"
+#include "modules/readings/ingest_summary.h"
+#include "modules/readings/raw_reading.h"
+#include "modules/readings/reading_store.h"
+#include "modules/sensors/sensor.h"
+#include "modules/unit_of_work.h"
+
+namespace ecotown::readings {
+
+// Readings stamped before this (2000-01-01) or more than this far after receipt are refused.
+inline constexpr int64_t kEarliestReadingTs = 946684800;
+inline constexpr int64_t kMaxFutureSeconds = 24 * 3600;
+
+struct IngestOptions {
+  // Devices and adapters name sensors by device key only. The batch API and CSV import may also
+  // use sensor codes of the caller's organisations.
+  bool match_codes = false;
+  // true: one bad row refuses the whole batch and nothing is stored (the summary lists the
+  // errors, accepted = 0). false: bad rows are refused and the rest stored (CSV import).
+  bool all_or_nothing = true;
+};
+
+class ReadingService {
+ public:
+  explicit ReadingService(core::QaConfig qa = {}) : qa_(qa) {}
+
+  // Needs write access to every sensor's organisation. Errors other than per-row refusals
+  // (database failures) come back as a Status and the caller rolls back.
+  Result<IngestSummary> Ingest(UnitOfWork& work, std::span<const RawReading> readings, int64_t received_at,
+                               const IngestOptions& options = {}) const;
+
+  // The same for readings already resolved to one sensor (the CLI import groups by sensor).
+  Result<IngestSummary> IngestForSensor(UnitOfWork& work, const sensors::Sensor& sensor,
+                                        std::span<const RawReading> readings, int64_t received_at) const;
+
+  // The per-reading half of ingest, safe to run on any thread ahead of storing: validation
+  // (ValidateRawReading), the stored form with the receipt time for a missing ts, and the QA
+  // flags that depend on the reading alone.
+  Result<Reading> Prepare(const RawReading& raw, int64_t received_at) const;
+  // Stores readings of one sensor that Prepare returned (the bulk import path).
+  Status StorePrepared(UnitOfWork& work, const sensors::Sensor& sensor, std::vector<Reading> prepared,
+                       int64_t received_at, IngestSummary& summary) const;
+
+  const core::QaConfig& qa() const { return qa_; }
+
+ private:
+  Status StoreSensorReadings(UnitOfWork& work, const sensors::Sensor& sensor, std::vector<Reading> incoming,
+                             int64_t received_at, IngestSummary& summary) const;
+
+  core::QaConfig qa_;
+};
+
+// A row's validity apart from its sensor: a measurement present, a plausible timestamp.
+// Invalid naming the field ("ts", "values").
+Status ValidateRawReading(const RawReading& reading, int64_t received_at);
+
+}  // namespace ecotown::readings

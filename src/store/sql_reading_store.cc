@@ -1,0 +1,440 @@
+#include "store/sql_reading_store.h"
+
+#include <string>
+
+#include "modules/readings/aggregate.h"
+#include "modules/readings/chunk_codec.h"
+
+namespace ecotown::store {
+namespace {
+
+using readings::DayAggregate;
+using readings::HourAggregate;
+using readings::MonthAggregate;
+using readings::Sum;
+
+// Rows per multi-row INSERT: well under both backends' parameter limits (SQLite 32766,
+// PostgreSQL 65535) and few enough distinct statement texts for the statement caches.
+constexpr size_t kRowsPerInsert = 200;
+
+// "($1, $2, ...), (...)" for rows × columns parameters.
+std::string ValuesList(size_t rows, size_t columns) {
+  std::string out;
+  size_t n = 1;
+  for (size_t r = 0; r < rows; ++r) {
+    out += r ? ", (" : "(";
+    for (size_t c = 0; c < columns; ++c) {
+      if (c) out += ", ";
+      out += "$" + std::to_string(n++);
+    }
+    out += ")";
+  }
+  return out;
+}
+
+// Runs `INSERT INTO table (columns) VALUES ... upsert` over items in slices of kRowsPerInsert.
+template <typename T, typename Bind>
+Status InsertMany(Connection& conn, std::string_view head, size_t columns, std::string_view tail,
+                  std::span<const T> items, Bind bind) {
+  Params params;
+  size_t rows = 0;
+  for (size_t start = 0; start < items.size(); start += rows) {
+    // Slices of a few fixed sizes only, so the statement caches hold a handful of texts.
+    const size_t left = items.size() - start;
+    rows = left >= kRowsPerInsert ? kRowsPerInsert : left >= 50 ? 50 : left >= 10 ? 10 : 1;
+    params.clear();
+    params.reserve(rows * columns);
+    for (size_t i = 0; i < rows; ++i) bind(items[start + i], params);
+    std::string sql(head);
+    sql += ValuesList(rows, columns);
+    sql += tail;
+    auto result = conn.Query(sql, params);
+    if (!result.ok()) return result.status();
+  }
+  return Status::Ok();
+}
+
+Sum SumAt(const Row& row, size_t n) { return Sum{row.Int(n), row.Real(n + 1)}; }
+
+HourAggregate HourFromRow(const Row& row) {
+  HourAggregate h;
+  h.sensor_id = row.Int(0);
+  h.hour_end = row.Int(1);
+  h.samples = row.Int(2);
+  h.flagged = row.Int(3);
+  h.flags = static_cast<core::QaFlags>(row.Int(4));
+  h.expected_samples = static_cast<int>(row.Int(5));
+  h.pm25_in_range = SumAt(row, 6);
+  h.pm25_in_range_at_end = row.OptReal(8);
+  h.pm25 = SumAt(row, 9);
+  h.pm10 = SumAt(row, 11);
+  h.humidity = SumAt(row, 13);
+  h.temperature = SumAt(row, 15);
+  h.pm25_24h = row.OptReal(17);
+  h.pm25_24h_hours = static_cast<int>(row.Int(18));
+  h.pm25_nowcast = row.OptReal(19);
+  return h;
+}
+
+constexpr const char* kHourColumns =
+    "sensor_id, hour_end, samples, flagged, flags, expected, pm25_ir_n, pm25_ir_sum, pm25_ir_end, pm25_n, pm25_sum, "
+    "pm10_n, pm10_sum, rh_n, rh_sum, t_n, t_sum, pm25_24h, pm25_24h_n, pm25_nowcast";
+
+DayAggregate DayFromRow(const Row& row) {
+  DayAggregate d;
+  d.sensor_id = row.Int(0);
+  d.date = row.Text(1);
+  d.day_end = row.Int(2);
+  d.samples = row.Int(3);
+  d.flagged = row.Int(4);
+  d.pm25_in_range = SumAt(row, 5);
+  d.pm25_in_range_at_end = row.OptReal(7);
+  d.pm25_hours = SumAt(row, 8);
+  d.pm10_hours = SumAt(row, 10);
+  return d;
+}
+
+constexpr const char* kDayColumns =
+    "sensor_id, day, day_end, samples, flagged, pm25_ir_n, pm25_ir_sum, pm25_ir_end, pm25_hours_n, pm25_hours_sum, "
+    "pm10_hours_n, pm10_hours_sum";
+
+MonthAggregate MonthFromRow(const Row& row) {
+  MonthAggregate m;
+  m.sensor_id = row.Int(0);
+  m.month = row.Text(1);
+  m.month_end = row.Int(2);
+  m.days_in_month = static_cast<int>(row.Int(3));
+  m.samples = row.Int(4);
+  m.flagged = row.Int(5);
+  m.pm25_in_range = SumAt(row, 6);
+  m.pm25_in_range_at_end = row.OptReal(8);
+  m.pm25_days = SumAt(row, 9);
+  m.pm10_days = SumAt(row, 11);
+  return m;
+}
+
+constexpr const char* kMonthColumns =
+    "sensor_id, month, month_end, days_in_month, samples, flagged, pm25_ir_n, pm25_ir_sum, pm25_ir_end, pm25_days_n, "
+    "pm25_days_sum, pm10_days_n, pm10_days_sum";
+
+std::string UpdateAll(std::string_view columns, size_t keys) {
+  // "ON CONFLICT (k1, k2) DO UPDATE SET c = excluded.c, ..." for every non-key column.
+  std::string out;
+  size_t index = 0;
+  size_t pos = 0;
+  std::string key_list;
+  std::string sets;
+  while (pos <= columns.size()) {
+    size_t comma = columns.find(',', pos);
+    if (comma == std::string_view::npos) comma = columns.size();
+    std::string name(columns.substr(pos, comma - pos));
+    while (!name.empty() && name.front() == ' ') name.erase(name.begin());
+    if (index < keys) {
+      key_list += (index ? ", " : "") + name;
+    } else {
+      sets += (sets.empty() ? "" : ", ") + name + " = excluded." + name;
+    }
+    ++index;
+    pos = comma + 1;
+  }
+  return " ON CONFLICT (" + key_list + ") DO UPDATE SET " + sets;
+}
+
+Value OptV(const std::optional<double>& v) { return v ? Value(*v) : Value(Null{}); }
+
+Result<std::optional<readings::Reading>> DecodeOne(const Row& row, size_t ts_col, size_t data_col) {
+  if (row.IsNull(ts_col) || row.IsNull(data_col)) return std::optional<readings::Reading>();
+  const int64_t ts = row.Int(ts_col);
+  ASSIGN_OR_RETURN(auto decoded, readings::DecodeChunk(row.Bytes(data_col), ts));
+  if (decoded.size() != 1) return Status::Internal("latest reading row holds " + std::to_string(decoded.size()));
+  return std::optional<readings::Reading>(decoded.front());
+}
+
+std::string EncodeOne(const readings::Reading& r) { return readings::EncodeChunk({&r, 1}, r.ts); }
+
+Result<readings::LatestReading> LatestFromRow(const Row& row) {
+  readings::LatestReading latest;
+  latest.sensor_id = row.Int(0);
+  ASSIGN_OR_RETURN(latest.latest, DecodeOne(row, 1, 2));
+  ASSIGN_OR_RETURN(latest.latest_valid, DecodeOne(row, 3, 4));
+  latest.received_at = row.Int(5);
+  return latest;
+}
+
+}  // namespace
+
+Status SqlReadingStore::CheckSensor(int64_t sensor_id) {
+  if (readable_sensors_.count(sensor_id)) return Status::Ok();
+  auto row = conn_.QueryOne("SELECT org_id FROM sensors WHERE id = $1 AND " + scope_.OrgFilterSql("org_id"),
+                            {V(sensor_id)}, "sensor");
+  if (!row.ok()) return row.status();
+  readable_sensors_.insert(sensor_id);
+  return Status::Ok();
+}
+
+Result<std::vector<HourAggregate>> SqlReadingStore::Hours(int64_t sensor_id, int64_t from_end, int64_t to_end) {
+  RETURN_IF_ERROR(CheckSensor(sensor_id));
+  ASSIGN_OR_RETURN(auto result, conn_.Query(std::string("SELECT ") + kHourColumns +
+                                                " FROM reading_hours WHERE sensor_id = $1 AND hour_end > $2 AND "
+                                                "hour_end <= $3 ORDER BY hour_end",
+                                            {V(sensor_id), V(from_end), V(to_end)}));
+  std::vector<HourAggregate> out;
+  out.reserve(result.rows.size());
+  for (const Row& row : result.rows) out.push_back(HourFromRow(row));
+  return out;
+}
+
+Result<std::vector<DayAggregate>> SqlReadingStore::Days(int64_t sensor_id, std::string_view from_date,
+                                                        std::string_view to_date) {
+  RETURN_IF_ERROR(CheckSensor(sensor_id));
+  ASSIGN_OR_RETURN(auto result, conn_.Query(std::string("SELECT ") + kDayColumns +
+                                                " FROM reading_days WHERE sensor_id = $1 AND day >= $2 AND day <= $3 "
+                                                "ORDER BY day",
+                                            {V(sensor_id), V(from_date), V(to_date)}));
+  std::vector<DayAggregate> out;
+  out.reserve(result.rows.size());
+  for (const Row& row : result.rows) out.push_back(DayFromRow(row));
+  return out;
+}
+
+Result<std::vector<MonthAggregate>> SqlReadingStore::Months(int64_t sensor_id, std::string_view from_month,
+                                                            std::string_view to_month) {
+  RETURN_IF_ERROR(CheckSensor(sensor_id));
+  ASSIGN_OR_RETURN(auto result,
+                   conn_.Query(std::string("SELECT ") + kMonthColumns +
+                                   " FROM reading_months WHERE sensor_id = $1 AND month >= $2 AND month <= $3 "
+                                   "ORDER BY month",
+                               {V(sensor_id), V(from_month), V(to_month)}));
+  std::vector<MonthAggregate> out;
+  out.reserve(result.rows.size());
+  for (const Row& row : result.rows) out.push_back(MonthFromRow(row));
+  return out;
+}
+
+namespace {
+
+// "SELECT h.c1, h.c2, ... FROM <table> h JOIN sensors s ON s.id = h.sensor_id WHERE <scope> AND
+// s.org_id = $1 AND h.<key> >= $2 AND h.<key> <= $3 ORDER BY h.sensor_id, h.<key>"
+std::string OrgQuery(std::string_view columns, std::string_view table, std::string_view key, bool from_inclusive,
+                     const tenancy::Scope& scope) {
+  std::string prefixed;
+  size_t pos = 0;
+  while (pos <= columns.size()) {
+    size_t comma = columns.find(',', pos);
+    if (comma == std::string_view::npos) comma = columns.size();
+    std::string name(columns.substr(pos, comma - pos));
+    while (!name.empty() && name.front() == ' ') name.erase(name.begin());
+    prefixed += (prefixed.empty() ? "h." : ", h.") + name;
+    pos = comma + 1;
+  }
+  return "SELECT " + prefixed + " FROM " + std::string(table) + " h JOIN sensors s ON s.id = h.sensor_id WHERE " +
+         scope.OrgFilterSql("s.org_id") + " AND s.org_id = $1 AND h." + std::string(key) +
+         (from_inclusive ? " >= $2" : " > $2") + " AND h." + std::string(key) + " <= $3 ORDER BY h.sensor_id, h." +
+         std::string(key);
+}
+
+}  // namespace
+
+Result<std::vector<HourAggregate>> SqlReadingStore::HoursOfOrg(int64_t org_id, int64_t from_end, int64_t to_end) {
+  RETURN_IF_ERROR(scope_.RequireRead(org_id, "organisation"));
+  ASSIGN_OR_RETURN(auto result, conn_.Query(OrgQuery(kHourColumns, "reading_hours", "hour_end", false, scope_),
+                                            {V(org_id), V(from_end), V(to_end)}));
+  std::vector<HourAggregate> out;
+  out.reserve(result.rows.size());
+  for (const Row& row : result.rows) out.push_back(HourFromRow(row));
+  return out;
+}
+
+Result<std::vector<DayAggregate>> SqlReadingStore::DaysOfOrg(int64_t org_id, std::string_view from_date,
+                                                             std::string_view to_date) {
+  RETURN_IF_ERROR(scope_.RequireRead(org_id, "organisation"));
+  ASSIGN_OR_RETURN(auto result, conn_.Query(OrgQuery(kDayColumns, "reading_days", "day", true, scope_),
+                                            {V(org_id), V(from_date), V(to_date)}));
+  std::vector<DayAggregate> out;
+  out.reserve(result.rows.size());
+  for (const Row& row : result.rows) out.push_back(DayFromRow(row));
+  return out;
+}
+
+Result<std::vector<MonthAggregate>> SqlReadingStore::MonthsOfOrg(int64_t org_id, std::string_view from_month,
+                                                                 std::string_view to_month) {
+  RETURN_IF_ERROR(scope_.RequireRead(org_id, "organisation"));
+  ASSIGN_OR_RETURN(auto result, conn_.Query(OrgQuery(kMonthColumns, "reading_months", "month", true, scope_),
+                                            {V(org_id), V(from_month), V(to_month)}));
+  std::vector<MonthAggregate> out;
+  out.reserve(result.rows.size());
+  for (const Row& row : result.rows) out.push_back(MonthFromRow(row));
+  return out;
+}
+
+Result<std::vector<readings::Reading>> SqlReadingStore::Raw(int64_t sensor_id, int64_t from, int64_t to,
+                                                            int64_t limit) {
+  ASSIGN_OR_RETURN(auto chunks, Chunks(sensor_id, readings::HourEndOf(from + 1), readings::HourEndOf(to)));
+  std::vector<readings::Reading> out;
+  for (const auto& chunk : chunks) {
+    std::vector<readings::Reading> rows;
+    RETURN_IF_ERROR(readings::DecodeChunk(chunk.data, chunk.hour_end - readings::kHour, rows));
+    for (const auto& r : rows) {
+      if (r.ts <= from || r.ts > to) continue;
+      if (static_cast<int64_t>(out.size()) >= limit) return out;
+      out.push_back(r);
+    }
+  }
+  return out;
+}
+
+Result<std::vector<readings::LatestReading>> SqlReadingStore::Latest(std::optional<int64_t> org_id) {
+  std::string sql =
+      "SELECT l.sensor_id, l.ts, l.data, l.valid_ts, l.valid_data, l.received_at FROM reading_latest l "
+      "JOIN sensors s ON s.id = l.sensor_id WHERE " +
+      scope_.OrgFilterSql("s.org_id");
+  Params params;
+  if (org_id) {
+    sql += " AND s.org_id = $1";
+    params.push_back(V(*org_id));
+  }
+  sql += " ORDER BY l.sensor_id";
+  ASSIGN_OR_RETURN(auto result, conn_.Query(sql, params));
+  std::vector<readings::LatestReading> out;
+  out.reserve(result.rows.size());
+  for (const Row& row : result.rows) {
+    ASSIGN_OR_RETURN(auto latest, LatestFromRow(row));
+    out.push_back(std::move(latest));
+  }
+  return out;
+}
+
+Result<readings::LatestReading> SqlReadingStore::LatestOf(int64_t sensor_id) {
+  RETURN_IF_ERROR(CheckSensor(sensor_id));
+  ASSIGN_OR_RETURN(auto row, conn_.QueryOne("SELECT sensor_id, ts, data, valid_ts, valid_data, received_at "
+                                            "FROM reading_latest WHERE sensor_id = $1",
+                                            {V(sensor_id)}, "latest reading"));
+  return LatestFromRow(row);
+}
+
+Result<int64_t> SqlReadingStore::InsertIngestEvent(const readings::IngestEvent& event) {
+  ASSIGN_OR_RETURN(auto row, conn_.QueryOne(
+                                 "INSERT INTO ingest_events (at, org_id, sensor_id, source, device_key, kind, "
+                                 "message, count) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                                 {V(event.at), V(event.org_id), V(event.sensor_id), V(event.source),
+                                  V(event.device_key), V(event.kind), V(event.message), V(event.count)}));
+  return row.Int(0);
+}
+
+Result<std::vector<readings::IngestEvent>> SqlReadingStore::IngestEvents(int64_t since, int64_t limit) {
+  std::string filter = scope_.OrgFilterSql("org_id");
+  if (scope_.all_orgs()) filter = "(" + filter + " OR org_id IS NULL)";
+  ASSIGN_OR_RETURN(auto result,
+                   conn_.Query("SELECT id, at, org_id, sensor_id, source, device_key, kind, message, count "
+                               "FROM ingest_events WHERE at >= $1 AND " +
+                                   filter + " ORDER BY id DESC LIMIT $2",
+                               {V(since), V(limit)}));
+  std::vector<readings::IngestEvent> out;
+  out.reserve(result.rows.size());
+  for (const Row& row : result.rows) {
+    readings::IngestEvent e;
+    e.id = row.Int(0);
+    e.at = row.Int(1);
+    e.org_id = row.OptInt(2);
+    e.sensor_id = row.OptInt(3);
+    e.source = row.Text(4);
+    e.device_key = row.Text(5);
+    e.kind = row.Text(6);
+    e.message = row.Text(7);
+    e.count = row.Int(8);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+Result<std::vector<readings::StoredChunk>> SqlReadingStore::Chunks(int64_t sensor_id, int64_t from_end,
+                                                                   int64_t to_end) {
+  RETURN_IF_ERROR(CheckSensor(sensor_id));
+  ASSIGN_OR_RETURN(auto result, conn_.Query("SELECT hour_end, n, data FROM reading_chunks WHERE sensor_id = $1 AND "
+                                            "hour_end >= $2 AND hour_end <= $3 ORDER BY hour_end",
+                                            {V(sensor_id), V(from_end), V(to_end)}));
+  std::vector<readings::StoredChunk> out;
+  out.reserve(result.rows.size());
+  for (const Row& row : result.rows) out.push_back({sensor_id, row.Int(0), row.Int(1), row.Bytes(2)});
+  return out;
+}
+
+Status SqlReadingStore::LockSensorForWrite(int64_t sensor_id) {
+  RETURN_IF_ERROR(CheckSensor(sensor_id));
+  // SQLite write transactions are serialised already (BEGIN IMMEDIATE); PostgreSQL runs them
+  // concurrently under READ COMMITTED, so take the sensor's row lock.
+  if (conn_.dialect() != Dialect::kPostgres) return Status::Ok();
+  return conn_.Query("SELECT id FROM sensors WHERE id = $1 FOR UPDATE", {V(sensor_id)}).status();
+}
+
+Status SqlReadingStore::PutHours(std::span<const readings::HourWrite> hours) {
+  bool all_chunks = true;
+  for (const auto& h : hours) {
+    RETURN_IF_ERROR(CheckSensor(h.chunk.sensor_id));
+    all_chunks = all_chunks && !h.aggregate_only;
+  }
+  std::vector<readings::HourWrite> with_chunks;  // only when some hours changed their rolling means alone
+  if (!all_chunks) {
+    for (const auto& h : hours) {
+      if (!h.aggregate_only) with_chunks.push_back(h);
+    }
+  }
+  const std::span<const readings::HourWrite> chunks = all_chunks ? hours : std::span<const readings::HourWrite>(with_chunks);
+  RETURN_IF_ERROR(InsertMany(conn_, "INSERT INTO reading_chunks (sensor_id, hour_end, n, data) VALUES ", 4,
+                             " ON CONFLICT (sensor_id, hour_end) DO UPDATE SET n = excluded.n, data = excluded.data",
+                             chunks, [](const readings::HourWrite& h, Params& p) {
+                               p.push_back(V(h.chunk.sensor_id));
+                               p.push_back(V(h.chunk.hour_end));
+                               p.push_back(V(h.chunk.count));
+                               p.push_back(B(h.chunk.data));
+                             }));
+  static const std::string kHead = std::string("INSERT INTO reading_hours (") + kHourColumns + ") VALUES ";
+  static const std::string kTail = UpdateAll(kHourColumns, 2);
+  return InsertMany(conn_, kHead, 20, kTail, hours, [](const readings::HourWrite& w, Params& p) {
+    const HourAggregate& h = w.aggregate;
+    p.insert(p.end(), {V(h.sensor_id), V(h.hour_end), V(h.samples), V(h.flagged), V(static_cast<int64_t>(h.flags)),
+                       V(h.expected_samples), V(h.pm25_in_range.count), V(h.pm25_in_range.sum),
+                       OptV(h.pm25_in_range_at_end), V(h.pm25.count), V(h.pm25.sum), V(h.pm10.count),
+                       V(h.pm10.sum), V(h.humidity.count), V(h.humidity.sum), V(h.temperature.count),
+                       V(h.temperature.sum), OptV(h.pm25_24h), V(static_cast<int64_t>(h.pm25_24h_hours)),
+                       OptV(h.pm25_nowcast)});
+  });
+}
+
+Status SqlReadingStore::PutDays(std::span<const DayAggregate> days) {
+  for (const auto& d : days) RETURN_IF_ERROR(CheckSensor(d.sensor_id));
+  static const std::string kHead = std::string("INSERT INTO reading_days (") + kDayColumns + ") VALUES ";
+  static const std::string kTail = UpdateAll(kDayColumns, 2);
+  return InsertMany(conn_, kHead, 12, kTail, days, [](const DayAggregate& d, Params& p) {
+    p.insert(p.end(), {V(d.sensor_id), V(d.date), V(d.day_end), V(d.samples), V(d.flagged),
+                       V(d.pm25_in_range.count), V(d.pm25_in_range.sum), OptV(d.pm25_in_range_at_end),
+                       V(d.pm25_hours.count), V(d.pm25_hours.sum), V(d.pm10_hours.count), V(d.pm10_hours.sum)});
+  });
+}
+
+Status SqlReadingStore::PutMonths(std::span<const MonthAggregate> months) {
+  for (const auto& m : months) RETURN_IF_ERROR(CheckSensor(m.sensor_id));
+  static const std::string kHead = std::string("INSERT INTO reading_months (") + kMonthColumns + ") VALUES ";
+  static const std::string kTail = UpdateAll(kMonthColumns, 2);
+  return InsertMany(conn_, kHead, 13, kTail, months, [](const MonthAggregate& m, Params& p) {
+    p.insert(p.end(), {V(m.sensor_id), V(m.month), V(m.month_end), V(static_cast<int64_t>(m.days_in_month)),
+                       V(m.samples), V(m.flagged), V(m.pm25_in_range.count), V(m.pm25_in_range.sum),
+                       OptV(m.pm25_in_range_at_end), V(m.pm25_days.count), V(m.pm25_days.sum),
+                       V(m.pm10_days.count), V(m.pm10_days.sum)});
+  });
+}
+
+Status SqlReadingStore::PutLatest(const readings::LatestReading& latest) {
+  RETURN_IF_ERROR(CheckSensor(latest.sensor_id));
+  if (!latest.latest) return Status::Invalid("a latest-values row needs a reading", "latest");
+  auto result = conn_.Query(
+      "INSERT INTO reading_latest (sensor_id, ts, data, valid_ts, valid_data, received_at) "
+      "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (sensor_id) DO UPDATE SET ts = excluded.ts, data = excluded.data, "
+      "valid_ts = excluded.valid_ts, valid_data = excluded.valid_data, received_at = excluded.received_at",
+      {V(latest.sensor_id), V(latest.latest->ts), B(EncodeOne(*latest.latest)),
+       latest.latest_valid ? V(latest.latest_valid->ts) : Value(Null{}),
+       latest.latest_valid ? B(EncodeOne(*latest.latest_valid)) : Value(Null{}), V(latest.received_at)});
+  return result.status();
+}
+
+}  // namespace ecotown::store

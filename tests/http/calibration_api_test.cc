@@ -1,0 +1,350 @@
+// API tests of sensor calibration and site photos: the real server on 127.0.0.1, a real HTTP
+// client, a fresh database per test, on SQLite and (with the CTest `postgres` fixture) PostgreSQL.
+// Hourly data for the fit comes in through the JSON batch ingest endpoint, as a data logger's would.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "http/test_server.h"
+#include "support/test_env.h"
+
+namespace ecotown::testing {
+namespace {
+
+using nlohmann::json;
+
+constexpr int64_t kJune1 = 1'748'710'800;  // 2025-06-01 00:00 Bangkok
+constexpr int64_t kJune10 = kJune1 + 9 * 86400;
+
+class CalibrationApiTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "postgres" && !PostgresAdminUrl()) GTEST_SKIP() << "ECOTOWN_TEST_PG_URL is not set";
+    // Room for a photo just over the 5 MiB limit, so the route (not the server) answers 413.
+    server_ = TestServer::Start({.backend = GetParam(), .body_limit = 8 * 1024 * 1024});
+    ASSERT_NE(server_, nullptr);
+    client_ = server_->NewClient();
+    officer_ = server_->Login("banpong.officer");
+  }
+
+  httplib::Result Post(const std::string& path, const json& body, const BrowserSession& session) {
+    return client_->Post(path, CookieHeaders(session), body.dump(), "application/json");
+  }
+  httplib::Result Get(const std::string& path, const BrowserSession& session) {
+    return client_->Get(path, CookieHeaders(session, false));
+  }
+
+  // Registers a sensor of the officer's organisation; returns its id.
+  int64_t AddSensor(const std::string& code, const std::string& model, const BrowserSession& session,
+                    int64_t sample_interval = 3600) {
+    auto res = Post("/api/v1/sensors",
+                    {{"code", code},
+                     {"name", "สถานี " + code},
+                     {"model", model},
+                     {"lat", 13.8152},
+                     {"lon", 99.8768},
+                     {"sample_interval_seconds", sample_interval}},
+                    session);
+    EXPECT_TRUE(res);
+    if (!res) return 0;
+    EXPECT_EQ(res->status, 201) << res->body;
+    return JsonOf(res).value("id", int64_t{0});
+  }
+
+  static std::string Calibrations(int64_t sensor_id) {
+    return "/api/v1/sensors/" + std::to_string(sensor_id) + "/calibrations";
+  }
+  static std::string Photo(int64_t sensor_id) { return "/api/v1/sensors/" + std::to_string(sensor_id) + "/photo"; }
+
+  // 48 hours from June 1: the low-cost sensor's raw PM2.5 and RH vary; the BAM reads exactly
+  // 0.5·raw − 0.08·RH + 5.7.
+  void IngestCoLocation(const std::string& sensor_code, const std::string& bam_code) {
+    json rows = json::array();
+    for (int i = 0; i < 48; ++i) {
+      const double raw = 20.0 + 3.1 * i + 9.0 * std::sin(i * 0.7);
+      const double rh = 60.0 + 25.0 * std::cos(i * 0.3);
+      const int64_t ts = kJune1 + (i + 1) * 3600;
+      rows.push_back({{"sensor", sensor_code}, {"ts", ts}, {"pm2_5", raw}, {"humidity", rh}});
+      rows.push_back({{"sensor", bam_code}, {"ts", ts}, {"pm2_5", 0.5 * raw - 0.08 * rh + 5.7}});
+    }
+    auto res = Post("/api/v1/readings", {{"readings", rows}}, officer_);
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 200) << res->body;
+  }
+
+  std::vector<json> AuditOf(const std::string& entity) {
+    const auto admin = server_->Login("banpong.admin");
+    auto res = Get("/api/v1/audit?limit=500", admin);
+    EXPECT_TRUE(res);
+    std::vector<json> out;
+    if (!res) return out;
+    EXPECT_EQ(res->status, 200) << res->body;
+    const json body = JsonOf(res);
+    for (const auto& entry : body["items"]) {
+      if (entry["entity"] == entity) out.push_back(entry);
+    }
+    return out;
+  }
+
+  std::unique_ptr<TestServer> server_;
+  std::unique_ptr<httplib::Client> client_;
+  BrowserSession officer_;
+};
+
+void ExpectError(const httplib::Result& res, int status, const std::string& code, const std::string& field = "") {
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  EXPECT_EQ(res->status, status) << res->body;
+  const json body = JsonOf(res);
+  ASSERT_TRUE(body.contains("error")) << res->body;
+  EXPECT_EQ(body["error"].value("code", ""), code) << res->body;
+  EXPECT_FALSE(body["error"].value("message", "").empty()) << res->body;
+  if (!field.empty()) {
+    EXPECT_EQ(body["error"].value("field", ""), field) << res->body;
+  }
+}
+
+TEST_P(CalibrationApiTest, ModelsAreAddedListedNewestFirstAndAudited) {
+  const int64_t id = AddSensor("bp-market-01", "airgradient", officer_);
+  auto empty = Get(Calibrations(id), officer_);
+  ASSERT_TRUE(empty);
+  ASSERT_EQ(empty->status, 200) << empty->body;
+  EXPECT_TRUE(JsonOf(empty)["items"].empty());
+
+  auto epa = Post(Calibrations(id), {{"kind", "epa_barkjohn_2021"}, {"valid_from", "2025-06-01"}}, officer_);
+  ASSERT_TRUE(epa);
+  ASSERT_EQ(epa->status, 201) << epa->body;
+  EXPECT_EQ(JsonOf(epa)["version"], 1);
+  EXPECT_EQ(JsonOf(epa)["valid_from"], kJune1);
+  EXPECT_TRUE(JsonOf(epa)["valid_to"].is_null());
+  EXPECT_EQ(JsonOf(epa)["slope"], 0.524);
+  EXPECT_EQ(JsonOf(epa)["created_by"], "banpong.officer");
+
+  auto linear = Post(Calibrations(id),
+                     {{"kind", "linear"},
+                      {"slope", 0.61},
+                      {"intercept", -1.5},
+                      {"rh_coef", -0.04},
+                      {"valid_from", "2025-06-10"},
+                      {"valid_to", "2025-12-01"},
+                      {"notes", "ค่าจากการเทียบกับสถานีกรมควบคุมมลพิษ"}},
+                     officer_);
+  ASSERT_TRUE(linear);
+  ASSERT_EQ(linear->status, 201) << linear->body;
+
+  auto listed = Get(Calibrations(id), server_->Login("banpong.executive"));
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->status, 200) << listed->body;
+  const json items = JsonOf(listed)["items"];
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0]["version"], 2);
+  EXPECT_EQ(items[0]["kind"], "linear");
+  EXPECT_EQ(items[0]["slope"], 0.61);
+  EXPECT_EQ(items[0]["intercept"], -1.5);
+  EXPECT_EQ(items[0]["rh_coef"], -0.04);
+  EXPECT_EQ(items[0]["valid_from"], kJune10);
+  EXPECT_EQ(items[0]["notes"], "ค่าจากการเทียบกับสถานีกรมควบคุมมลพิษ");
+  EXPECT_TRUE(items[0]["fit"].is_null());
+  EXPECT_EQ(items[1]["version"], 1);
+  EXPECT_EQ(items[1]["kind"], "epa_barkjohn_2021");
+  EXPECT_EQ(items[1]["valid_to"], kJune10);  // closed where version 2 starts
+
+  const auto audited = AuditOf("calibration");
+  int creates = 0, updates = 0;
+  for (const auto& entry : audited) {
+    if (entry["action"] == "create") ++creates;
+    if (entry["action"] == "update") {
+      ++updates;
+      EXPECT_FALSE(entry["before"].is_null()) << entry.dump();
+    }
+  }
+  EXPECT_EQ(creates, 2);
+  EXPECT_EQ(updates, 1);
+}
+
+TEST_P(CalibrationApiTest, BadModelsAreRefusedNamingTheField) {
+  const int64_t id = AddSensor("bp-market-01", "airgradient", officer_);
+  const int64_t sds = AddSensor("bp-school-01", "sds011", officer_, 145);
+  const json good = {{"kind", "linear"}, {"slope", 0.5}, {"intercept", 1}, {"valid_from", "2025-06-01"}};
+  struct Row {
+    const char* name;
+    json change;
+    const char* field;
+  };
+  const Row rows[] = {
+      {"unknown field", {{"colour", "green"}}, "colour"},
+      {"unknown kind", {{"kind", "hackair"}}, "kind"},
+      {"bad date", {{"valid_from", "2025-13-01"}}, "valid_from"},
+      {"missing date", {{"valid_from", nullptr}}, "valid_from"},
+      {"slope as text", {{"slope", "0.5"}}, "slope"},
+      {"negative slope", {{"slope", -0.5}}, "slope"},
+      {"huge intercept", {{"intercept", 1e6}}, "intercept"},
+      {"end before start", {{"valid_to", "2025-05-01"}}, "valid_to"},
+      {"EPA with coefficients", {{"kind", "epa_extended_2023"}}, "slope"},
+  };
+  for (const auto& row : rows) {
+    json body = good;
+    for (const auto& [key, value] : row.change.items()) {
+      if (value.is_null())
+        body.erase(key);
+      else
+        body[key] = value;
+    }
+    SCOPED_TRACE(row.name);
+    ExpectError(Post(Calibrations(id), body, officer_), 422, "invalid", row.field);
+  }
+  ExpectError(Post(Calibrations(sds), {{"kind", "epa_barkjohn_2021"}, {"valid_from", "2025-06-01"}}, officer_), 422,
+              "invalid", "kind");
+  ExpectError(client_->Post(Calibrations(id), CookieHeaders(officer_), "{not json", "application/json"), 400,
+              "invalid");
+
+  ASSERT_EQ(Post(Calibrations(id), good, officer_)->status, 201);
+  json earlier = good;
+  earlier["valid_from"] = "2025-05-31";
+  ExpectError(Post(Calibrations(id), earlier, officer_), 409, "conflict", "valid_from");
+  auto listed = Get(Calibrations(id), officer_);
+  ASSERT_TRUE(listed);
+  EXPECT_EQ(JsonOf(listed)["items"].size(), 1u);
+}
+
+TEST_P(CalibrationApiTest, AnotherOrganisationsSensorIsNotFoundAndExecutivesCannotWrite) {
+  const int64_t id = AddSensor("bp-market-01", "airgradient", officer_);
+  const json body = {{"kind", "epa_barkjohn_2021"}, {"valid_from", "2025-06-01"}};
+  const auto phatong = server_->Login("phatong.admin");
+  ExpectError(Get(Calibrations(id), phatong), 404, "not_found");
+  ExpectError(Post(Calibrations(id), body, phatong), 404, "not_found");
+  ExpectError(Post(Calibrations(id) + "/fit",
+                   {{"reference_sensor_id", id}, {"from", "2025-06-01"}, {"to", "2025-06-02"}}, phatong),
+              404, "not_found");
+  ExpectError(Get(Photo(id), phatong), 404, "not_found");
+  ExpectError(
+      client_->Put(Photo(id), CookieHeaders(phatong), std::string("\xFF\xD8\xFF\xE0", 4) + "jpeg", "image/jpeg"), 404,
+      "not_found");
+  ExpectError(Get(Calibrations(987654), officer_), 404, "not_found");
+  ExpectError(Post(Calibrations(id), body, server_->Login("banpong.executive")), 403, "forbidden");
+  // A cookie write without its CSRF token is refused like every other.
+  ExpectError(client_->Post(Calibrations(id), CookieHeaders(officer_, false), body.dump(), "application/json"), 403,
+              "forbidden");
+}
+
+TEST_P(CalibrationApiTest, FitProposesFromStoredHoursAndSavesOnlyWhenAsked) {
+  const int64_t id = AddSensor("bp-market-01", "airgradient", officer_);
+  const int64_t bam = AddSensor("bp-bam-01", "reference-bam", officer_);
+  IngestCoLocation("bp-market-01", "bp-bam-01");
+  const std::string fit = Calibrations(id) + "/fit";
+  const json request = {{"reference_sensor_id", bam}, {"from", "2025-06-01"}, {"to", "2025-06-02"}, {"humidity", true}};
+
+  auto proposal = Post(fit, request, server_->Login("banpong.executive"));  // reading is enough
+  ASSERT_TRUE(proposal);
+  ASSERT_EQ(proposal->status, 200) << proposal->body;
+  const json answer = JsonOf(proposal);
+  EXPECT_EQ(answer["saved"], false);
+  EXPECT_NEAR(answer["model"]["slope"].get<double>(), 0.5, 1e-9);
+  EXPECT_NEAR(answer["model"]["rh_coef"].get<double>(), -0.08, 1e-9);
+  EXPECT_NEAR(answer["model"]["intercept"].get<double>(), 5.7, 1e-7);
+  EXPECT_EQ(answer["model"]["fit"]["n"], 48);
+  EXPECT_NEAR(answer["model"]["fit"]["r2"].get<double>(), 1.0, 1e-9);
+  EXPECT_NEAR(answer["model"]["fit"]["rmse"].get<double>(), 0.0, 1e-6);
+  EXPECT_EQ(answer["model"]["fit"]["reference_sensor_id"], bam);
+  EXPECT_EQ(answer["model"]["fit"]["from"], kJune1);
+  EXPECT_EQ(answer["model"]["fit"]["to"], kJune1 + 2 * 86400);
+  EXPECT_EQ(answer["model"]["valid_from"], kJune1);
+  ASSERT_TRUE(answer["epa_2021"].is_object()) << proposal->body;
+  EXPECT_EQ(answer["epa_2021"]["n"], 48);
+  auto still_empty = Get(Calibrations(id), officer_);
+  ASSERT_TRUE(still_empty);
+  EXPECT_TRUE(JsonOf(still_empty)["items"].empty());
+
+  // Refusals name the field.
+  json bad = request;
+  bad["reference_sensor_id"] = id;
+  ExpectError(Post(fit, bad, officer_), 422, "invalid", "reference_sensor_id");
+  bad = request;
+  bad["from"] = "2025-06-03";
+  ExpectError(Post(fit, bad, officer_), 422, "invalid", "to");
+  bad = request;
+  bad["from"] = "2025-07-01";
+  bad["to"] = "2025-07-02";
+  ExpectError(Post(fit, bad, officer_), 422, "invalid", "pairs");  // no data then
+  bad = request;
+  bad.erase("reference_sensor_id");
+  ExpectError(Post(fit, bad, officer_), 422, "invalid", "reference_sensor_id");
+  ExpectError(Post(Calibrations(bam) + "/fit", request, officer_), 422, "invalid", "sensor");
+
+  // Saving needs the write permission; then the fit becomes version 1 with its statistics.
+  json save = request;
+  save["save"] = true;
+  save["valid_from"] = "2025-06-03";
+  save["notes"] = "ตั้งคู่กับ BAM 2 วัน";
+  ExpectError(Post(fit, save, server_->Login("banpong.executive")), 403, "forbidden");
+  auto saved = Post(fit, save, officer_);
+  ASSERT_TRUE(saved);
+  ASSERT_EQ(saved->status, 201) << saved->body;
+  EXPECT_EQ(JsonOf(saved)["saved"], true);
+  EXPECT_EQ(JsonOf(saved)["model"]["version"], 1);
+  auto listed = Get(Calibrations(id), officer_);
+  ASSERT_TRUE(listed);
+  const json items = JsonOf(listed)["items"];
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0]["kind"], "linear");
+  EXPECT_EQ(items[0]["valid_from"], kJune1 + 2 * 86400);
+  EXPECT_EQ(items[0]["fit"]["n"], 48);
+  EXPECT_NEAR(items[0]["fit"]["r2"].get<double>(), 1.0, 1e-9);
+  EXPECT_EQ(items[0]["notes"], "ตั้งคู่กับ BAM 2 วัน");
+  EXPECT_EQ(AuditOf("calibration").size(), 1u);
+}
+
+TEST_P(CalibrationApiTest, PhotoAcceptsOnlyRealImagesAndReturnsTheBytes) {
+  const int64_t id = AddSensor("bp-market-01", "airgradient", officer_);
+  ExpectError(Get(Photo(id), officer_), 404, "not_found");
+
+  std::string png("\x89PNG\r\n\x1A\n\x00\x00\x00\x0DIHDR", 16);
+  for (int i = 0; i < 256; ++i) png.push_back(static_cast<char>(i));
+  // The declared type is ignored: the bytes decide.
+  auto put = client_->Put(Photo(id), CookieHeaders(officer_), png, "application/octet-stream");
+  ASSERT_TRUE(put);
+  ASSERT_EQ(put->status, 200) << put->body;
+  EXPECT_EQ(JsonOf(put)["content_type"], "image/png");
+  EXPECT_EQ(JsonOf(put)["size"], 272);
+  EXPECT_EQ(JsonOf(put)["uploaded_by"], "banpong.officer");
+
+  auto got = Get(Photo(id), server_->Login("banpong.executive"));
+  ASSERT_TRUE(got);
+  ASSERT_EQ(got->status, 200);
+  EXPECT_EQ(got->get_header_value("Content-Type"), "image/png");
+  EXPECT_EQ(got->get_header_value("X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(got->body, png);
+
+  // Not an image: 415, whatever the client claims.
+  for (const std::string& bytes : {std::string("GIF89a\x01\x00\x01\x00", 10), std::string("<svg onload=alert(1)>"),
+                                   std::string("%PDF-1.7"), std::string()}) {
+    auto refused = client_->Put(Photo(id), CookieHeaders(officer_), bytes, "image/jpeg");
+    ExpectError(refused, 415, "unsupported_media_type", "photo");
+  }
+  // Over 5 MiB: 413.
+  const std::string big = std::string("\xFF\xD8\xFF\xE0", 4) + std::string(5 * 1024 * 1024, 'x');
+  ExpectError(client_->Put(Photo(id), CookieHeaders(officer_), big, "image/jpeg"), 413, "too_large");
+  ExpectError(client_->Put(Photo(id), CookieHeaders(server_->Login("banpong.executive")), png, "image/png"), 403,
+              "forbidden");
+
+  // A replacement; the refusals above changed nothing before it.
+  got = Get(Photo(id), officer_);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->body, png);
+  const std::string jpeg("\xFF\xD8\xFF\xE1\x00\x10JFIF\x00\x01\xFF\xD9", 16);
+  put = client_->Put(Photo(id), CookieHeaders(officer_), jpeg, "image/jpeg");
+  ASSERT_TRUE(put);
+  ASSERT_EQ(put->status, 200) << put->body;
+  got = Get(Photo(id), officer_);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->get_header_value("Content-Type"), "image/jpeg");
+  EXPECT_EQ(got->body, jpeg);
+  EXPECT_EQ(AuditOf("sensor_photo").size(), 2u);
+}
+
+INSTANTIATE_TEST_SUITE_P(http, CalibrationApiTest, ::testing::Values("sqlite", "postgres"),
+                         [](const ::testing::TestParamInfo<std::string>& param) { return param.param; });
+
+}  // namespace
+}  // namespace ecotown::testing

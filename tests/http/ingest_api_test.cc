@@ -1,0 +1,280 @@
+// The ingest endpoints against the real server on both backends: device posts exactly as the
+// firmware sends them (Sensor.Community airrohr, AirGradient), device credentials, the JSON batch
+// (all or nothing, idempotent), file upload, and refusals visible as ingest events.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "http/test_server.h"
+#include "support/test_env.h"
+
+namespace ecotown::testing {
+namespace {
+
+using nlohmann::json;
+
+// The firmware's body for the custom API, byte for byte (air-quality.md §4a).
+constexpr const char* kAirrohrBody =
+    R"({"esp8266id": "13966475", "software_version": "NRZ-2024-135", "sensordatavalues":[{"value_type":"SDS_P1","value":"23.43"},{"value_type":"SDS_P2","value":"12.70"},{"value_type":"BME280_temperature","value":"31.62"},{"value_type":"BME280_pressure","value":"100845.44"},{"value_type":"BME280_humidity","value":"68.31"},{"value_type":"samples","value":"5234567"},{"value_type":"min_micro","value":"28"},{"value_type":"max_micro","value":"20123"},{"value_type":"interval","value":"145000"},{"value_type":"signal","value":"-67"}]})";
+
+// An AirGradient ONE's measures as its client posts them (air-quality.md §4b).
+constexpr const char* kAirGradientBody =
+    R"({"wifi":-46,"serialno":"ecda3b1eaaaf","rco2":447,"pm01":3,"pm02":7,"pm10":8,"pm02Standard":7,"pm003Count":442,"atmp":25.87,"rhum":43,"tvocIndex":100,"noxIndex":1,"boot":6,"bootCount":6,"ledMode":"pm","firmware":"3.1.1","model":"I-9PSL"})";
+
+class IngestApiTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "postgres" && !PostgresAdminUrl()) GTEST_SKIP() << "ECOTOWN_TEST_PG_URL is not set";
+    server_ = TestServer::Start({.backend = GetParam(), .body_limit = 1024 * 1024});
+    ASSERT_NE(server_, nullptr);
+    client_ = server_->NewClient();
+    officer_ = server_->Login("banpong.officer");
+  }
+
+  int64_t AddSensor(const std::string& code, const std::string& model, const std::string& device_key) {
+    auto res = client_->Post("/api/v1/sensors", CookieHeaders(officer_),
+                             json({{"code", code}, {"name", "จุดตรวจ " + code}, {"model", model},
+                                   {"device_key", device_key}, {"lat", 13.81}, {"lon", 99.87}})
+                                 .dump(),
+                             "application/json");
+    EXPECT_TRUE(res && res->status == 201) << (res ? res->body : "no answer");
+    return res ? JsonOf(res).value("id", int64_t{0}) : 0;
+  }
+
+  std::vector<json> Readings(int64_t sensor_id) {
+    auto res = client_->Get("/api/v1/sensors/" + std::to_string(sensor_id) + "/readings?from=0&to=4000000000",
+                            CookieHeaders(officer_, false));
+    EXPECT_TRUE(res && res->status == 200) << (res ? res->body : "no answer");
+    return res ? JsonOf(res)["items"].get<std::vector<json>>() : std::vector<json>{};
+  }
+
+  // An airrohr request exactly as the firmware writes it, over a plain socket.
+  RawConnection::Response PostAirrohr(const std::string& path, const std::string& auth_header = "") {
+    RawConnection conn(server_->port());
+    const std::string body = kAirrohrBody;
+    std::string request = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                          "User-Agent: NRZ-2024-135/13966475/5ccf7f0a1b2c\r\n"
+                          "Content-Type: application/json\r\n"
+                          "X-Sensor: esp8266-13966475\r\n"
+                          "X-MAC-ID: esp8266-5ccf7f0a1b2c\r\n" +
+                          auth_header + "Content-Length: " + std::to_string(body.size()) +
+                          "\r\nConnection: close\r\n\r\n" + body;
+    EXPECT_TRUE(conn.Send(request));
+    auto response = conn.ReadResponse();
+    EXPECT_TRUE(response.has_value());
+    return response.value_or(RawConnection::Response{});
+  }
+
+  std::unique_ptr<TestServer> server_;
+  std::unique_ptr<httplib::Client> client_;
+  BrowserSession officer_;
+};
+
+INSTANTIATE_TEST_SUITE_P(http, IngestApiTest, ::testing::Values("sqlite", "postgres"),
+                         [](const ::testing::TestParamInfo<std::string>& param) { return param.param; });
+
+TEST_P(IngestApiTest, AirrohrFirmwarePostIsStoredWithoutRedirectOnBothPaths) {
+  const int64_t id = AddSensor("sds-1", "sds011", "esp8266-13966475");
+  for (const std::string path : {"/data.php", "/api/v1/ingest/airrohr"}) {
+    const auto response = PostAirrohr(path);
+    EXPECT_EQ(response.status, 200) << path << " " << response.body;
+    EXPECT_EQ(response.headers.count("location"), 0u);
+  }
+  const auto rows = Readings(id);
+  ASSERT_GE(rows.size(), 1u);  // the second post may share the first one's second: a duplicate
+  EXPECT_DOUBLE_EQ(rows[0]["pm2_5"].get<double>(), 12.70);
+  EXPECT_DOUBLE_EQ(rows[0]["pm10"].get<double>(), 23.43);
+  EXPECT_DOUBLE_EQ(rows[0]["temperature"].get<double>(), 31.62);
+  EXPECT_DOUBLE_EQ(rows[0]["humidity"].get<double>(), 68.31);
+  EXPECT_NEAR(rows[0]["pressure"].get<double>(), 1008.4544, 1e-9);
+  EXPECT_EQ(rows[0]["source"], "airrohr");
+}
+
+TEST_P(IngestApiTest, DeviceSecretIsRequiredOnceIssuedAndRefusalsAreVisible) {
+  const int64_t id = AddSensor("sds-2", "sds011", "esp8266-13966475");
+  auto admin = server_->Login("banpong.admin");
+  auto secret_res = client_->Post("/api/v1/sensors/" + std::to_string(id) + "/secret", CookieHeaders(admin), "",
+                                  "application/json");
+  ASSERT_TRUE(secret_res && secret_res->status == 200) << (secret_res ? secret_res->body : "");
+  const std::string secret = JsonOf(secret_res)["secret"];
+
+  EXPECT_EQ(PostAirrohr("/data.php").status, 401);
+  const std::string wrong = "Authorization: Basic " + std::string("ZXNwODI2Ni0xMzk2NjQ3NTpub3BlCg==") + "\r\n";
+  EXPECT_EQ(PostAirrohr("/data.php", wrong).status, 403);
+  EXPECT_TRUE(Readings(id).empty());
+
+  // user "device", password = the secret, base64 as the firmware's HTTPClient writes it.
+  const std::string plain = "device:" + secret;
+  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string encoded;
+  for (size_t i = 0; i < plain.size(); i += 3) {
+    uint32_t n = static_cast<uint8_t>(plain[i]) << 16;
+    if (i + 1 < plain.size()) n |= static_cast<uint8_t>(plain[i + 1]) << 8;
+    if (i + 2 < plain.size()) n |= static_cast<uint8_t>(plain[i + 2]);
+    encoded += kAlphabet[(n >> 18) & 63];
+    encoded += kAlphabet[(n >> 12) & 63];
+    encoded += i + 1 < plain.size() ? kAlphabet[(n >> 6) & 63] : '=';
+    encoded += i + 2 < plain.size() ? kAlphabet[n & 63] : '=';
+  }
+  EXPECT_EQ(PostAirrohr("/data.php", "Authorization: Basic " + encoded + "\r\n").status, 200);
+  EXPECT_EQ(Readings(id).size(), 1u);
+
+  auto events = client_->Get("/api/v1/ingest-events", CookieHeaders(admin, false));
+  ASSERT_TRUE(events && events->status == 200);
+  int unauthorized = 0;
+  const json listed = JsonOf(events);
+  for (const auto& e : listed["items"]) {
+    if (e["kind"] == "unauthorized" && e["device_key"] == "esp8266-13966475") ++unauthorized;
+  }
+  EXPECT_EQ(unauthorized, 2) << events->body;
+  // Another LAO does not see them.
+  auto other = server_->Login("boekphrai.officer");
+  auto theirs = client_->Get("/api/v1/ingest-events", CookieHeaders(other, false));
+  ASSERT_TRUE(theirs && theirs->status == 200);
+  EXPECT_TRUE(JsonOf(theirs)["items"].empty());
+}
+
+TEST_P(IngestApiTest, UnknownDeviceAndMalformedBodyAreRefusedNamingTheProblem) {
+  auto unknown = PostAirrohr("/data.php");
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_NE(unknown.body.find("esp8266-13966475"), std::string::npos);
+
+  AddSensor("sds-3", "sds011", "esp8266-13966475");
+  auto bad = client_->Post("/data.php", {{"X-Sensor", "esp8266-13966475"}},
+                           R"({"esp8266id":"13966475","sensordatavalues":[{"value_type":"SDS_P2","value":"nan"}]})",
+                           "application/json");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 422) << bad->body;
+  EXPECT_EQ(JsonOf(bad)["error"]["field"], "sensordatavalues[0].value");
+}
+
+TEST_P(IngestApiTest, AirGradientLegacyPostIsStored) {
+  const int64_t id = AddSensor("ag-1", "airgradient", "ecda3b1eaaaf");
+  auto res = client_->Post("/sensors/airgradient:ecda3b1eaaaf/measures", kAirGradientBody, "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200) << res->body;
+  const auto rows = Readings(id);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_DOUBLE_EQ(rows[0]["pm2_5"].get<double>(), 7);
+  EXPECT_DOUBLE_EQ(rows[0]["co2"].get<double>(), 447);
+  EXPECT_DOUBLE_EQ(rows[0]["temperature"].get<double>(), 25.87);
+
+  auto wrong = client_->Post("/sensors/airgradient:ecda3b1eaaaf/measures",
+                             R"({"serialno":"aaaaaaaaaaaa","pm02":5})", "application/json");
+  ASSERT_TRUE(wrong);
+  EXPECT_EQ(wrong->status, 422) << wrong->body;
+  auto not_ours = client_->Post("/sensors/purpleair:x/measures", kAirGradientBody, "application/json");
+  ASSERT_TRUE(not_ours);
+  EXPECT_EQ(not_ours->status, 404);
+}
+
+TEST_P(IngestApiTest, JsonBatchIsAllOrNothingAndIdempotent) {
+  const int64_t id = AddSensor("s1", "other", "gw-s1");
+  const json good = {{"readings",
+                      {{{"sensor", "s1"}, {"ts", 1767225600}, {"pm2_5", 12.3}, {"pm10", 20}},
+                       {{"sensor", "gw-s1"}, {"ts", 1767225660}, {"pm2_5", 12.5}},
+                       {{"sensor", "s1"}, {"ts", "2026-01-01T07:02:00+07:00"}, {"pm2_5", 13.0}}}}};
+  auto first = client_->Post("/api/v1/readings", CookieHeaders(officer_), good.dump(), "application/json");
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->status, 200) << first->body;
+  EXPECT_EQ(JsonOf(first)["accepted"], 3);
+  auto again = client_->Post("/api/v1/readings", CookieHeaders(officer_), good.dump(), "application/json");
+  ASSERT_TRUE(again && again->status == 200);
+  EXPECT_EQ(JsonOf(again)["accepted"], 0);
+  EXPECT_EQ(JsonOf(again)["duplicates"], 3);
+
+  const json bad = {{"readings",
+                     {{{"sensor", "s1"}, {"ts", 1767226000}, {"pm2_5", 1}},
+                      {{"sensor", "nope"}, {"ts", 1767226000}, {"pm2_5", 1}}}}};
+  auto refused = client_->Post("/api/v1/readings", CookieHeaders(officer_), bad.dump(), "application/json");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 422) << refused->body;
+  EXPECT_EQ(JsonOf(refused)["error"]["field"], "readings[1]");
+  EXPECT_EQ(JsonOf(refused)["summary"]["errors"][0]["index"], 1);
+  EXPECT_EQ(Readings(id).size(), 3u);
+
+  auto malformed = client_->Post("/api/v1/readings", CookieHeaders(officer_),
+                                 R"({"readings":[{"sensor":"s1","ts":1767226000,"pm2_5":"12"}]})", "application/json");
+  ASSERT_TRUE(malformed);
+  EXPECT_EQ(malformed->status, 422) << malformed->body;
+  EXPECT_EQ(JsonOf(malformed)["error"]["field"], "readings[0].pm2_5");
+
+  // Another LAO cannot write to this sensor by naming its code.
+  auto other = server_->Login("boekphrai.officer");
+  auto foreign = client_->Post("/api/v1/readings", CookieHeaders(other),
+                               json({{"readings", {{{"sensor", "s1"}, {"ts", 1767229000}, {"pm2_5", 1}}}}}).dump(),
+                               "application/json");
+  ASSERT_TRUE(foreign);
+  EXPECT_EQ(foreign->status, 422);
+  EXPECT_EQ(Readings(id).size(), 3u);
+
+  // Anonymous batches are refused.
+  auto anonymous = client_->Post("/api/v1/readings", good.dump(), "application/json");
+  ASSERT_TRUE(anonymous);
+  EXPECT_EQ(anonymous->status, 401);
+}
+
+TEST_P(IngestApiTest, CsvUploadStoresGoodRowsAndReportsBadOnes) {
+  const int64_t id = AddSensor("s2", "other", "gw-s2");
+  const std::string csv =
+      "sensor_id,ts,pm2_5,pm10\n"
+      "s2,1767225600,10.5,20\n"
+      "s2,1767225660,abc,20\n"
+      "s2,1767225720,11,21\n"
+      "ghost,1767225720,11,21\n";
+  auto res = client_->Post("/api/v1/readings/import?format=csv", CookieHeaders(officer_), csv, "text/csv");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  const json summary = JsonOf(res);
+  EXPECT_EQ(summary["accepted"], 2);
+  EXPECT_EQ(summary["rejected"], 2);
+  const std::string listed = summary["errors"].dump();
+  EXPECT_NE(listed.find("pm2_5"), std::string::npos) << listed;
+  EXPECT_NE(listed.find("ghost"), std::string::npos) << listed;
+  EXPECT_EQ(Readings(id).size(), 2u);
+
+  auto bad_format = client_->Post("/api/v1/readings/import?format=xls", CookieHeaders(officer_), csv, "text/csv");
+  ASSERT_TRUE(bad_format);
+  EXPECT_EQ(bad_format->status, 422);
+}
+
+TEST_P(IngestApiTest, AggregatesAndStatusAreServedForTheMap) {
+  const int64_t id = AddSensor("s3", "other", "gw-s3");
+  json rows = json::array();
+  // 3 complete hours of 1-minute data ending 2026-01-01 10:00 Bangkok.
+  const int64_t end = 1767236400;
+  // Alternating values (a constant would be flagged as a stuck sensor): each hour's mean is 40.
+  for (int64_t ts = end - 3 * 3600 + 60; ts <= end; ts += 60) {
+    rows.push_back({{"sensor", "s3"}, {"ts", ts}, {"pm2_5", (ts / 60) % 2 ? 39.5 : 40.5}});
+  }
+  auto res = client_->Post("/api/v1/readings", CookieHeaders(officer_), json({{"readings", rows}}).dump(),
+                           "application/json");
+  ASSERT_TRUE(res && res->status == 200) << (res ? res->body : "");
+  auto hours = client_->Get("/api/v1/sensors/" + std::to_string(id) + "/hours?from=" + std::to_string(end - 4 * 3600) +
+                                "&to=" + std::to_string(end),
+                            CookieHeaders(officer_, false));
+  ASSERT_TRUE(hours && hours->status == 200) << (hours ? hours->body : "");
+  const auto items = JsonOf(hours)["items"];
+  ASSERT_EQ(items.size(), 3u);
+  EXPECT_EQ(items[2]["hour_end"], end);
+  EXPECT_NEAR(items[2]["pm25"].get<double>(), 40.0, 1e-9);
+  EXPECT_DOUBLE_EQ(items[2]["coverage"].get<double>(), 1.0);
+
+  auto now = client_->Get("/api/v1/sensors/" + std::to_string(id) + "/now", CookieHeaders(officer_, false));
+  ASSERT_TRUE(now && now->status == 200) << (now ? now->body : "");
+  const json status = JsonOf(now);
+  EXPECT_NEAR(status["pm25_hour"].get<double>(), 40.0, 1e-9);
+  EXPECT_NEAR(status["pm25_nowcast"].get<double>(), 40.0, 1e-9);
+  EXPECT_TRUE(status["pm25_24h"].is_null());  // 3 of 24 hours
+  EXPECT_EQ(status["us_aqi"]["aqi"], 112);    // NowCast 40.0 µg/m³ -> 112 (EPA 2024 table)
+  EXPECT_TRUE(status["stale"].get<bool>());   // long ago relative to the server clock
+
+  // Another LAO cannot read it.
+  auto other = server_->Login("boekphrai.officer");
+  auto foreign = client_->Get("/api/v1/sensors/" + std::to_string(id) + "/hours", CookieHeaders(other, false));
+  ASSERT_TRUE(foreign);
+  EXPECT_EQ(foreign->status, 404);
+}
+
+}  // namespace
+}  // namespace ecotown::testing

@@ -1,0 +1,158 @@
+// The pure parts of calibration: which model applies when, correcting a raw value, image types
+// by their bytes, Bangkok days, kind names.
+#include "modules/calibration/calibration.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "core/correction.h"
+#include "modules/calibration/calibration_service.h"
+
+namespace ecotown::calibration {
+namespace {
+
+CalibrationModel LinearModel(double slope, double intercept, std::optional<double> rh_coef = std::nullopt) {
+  CalibrationModel model;
+  model.kind = ModelKind::kLinear;
+  model.slope = slope;
+  model.intercept = intercept;
+  model.rh_coef = rh_coef;
+  return model;
+}
+
+CalibrationModel Epa(ModelKind kind) {
+  CalibrationModel model;
+  model.kind = kind;
+  model.slope = kEpaSlope;
+  model.intercept = kEpaIntercept;
+  model.rh_coef = kEpaRhCoef;
+  return model;
+}
+
+struct CorrectRow {
+  const char* name;
+  CalibrationModel model;
+  double raw;
+  std::optional<double> rh;
+  std::optional<double> expected;
+};
+
+TEST(CalibrationTest, CorrectAppliesTheModelAndRefusesWhatItCannotCorrect) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const CorrectRow rows[] = {
+      {"linear", LinearModel(0.5, 2.0), 40, std::nullopt, 22.0},
+      {"linear ignores an RH it does not use", LinearModel(0.5, 2.0), 40, 70.0, 22.0},
+      {"linear with RH", LinearModel(0.5, 5.7, -0.08), 40, 70.0, 20.0 - 5.6 + 5.7},
+      {"linear with RH term but no RH", LinearModel(0.5, 5.7, -0.08), 40, std::nullopt, std::nullopt},
+      {"negative clamped to 0", LinearModel(0.5, -10.0), 4, std::nullopt, 0.0},
+      {"EPA 2021", Epa(ModelKind::kEpaBarkjohn2021), 20, 50.0, 11.92},
+      {"EPA 2021 without RH", Epa(ModelKind::kEpaBarkjohn2021), 20, std::nullopt, std::nullopt},
+      {"EPA extended in smoke", Epa(ModelKind::kEpaExtended2023), 300, 50.0, 289.526},
+      {"EPA clamps at 0", Epa(ModelKind::kEpaBarkjohn2021), 0, 95.0, 0.0},
+      {"RH above 100", Epa(ModelKind::kEpaBarkjohn2021), 20, 101.0, std::nullopt},
+      {"negative raw", LinearModel(1, 0), -1, std::nullopt, std::nullopt},
+      {"NaN raw", LinearModel(1, 0), nan, std::nullopt, std::nullopt},
+      {"NaN RH", LinearModel(1, 0, 0.1), 10, nan, std::nullopt},
+  };
+  for (const auto& row : rows) {
+    const auto corrected = Correct(row.model, row.raw, row.rh);
+    ASSERT_EQ(corrected.has_value(), row.expected.has_value()) << row.name;
+    if (row.expected) {
+      EXPECT_NEAR(*corrected, *row.expected, 1e-3) << row.name;
+    }
+  }
+  // The extended form is the core formula, not a linear stand-in.
+  EXPECT_DOUBLE_EQ(*Correct(Epa(ModelKind::kEpaExtended2023), 235, 50.0), *core::CorrectEpaExtended2023(235, 50));
+}
+
+TEST(CalibrationTest, ModelAtPicksTheHighestVersionCoveringTheTime) {
+  std::vector<CalibrationModel> models(3);
+  models[0].version = 1;
+  models[0].valid_from = 100;
+  models[0].valid_to = 200;
+  models[1].version = 2;
+  models[1].valid_from = 200;
+  models[1].valid_to = 300;
+  models[2].version = 3;
+  models[2].valid_from = 400;
+  const struct {
+    int64_t ts;
+    int expected;  // 0: none
+  } rows[] = {{99, 0}, {100, 1}, {199, 1}, {200, 2}, {299, 2}, {300, 0}, {399, 0}, {400, 3}, {1'000'000'000, 3}};
+  for (const auto& row : rows) {
+    const auto model = ModelAt(models, row.ts);
+    EXPECT_EQ(model ? model->version : 0, row.expected) << row.ts;
+  }
+  EXPECT_FALSE(ModelAt({}, 100).has_value());
+}
+
+TEST(CalibrationTest, ImageTypesAreToldByTheirBytes) {
+  const struct {
+    std::string bytes;
+    std::string_view expected;
+  } rows[] = {
+      {std::string("\xFF\xD8\xFF\xE0\x00\x10JFIF", 10), "image/jpeg"},
+      {std::string("\x89PNG\r\n\x1A\n\x00\x00\x00\x0DIHDR", 16), "image/png"},
+      {std::string("RIFF\x24\x00\x00\x00WEBPVP8 ", 16), "image/webp"},
+      {"GIF89a..........", ""},
+      {"<svg xmlns='http://www.w3.org/2000/svg'/>", ""},
+      {std::string("RIFF\x24\x00\x00\x00WAVEfmt ", 16), ""},
+      {std::string("\x89PNG", 4), ""},
+      {std::string("\xFF\xD8", 2), ""},
+      {"", ""},
+  };
+  for (const auto& row : rows) EXPECT_EQ(DetectImageType(row.bytes), row.expected) << row.bytes;
+}
+
+TEST(CalibrationTest, BangkokDayStartIsMidnightInBangkok) {
+  EXPECT_EQ(*BangkokDayStart("2025-06-01", "from"), 1'748'710'800);  // 2025-05-31T17:00:00Z
+  EXPECT_EQ(*BangkokDayStart("2024-02-29", "from"), 1'709'139'600);
+  for (const char* bad : {"2025-02-29", "2025-6-01", "2025/06/01", "20250601", "1969-12-31", "2025-13-01", ""}) {
+    const auto day = BangkokDayStart(bad, "valid_from");
+    ASSERT_FALSE(day.ok()) << bad;
+    EXPECT_EQ(day.status().field(), "valid_from") << bad;
+  }
+}
+
+TEST(CalibrationTest, KindNamesRoundTripAndMatchTheCoreCorrectionIds) {
+  for (ModelKind kind : {ModelKind::kEpaBarkjohn2021, ModelKind::kEpaExtended2023, ModelKind::kLinear}) {
+    EXPECT_EQ(*ParseModelKind(ModelKindName(kind)), kind);
+  }
+  EXPECT_EQ(std::string(ModelKindName(ModelKind::kEpaBarkjohn2021)),
+            core::CorrectionModelId(core::CorrectionModel::kEpaBarkjohn2021));
+  EXPECT_EQ(std::string(ModelKindName(ModelKind::kEpaExtended2023)),
+            core::CorrectionModelId(core::CorrectionModel::kEpaExtended2023));
+  EXPECT_EQ(ParseModelKind("hackair").status().field(), "kind");
+}
+
+readings::HourAggregate Hour(int64_t hour_end, std::optional<double> pm25, std::optional<double> rh) {
+  readings::HourAggregate hour;
+  hour.hour_end = hour_end;
+  hour.expected_samples = 1;
+  if (pm25) hour.pm25 = {1, *pm25};
+  if (rh) hour.humidity = {1, *rh};
+  return hour;
+}
+
+TEST(CalibrationTest, HoursArePairedOnlyWhenBothHaveACompleteMean) {
+  const std::vector<readings::HourAggregate> sensor = {Hour(3600, 10, 50), Hour(7200, 20, std::nullopt),
+                                                       Hour(10800, std::nullopt, 60), Hour(14400, 40, 70)};
+  const std::vector<readings::HourAggregate> reference = {Hour(3600, 8, std::nullopt), Hour(7200, 15, std::nullopt),
+                                                          Hour(10800, 22, std::nullopt)};
+  const auto plain = PairHours(sensor, reference, false);
+  ASSERT_EQ(plain.size(), 2u);  // 14400 has no reference, 10800 no sensor mean
+  EXPECT_EQ(plain[0].raw, 10);
+  EXPECT_EQ(plain[0].reference, 8);
+  EXPECT_FALSE(plain[0].rh.has_value());
+  EXPECT_EQ(plain[1].raw, 20);
+  const auto humid = PairHours(sensor, reference, true);
+  ASSERT_EQ(humid.size(), 1u);  // 7200 has no humidity
+  EXPECT_EQ(humid[0].rh, 50);
+}
+
+}  // namespace
+}  // namespace ecotown::calibration
