@@ -1,6 +1,6 @@
-// The readings read API: each sensor's status now (map, network health, public page), hourly,
-// daily and monthly series of a sensor, raw readings, organisation reports, ingest events and
-// CSV export. Times in and out are Unix seconds (UTC); dates and months are Bangkok calendar
+// The readings read API: each sensor's status now (map, network health), hourly, daily, monthly
+// and annual series of a sensor, raw readings, organisation reports and ingest events (CSV export
+// is in routes_export.cc, the public page's API in routes_public.cc). Times in and out are Unix seconds (UTC); dates and months are Bangkok calendar
 // periods. "raw" statistics are the in-range PM2.5 samples over [start, end) with no QA
 // exclusion and no completeness rule (open data, the shared benchmark); the default statistics
 // are QA-clean means with the 75 % completeness rule and their coverage.

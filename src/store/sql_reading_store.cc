@@ -25,7 +25,8 @@ std::string ValuesList(size_t rows, size_t columns) {
     out += r ? ", (" : "(";
     for (size_t c = 0; c < columns; ++c) {
       if (c) out += ", ";
-      out += "$" + std::to_string(n++);
+      out += '$';  // appended apart: GCC 12 -O3 warns (-Wrestrict) on "$" + std::to_string(...)
+      out += std::to_string(n++);
     }
     out += ")";
   }
