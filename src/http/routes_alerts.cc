@@ -36,7 +36,8 @@ Result<std::vector<std::string>> StringList(const json& value, const std::string
 
 // {"webhooks": [...], "emails": [...], "line_to": [...]}; absent lists are empty.
 Result<alerts::Channels> ParseChannels(const json& value) {
-  if (!value.is_object()) return Status::Invalid("channels must be an object with webhooks, emails and line_to", "channels");
+  if (!value.is_object())
+    return Status::Invalid("channels must be an object with webhooks, emails and line_to", "channels");
   alerts::Channels channels;
   for (const auto& [key, item] : value.items()) {
     const std::string field = "channels." + key;
@@ -57,7 +58,8 @@ Result<alerts::Channels> ParseChannels(const json& value) {
 Result<alerts::QuietHours> ParseQuietHoursObject(const json& value) {
   if (!value.is_object()) return Status::Invalid("quiet_hours must be an object with start and end", "quiet_hours");
   for (const auto& [key, item] : value.items()) {
-    if (key != "start" && key != "end") return Status::Invalid("unknown field quiet_hours." + key, "quiet_hours." + key);
+    if (key != "start" && key != "end")
+      return Status::Invalid("unknown field quiet_hours." + key, "quiet_hours." + key);
   }
   const auto text = [&](const char* key) -> Result<std::string> {
     const std::string field = std::string("quiet_hours.") + key;
@@ -259,7 +261,8 @@ void RegisterAlertRoutes(Router& router) {
 
   router.Add("DELETE", "/api/v1/alert-rules/{id}", Access::kAuthenticated, [](Call& call) -> Result<Response> {
     ASSIGN_OR_RETURN(const int64_t id, call.IdParam("id", "alert rule"));
-    RETURN_IF_ERROR(call.Write([&](UnitOfWork& work) -> Status { return alerts::AlertService().DeleteRule(work, id); }));
+    RETURN_IF_ERROR(
+        call.Write([&](UnitOfWork& work) -> Status { return alerts::AlertService().DeleteRule(work, id); }));
     return Response::Json(200, json({{"id", id}, {"deleted", true}}).dump());
   });
 

@@ -1,7 +1,6 @@
 #include "notify/dispatcher.h"
 
 #include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 #include "modules/alerts/messages.h"
@@ -21,9 +20,15 @@ const tenancy::Scope& DispatcherScope() {
 std::string NoticeSubject(const alerts::Alert& alert) {
   std::string subject;
   switch (alert.kind) {
-    case alerts::AlertKind::kFire: subject = "แจ้งเตือน: "; break;
-    case alerts::AlertKind::kRecover: subject = "กลับสู่ปกติ: "; break;
-    case alerts::AlertKind::kTest: subject = "ทดสอบการแจ้งเตือน: "; break;
+    case alerts::AlertKind::kFire:
+      subject = "แจ้งเตือน: ";
+      break;
+    case alerts::AlertKind::kRecover:
+      subject = "กลับสู่ปกติ: ";
+      break;
+    case alerts::AlertKind::kTest:
+      subject = "ทดสอบการแจ้งเตือน: ";
+      break;
   }
   subject += alert.rule_name;
   if (!alert.sensor_name.empty() || !alert.sensor_code.empty()) {
@@ -103,18 +108,16 @@ DrainReport Dispatcher::DrainOnce() {
         ++report.failed;
       }
     }
-    Status finished = transactor_.Write(DispatcherScope(), RequestInfo{"alert-dispatcher", "local", done},
-                                        [&](UnitOfWork& work) -> Status {
-                                          RETURN_IF_ERROR(work.alerts().FinishDelivery(
-                                              due.delivery.id, status, next_attempt_at, last_error, sent_at));
-                                          // The history page refreshes on it.
-                                          const nlohmann::json payload = {
-                                              {"entity", "alert_delivery"},
-                                              {"alert_id", due.alert.id},
-                                              {"delivery_id", due.delivery.id},
-                                              {"status", alerts::DeliveryStatusName(status)}};
-                                          return events::Publish(work, due.alert.org_id, "alert", payload.dump());
-                                        });
+    Status finished = transactor_.Write(
+        DispatcherScope(), RequestInfo{"alert-dispatcher", "local", done}, [&](UnitOfWork& work) -> Status {
+          RETURN_IF_ERROR(work.alerts().FinishDelivery(due.delivery.id, status, next_attempt_at, last_error, sent_at));
+          // The history page refreshes on it.
+          const nlohmann::json payload = {{"entity", "alert_delivery"},
+                                          {"alert_id", due.alert.id},
+                                          {"delivery_id", due.delivery.id},
+                                          {"status", alerts::DeliveryStatusName(status)}};
+          return events::Publish(work, due.alert.org_id, "alert", payload.dump());
+        });
     if (!finished.ok()) {
       // The lease runs out and the row is tried again: at least once, never lost.
       report.errors.push_back("finish delivery " + std::to_string(due.delivery.id) + ": " + finished.ToString());

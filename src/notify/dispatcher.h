@@ -48,17 +48,17 @@ class ChannelSender final : public DeliverySender {
 std::string NoticeSubject(const alerts::Alert& alert);
 
 struct DispatchOptions {
-  int max_attempts = 8;                 // then the row is failed for good
-  int64_t backoff_base_seconds = 60;    // wait after the first failure, doubled after each
-  int64_t backoff_max_seconds = 3600;   // longest wait between two attempts
-  int64_t lease_seconds = 120;          // longer than any single send (timeouts are 10-60 s)
-  int max_per_drain = 200;              // bounds one DrainOnce
+  int max_attempts = 8;                // then the row is failed for good
+  int64_t backoff_base_seconds = 60;   // wait after the first failure, doubled after each
+  int64_t backoff_max_seconds = 3600;  // longest wait between two attempts
+  int64_t lease_seconds = 120;         // longer than any single send (timeouts are 10-60 s)
+  int max_per_drain = 200;             // bounds one DrainOnce
 };
 
 struct DrainReport {
   int sent = 0;
-  int retried = 0;   // failed transiently, rescheduled
-  int failed = 0;    // given up (permanent error or attempts used up)
+  int retried = 0;                  // failed transiently, rescheduled
+  int failed = 0;                   // given up (permanent error or attempts used up)
   std::vector<std::string> errors;  // store errors; send errors go to the rows' last_error
 };
 

@@ -132,8 +132,10 @@ std::string BuildEmail(const EmailMessage& message) {
   std::string body = message.body;
   std::string crlf_body;
   for (const char c : body) {
-    if (c == '\n') crlf_body += "\r\n";
-    else if (c != '\r') crlf_body += c;
+    if (c == '\n')
+      crlf_body += "\r\n";
+    else if (c != '\r')
+      crlf_body += c;
   }
   std::string out;
   out += "Date: " + FormatEmailDate(message.date) + "\r\n";
@@ -171,9 +173,9 @@ Status SendEmail(const SmtpSettings& settings, const EmailMessage& message) {
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(h, CURLOPT_TIMEOUT, static_cast<long>(settings.timeout_seconds));
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, static_cast<long>(settings.timeout_seconds));
-  curl_easy_setopt(h, CURLOPT_USE_SSL,
-                   implicit_tls || settings.require_tls ? static_cast<long>(CURLUSESSL_ALL)
-                                                        : static_cast<long>(CURLUSESSL_TRY));
+  curl_easy_setopt(
+      h, CURLOPT_USE_SSL,
+      implicit_tls || settings.require_tls ? static_cast<long>(CURLUSESSL_ALL) : static_cast<long>(CURLUSESSL_TRY));
   if (!settings.user.empty()) {
     curl_easy_setopt(h, CURLOPT_USERNAME, settings.user.c_str());
     curl_easy_setopt(h, CURLOPT_PASSWORD, settings.password.c_str());

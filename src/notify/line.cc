@@ -25,8 +25,9 @@ std::string CutText(std::string_view text, size_t max_chars) {
 }  // namespace
 
 std::string LinePushBody(std::string_view to, std::string_view text) {
-  nlohmann::json body = {{"to", to},
-                         {"messages", nlohmann::json::array({{{"type", "text"}, {"text", CutText(text, kLineMaxTextChars)}}})}};
+  nlohmann::json body = {
+      {"to", to},
+      {"messages", nlohmann::json::array({{{"type", "text"}, {"text", CutText(text, kLineMaxTextChars)}}})}};
   return body.dump();
 }
 

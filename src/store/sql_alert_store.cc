@@ -152,15 +152,15 @@ Result<int64_t> SqlAlertStore::InsertRule(const AlertRule& rule) {
       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
       {V(rule.org_id), V(rule.name), V(alerts::RuleKindName(rule.kind)), V(ScaleText(rule.scale)), V(rule.threshold),
        V(rule.sensor_id), V(ListJson(rule.channels.webhooks)), V(ListJson(rule.channels.emails)),
-       V(ListJson(rule.channels.line_to)), V(QuietStart(rule)), V(QuietEnd(rule)), V(rule.enabled),
-       V(rule.created_at), V(rule.updated_at)});
+       V(ListJson(rule.channels.line_to)), V(QuietStart(rule)), V(QuietEnd(rule)), V(rule.enabled), V(rule.created_at),
+       V(rule.updated_at)});
   if (!row.ok()) return row.status();
   return row->Int(0);
 }
 
 Result<AlertRule> SqlAlertStore::GetRule(int64_t id) {
-  auto row = conn_.QueryOne(std::string(kRuleColumns) + "WHERE id = $1 AND " + scope_.OrgFilterSql("org_id"),
-                            {V(id)}, "alert rule");
+  auto row = conn_.QueryOne(std::string(kRuleColumns) + "WHERE id = $1 AND " + scope_.OrgFilterSql("org_id"), {V(id)},
+                            "alert rule");
   if (!row.ok()) return row.status();
   return RuleFromRow(*row);
 }
@@ -183,10 +183,9 @@ Status SqlAlertStore::UpdateRule(const AlertRule& rule) {
       "UPDATE alert_rules SET name = $1, kind = $2, scale = $3, threshold = $4, sensor_id = $5, webhooks = $6, "
       "emails = $7, line_to = $8, quiet_start = $9, quiet_end = $10, enabled = $11, updated_at = $12 "
       "WHERE id = $13 AND org_id = $14",
-      {V(rule.name), V(alerts::RuleKindName(rule.kind)), V(ScaleText(rule.scale)), V(rule.threshold),
-       V(rule.sensor_id), V(ListJson(rule.channels.webhooks)), V(ListJson(rule.channels.emails)),
-       V(ListJson(rule.channels.line_to)), V(QuietStart(rule)), V(QuietEnd(rule)), V(rule.enabled),
-       V(rule.updated_at), V(rule.id), V(rule.org_id)});
+      {V(rule.name), V(alerts::RuleKindName(rule.kind)), V(ScaleText(rule.scale)), V(rule.threshold), V(rule.sensor_id),
+       V(ListJson(rule.channels.webhooks)), V(ListJson(rule.channels.emails)), V(ListJson(rule.channels.line_to)),
+       V(QuietStart(rule)), V(QuietEnd(rule)), V(rule.enabled), V(rule.updated_at), V(rule.id), V(rule.org_id)});
   if (!result.ok()) return result.status();
   return *result == 1 ? Status::Ok() : Status::NotFound("alert rule not found");
 }
@@ -240,17 +239,16 @@ Status SqlAlertStore::ReplaceState(int64_t rule_id, int64_t sensor_id, const std
         "UPDATE alert_states SET state = $1, since = $2, cleared_at = $3, value = $4, updated_at = $5 "
         "WHERE rule_id = $6 AND sensor_id = $7 AND state = $8 AND since = $9 AND updated_at = $10",
         {V(alerts::PhaseName(next->phase)), V(next->since), V(next->cleared_at), V(next->value), V(next->updated_at),
-         V(rule.id), V(sensor_id), V(alerts::PhaseName(expected->phase)), V(expected->since),
-         V(expected->updated_at)});
+         V(rule.id), V(sensor_id), V(alerts::PhaseName(expected->phase)), V(expected->since), V(expected->updated_at)});
   } else {
     changed = conn_.Exec(
         "DELETE FROM alert_states WHERE rule_id = $1 AND sensor_id = $2 AND state = $3 AND since = $4 AND "
         "updated_at = $5",
-        {V(rule.id), V(sensor_id), V(alerts::PhaseName(expected->phase)), V(expected->since),
-         V(expected->updated_at)});
+        {V(rule.id), V(sensor_id), V(alerts::PhaseName(expected->phase)), V(expected->since), V(expected->updated_at)});
   }
   if (!changed.ok()) return changed.status();
-  if (*changed != 1) return Status::Conflict("the alert state of rule " + std::to_string(rule_id) + " changed meanwhile");
+  if (*changed != 1)
+    return Status::Conflict("the alert state of rule " + std::to_string(rule_id) + " changed meanwhile");
   return Status::Ok();
 }
 

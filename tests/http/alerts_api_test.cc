@@ -40,8 +40,8 @@ class AlertsApiTest : public ::testing::TestWithParam<std::string> {
   }
 
   int64_t AddSensor(const BrowserSession& session, const std::string& code) {
-    const json body = {{"code", code}, {"name", "โรงเรียน " + code}, {"model", "sds011"}, {"lat", 13.8152},
-                       {"lon", 99.8768}};
+    const json body = {
+        {"code", code}, {"name", "โรงเรียน " + code}, {"model", "sds011"}, {"lat", 13.8152}, {"lon", 99.8768}};
     auto res = Post("/api/v1/sensors", body, session);
     EXPECT_TRUE(res && res->status == 201) << (res ? res->body : "no answer");
     return res ? JsonOf(res).value("id", int64_t{0}) : 0;
@@ -106,8 +106,13 @@ TEST_P(AlertsApiTest, OfficerCreatesReadsChangesAndDeletesARule) {
   EXPECT_EQ(JsonOf(listed)["items"][0], rule);
 
   auto changed = Patch(path,
-                       {{"kind", "aqi_level"}, {"scale", "us"}, {"threshold", 4}, {"sensor_id", nullptr},
-                        {"quiet_hours", nullptr}, {"enabled", false}, {"channels", {{"webhooks", json::array()}, {"emails", {"a@b.go.th"}}}}},
+                       {{"kind", "aqi_level"},
+                        {"scale", "us"},
+                        {"threshold", 4},
+                        {"sensor_id", nullptr},
+                        {"quiet_hours", nullptr},
+                        {"enabled", false},
+                        {"channels", {{"webhooks", json::array()}, {"emails", {"a@b.go.th"}}}}},
                        officer_);
   ASSERT_TRUE(changed);
   ASSERT_EQ(changed->status, 200) << changed->body;
@@ -118,7 +123,8 @@ TEST_P(AlertsApiTest, OfficerCreatesReadsChangesAndDeletesARule) {
   EXPECT_EQ(after["sensor_id"], nullptr);
   EXPECT_EQ(after["quiet_hours"], nullptr);
   EXPECT_EQ(after["enabled"], false);
-  EXPECT_EQ(after["channels"], json({{"webhooks", json::array()}, {"emails", {"a@b.go.th"}}, {"line_to", json::array()}}));
+  EXPECT_EQ(after["channels"],
+            json({{"webhooks", json::array()}, {"emails", {"a@b.go.th"}}, {"line_to", json::array()}}));
   auto read = Get(path, officer_);
   ASSERT_TRUE(read);
   EXPECT_EQ(JsonOf(read), after);
@@ -171,13 +177,22 @@ TEST_P(AlertsApiTest, BadInputIsRefusedNamingTheField) {
       {"threshold as text", [](json& b) { b["threshold"] = "37.5"; }, "threshold"},
       {"threshold too high", [](json& b) { b["threshold"] = 2000; }, "threshold"},
       {"scale on a pm25 rule", [](json& b) { b["scale"] = "th"; }, "scale"},
-      {"aqi rule without scale", [](json& b) { b["kind"] = "aqi_level"; b["threshold"] = 3; }, "scale"},
+      {"aqi rule without scale",
+       [](json& b) {
+         b["kind"] = "aqi_level";
+         b["threshold"] = 3;
+       },
+       "scale"},
       {"bad scale", [](json& b) { b["scale"] = "eu"; }, "scale"},
       {"channels not an object", [](json& b) { b["channels"] = json::array(); }, "channels"},
       {"no channel at all", [](json& b) { b["channels"] = json::object(); }, "channels"},
       {"unknown channel", [](json& b) { b["channels"]["sms"] = {"0812345678"}; }, "channels.sms"},
       {"bad e-mail", [](json& b) { b["channels"]["emails"] = {"not-an-address"}; }, "channels.emails"},
-      {"e-mail list of numbers", [](json& b) { b["channels"]["emails"] = {1, 2}; }, "channels.emails"},
+      {"e-mail list of numbers",
+       [](json& b) {
+         b["channels"]["emails"] = {1, 2};
+       },
+       "channels.emails"},
       {"bad webhook", [](json& b) { b["channels"]["webhooks"] = {"javascript:alert(1)"}; }, "channels.webhooks"},
       {"bad LINE id", [](json& b) { b["channels"]["line_to"] = {"@banpong"}; }, "channels.line_to"},
       {"bad quiet start", [](json& b) { b["quiet_hours"]["start"] = "25:00"; }, "quiet_hours.start"},
@@ -243,8 +258,8 @@ TEST_P(AlertsApiTest, TestNoticeIsQueuedToEveryTargetAndShowsInTheHistory) {
   EXPECT_EQ(JsonOf(Get("/api/v1/alerts?from=2000-01-01", officer_))["items"].size(), 1u);
   auto limited = JsonOf(Get("/api/v1/alerts?limit=1", officer_));
   EXPECT_EQ(limited["next_before"], notice["id"]);
-  EXPECT_TRUE(JsonOf(Get("/api/v1/alerts?before=" + std::to_string(notice["id"].get<int64_t>()), officer_))["items"]
-                  .empty());
+  EXPECT_TRUE(
+      JsonOf(Get("/api/v1/alerts?before=" + std::to_string(notice["id"].get<int64_t>()), officer_))["items"].empty());
   // Executives read the history too.
   EXPECT_EQ(JsonOf(Get("/api/v1/alerts", server_->Login("banpong.executive")))["items"].size(), 1u);
 }
@@ -254,8 +269,8 @@ TEST_P(AlertsApiTest, RunningWorkerDeliversTheTestNoticeToTheWebhook) {
   json body = RuleBody();
   body["channels"] = {{"webhooks", {receiver.url("/ecotown")}}};
   const json rule = CreateRule(body);
-  auto queued = Post("/api/v1/alert-rules/" + std::to_string(rule.value("id", int64_t{0})) + "/test", json::object(),
-                     officer_);
+  auto queued =
+      Post("/api/v1/alert-rules/" + std::to_string(rule.value("id", int64_t{0})) + "/test", json::object(), officer_);
   ASSERT_TRUE(queued);
   ASSERT_EQ(queued->status, 202);
   // The worker drains the outbox every alerts.dispatch_interval_seconds (10 s by default).

@@ -18,9 +18,7 @@ namespace {
 // 2025-06-15 00:00 in Bangkok (17:00 UTC the day before).
 constexpr int64_t kBangkokMidnight = 1'749'920'400;
 
-int64_t At(int hour, int minute = 0, int day = 0) {
-  return kBangkokMidnight + day * 86400 + hour * 3600 + minute * 60;
-}
+int64_t At(int hour, int minute = 0, int day = 0) { return kBangkokMidnight + day * 86400 + hour * 3600 + minute * 60; }
 
 AlertRule Pm25Rule(double threshold = 37.5) {
   AlertRule rule;
@@ -74,19 +72,63 @@ TEST(AlertRuleValidationTest, EachBadFieldIsNamed) {
       {"pm25 above 1000", [](AlertRule& r) { r.threshold = 1000.5; }, "threshold"},
       {"pm25 NaN", [](AlertRule& r) { r.threshold = std::nan(""); }, "threshold"},
       {"scale on pm25", [](AlertRule& r) { r.scale = core::AqiScale::kThai; }, "scale"},
-      {"aqi without scale", [](AlertRule& r) { r.kind = RuleKind::kAqiLevel; r.threshold = 3; }, "scale"},
-      {"thai level 6", [](AlertRule& r) { r.kind = RuleKind::kAqiLevel; r.scale = core::AqiScale::kThai; r.threshold = 6; }, "threshold"},
-      {"aqi level 1", [](AlertRule& r) { r.kind = RuleKind::kAqiLevel; r.scale = core::AqiScale::kUs; r.threshold = 1; }, "threshold"},
-      {"aqi fractional", [](AlertRule& r) { r.kind = RuleKind::kAqiLevel; r.scale = core::AqiScale::kUs; r.threshold = 3.5; }, "threshold"},
-      {"offline 4 minutes", [](AlertRule& r) { r.kind = RuleKind::kOffline; r.threshold = 4; }, "threshold"},
-      {"offline 8 days", [](AlertRule& r) { r.kind = RuleKind::kOffline; r.threshold = 11520; }, "threshold"},
-      {"quality zero", [](AlertRule& r) { r.kind = RuleKind::kDataQuality; r.threshold = 0; }, "threshold"},
+      {"aqi without scale",
+       [](AlertRule& r) {
+         r.kind = RuleKind::kAqiLevel;
+         r.threshold = 3;
+       },
+       "scale"},
+      {"thai level 6",
+       [](AlertRule& r) {
+         r.kind = RuleKind::kAqiLevel;
+         r.scale = core::AqiScale::kThai;
+         r.threshold = 6;
+       },
+       "threshold"},
+      {"aqi level 1",
+       [](AlertRule& r) {
+         r.kind = RuleKind::kAqiLevel;
+         r.scale = core::AqiScale::kUs;
+         r.threshold = 1;
+       },
+       "threshold"},
+      {"aqi fractional",
+       [](AlertRule& r) {
+         r.kind = RuleKind::kAqiLevel;
+         r.scale = core::AqiScale::kUs;
+         r.threshold = 3.5;
+       },
+       "threshold"},
+      {"offline 4 minutes",
+       [](AlertRule& r) {
+         r.kind = RuleKind::kOffline;
+         r.threshold = 4;
+       },
+       "threshold"},
+      {"offline 8 days",
+       [](AlertRule& r) {
+         r.kind = RuleKind::kOffline;
+         r.threshold = 11520;
+       },
+       "threshold"},
+      {"quality zero",
+       [](AlertRule& r) {
+         r.kind = RuleKind::kDataQuality;
+         r.threshold = 0;
+       },
+       "threshold"},
       {"no channel", [](AlertRule& r) { r.channels = {}; }, "channels"},
       {"ftp webhook", [](AlertRule& r) { r.channels.webhooks = {"ftp://example.org/x"}; }, "channels.webhooks"},
-      {"webhook with space", [](AlertRule& r) { r.channels.webhooks = {"https://example.org/a b"}; }, "channels.webhooks"},
-      {"webhook with password", [](AlertRule& r) { r.channels.webhooks = {"https://u:p@example.org/"}; }, "channels.webhooks"},
+      {"webhook with space", [](AlertRule& r) { r.channels.webhooks = {"https://example.org/a b"}; },
+       "channels.webhooks"},
+      {"webhook with password", [](AlertRule& r) { r.channels.webhooks = {"https://u:p@example.org/"}; },
+       "channels.webhooks"},
       {"webhook without host", [](AlertRule& r) { r.channels.webhooks = {"https:///path"}; }, "channels.webhooks"},
-      {"duplicate webhook", [](AlertRule& r) { r.channels.webhooks = {"https://a.org/", "https://a.org/"}; }, "channels.webhooks"},
+      {"duplicate webhook",
+       [](AlertRule& r) {
+         r.channels.webhooks = {"https://a.org/", "https://a.org/"};
+       },
+       "channels.webhooks"},
       {"eleven webhooks",
        [](AlertRule& r) {
          r.channels.webhooks.clear();
@@ -94,13 +136,20 @@ TEST(AlertRuleValidationTest, EachBadFieldIsNamed) {
        },
        "channels.webhooks"},
       {"address without domain", [](AlertRule& r) { r.channels.emails = {"officer@localhost"}; }, "channels.emails"},
-      {"address with header injection", [](AlertRule& r) { r.channels.emails = {"a@b.org\r\nBcc: x@y.org"}; }, "channels.emails"},
+      {"address with header injection", [](AlertRule& r) { r.channels.emails = {"a@b.org\r\nBcc: x@y.org"}; },
+       "channels.emails"},
       {"address with space", [](AlertRule& r) { r.channels.emails = {"a b@example.org"}; }, "channels.emails"},
       {"address with two dots", [](AlertRule& r) { r.channels.emails = {"a..b@example.org"}; }, "channels.emails"},
       {"line id short", [](AlertRule& r) { r.channels.line_to = {"U1234"}; }, "channels.line_to"},
-      {"line id upper hex", [](AlertRule& r) { r.channels.line_to = {"U4AF4980629C1D8E1E7E8B3E2F6B0D1A9"}; }, "channels.line_to"},
-      {"line id wrong prefix", [](AlertRule& r) { r.channels.line_to = {"X4af4980629c1d8e1e7e8b3e2f6b0d1a9"}; }, "channels.line_to"},
-      {"quiet hours empty", [](AlertRule& r) { r.quiet_hours = QuietHours{600, 600}; }, "quiet_hours.end"},
+      {"line id upper hex", [](AlertRule& r) { r.channels.line_to = {"U4AF4980629C1D8E1E7E8B3E2F6B0D1A9"}; },
+       "channels.line_to"},
+      {"line id wrong prefix", [](AlertRule& r) { r.channels.line_to = {"X4af4980629c1d8e1e7e8b3e2f6b0d1a9"}; },
+       "channels.line_to"},
+      {"quiet hours empty",
+       [](AlertRule& r) {
+         r.quiet_hours = QuietHours{600, 600};
+       },
+       "quiet_hours.end"},
   };
   for (const auto& c : cases) {
     AlertRule rule = Pm25Rule();
@@ -264,8 +313,8 @@ TEST(AlertEvaluatorTest, EveryTransition) {
        AlertKind::kRecover},
       {"recovery pending, above again", Phase::kRecoveryPending, 50, true, Action::kResume, Phase::kFiring,
        std::nullopt},
-      {"recovery pending, above again, quiet over", Phase::kRecoveryPending, 50, false, Action::kResume,
-       Phase::kFiring, std::nullopt},
+      {"recovery pending, above again, quiet over", Phase::kRecoveryPending, 50, false, Action::kResume, Phase::kFiring,
+       std::nullopt},
   };
   AlertRule rule = Pm25Rule(37.5);
   rule.quiet_hours = QuietHours{22 * 60, 6 * 60};

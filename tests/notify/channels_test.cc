@@ -60,8 +60,8 @@ std::string DecodeEncodedWords(const std::string& value) {
 std::string HeaderOf(const std::string& message, const std::string& name) {
   const std::string head = message.substr(0, message.find("\r\n\r\n") + 2);
   const size_t at = head.find("\r\n" + name + ": ") != std::string::npos ? head.find("\r\n" + name + ": ") + 2
-                    : head.starts_with(name + ": ")                   ? 0
-                                                                      : std::string::npos;
+                    : head.starts_with(name + ": ")                      ? 0
+                                                                         : std::string::npos;
   if (at == std::string::npos) return {};
   size_t end = head.find("\r\n", at);
   while (end + 2 < head.size() && (head[end + 2] == ' ' || head[end + 2] == '\t')) end = head.find("\r\n", end + 2);
@@ -73,8 +73,8 @@ std::string HeaderOf(const std::string& message, const std::string& name) {
 TEST(WebhookTest, PostsTheAlertAsJsonWithItsIdempotencyKey) {
   HttpReceiver receiver;
   const alerts::Alert alert = SampleAlert();
-  const Status sent = SendWebhook(receiver.url("/hooks/ecotown?lao=banpong"), alert,
-                                  "123e4567-e89b-42d3-a456-426614174000", 5);
+  const Status sent =
+      SendWebhook(receiver.url("/hooks/ecotown?lao=banpong"), alert, "123e4567-e89b-42d3-a456-426614174000", 5);
   ASSERT_TRUE(sent.ok()) << sent.ToString();
   const auto requests = receiver.WaitFor(1);
   ASSERT_EQ(requests.size(), 1u);
@@ -142,12 +142,12 @@ TEST(WebhookTest, OnlyHttpAndHttpsAreSpoken) {
 TEST(LinePushTest, RequestHasTheDocumentedPathHeadersAndBody) {
   HttpReceiver line;
   LineSettings settings;
-  settings.api_base = line.url("/") ;  // a trailing slash is tolerated
+  settings.api_base = line.url("/");  // a trailing slash is tolerated
   settings.channel_token = "token+with/chars=";
   settings.timeout_seconds = 5;
   const std::string text = "แจ้งเตือน ฝุ่น PM2.5\n\nAlert: PM2.5";
-  const Status sent = SendLinePush(settings, "U4af4980629c1d8e1e7e8b3e2f6b0d1a9", text,
-                                   "123e4567-e89b-42d3-a456-426614174000");
+  const Status sent =
+      SendLinePush(settings, "U4af4980629c1d8e1e7e8b3e2f6b0d1a9", text, "123e4567-e89b-42d3-a456-426614174000");
   ASSERT_TRUE(sent.ok()) << sent.ToString();
   const auto requests = line.WaitFor(1);
   ASSERT_EQ(requests.size(), 1u);

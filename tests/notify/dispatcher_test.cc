@@ -2,6 +2,8 @@
 // (receivers on 127.0.0.1): every queued notice goes out once, transient failures back off and
 // are retried, permanent ones and exhausted retries fail with the reason, and a row left behind
 // by a process that died mid-send is sent after its lease.
+#include "notify/dispatcher.h"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -13,7 +15,6 @@
 #include "modules/alerts/alert_service.h"
 #include "modules/orgs/org_service.h"
 #include "notify/alert_worker.h"
-#include "notify/dispatcher.h"
 #include "notify/local_servers.h"
 #include "store/database.h"
 #include "store/migrations/migrations.h"
@@ -37,8 +38,8 @@ class DispatcherTest : public ::testing::Test {
     ASSERT_TRUE(store::Migrate(*db_, kNow).ok());
     transactor_ = std::make_unique<store::SqlTransactor>(*db_);
     ASSERT_TRUE(Write([](UnitOfWork& work) -> Status {
-                  return orgs::AddOrg(work, {"banpong", orgs::OrgType::kTown, "เทศบาลเมืองบ้านโป่ง", "Ban Pong", std::nullopt,
-                                             std::nullopt})
+                  return orgs::AddOrg(work, {"banpong", orgs::OrgType::kTown, "เทศบาลเมืองบ้านโป่ง", "Ban Pong",
+                                             std::nullopt, std::nullopt})
                       .status();
                 }).ok());
     settings_.smtp.url = sink_.url();
@@ -180,7 +181,7 @@ TEST_F(DispatcherTest, PermanentFailuresAndExhaustedRetriesFailWithTheReason) {
   const auto queued = QueueTestNotice();
   hook_.QueueAnswer(410, "hook removed");
   settings_.line.channel_token.clear();  // LINE not configured
-  sink_.RejectRecipientsWith(450);  // mailbox busy: transient
+  sink_.RejectRecipientsWith(450);       // mailbox busy: transient
   ChannelSender sender(settings_);
   Dispatcher dispatcher(*transactor_, clock_, sender,
                         DispatchOptions{.max_attempts = 2, .backoff_base_seconds = 10, .backoff_max_seconds = 10});
@@ -194,8 +195,12 @@ TEST_F(DispatcherTest, PermanentFailuresAndExhaustedRetriesFailWithTheReason) {
     EXPECT_EQ(d.status, alerts::DeliveryStatus::kFailed) << alerts::ChannelName(d.channel);
     ASSERT_TRUE(d.last_error) << alerts::ChannelName(d.channel);
     switch (d.channel) {
-      case alerts::Channel::kWebhook: EXPECT_NE(d.last_error->find("410"), std::string::npos) << *d.last_error; break;
-      case alerts::Channel::kLine: EXPECT_NE(d.last_error->find("line_channel_token"), std::string::npos); break;
+      case alerts::Channel::kWebhook:
+        EXPECT_NE(d.last_error->find("410"), std::string::npos) << *d.last_error;
+        break;
+      case alerts::Channel::kLine:
+        EXPECT_NE(d.last_error->find("line_channel_token"), std::string::npos);
+        break;
       case alerts::Channel::kEmail:
         EXPECT_NE(d.last_error->find("450"), std::string::npos) << *d.last_error;
         EXPECT_EQ(d.attempts, 2);

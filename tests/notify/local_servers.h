@@ -20,7 +20,7 @@ namespace ecotown::testing {
 
 struct ReceivedRequest {
   std::string method;
-  std::string target;  // path and query
+  std::string target;                          // path and query
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
   std::string raw;  // the request as received

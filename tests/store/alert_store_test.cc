@@ -127,10 +127,13 @@ class AlertStoreTest : public StoreContractTest {
 
   std::vector<alerts::AlertState> States(int64_t rule_id) {
     std::vector<alerts::AlertState> states;
-    EXPECT_TRUE(transactor_->Read(Scope::System("test"), Info(), [&](UnitOfWork& work) -> Status {
-                  ASSIGN_OR_RETURN(states, work.alerts().StatesOf(rule_id));
-                  return Status::Ok();
-                }).ok());
+    EXPECT_TRUE(transactor_
+                    ->Read(Scope::System("test"), Info(),
+                           [&](UnitOfWork& work) -> Status {
+                             ASSIGN_OR_RETURN(states, work.alerts().StatesOf(rule_id));
+                             return Status::Ok();
+                           })
+                    .ok());
     return states;
   }
 
@@ -434,10 +437,13 @@ TEST_P(AlertStoreTest, OutboxRowIsLeasedToOneDispatcherThenFinished) {
   auto rule = Create(admin_, Rule(RuleKind::kOffline, 60));
   ASSERT_TRUE(rule.ok());
   std::optional<AlertWithDeliveries> test;
-  ASSERT_TRUE(transactor_->Write(ScopeOf(officer_), Info(), [&](UnitOfWork& work) -> Status {
-                ASSIGN_OR_RETURN(test, AlertService().SendTest(work, rule->id));
-                return Status::Ok();
-              }).ok());
+  ASSERT_TRUE(transactor_
+                  ->Write(ScopeOf(officer_), Info(),
+                          [&](UnitOfWork& work) -> Status {
+                            ASSIGN_OR_RETURN(test, AlertService().SendTest(work, rule->id));
+                            return Status::Ok();
+                          })
+                  .ok());
   ASSERT_EQ(test->deliveries.size(), 4u);
   EXPECT_EQ(test->alert.kind, alerts::AlertKind::kTest);
 
@@ -497,23 +503,30 @@ TEST_P(AlertStoreTest, EditingWhatARuleWatchesForgetsItsStatesAndDeletingKeepsHi
   EXPECT_EQ(Evaluate(kNow).fired, 1);
   const AlertService service;
   // Renaming keeps the state: the alert still recovers later.
-  ASSERT_TRUE(transactor_->Write(ScopeOf(admin_), Info(kNow + 5), [&](UnitOfWork& work) -> Status {
-                alerts::RuleChanges changes;
-                changes.name = "เซนเซอร์เงียบ";
-                return service.UpdateRule(work, rule->id, changes).status();
-              }).ok());
+  ASSERT_TRUE(transactor_
+                  ->Write(ScopeOf(admin_), Info(kNow + 5),
+                          [&](UnitOfWork& work) -> Status {
+                            alerts::RuleChanges changes;
+                            changes.name = "เซนเซอร์เงียบ";
+                            return service.UpdateRule(work, rule->id, changes).status();
+                          })
+                  .ok());
   EXPECT_EQ(States(rule->id).size(), 1u);
   // A new threshold starts afresh.
-  ASSERT_TRUE(transactor_->Write(ScopeOf(admin_), Info(kNow + 6), [&](UnitOfWork& work) -> Status {
-                alerts::RuleChanges changes;
-                changes.threshold = 180;
-                return service.UpdateRule(work, rule->id, changes).status();
-              }).ok());
+  ASSERT_TRUE(transactor_
+                  ->Write(ScopeOf(admin_), Info(kNow + 6),
+                          [&](UnitOfWork& work) -> Status {
+                            alerts::RuleChanges changes;
+                            changes.threshold = 180;
+                            return service.UpdateRule(work, rule->id, changes).status();
+                          })
+                  .ok());
   EXPECT_TRUE(States(rule->id).empty());
   // Deleting the rule keeps its alerts, with the name they were raised under.
-  ASSERT_TRUE(transactor_->Write(ScopeOf(admin_), Info(kNow + 7), [&](UnitOfWork& work) -> Status {
-                return service.DeleteRule(work, rule->id);
-              }).ok());
+  ASSERT_TRUE(transactor_
+                  ->Write(ScopeOf(admin_), Info(kNow + 7),
+                          [&](UnitOfWork& work) -> Status { return service.DeleteRule(work, rule->id); })
+                  .ok());
   auto history = History(admin_);
   ASSERT_EQ(history.size(), 1u);
   EXPECT_FALSE(history[0].alert.rule_id);

@@ -86,9 +86,8 @@ bool IsDomain(std::string_view domain) {
 template <typename Check>
 Status ValidateList(const std::vector<std::string>& items, const char* field, Check check) {
   if (items.size() > kMaxTargetsPerChannel) {
-    return Status::Invalid(std::string(field) + " may list at most " + std::to_string(kMaxTargetsPerChannel) +
-                               " targets",
-                           field);
+    return Status::Invalid(
+        std::string(field) + " may list at most " + std::to_string(kMaxTargetsPerChannel) + " targets", field);
   }
   std::set<std::string_view> seen;
   for (const auto& item : items) {
@@ -117,8 +116,7 @@ Result<core::AqiScale> ParseScale(std::string_view name) {
 
 core::QaFlags ImplausibleFlags() {
   return core::kQaNotFinite | core::kQaNegative | core::kQaAboveRange | core::kQaStuck | core::kQaSpike |
-         core::kQaPm25AbovePm10 | core::kQaHumidityInvalid | core::kQaChannelDisagreement |
-         core::kQaFutureTimestamp;
+         core::kQaPm25AbovePm10 | core::kQaHumidityInvalid | core::kQaChannelDisagreement | core::kQaFutureTimestamp;
 }
 
 Result<int> ParseClockTime(std::string_view text, std::string_view field) {
@@ -168,7 +166,8 @@ Status ValidateRuleName(std::string_view name) {
     return Status::Invalid("name must be valid text of 1 to 200 characters", "name");
   }
   for (const char c : name) {
-    if (static_cast<unsigned char>(c) < 0x20) return Status::Invalid("name must not contain control characters", "name");
+    if (static_cast<unsigned char>(c) < 0x20)
+      return Status::Invalid("name must not contain control characters", "name");
   }
   return Status::Ok();
 }
@@ -183,8 +182,7 @@ Status ValidateThreshold(RuleKind kind, const std::optional<core::AqiScale>& sca
     case RuleKind::kPm25Daily:
     case RuleKind::kPm25NowCast:
       if (!std::isfinite(threshold) || threshold <= 0 || threshold > 1000) {
-        return Status::Invalid("threshold must be a PM2.5 concentration above 0 and at most 1000 µg/m³",
-                               "threshold");
+        return Status::Invalid("threshold must be a PM2.5 concentration above 0 and at most 1000 µg/m³", "threshold");
       }
       return Status::Ok();
     case RuleKind::kAqiLevel: {
@@ -221,7 +219,8 @@ Status ValidateWebhookUrl(std::string_view url) {
   if (url.size() > 2048) return Status::Invalid("webhook URL must be at most 2048 characters", field);
   for (const char c : url) {
     const auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u >= 0x7f) return Status::Invalid("webhook URL must not contain spaces or non-ASCII characters", field);
+    if (u <= 0x20 || u >= 0x7f)
+      return Status::Invalid("webhook URL must not contain spaces or non-ASCII characters", field);
   }
   const size_t host_end = rest.find_first_of("/?#");
   std::string_view authority = rest.substr(0, host_end);
@@ -287,8 +286,10 @@ Status ValidateRule(const AlertRule& rule) {
   RETURN_IF_ERROR(ValidateChannels(rule.channels));
   if (rule.quiet_hours) {
     const auto& q = *rule.quiet_hours;
-    if (q.start_minute < 0 || q.start_minute > 1439) return Status::Invalid("quiet_hours.start out of range", "quiet_hours.start");
-    if (q.end_minute < 0 || q.end_minute > 1439) return Status::Invalid("quiet_hours.end out of range", "quiet_hours.end");
+    if (q.start_minute < 0 || q.start_minute > 1439)
+      return Status::Invalid("quiet_hours.start out of range", "quiet_hours.start");
+    if (q.end_minute < 0 || q.end_minute > 1439)
+      return Status::Invalid("quiet_hours.end out of range", "quiet_hours.end");
     if (q.start_minute == q.end_minute) {
       return Status::Invalid("quiet_hours.end must differ from quiet_hours.start", "quiet_hours.end");
     }

@@ -105,16 +105,16 @@ struct AlertState {
   int64_t rule_id = 0;
   int64_t sensor_id = 0;
   Phase phase = Phase::kClear;
-  int64_t since = 0;                    // when the condition started
-  std::optional<int64_t> cleared_at;    // recovery_pending: when the condition cleared
-  std::optional<double> value;          // the measured value that caused the last transition
+  int64_t since = 0;                  // when the condition started
+  std::optional<int64_t> cleared_at;  // recovery_pending: when the condition cleared
+  std::optional<double> value;        // the measured value that caused the last transition
   int64_t updated_at = 0;
   friend bool operator==(const AlertState&, const AlertState&) = default;
 };
 
 // One entry of the alert history.
 enum class AlertKind { kFire, kRecover, kTest };
-const char* AlertKindName(AlertKind kind);  // "fire", "recover", "test"
+const char* AlertKindName(AlertKind kind);                // "fire", "recover", "test"
 Result<AlertKind> ParseAlertKind(std::string_view name);  // field "kind"
 
 struct Alert {
@@ -129,8 +129,8 @@ struct Alert {
   AlertKind kind = AlertKind::kFire;
   std::string message_th;
   std::string message_en;
-  std::optional<double> value;                // µg/m³, AQI, minutes or readings, per rule kind
-  std::optional<core::AqiScale> scale;        // with level: the AQI category for colouring
+  std::optional<double> value;          // µg/m³, AQI, minutes or readings, per rule kind
+  std::optional<core::AqiScale> scale;  // with level: the AQI category for colouring
   std::optional<int> level;
   int64_t since = 0;  // when the condition began (fire) or cleared (recover)
   int64_t at = 0;     // when the notice was raised
@@ -169,8 +169,8 @@ struct AlertQuery {
   std::optional<int64_t> sensor_id;
   std::optional<int64_t> rule_id;
   std::optional<AlertKind> kind;
-  std::optional<int64_t> from;  // at >= from
-  std::optional<int64_t> to;    // at < to
+  std::optional<int64_t> from;       // at >= from
+  std::optional<int64_t> to;         // at < to
   std::optional<int64_t> before_id;  // page backwards from this id
   int limit = 50;                    // 1..500
 };

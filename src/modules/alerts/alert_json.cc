@@ -24,19 +24,20 @@ json RuleToJson(const AlertRule& rule) {
     quiet = {{"start", FormatClockTime(rule.quiet_hours->start_minute)},
              {"end", FormatClockTime(rule.quiet_hours->end_minute)}};
   }
-  return {{"id", rule.id},
-          {"org_id", rule.org_id},
-          {"name", rule.name},
-          {"kind", RuleKindName(rule.kind)},
-          {"scale", rule.scale ? json(ScaleName(*rule.scale)) : json()},
-          {"threshold", rule.threshold},
-          {"sensor_id", OrNull(rule.sensor_id)},
-          {"channels",
-           {{"webhooks", rule.channels.webhooks}, {"emails", rule.channels.emails}, {"line_to", rule.channels.line_to}}},
-          {"quiet_hours", quiet},
-          {"enabled", rule.enabled},
-          {"created_at", core::FormatIsoUtc(rule.created_at)},
-          {"updated_at", core::FormatIsoUtc(rule.updated_at)}};
+  return {
+      {"id", rule.id},
+      {"org_id", rule.org_id},
+      {"name", rule.name},
+      {"kind", RuleKindName(rule.kind)},
+      {"scale", rule.scale ? json(ScaleName(*rule.scale)) : json()},
+      {"threshold", rule.threshold},
+      {"sensor_id", OrNull(rule.sensor_id)},
+      {"channels",
+       {{"webhooks", rule.channels.webhooks}, {"emails", rule.channels.emails}, {"line_to", rule.channels.line_to}}},
+      {"quiet_hours", quiet},
+      {"enabled", rule.enabled},
+      {"created_at", core::FormatIsoUtc(rule.created_at)},
+      {"updated_at", core::FormatIsoUtc(rule.updated_at)}};
 }
 
 json AlertToJson(const Alert& alert) {

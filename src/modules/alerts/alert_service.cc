@@ -99,7 +99,8 @@ Status ApplyDecision(UnitOfWork& work, const AlertRule& rule, const SensorSnapsh
                      const std::optional<AlertState>& previous, const Decision& decision) {
   // A rule edited or disabled since it was read must not act on the old version.
   auto current = work.alerts().GetRule(rule.id);
-  if (!current.ok()) return current.status().code() == StatusCode::kNotFound ? Status::Conflict("rule deleted") : current.status();
+  if (!current.ok())
+    return current.status().code() == StatusCode::kNotFound ? Status::Conflict("rule deleted") : current.status();
   if (current->updated_at != rule.updated_at || !current->enabled) return Status::Conflict("rule changed");
   RETURN_IF_ERROR(work.alerts().ReplaceState(rule.id, snapshot.sensor_id, previous, decision.next));
   if (!decision.notice || !decision.measurement) return Status::Ok();
@@ -227,10 +228,10 @@ Result<AlertWithDeliveries> AlertService::SendTest(UnitOfWork& work, int64_t id)
     }
   }
   ASSIGN_OR_RETURN(auto raised, RaiseNotice(work, rule, alert));
-  RETURN_IF_ERROR(audit::Record(work, "test", "alert_rule", std::to_string(rule.id), rule.org_id, std::nullopt,
-                                nlohmann::json({{"alert_id", raised.alert.id},
-                                                {"deliveries", static_cast<int64_t>(raised.deliveries.size())}})
-                                    .dump()));
+  RETURN_IF_ERROR(audit::Record(
+      work, "test", "alert_rule", std::to_string(rule.id), rule.org_id, std::nullopt,
+      nlohmann::json({{"alert_id", raised.alert.id}, {"deliveries", static_cast<int64_t>(raised.deliveries.size())}})
+          .dump()));
   return raised;
 }
 
@@ -320,11 +321,19 @@ EvaluationReport EvaluateRules(Transactor& transactor, const ReadingsOf& reading
       continue;
     }
     switch (change.decision.action) {
-      case Action::kFire: ++report.fired; break;
-      case Action::kRecover: ++report.recovered; break;
+      case Action::kFire:
+        ++report.fired;
+        break;
+      case Action::kRecover:
+        ++report.recovered;
+        break;
       case Action::kHold:
-      case Action::kHoldRecovery: ++report.held; break;
-      default: ++report.silent; break;
+      case Action::kHoldRecovery:
+        ++report.held;
+        break;
+      default:
+        ++report.silent;
+        break;
     }
   }
   return report;

@@ -46,13 +46,13 @@ struct AlertWithDeliveries {
 
 // What one evaluation cycle did.
 struct EvaluationReport {
-  int rules = 0;      // enabled rules evaluated
-  int pairs = 0;      // (rule, sensor) pairs evaluated
-  int fired = 0;      // fire notices raised
-  int recovered = 0;  // recovery notices raised
-  int held = 0;       // notices held by quiet hours
-  int silent = 0;     // other state changes without a notice (cancel, resume, maintenance reset)
-  int conflicts = 0;  // pairs another instance (or a rule edit) changed first: skipped this time
+  int rules = 0;                    // enabled rules evaluated
+  int pairs = 0;                    // (rule, sensor) pairs evaluated
+  int fired = 0;                    // fire notices raised
+  int recovered = 0;                // recovery notices raised
+  int held = 0;                     // notices held by quiet hours
+  int silent = 0;                   // other state changes without a notice (cancel, resume, maintenance reset)
+  int conflicts = 0;                // pairs another instance (or a rule edit) changed first: skipped this time
   std::vector<std::string> errors;  // per sensor or per pair; the cycle goes on past them
 };
 

@@ -57,15 +57,24 @@ std::optional<Measurement> Measure(const AlertRule& rule, const SensorSnapshot& 
 
 const char* ActionName(Action action) {
   switch (action) {
-    case Action::kNothing: return "nothing";
-    case Action::kFire: return "fire";
-    case Action::kStillFiring: return "still_firing";
-    case Action::kHold: return "hold";
-    case Action::kCancel: return "cancel";
-    case Action::kRecover: return "recover";
-    case Action::kHoldRecovery: return "hold_recovery";
-    case Action::kResume: return "resume";
-    case Action::kReset: return "reset";
+    case Action::kNothing:
+      return "nothing";
+    case Action::kFire:
+      return "fire";
+    case Action::kStillFiring:
+      return "still_firing";
+    case Action::kHold:
+      return "hold";
+    case Action::kCancel:
+      return "cancel";
+    case Action::kRecover:
+      return "recover";
+    case Action::kHoldRecovery:
+      return "hold_recovery";
+    case Action::kResume:
+      return "resume";
+    case Action::kReset:
+      return "reset";
   }
   return "nothing";
 }

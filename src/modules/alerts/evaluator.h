@@ -35,12 +35,12 @@ struct SensorSnapshot {
 
   std::optional<int64_t> last_seen;  // when the newest data arrived; empty when it never did
 
-  std::optional<double> pm25_24h;  // 24-hour moving mean (µg/m³), empty below 18 complete hours
-  double pm25_24h_coverage = 0;    // complete hours / 24
+  std::optional<double> pm25_24h;     // 24-hour moving mean (µg/m³), empty below 18 complete hours
+  double pm25_24h_coverage = 0;       // complete hours / 24
   std::optional<core::Aqi> thai_aqi;  // Thai AQI of the 24-hour mean
 
-  std::optional<double> nowcast;     // NowCast PM2.5 truncated to 0.1 µg/m³, the AQI input
-  std::optional<core::Aqi> us_aqi;   // US AQI of the NowCast
+  std::optional<double> nowcast;    // NowCast PM2.5 truncated to 0.1 µg/m³, the AQI input
+  std::optional<core::Aqi> us_aqi;  // US AQI of the NowCast
 
   int64_t readings_last_hour = 0;
   int64_t implausible_last_hour = 0;  // readings with any of ImplausibleFlags()

@@ -72,8 +72,8 @@ std::string FormatEnglishTime(int64_t unix_seconds) {
   return core::FormatEnglishDate(core::BangkokDateOf(unix_seconds)) + " " + ClockOf(unix_seconds);
 }
 
-NoticeText ComposeNotice(const AlertRule& rule, const SensorSnapshot& snapshot, AlertKind kind,
-                         const Measurement& m, int64_t since) {
+NoticeText ComposeNotice(const AlertRule& rule, const SensorSnapshot& snapshot, AlertKind kind, const Measurement& m,
+                         int64_t since) {
   const std::string sensor = SensorLabel(snapshot);
   const bool fire = kind != AlertKind::kRecover;
   NoticeText text;
@@ -92,8 +92,8 @@ NoticeText ComposeNotice(const AlertRule& rule, const SensorSnapshot& snapshot, 
       const std::string category_en = CategoryName(m, false);
       if (fire) {
         text.th += what_th + " ที่ " + sensor + " อยู่ที่ " + OneDecimal(m.value) + " มคก./ลบ.ม. เกินเกณฑ์ " +
-                   OneDecimal(rule.threshold) + " มคก./ลบ.ม." +
-                   (category_th.empty() ? "" : " (" + category_th + ")") + " ตั้งแต่ " + since_th;
+                   OneDecimal(rule.threshold) + " มคก./ลบ.ม." + (category_th.empty() ? "" : " (" + category_th + ")") +
+                   " ตั้งแต่ " + since_th;
         text.en += what_en + " at " + sensor + " is " + OneDecimal(m.value) + " µg/m³, above the threshold of " +
                    OneDecimal(rule.threshold) + " µg/m³" + (category_en.empty() ? "" : " (" + category_en + ")") +
                    ", since " + since_en + ".";
@@ -125,9 +125,8 @@ NoticeText ComposeNotice(const AlertRule& rule, const SensorSnapshot& snapshot, 
     }
     case RuleKind::kOffline:
       if (fire) {
-        text.th += "เซนเซอร์ " + sensor + " ไม่ได้ส่งข้อมูลมา " + Whole(m.value) + " นาที (เกณฑ์ " +
-                   Whole(rule.threshold) + " นาที) ข้อมูลล่าสุดเมื่อ " +
-                   FormatThaiTime(snapshot.last_seen.value_or(since));
+        text.th += "เซนเซอร์ " + sensor + " ไม่ได้ส่งข้อมูลมา " + Whole(m.value) + " นาที (เกณฑ์ " + Whole(rule.threshold) +
+                   " นาที) ข้อมูลล่าสุดเมื่อ " + FormatThaiTime(snapshot.last_seen.value_or(since));
         text.en += "Sensor " + sensor + " has sent no data for " + Whole(m.value) + " minutes (threshold " +
                    Whole(rule.threshold) + " minutes); last data at " +
                    FormatEnglishTime(snapshot.last_seen.value_or(since)) + ".";
@@ -140,8 +139,9 @@ NoticeText ComposeNotice(const AlertRule& rule, const SensorSnapshot& snapshot, 
       if (fire) {
         text.th += "ข้อมูลจากเซนเซอร์ " + sensor + " ผิดปกติ " + Whole(m.value) + " ค่าในหนึ่งชั่วโมงที่ผ่านมา (" +
                    FlagList(snapshot.flags_last_hour, true) + ") ตรวจสอบเซนเซอร์ได้ตั้งแต่ " + since_th;
-        text.en += "Sensor " + sensor + " sent " + Whole(m.value) + " stuck or implausible readings in the last hour (" +
-                   FlagList(snapshot.flags_last_hour, false) + "), since " + since_en + ".";
+        text.en += "Sensor " + sensor + " sent " + Whole(m.value) +
+                   " stuck or implausible readings in the last hour (" + FlagList(snapshot.flags_last_hour, false) +
+                   "), since " + since_en + ".";
       } else {
         text.th += "ข้อมูลจากเซนเซอร์ " + sensor + " กลับเป็นปกติแล้ว เมื่อ " + since_th;
         text.en += "Readings of sensor " + sensor + " look plausible again, since " + since_en + ".";
@@ -153,8 +153,8 @@ NoticeText ComposeNotice(const AlertRule& rule, const SensorSnapshot& snapshot, 
 
 NoticeText ComposeTestNotice(const AlertRule& rule, int64_t at) {
   NoticeText text;
-  text.th = "ทดสอบการแจ้งเตือน [" + rule.name + "] ข้อความนี้ส่งเพื่อทดสอบช่องทางแจ้งเตือนเมื่อ " +
-            FormatThaiTime(at) + " ไม่ใช่เหตุการณ์จริง";
+  text.th =
+      "ทดสอบการแจ้งเตือน [" + rule.name + "] ข้อความนี้ส่งเพื่อทดสอบช่องทางแจ้งเตือนเมื่อ " + FormatThaiTime(at) + " ไม่ใช่เหตุการณ์จริง";
   text.en = "Test notice [" + rule.name + "] sent at " + FormatEnglishTime(at) +
             " to check this rule's channels; nothing has happened.";
   return text;

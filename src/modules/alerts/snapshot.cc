@@ -19,9 +19,15 @@ SnapshotNeeds NeedsOf(const AlertRule& rule) {
   switch (rule.kind) {
     case RuleKind::kPm25Daily:
     case RuleKind::kPm25NowCast:
-    case RuleKind::kAqiLevel: needs.pm25 = true; break;
-    case RuleKind::kOffline: needs.last_seen = true; break;
-    case RuleKind::kDataQuality: needs.quality = true; break;
+    case RuleKind::kAqiLevel:
+      needs.pm25 = true;
+      break;
+    case RuleKind::kOffline:
+      needs.last_seen = true;
+      break;
+    case RuleKind::kDataQuality:
+      needs.quality = true;
+      break;
   }
   return needs;
 }
