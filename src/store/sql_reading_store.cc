@@ -118,25 +118,28 @@ constexpr const char* kMonthColumns =
     "sensor_id, month, month_end, days_in_month, samples, flagged, pm25_ir_n, pm25_ir_sum, pm25_ir_end, pm25_days_n, "
     "pm25_days_sum, pm10_days_n, pm10_days_sum";
 
-std::string UpdateAll(std::string_view columns, size_t keys) {
-  // "ON CONFLICT (k1, k2) DO UPDATE SET c = excluded.c, ..." for every non-key column.
-  std::string out;
-  size_t index = 0;
+// The names of a comma-separated column list ("a, b, c").
+std::vector<std::string> ColumnNames(std::string_view columns) {
+  std::vector<std::string> names;
   size_t pos = 0;
-  std::string key_list;
-  std::string sets;
   while (pos <= columns.size()) {
     size_t comma = columns.find(',', pos);
     if (comma == std::string_view::npos) comma = columns.size();
     std::string name(columns.substr(pos, comma - pos));
     while (!name.empty() && name.front() == ' ') name.erase(name.begin());
-    if (index < keys) {
-      key_list += (index ? ", " : "") + name;
-    } else {
-      sets += (sets.empty() ? "" : ", ") + name + " = excluded." + name;
-    }
-    ++index;
+    names.push_back(std::move(name));
     pos = comma + 1;
+  }
+  return names;
+}
+
+// "ON CONFLICT (k1, k2) DO UPDATE SET c = excluded.c, ..." for every non-key column.
+std::string UpdateAll(std::string_view columns, size_t keys) {
+  std::string key_list, sets;
+  const auto names = ColumnNames(columns);
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i < keys) key_list += (i ? ", " : "") + names[i];
+    else sets += (sets.empty() ? "" : ", ") + names[i] + " = excluded." + names[i];
   }
   return " ON CONFLICT (" + key_list + ") DO UPDATE SET " + sets;
 }
@@ -219,15 +222,7 @@ namespace {
 std::string OrgQuery(std::string_view columns, std::string_view table, std::string_view key, bool from_inclusive,
                      const tenancy::Scope& scope) {
   std::string prefixed;
-  size_t pos = 0;
-  while (pos <= columns.size()) {
-    size_t comma = columns.find(',', pos);
-    if (comma == std::string_view::npos) comma = columns.size();
-    std::string name(columns.substr(pos, comma - pos));
-    while (!name.empty() && name.front() == ' ') name.erase(name.begin());
-    prefixed += (prefixed.empty() ? "h." : ", h.") + name;
-    pos = comma + 1;
-  }
+  for (const auto& name : ColumnNames(columns)) prefixed += (prefixed.empty() ? "h." : ", h.") + name;
   return "SELECT " + prefixed + " FROM " + std::string(table) + " h JOIN sensors s ON s.id = h.sensor_id WHERE " +
          scope.OrgFilterSql("s.org_id") + " AND s.org_id = $1 AND h." + std::string(key) +
          (from_inclusive ? " >= $2" : " > $2") + " AND h." + std::string(key) + " <= $3 ORDER BY h.sensor_id, h." +
