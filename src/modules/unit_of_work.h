@@ -22,6 +22,13 @@
 
 namespace ecotown {
 
+// Ports of the factory-side areas, declared here so that a change to one area's header does not
+// rebuild every user of UnitOfWork; a service that uses one includes that area's header.
+namespace factories { class FactoryStore; }
+namespace inspections { class InspectionStore; }
+namespace training { class TrainingStore; }
+namespace clinic { class ClinicStore; }
+
 // What the audit log needs to know about the request that causes a write.
 struct RequestInfo {
   std::string request_id;
@@ -43,6 +50,10 @@ class UnitOfWork {
   virtual alerts::AlertStore& alerts() = 0;
   virtual readings::ReadingStore& readings() = 0;
   virtual calibration::CalibrationStore& calibrations() = 0;
+  virtual factories::FactoryStore& factories() = 0;
+  virtual inspections::InspectionStore& inspections() = 0;
+  virtual training::TrainingStore& training() = 0;
+  virtual clinic::ClinicStore& clinic() = 0;
 };
 
 using WorkFn = std::function<Status(UnitOfWork&)>;

@@ -6,8 +6,12 @@
 #include "store/database.h"
 #include "store/sql_alert_store.h"
 #include "store/sql_calibration_store.h"
+#include "store/sql_clinic_store.h"
+#include "store/sql_factory_store.h"
+#include "store/sql_inspection_store.h"
 #include "store/sql_reading_store.h"
 #include "store/sql_sensor_store.h"
+#include "store/sql_training_store.h"
 
 namespace ecotown::store {
 
@@ -87,7 +91,8 @@ class SqlUnitOfWork final : public UnitOfWork {
  public:
   SqlUnitOfWork(Connection& conn, const tenancy::Scope& scope, const RequestInfo& info)
       : scope_(scope), info_(info), orgs_(conn), accounts_(conn, scope), audit_(conn, scope), events_(conn),
-        sensors_(conn, scope), readings_(conn, scope), calibrations_(conn, scope), alerts_(conn, scope) {}
+        sensors_(conn, scope), readings_(conn, scope), calibrations_(conn, scope), alerts_(conn, scope),
+        factories_(conn, scope), inspections_(conn, scope), training_(conn, scope), clinic_(conn, scope) {}
   const tenancy::Scope& scope() const override { return scope_; }
   const RequestInfo& info() const override { return info_; }
   orgs::OrgStore& orgs() override { return orgs_; }
@@ -98,6 +103,10 @@ class SqlUnitOfWork final : public UnitOfWork {
   readings::ReadingStore& readings() override { return readings_; }
   calibration::CalibrationStore& calibrations() override { return calibrations_; }
   alerts::AlertStore& alerts() override { return alerts_; }
+  factories::FactoryStore& factories() override { return factories_; }
+  inspections::InspectionStore& inspections() override { return inspections_; }
+  training::TrainingStore& training() override { return training_; }
+  clinic::ClinicStore& clinic() override { return clinic_; }
 
  private:
   const tenancy::Scope& scope_;
@@ -110,6 +119,10 @@ class SqlUnitOfWork final : public UnitOfWork {
   SqlReadingStore readings_;
   SqlCalibrationStore calibrations_;
   SqlAlertStore alerts_;
+  SqlFactoryStore factories_;
+  SqlInspectionStore inspections_;
+  SqlTrainingStore training_;
+  SqlClinicStore clinic_;
 };
 
 class SqlTransactor final : public Transactor {

@@ -17,7 +17,7 @@ const RoleRow kExpected[] = {
     {"officer", true, true, false, false, false, false},
     {"inspector", true, true, false, false, false, false},
     {"executive", true, false, false, false, false, false},
-    {"factory", true, false, false, false, false, false},
+    {"factory", false, false, false, false, false, false},
     {"oversight", true, false, false, false, false, false},
 };
 
@@ -73,6 +73,34 @@ TEST(ScopeTest, ExecutiveReadsOwnOrganisationOnly) {
   EXPECT_TRUE(scope.CanRead(4));
   EXPECT_FALSE(scope.CanWrite(4));
   EXPECT_EQ(scope.Require(Permission::kManageUsers).code(), StatusCode::kForbidden);
+}
+
+TEST(ScopeTest, FactoryRepresentativeReadsOnlyItsOwnFactory) {
+  Principal rep = Of(Role::kFactory, 4);
+  rep.factory_id = 17;
+  const Scope scope(rep, {4}, false);
+  EXPECT_FALSE(scope.CanRead(4));  // no organisation-wide records: sensors, users, plans
+  EXPECT_EQ(scope.OrgFilterSql("org_id"), "1=0");
+  EXPECT_TRUE(scope.CanReadFactory(4, 17));
+  EXPECT_FALSE(scope.CanReadFactory(4, 18));
+  EXPECT_FALSE(scope.CanReadFactory(5, 17));
+  EXPECT_EQ(scope.RequireFactoryRead(4, 18, "factory").code(), StatusCode::kNotFound);
+  EXPECT_EQ(scope.FactoryFilterSql("f.org_id", "f.id"), "(f.org_id = 4 AND f.id = 17)");
+  EXPECT_EQ(scope.RequireWrite(4, "factory").code(), StatusCode::kNotFound);
+}
+
+TEST(ScopeTest, FactoryRepresentativeWithoutFactorySeesNothing) {
+  const Scope scope(Of(Role::kFactory, 4), {4}, false);
+  EXPECT_FALSE(scope.CanReadFactory(4, 0));
+  EXPECT_EQ(scope.FactoryFilterSql("f.org_id", "f.id"), "1=0");
+}
+
+TEST(ScopeTest, OrganisationRolesReadEveryFactoryOfTheirOrganisation) {
+  const Scope scope(Of(Role::kInspector, 4), {4}, false);
+  EXPECT_TRUE(scope.CanReadFactory(4, 17));
+  EXPECT_FALSE(scope.CanReadFactory(5, 17));
+  EXPECT_EQ(scope.FactoryFilterSql("f.org_id", "f.id"), "f.org_id IN (4)");
+  EXPECT_FALSE(scope.OwnFactory().has_value());
 }
 
 TEST(ScopeTest, OrgFilterSqlInlinesOnlyIntegers) {

@@ -13,14 +13,15 @@ struct RoleRow {
   bool read, write, manage_users, read_audit, manage_tokens, manage_orgs;
 };
 
-// The role table. Executives, factory representatives and oversight viewers only read.
+// The role table. Executives and oversight viewers only read. Factory representatives have no
+// organisation-wide read: Scope gives them their own factory's records only.
 constexpr std::array<RoleRow, 7> kRoles = {{
     {Role::kSystemAdmin, "system-admin", true, true, true, true, true, true},
     {Role::kLaoAdmin, "lao-admin", true, true, true, true, true, false},
     {Role::kOfficer, "officer", true, true, false, false, false, false},
     {Role::kInspector, "inspector", true, true, false, false, false, false},
     {Role::kExecutive, "executive", true, false, false, false, false, false},
-    {Role::kFactory, "factory", true, false, false, false, false, false},
+    {Role::kFactory, "factory", false, false, false, false, false, false},
     {Role::kOversight, "oversight", true, false, false, false, false, false},
 }};
 
@@ -79,6 +80,7 @@ Scope Scope::System(std::string name) {
 }
 
 bool Scope::CanRead(int64_t org_id) const {
+  if (principal_.role == Role::kFactory) return false;
   return all_orgs_ || std::binary_search(readable_orgs_.begin(), readable_orgs_.end(), org_id);
 }
 
@@ -103,7 +105,32 @@ Status Scope::Require(Permission permission) const {
   return Status::Forbidden(std::string("role ") + RoleName(principal_.role) + " is not allowed to do this");
 }
 
+std::optional<int64_t> Scope::OwnFactory() const {
+  if (principal_.role != Role::kFactory) return std::nullopt;
+  return principal_.factory_id.value_or(0);  // 0 matches no factory
+}
+
+bool Scope::CanReadFactory(int64_t org_id, int64_t factory_id) const {
+  if (auto own = OwnFactory()) return *own != 0 && *own == factory_id && org_id == principal_.org_id;
+  return CanRead(org_id);
+}
+
+Status Scope::RequireFactoryRead(int64_t org_id, int64_t factory_id, std::string_view what) const {
+  if (CanReadFactory(org_id, factory_id)) return Status::Ok();
+  return Status::NotFound(std::string(what) + " not found");
+}
+
+std::string Scope::FactoryFilterSql(std::string_view org_column, std::string_view factory_column) const {
+  if (auto own = OwnFactory()) {
+    if (*own == 0) return "1=0";
+    return "(" + std::string(org_column) + " = " + std::to_string(principal_.org_id) + " AND " +
+           std::string(factory_column) + " = " + std::to_string(*own) + ")";
+  }
+  return OrgFilterSql(org_column);
+}
+
 std::string Scope::OrgFilterSql(std::string_view column) const {
+  if (principal_.role == Role::kFactory) return "1=0";
   if (all_orgs_) return "1=1";
   if (readable_orgs_.empty()) return "1=0";
   std::string sql(column);

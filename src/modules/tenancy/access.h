@@ -58,6 +58,8 @@ class Scope {
   const std::vector<int64_t>& readable_orgs() const { return readable_orgs_; }
   bool all_orgs() const { return all_orgs_; }
 
+  // Organisation-wide private records. A factory representative has none: it reads only the
+  // records of its own factory (CanReadFactory), never the LAO's sensors, users or plans.
   bool CanRead(int64_t org_id) const;
   bool CanWrite(int64_t org_id) const;
   bool Has(Permission permission) const { return RoleAllows(principal_.role, permission); }
@@ -68,6 +70,17 @@ class Scope {
   Status RequireWrite(int64_t org_id, std::string_view what) const;
   // Forbidden when the role lacks the permission.
   Status Require(Permission permission) const;
+
+  // The factory a factory representative acts for; nullopt for every other role.
+  std::optional<int64_t> OwnFactory() const;
+  // Records that belong to one factory of an organisation (the factory itself, its inspections,
+  // actions, clinic cases): readable with the organisation, or by that factory's representative.
+  bool CanReadFactory(int64_t org_id, int64_t factory_id) const;
+  // NotFound when CanReadFactory is false.
+  Status RequireFactoryRead(int64_t org_id, int64_t factory_id, std::string_view what) const;
+  // SQL condition for factory-owned rows: OrgFilterSql(org_column) for organisation roles, and
+  // "<factory_column> = <own factory>" (within its organisation) for a factory representative.
+  std::string FactoryFilterSql(std::string_view org_column, std::string_view factory_column) const;
 
   // SQL condition restricting `column` to the readable organisations, e.g. "u.org_id IN (3,7)".
   // Only integers are inlined, so the text is safe to splice into a statement.
