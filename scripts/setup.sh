@@ -16,6 +16,8 @@ packages=(
   postgresql-15 mosquitto chromium
   # Scripts and checks (openssl makes the MQTT TLS test's certificates)
   python3 curl procps openssl
+  # PDF checks in the report tests (pdftotext, pdffonts, pdfinfo)
+  poppler-utils
 )
 
 missing=()
