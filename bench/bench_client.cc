@@ -5,11 +5,17 @@
 //   bench_client post  --port P --token T --csv FILE [--connections 4] [--batch 10000]
 //   bench_client query --port P --token T --org CODE --t0 UNIX --days N [--runs 5] [--sensor s0001]
 //                      --answers FILE
+//   bench_client latency --port P --token T --requests FILE [--connections 4] [--rounds 20]
 //
 // post: a reader thread turns CSV rows (sensor_id,ts,pm2_5,pm10,temperature,humidity) into
 // bodies of POST /api/v1/readings, copying the number text as it is; a "NaN" cell cannot be
 // written in JSON and is left out of its row (the reading keeps its other values). Every batch
 // must be answered 200 with accepted + duplicates = its rows; anything else fails the run.
+//
+// latency: FILE has one request per line, "name<TAB>path" (GET); every connection (its own thread
+// and keep-alive socket) walks the list ROUNDS times, starting at a different line, after one
+// warm-up pass. Prints per name the count, p50, p95, p99 and max in milliseconds (request sent to
+// whole body received) and the number of non-200 answers, which fail the run.
 //
 // query: each question once as warm-up, then RUNS times; a time covers sending the request,
 // receiving the whole body and parsing it as JSON. The answers of the last run are written to
@@ -19,6 +25,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <cmath>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -423,17 +430,99 @@ int Query(const Args& args) {
   return 0;
 }
 
+// ----------------------------------------------------------------------------------- latency
+double Percentile(std::vector<double> values, double p) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const size_t rank = static_cast<size_t>(std::ceil(p / 100.0 * static_cast<double>(values.size())));
+  return values[std::min(values.size() - 1, rank == 0 ? 0 : rank - 1)];
+}
+
+int Latency(const Args& args) {
+  const int port = static_cast<int>(args.Number("port"));
+  const std::string token = args.Text("token");
+  const int connections = static_cast<int>(args.Number("connections", 4));
+  const int rounds = static_cast<int>(args.Number("rounds", 20));
+  std::ifstream in(args.Text("requests"));
+  if (!in) Die("cannot read " + args.Text("requests"));
+  std::vector<std::pair<std::string, std::string>> requests;
+  for (std::string line; std::getline(in, line);) {
+    const size_t tab = line.find('\t');
+    if (line.empty() || line[0] == '#') continue;
+    if (tab == std::string::npos) Die("request line without a tab: " + line);
+    requests.emplace_back(line.substr(0, tab), line.substr(tab + 1));
+  }
+  if (requests.empty()) Die("no requests");
+  const httplib::Headers headers = {{"Authorization", "Bearer " + token}};
+  std::mutex mutex;
+  std::map<std::string, std::vector<double>> millis;
+  std::map<std::string, int> failures;
+  std::string first_failure;
+  std::vector<std::thread> threads;
+  const auto started = Clock::now();
+  for (int c = 0; c < connections; ++c) {
+    threads.emplace_back([&, c] {
+      auto client = Connect(port);
+      std::map<std::string, std::vector<double>> mine;
+      std::map<std::string, int> failed;
+      std::string failure;
+      for (int round = -1; round < rounds; ++round) {  // round -1: warm-up, not counted
+        for (size_t i = 0; i < requests.size(); ++i) {
+          const auto& [name, path] = requests[(i + static_cast<size_t>(c) * 7) % requests.size()];
+          const auto t = Clock::now();
+          auto response = client->Get(path, headers);
+          const double ms = Seconds(Clock::now() - t) * 1000;
+          if (!response || response->status != 200) {
+            ++failed[name];
+            if (failure.empty()) {
+              failure = path + " -> " + (response ? std::to_string(response->status) + " " + response->body.substr(0, 200)
+                                                  : httplib::to_string(response.error()));
+            }
+            continue;
+          }
+          if (round >= 0) mine[name].push_back(ms);
+        }
+      }
+      std::lock_guard lock(mutex);
+      for (auto& [name, values] : mine) millis[name].insert(millis[name].end(), values.begin(), values.end());
+      for (auto& [name, n] : failed) failures[name] += n;
+      if (first_failure.empty()) first_failure = failure;
+    });
+  }
+  for (auto& t : threads) t.join();
+  json out = json::object();
+  int failed_total = 0;
+  for (const auto& [name, values] : millis) {
+    out[name] = {{"n", values.size()},
+                 {"p50_ms", Percentile(values, 50)},
+                 {"p95_ms", Percentile(values, 95)},
+                 {"p99_ms", Percentile(values, 99)},
+                 {"max_ms", Percentile(values, 100)},
+                 {"failures", failures[name]}};
+  }
+  for (const auto& [name, n] : failures) failed_total += n;
+  std::cout << json({{"latency", out},
+                     {"connections", connections},
+                     {"rounds", rounds},
+                     {"wall_s", Seconds(Clock::now() - started)}})
+                   .dump()
+            << "\n";
+  if (failed_total > 0) Die(std::to_string(failed_total) + " requests failed, the first: " + first_failure);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::cerr << "usage: bench_client post|query --name value ... (see the head of bench/bench_client.cc)\n";
+    std::cerr << "usage: bench_client post|query|latency --name value ... (see the head of bench/bench_client.cc)\n";
     return 2;
   }
   const std::string command = argv[1];
   const Args args(argc, argv, 2);
   if (command == "post") return Post(args);
   if (command == "query") return Query(args);
-  std::cerr << "bench_client: unknown command '" << command << "' (post or query)\n";
+  if (command == "latency") return Latency(args);
+  std::cerr << "bench_client: unknown command '" << command << "' (post, query or latency)\n";
   return 2;
 }

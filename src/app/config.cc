@@ -54,6 +54,28 @@ Key IntKey(const char* section, const char* name, Member member, int64_t min, in
           }};
 }
 
+// [qa] keys: members of Config::qa.
+Key QaRealKey(const char* name, double core::QaConfig::*member) {
+  return {"qa", name, [=](const toml::node& node, Config& config) -> Status {
+            const std::string key = std::string("qa.") + name;
+            if (!node.is_number()) return WrongType(key, "a number");
+            config.qa.*member = *node.value<double>();
+            return Status::Ok();
+          }};
+}
+
+template <typename Int>
+Key QaIntKey(const char* name, Int core::QaConfig::*member) {
+  return {"qa", name, [=](const toml::node& node, Config& config) -> Status {
+            const std::string key = std::string("qa.") + name;
+            if (!node.is_integer()) return WrongType(key, "a whole number");
+            const int64_t value = *node.value<int64_t>();
+            if (value < 0 || value > 1'000'000'000) return Status::Invalid(key + " must be from 0 to 1000000000", key);
+            config.qa.*member = static_cast<Int>(value);
+            return Status::Ok();
+          }};
+}
+
 // Readers for keys of nested settings ([mqtt], [[pollers]]): `key` is the full name for errors.
 Status ReadString(const toml::node& node, const std::string& key, std::string& out) {
   if (!node.is_string()) return WrongType(key, "a string");
@@ -198,6 +220,17 @@ const std::vector<Key>& Keys() {
       MqttStringKey("ca_file", &ingest::MqttSettings::ca_file),
       MqttIntKey("keepalive_seconds", &ingest::MqttSettings::keepalive_seconds, 5, 3600),
       {"mqtt", "subscriptions", ReadSubscriptions},
+      QaRealKey("pm_max_ugm3", &core::QaConfig::pm_max_ugm3),
+      QaRealKey("high_humidity_percent", &core::QaConfig::high_humidity_percent),
+      QaIntKey("stuck_run_length", &core::QaConfig::stuck_run_length),
+      QaRealKey("stuck_ignore_at_or_below_ugm3", &core::QaConfig::stuck_ignore_at_or_below_ugm3),
+      QaRealKey("spike_min_rise_ugm3", &core::QaConfig::spike_min_rise_ugm3),
+      QaRealKey("spike_ratio", &core::QaConfig::spike_ratio),
+      QaRealKey("pm25_over_pm10_tolerance_ugm3", &core::QaConfig::pm25_over_pm10_tolerance_ugm3),
+      QaRealKey("ab_abs_ugm3", &core::QaConfig::ab_abs_ugm3),
+      QaRealKey("ab_relative", &core::QaConfig::ab_relative),
+      QaIntKey("future_tolerance_seconds", &core::QaConfig::future_tolerance_seconds),
+      QaIntKey("clock_skew_tolerance_seconds", &core::QaConfig::clock_skew_tolerance_seconds),
       IntKey("alerts", "evaluate_interval_seconds", &Config::alerts_evaluate_interval_seconds, 10, 3600),
       IntKey("alerts", "dispatch_interval_seconds", &Config::alerts_dispatch_interval_seconds, 1, 600),
       IntKey("alerts", "max_attempts", &Config::alerts_max_attempts, 1, 50),
@@ -306,6 +339,9 @@ Result<Config> LoadConfig(const std::string& path) {
   if (!level_ok) return Status::Invalid("log.level must be trace, debug, info, warn, error, critical or off", "log.level");
   FromEnv("ECOTOWN_MQTT_PASSWORD", config.mqtt.password);
   RETURN_IF_ERROR(CheckMqtt(config.mqtt));
+  if (Status qa = core::ValidateQaConfig(config.qa); !qa.ok()) {
+    return Status::Invalid("qa." + qa.message(), "qa." + qa.field());
+  }
   FromEnv("ECOTOWN_LINE_CHANNEL_TOKEN", config.line_channel_token);
   FromEnv("ECOTOWN_SMTP_PASSWORD", config.smtp_password);
   RETURN_IF_ERROR(CheckAlerts(config));

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/qa.h"
 #include "core/result.h"
 #include "ingest/mqtt_subscriber.h"
 #include "ingest/poller.h"
@@ -38,6 +39,10 @@ struct Config {
 
   // [log]
   std::string log_level = "info";              // trace, debug, info, warn, error (ECOTOWN_LOG_LEVEL)
+
+  // [qa]: thresholds of the QA flags every ingest path applies (core/qa.h documents each
+  // default and its source). Changing them affects readings stored from then on; stored flags stay.
+  core::QaConfig qa;
 
   // [mqtt] and [[mqtt.subscriptions]]: the broker devices publish to (docs/ingest-formats.md
   // §"MQTT"). Off while mqtt.host is empty. The password may come from ECOTOWN_MQTT_PASSWORD.

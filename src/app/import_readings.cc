@@ -125,7 +125,7 @@ Result<ImportReport> ImportReadings(Runtime& runtime, const ImportOptions& optio
   std::atomic<int64_t> rows_read{0};
   Status read_status;
 
-  const readings::ReadingService service;
+  const readings::ReadingService service(runtime.config().qa);
   const int64_t received_at = runtime.CliInfo().now;
 
   // The reader thread parses, resolves each reading's sensor and prepares it (validation,

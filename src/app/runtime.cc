@@ -77,7 +77,7 @@ struct RunningServer::Parts {
   Parts(Runtime& runtime, const http::ServerOptions& options)
       : hub(runtime.transactor(), runtime.clock()),
         api(http::ApiOptions{runtime.config().web_dir, runtime.config().node_modules_dir,
-                             runtime.config().cookie_secure, ECOTOWN_VERSION, core::QaConfig{}},
+                             runtime.config().cookie_secure, ECOTOWN_VERSION, runtime.config().qa},
             http::ApiDeps{runtime.transactor(), runtime.accounts(), runtime.clock(),
                           [&runtime] { return runtime.db().Ping(); },
                           [this] { return server ? server->open_connections() : size_t{0}; }, &hub}),
@@ -195,7 +195,7 @@ Result<std::unique_ptr<RunningIngest>> Runtime::StartIngest(readings::ReadingSin
 }
 
 readings::ReadingSink Runtime::DeviceReadingSink() {
-  return [this, service = readings::ReadingService()](std::vector<readings::RawReading> batch,
+  return [this, service = readings::ReadingService(config_.qa)](std::vector<readings::RawReading> batch,
                                                       int64_t received_at) -> Result<readings::IngestSummary> {
     readings::IngestSummary summary;
     const readings::IngestOptions options{.match_codes = false, .all_or_nothing = false};

@@ -157,6 +157,29 @@ TEST_F(ConfigTest, WrongMqttSettingsNameTheKey) {
   EXPECT_EQ(ErrorField("[mqtt]\nhost = \"h\"\n" + subscription + "qos = 1\n"), "mqtt.subscriptions[0].qos");
 }
 
+TEST_F(ConfigTest, ReadsQaThresholdsOverTheDefaults) {
+  auto config = Load("[qa]\npm_max_ugm3 = 500\nhigh_humidity_percent = 90\nstuck_run_length = 30\n"
+                     "spike_ratio = 4\nfuture_tolerance_seconds = 120\n");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->qa.pm_max_ugm3, 500.0);
+  EXPECT_EQ(config->qa.high_humidity_percent, 90.0);
+  EXPECT_EQ(config->qa.stuck_run_length, 30);
+  EXPECT_EQ(config->qa.spike_ratio, 4.0);
+  EXPECT_EQ(config->qa.future_tolerance_seconds, 120);
+  EXPECT_EQ(config->qa.spike_min_rise_ugm3, core::QaConfig{}.spike_min_rise_ugm3);  // untouched keys keep defaults
+}
+
+TEST_F(ConfigTest, WrongQaThresholdsNameTheKey) {
+  EXPECT_EQ(ErrorField("[qa]\npm_max_ugm3 = \"high\"\n"), "qa.pm_max_ugm3");
+  EXPECT_EQ(ErrorField("[qa]\npm_max_ugm3 = 0\n"), "qa.pm_max_ugm3");
+  EXPECT_EQ(ErrorField("[qa]\nhigh_humidity_percent = 120\n"), "qa.high_humidity_percent");
+  EXPECT_EQ(ErrorField("[qa]\nstuck_run_length = 1\n"), "qa.stuck_run_length");
+  EXPECT_EQ(ErrorField("[qa]\nstuck_run_length = 2.5\n"), "qa.stuck_run_length");
+  EXPECT_EQ(ErrorField("[qa]\nspike_ratio = 0.5\n"), "qa.spike_ratio");
+  EXPECT_EQ(ErrorField("[qa]\nfuture_tolerance_seconds = -1\n"), "qa.future_tolerance_seconds");
+  EXPECT_EQ(ErrorField("[qa]\ndeletion = true\n"), "qa.deletion");
+}
+
 TEST_F(ConfigTest, WrongPollersNameTheKey) {
   const std::string device = "[[pollers]]\nkind = \"airgradient_local\"\nurl = \"http://192.0.2.9/measures/current\"\n";
   EXPECT_TRUE(Load(device).ok());

@@ -168,6 +168,35 @@ TEST_P(IngestApiTest, AirGradientLegacyPostIsStored) {
   EXPECT_EQ(not_ours->status, 404);
 }
 
+// [qa] in the configuration reaches every ingest path: with pm_max_ugm3 = 200 a value of 300 is
+// flagged out of range (kept, not deleted); with the defaults (1000) it is not.
+TEST_P(IngestApiTest, ConfiguredQaThresholdsFlagIngestedReadings) {
+  core::QaConfig strict;
+  strict.pm_max_ugm3 = 200;
+  server_ = TestServer::Start({.backend = GetParam(), .body_limit = 1024 * 1024, .qa = strict});
+  ASSERT_NE(server_, nullptr);
+  client_ = server_->NewClient();
+  officer_ = server_->Login("banpong.officer");
+  const int64_t id = AddSensor("s1", "other", "gw-s1");
+  const json batch = {{"readings", {{{"sensor", "s1"}, {"ts", 1767225600}, {"pm2_5", 300}, {"pm10", 320}}}}};
+  auto res = client_->Post("/api/v1/readings", CookieHeaders(officer_), batch.dump(), "application/json");
+  ASSERT_TRUE(res && res->status == 200) << (res ? res->body : "no answer");
+  EXPECT_EQ(JsonOf(res)["accepted"], 1);
+  EXPECT_EQ(JsonOf(res)["flagged"], 1) << res->body;
+  const auto stored = Readings(id);
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_NE(stored[0].dump().find("above_range"), std::string::npos) << stored[0].dump();
+}
+
+TEST_P(IngestApiTest, DefaultQaThresholdsKeepASmokePeakUnflagged) {
+  const int64_t id = AddSensor("s1", "other", "gw-s1");
+  const json batch = {{"readings", {{{"sensor", "s1"}, {"ts", 1767225600}, {"pm2_5", 300}, {"pm10", 320}}}}};
+  auto res = client_->Post("/api/v1/readings", CookieHeaders(officer_), batch.dump(), "application/json");
+  ASSERT_TRUE(res && res->status == 200) << (res ? res->body : "no answer");
+  EXPECT_EQ(JsonOf(res)["flagged"], 0) << res->body;
+  EXPECT_EQ(Readings(id).at(0).dump().find("above_range"), std::string::npos);
+}
+
 TEST_P(IngestApiTest, JsonBatchIsAllOrNothingAndIdempotent) {
   const int64_t id = AddSensor("s1", "other", "gw-s1");
   const json good = {{"readings",

@@ -97,6 +97,7 @@ std::unique_ptr<TestServer> TestServer::Start(const TestServerOptions& options) 
   config.worker_threads = 4;
   config.io_threads = 2;
   config.max_login_failures = options.max_login_failures;
+  if (options.qa) config.qa = *options.qa;
   config.data_dir = ECOTOWN_HTTP_TEST_DATA_DIR;
   config.web_dir = WebDir();
   config.node_modules_dir = NodeModulesDir();

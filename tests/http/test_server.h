@@ -27,6 +27,7 @@ struct TestServerOptions {
   bool cookie_secure = false;
   size_t body_limit = 64 * 1024;  // small, so that 413 is cheap to provoke
   int max_login_failures = 5;
+  std::optional<core::QaConfig> qa = std::nullopt;  // [qa] thresholds of every ingest path; defaults if unset
 };
 
 // A logged-in browser: the session cookie and the CSRF token that writes must echo.
