@@ -80,7 +80,8 @@ struct RunningServer::Parts {
                              runtime.config().cookie_secure, ECOTOWN_VERSION, runtime.config().qa},
             http::ApiDeps{runtime.transactor(), runtime.accounts(), runtime.clock(),
                           [&runtime] { return runtime.db().Ping(); },
-                          [this] { return server ? server->open_connections() : size_t{0}; }, &hub}),
+                          [this] { return server ? server->open_connections() : size_t{0}; },
+                          [&runtime] { return runtime.IngestMetrics(); }, &hub}),
         alert_sender(AlertChannelsOf(runtime.config())),
         alert_dispatcher(runtime.transactor(), runtime.clock(), alert_sender, AlertDispatchOf(runtime.config())),
         alert_worker(
@@ -209,6 +210,16 @@ readings::ReadingSink Runtime::DeviceReadingSink() {
   };
 }
 
+std::map<std::string, double> Runtime::IngestMetrics() const {
+  std::lock_guard lock(ingest_mutex_);
+  return ingest_ ? ingest_->MetricValues() : std::map<std::string, double>{};
+}
+
+void Runtime::SetIngestForMetrics(const RunningIngest* ingest) {
+  std::lock_guard lock(ingest_mutex_);
+  ingest_ = ingest;
+}
+
 Status Runtime::Serve(const std::string& listen, const std::function<void(uint16_t)>& on_ready) {
   // Block the stop signals in every thread (the server's and the hub's threads, started below,
   // inherit this mask); one thread waits for them and stops the server.
@@ -230,6 +241,7 @@ Status Runtime::Serve(const std::string& listen, const std::function<void(uint16
     return ingest.status();
   }
 
+  SetIngestForMetrics(ingest->get());
   std::thread waiter([&running, &ingest, signals] {
     int signal = 0;
     sigwait(&signals, &signal);
@@ -241,6 +253,7 @@ Status Runtime::Serve(const std::string& listen, const std::function<void(uint16
   // Wake the waiter if the server stopped for another reason.
   pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
+  SetIngestForMetrics(nullptr);
   spdlog::info("stopped");
   return Status::Ok();
 }

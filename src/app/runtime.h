@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -110,6 +111,12 @@ class Runtime {
   // once the socket listens (with the actual port).
   Status Serve(const std::string& listen, const std::function<void(uint16_t)>& on_ready = {});
 
+  // The counters of the device transports that Serve runs (RunningIngest::MetricValues); empty
+  // before they start and after they stop. Thread-safe: /metrics calls it.
+  std::map<std::string, double> IngestMetrics() const;
+  // Serve registers its transports here; tests that run their own may too. Null to unregister.
+  void SetIngestForMetrics(const RunningIngest* ingest);
+
  private:
   Runtime(Config config, std::unique_ptr<store::Database> db);
 
@@ -118,6 +125,8 @@ class Runtime {
   store::SqlTransactor transactor_;
   accounts::AccountService accounts_;
   core::SystemClock clock_;
+  mutable std::mutex ingest_mutex_;
+  const RunningIngest* ingest_ = nullptr;  // guarded by ingest_mutex_
 };
 
 // Creates (idempotently) the four pilot LAOs, their provincial offices, one user per role and

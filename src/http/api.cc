@@ -37,6 +37,7 @@ Api::Api(ApiOptions options, ApiDeps deps)
   });
   router_.Add("GET", "/metrics", Access::kPublic, [this](Call&) -> Result<Response> {
     std::map<std::string, double> gauges;
+    if (deps_.extra_metrics) gauges = deps_.extra_metrics();
     if (deps_.open_connections) gauges["ecotown_http_open_connections"] = static_cast<double>(deps_.open_connections());
     return Response::Text(200, metrics_.Render(gauges), "text/plain; version=0.0.4; charset=utf-8");
   });

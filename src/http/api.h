@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -36,6 +37,7 @@ struct ApiDeps {
   const core::Clock& clock;
   std::function<Status()> ready_check;           // /readyz: is the database reachable?
   std::function<size_t()> open_connections;      // /metrics gauge
+  std::function<std::map<std::string, double>()> extra_metrics;  // /metrics: device transports' counters
   events::EventHub* events = nullptr;            // live updates; /api/v1/events is absent without it
 };
 

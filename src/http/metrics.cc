@@ -35,7 +35,7 @@ void Metrics::Observe(const std::string& route, const std::string& method, int s
   h.sum += seconds;
 }
 
-std::string Metrics::Render(const std::map<std::string, double>& extra_gauges) const {
+std::string Metrics::Render(const std::map<std::string, double>& extra) const {
   std::string out;
   out += "# HELP ecotown_http_requests_total HTTP requests answered, by route, method and status class.\n";
   out += "# TYPE ecotown_http_requests_total counter\n";
@@ -57,8 +57,9 @@ std::string Metrics::Render(const std::map<std::string, double>& extra_gauges) c
     out += fmt::format("ecotown_http_request_duration_seconds_sum{{route=\"{}\"}} {}\n", Escape(route), h.sum);
     out += fmt::format("ecotown_http_request_duration_seconds_count{{route=\"{}\"}} {}\n", Escape(route), h.total);
   }
-  for (const auto& [name, value] : extra_gauges) {
-    out += fmt::format("# TYPE {} gauge\n{} {}\n", name, name, value);
+  for (const auto& [name, value] : extra) {
+    const bool counter = name.size() > 6 && name.compare(name.size() - 6, 6, "_total") == 0;
+    out += fmt::format("# TYPE {} {}\n{} {}\n", name, counter ? "counter" : "gauge", name, value);
   }
   return out;
 }

@@ -15,8 +15,9 @@ namespace ecotown::http {
 class Metrics {
  public:
   void Observe(const std::string& route, const std::string& method, int status, std::chrono::microseconds latency);
-  // extra_gauges: name -> value, rendered as gauges (e.g. open connections).
-  std::string Render(const std::map<std::string, double>& extra_gauges) const;
+  // extra: name -> value of other parts of the process (open connections, device transports);
+  // a name ending in "_total" is rendered as a counter, any other as a gauge.
+  std::string Render(const std::map<std::string, double>& extra) const;
 
  private:
   static constexpr double kBuckets[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};

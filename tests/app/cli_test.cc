@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -260,6 +261,37 @@ class CliTest : public ::testing::TestWithParam<std::string> {
   std::string db_;
   std::vector<std::string> env_;  // for the child processes
 };
+
+// The device transports' counters are on /metrics while `ecotown serve` runs them: a poller of a
+// device that does not answer counts its polls and failures.
+TEST_P(CliTest, PollerCountersAreServedOnMetrics) {
+  AddBanpong();
+  const fs::path config = dir_ / "ecotown.toml";
+  {
+    std::ofstream out(config);
+    out << "[[pollers]]\nkind = \"airgradient_local\"\nurl = \"http://127.0.0.1:9/measures/current\"\n"
+           "device_key = \"ecda3b1eaaaf\"\ninterval_seconds = 1\ntimeout_seconds = 1\n";
+  }
+  env_.push_back("ECOTOWN_CONFIG=" + config.string());
+  Serve serve(db_, env_);
+  ASSERT_NE(serve.port(), 0) << serve.child().err();
+  auto client = serve.Client();
+  std::string metrics;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto res = client.Get("/metrics");
+    ASSERT_TRUE(res && res->status == 200);
+    metrics = res->body;
+    if (std::regex_search(metrics, std::regex(R"(\necotown_poller_failures_total [1-9])"))) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  EXPECT_NE(metrics.find("# TYPE ecotown_poller_polls_total counter"), std::string::npos) << metrics;
+  EXPECT_TRUE(std::regex_search(metrics, std::regex(R"(\necotown_poller_failures_total [1-9])"))) << metrics;
+  EXPECT_NE(metrics.find("# TYPE ecotown_poller_targets_failing gauge\necotown_poller_targets_failing 1"),
+            std::string::npos)
+      << metrics;
+  EXPECT_EQ(metrics.find("ecotown_mqtt_"), std::string::npos) << "MQTT is off";
+}
 
 TEST_P(CliTest, VersionPrintsTheVersion) {
   const auto outcome = Ecotown({"version"});
