@@ -82,6 +82,111 @@ Status ValidateIsoDate(std::string_view date, const char* field);
 // The search key of a factory: lower-cased name, registration numbers and operator joined.
 std::string SearchTextOf(const Factory& factory);
 
+// ---- licences and permits ----
+
+enum class LicenceKind {
+  kFactoryRg4,                 // ใบอนุญาตประกอบกิจการโรงงาน (ร.ง.4), Factory Act, category 3
+  kFactoryNotification,        // การแจ้งประกอบกิจการโรงงาน, Factory Act, category 2
+  kPhHazardousBusiness,        // ใบอนุญาตประกอบกิจการที่เป็นอันตรายต่อสุขภาพ, Public Health Act, the LAO
+  kPhNotificationCertificate,  // หนังสือรับรองการแจ้ง, Public Health Act, the LAO
+};
+// "factory_rg4", "factory_notification", "ph_hazardous_business", "ph_notification_certificate".
+const char* LicenceKindName(LicenceKind kind);
+Result<LicenceKind> ParseLicenceKind(std::string_view name);  // Invalid(field "kind")
+
+struct Licence {
+  int64_t id = 0;
+  int64_t org_id = 0;  // the factory's organisation
+  int64_t factory_id = 0;
+  LicenceKind kind = LicenceKind::kPhHazardousBusiness;
+  std::string number;                    // 1..100 characters
+  std::string issuer;                    // e.g. "เทศบาลเมืองบ้านโป่ง", "สำนักงานอุตสาหกรรมจังหวัดราชบุรี"
+  std::optional<std::string> issued_on;  // YYYY-MM-DD
+  std::optional<std::string> expires_on; // YYYY-MM-DD, not before issued_on; absent = no fixed expiry
+  std::string notes;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+// Invalid naming the field: number, issuer, issued_on, expires_on, notes.
+Status ValidateLicence(const Licence& licence);
+
+// A licence that expires within a window, with its factory's name (the LAO's reminders).
+struct ExpiringLicence {
+  Licence licence;
+  std::string factory_name;
+};
+
+// ---- emission sources and wastewater outlets (data for later dispersion analyses) ----
+
+// Pollutant codes: "pm", "pm10", "pm2_5", "so2", "nox", "co", "voc", "h2s", "hcl", "nh3", "other".
+bool IsPollutantCode(std::string_view code);
+
+struct PollutantRate {
+  std::string pollutant;
+  double rate_g_s = 0;  // emission rate, grams per second, >= 0
+};
+
+struct EmissionSource {
+  int64_t id = 0;
+  int64_t org_id = 0;
+  int64_t factory_id = 0;
+  std::string name;               // e.g. "ปล่องหม้อไอน้ำ 1"
+  double stack_height_m = 0;      // above ground, (0, 400]
+  double inner_diameter_m = 0;    // at the exit, (0, 20]
+  double exit_velocity_m_s = 0;   // [0, 100]
+  double exit_temperature_k = 0;  // kelvin, [200, 2000]
+  std::string fuel;               // e.g. "ชีวมวล (แกลบ)", "ก๊าซธรรมชาติ"
+  std::vector<PollutantRate> pollutants;
+  std::optional<double> lat;      // the stack's own position; absent = the factory's
+  std::optional<double> lon;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+// Invalid naming the field (stack_height_m, inner_diameter_m, exit_velocity_m_s,
+// exit_temperature_k, pollutants[i].pollutant / pollutants[i].rate_g_s, lat/lon, name, fuel).
+Status ValidateEmissionSource(const EmissionSource& source);
+
+struct WastewaterOutlet {
+  int64_t id = 0;
+  int64_t org_id = 0;
+  int64_t factory_id = 0;
+  std::string name;
+  std::string receiving_water;      // e.g. "แม่น้ำแม่กลอง", "ลำรางสาธารณะ"
+  std::optional<double> lat;
+  std::optional<double> lon;
+  std::string treatment;            // e.g. "บ่อปรับเสถียร", "ระบบเอเอส"
+  std::optional<double> flow_m3_day;  // [0, 10,000,000]
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+Status ValidateWastewaterOutlet(const WastewaterOutlet& outlet);
+
+// ---- sensitive receptors ----
+
+enum class ReceptorKind { kSchool, kHospital, kHealthCentre, kTemple, kMarket, kCommunity };
+// "school", "hospital", "health_centre", "temple", "market", "community".
+const char* ReceptorKindName(ReceptorKind kind);
+Result<ReceptorKind> ParseReceptorKind(std::string_view name);  // Invalid(field "kind")
+
+struct Receptor {
+  int64_t id = 0;
+  int64_t org_id = 0;
+  ReceptorKind kind = ReceptorKind::kCommunity;
+  std::string name;
+  double lat = 0;  // inside Thailand
+  double lon = 0;
+  std::optional<int64_t> people;  // pupils, beds, residents ...; >= 0
+  std::string notes;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+Status ValidateReceptor(const Receptor& receptor);
+
+struct ReceptorDistance {
+  Receptor receptor;
+  double distance_m = 0;
+};
+
 // One row of the factory type list (ลำดับที่ of the ministerial regulation), data/factory_types.csv.
 struct FactoryType {
   std::string class_code;  // "00906"
@@ -110,6 +215,39 @@ class FactoryStore {
   // absent); NotFound when none. Used for duplicate checks and the import's "already registered".
   virtual Result<Factory> FindByRegistration(int64_t org_id, const std::optional<std::string>& registration_no14,
                                              const std::optional<std::string>& registration_no) = 0;
+
+  // Licences of a factory (scoped through the factory). InsertLicence/UpdateLicence/DeleteLicence
+  // need write access to the factory's organisation; NotFound outside the scope.
+  virtual Result<int64_t> InsertLicence(const Licence& licence) = 0;
+  virtual Result<Licence> GetLicence(int64_t id) = 0;
+  virtual Result<std::vector<Licence>> ListLicences(int64_t factory_id) = 0;
+  virtual Status UpdateLicence(const Licence& licence) = 0;
+  virtual Status DeleteLicence(int64_t id) = 0;
+  // Licences with from <= expires_on <= to (YYYY-MM-DD) of readable factories, soonest first.
+  virtual Result<std::vector<ExpiringLicence>> ExpiringLicences(std::string_view from, std::string_view to) = 0;
+
+  virtual Result<int64_t> InsertEmissionSource(const EmissionSource& source) = 0;
+  virtual Result<EmissionSource> GetEmissionSource(int64_t id) = 0;
+  virtual Result<std::vector<EmissionSource>> ListEmissionSources(int64_t factory_id) = 0;
+  virtual Status UpdateEmissionSource(const EmissionSource& source) = 0;
+  virtual Status DeleteEmissionSource(int64_t id) = 0;
+
+  virtual Result<int64_t> InsertOutlet(const WastewaterOutlet& outlet) = 0;
+  virtual Result<WastewaterOutlet> GetOutlet(int64_t id) = 0;
+  virtual Result<std::vector<WastewaterOutlet>> ListOutlets(int64_t factory_id) = 0;
+  virtual Status UpdateOutlet(const WastewaterOutlet& outlet) = 0;
+  virtual Status DeleteOutlet(int64_t id) = 0;
+
+  // Receptors are organisation-wide records (OrgFilterSql; a factory representative sees none).
+  virtual Result<int64_t> InsertReceptor(const Receptor& receptor) = 0;
+  virtual Result<Receptor> GetReceptor(int64_t id) = 0;
+  // Of one organisation, or of every readable one when org_id is absent; by kind, then name.
+  virtual Result<std::vector<Receptor>> ListReceptors(std::optional<int64_t> org_id) = 0;
+  virtual Status UpdateReceptor(const Receptor& receptor) = 0;
+  virtual Status DeleteReceptor(int64_t id) = 0;
+  // Receptors of the organisation inside the box [min_lat, max_lat] x [min_lon, max_lon].
+  virtual Result<std::vector<Receptor>> ReceptorsInBox(int64_t org_id, double min_lat, double max_lat,
+                                                       double min_lon, double max_lon) = 0;
 
   // The factory type list (not scoped: public reference data).
   virtual Result<FactoryType> GetType(std::string_view class_code) = 0;
