@@ -339,6 +339,7 @@ Result<ImportReport> ImportFactoriesCsv(UnitOfWork& work, int64_t org_id, std::s
       f.name = f.operator_name;
       row.notes.push_back("the factory name is blank; the operator's name is used");
     }
+    if (!error && f.name.empty()) error = RowError{"name", "", "the factory name is blank and so is the operator's"};
     row.registration = f.registration_no ? *f.registration_no : f.registration_no14.value_or("");
     row.name = f.name;
 
