@@ -195,6 +195,8 @@ Status SeedDemoReadings(UnitOfWork& work, int64_t now, int64_t& stored) {
 
 }  // namespace
 
+Status SeedDemoFactories(UnitOfWork& work);  // demo_factories.cc
+
 Status SeedDemo(Runtime& runtime, std::ostream& out) {
   const auto scope = tenancy::Scope::System("demo");
   RETURN_IF_ERROR(runtime.transactor().Write(scope, runtime.CliInfo(), [&](UnitOfWork& work) -> Status {
@@ -228,6 +230,7 @@ Status SeedDemo(Runtime& runtime, std::ostream& out) {
       auto created = sensors::SensorService().Create(work, sensor);
       if (!created.ok()) return created.status();
     }
+    RETURN_IF_ERROR(SeedDemoFactories(work));
     return Status::Ok();
   }));
   // The readings in their own transaction, after the sensors exist.

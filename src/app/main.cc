@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "app/import_factories.h"
 #include "app/import_readings.h"
 #include "app/runtime.h"
 #include "modules/orgs/org_service.h"
@@ -151,6 +152,12 @@ int main(int argc, char** argv) {
   import_readings->add_option("--format", import_options.format, "csv (default) | sensor-community | air4thai");
   import_readings->add_option("--org", import_org, "match sensor codes within this organisation only");
   import_readings->add_flag("--no-progress", no_progress, "no progress line, even on a terminal");
+  auto* import_factories = import->add_subcommand("factories", "Import factories from a CSV shaped like DIW's open data");
+  ecotown::app::FactoryImportOptions factory_import;
+  import_factories->add_option("FILE", factory_import.path, "file to read, - for standard input")->required();
+  import_factories->add_option("--org", factory_import.org_code, "the organisation (LAO) whose registry receives them")
+      ->required();
+  import_factories->add_option("--mapping", factory_import.mapping, "diw-prachinburi (default) | diw-openapi");
 
   auto* version = app.add_subcommand("version", "Print the version");
 
@@ -220,6 +227,12 @@ int main(int argc, char** argv) {
     if (!report.ok()) return Fail(report.status());
     ecotown::app::PrintImportReport(*report, std::cout);
     return report->accepted > 0 || report->rejected == 0 ? 0 : 1;
+  }
+  if (import_factories->parsed()) {
+    auto report = ecotown::app::ImportFactories(rt, factory_import);
+    if (!report.ok()) return Fail(report.status());
+    ecotown::app::PrintFactoryImportReport(*report, std::cout);
+    return report->accepted + report->updated > 0 || report->rejected == 0 ? 0 : 1;
   }
   if (serve->parsed()) {
     Status served = rt.Serve(config.listen);

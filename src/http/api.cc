@@ -55,6 +55,7 @@ Api::Api(ApiOptions options, ApiDeps deps)
   RegisterOpenAqRoutes(router_);
   RegisterExportRoutes(router_);
   RegisterPublicRoutes(router_);
+  RegisterFactoryRoutes(router_);
   if (deps_.events) RegisterEventRoutes(router_, *deps_.events);
 }
 

@@ -73,5 +73,6 @@ void RegisterCalibrationRoutes(Router& router);
 void RegisterOpenAqRoutes(Router& router);
 void RegisterExportRoutes(Router& router);
 void RegisterPublicRoutes(Router& router);
+void RegisterFactoryRoutes(Router& router);
 
 }  // namespace ecotown::http

@@ -525,6 +525,57 @@ TEST_P(CliTest, ServeOnAnAddressInUseFails) {
   EXPECT_NE(second.err.find("cannot listen"), std::string::npos) << second.err;
 }
 
+// `ecotown import factories`: a DIW-shaped CSV into an LAO's registry, one line of report per row,
+// rejected rows written nowhere, a second run updates instead of duplicating.
+TEST_P(CliTest, ImportFactoriesReportsEachRowAndUpdatesOnASecondRun) {
+  AddBanpong();
+  const fs::path csv = dir_ / "factories.csv";
+  {
+    std::ofstream out(csv);
+    out << "FID,เลขทะเบียน,ประเภท,จำพวก,ชื่อโรงงาน,ผู้ประกอบก,แรงม้า,วันที่ใบอน,ละติจูด,ลองติจูด,TAM_ID_U\n"
+        << "1,3-9(6)-100/51รบ,00906,3,โรงมันทดสอบ,นายทดสอบ,290.0,39797.0,13.81891,99.8843,700501\n"
+        << "2,3-9(6)-101/51รบ,00906,3,โรงปีพุทธ,นายทดสอบ,100,239021.0,13.82,99.88,700501\n";
+  }
+  auto first = Ecotown({"import", "factories", csv.string(), "--org", "banpong", "--db", db_});
+  ASSERT_EQ(first.exit_code, 0) << Describe(first);
+  EXPECT_NE(first.out.find("line 2: accepted 3-9(6)-100/51รบ -> factory "), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("line 3: rejected 3-9(6)-101/51รบ - registered_on (วันที่ใบอน)"), std::string::npos)
+      << first.out;
+  EXPECT_NE(first.out.find("1 accepted, 0 updated, 1 rejected"), std::string::npos) << first.out;
+  auto second = Ecotown({"import", "factories", csv.string(), "--org", "banpong", "--db", db_});
+  ASSERT_EQ(second.exit_code, 0) << Describe(second);
+  EXPECT_NE(second.out.find("0 accepted, 1 updated, 1 rejected"), std::string::npos) << second.out;
+
+  auto unknown = Ecotown({"import", "factories", csv.string(), "--org", "nowhere", "--db", db_});
+  EXPECT_NE(unknown.exit_code, 0);
+  EXPECT_NE(unknown.err.find("nowhere"), std::string::npos) << unknown.err;
+  auto missing = Ecotown({"import", "factories", (dir_ / "none.csv").string(), "--org", "banpong", "--db", db_});
+  EXPECT_NE(missing.exit_code, 0);
+  auto no_org = Ecotown({"import", "factories", csv.string(), "--db", db_});
+  EXPECT_NE(no_org.exit_code, 0);
+}
+
+// The real DIW extract of Prachinburi (632 rows, ../shared): every row is accounted for, the
+// Buddhist Era year typed into the licence date and the rows without any name are refused, the
+// rest are registered. SQLite only: it loads the full geography the rows' subdistricts need.
+TEST_P(CliTest, ImportFactoriesOfTheRealPrachinburiExtract) {
+  if (!sqlite()) GTEST_SKIP() << "needs the full geography (SQLite loads it)";
+  const fs::path csv = fs::path(ECOTOWN_SHARED_DIR) / "data/factories-diw-prachinburi/factories.csv";
+  ASSERT_TRUE(fs::exists(csv)) << csv;
+  const auto added = Ecotown({"org", "add", "--db", db_, "--code", "kabin", "--type", "town", "--name-th",
+                              "เทศบาลทดสอบกบินทร์บุรี", "--name-en", "Test Kabin", "--subdistrict", "250214"});
+  ASSERT_EQ(added.exit_code, 0) << Describe(added);
+  auto outcome = Ecotown({"import", "factories", csv.string(), "--org", "kabin", "--db", db_});
+  ASSERT_EQ(outcome.exit_code, 0) << Describe(outcome);
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(outcome.out, m, std::regex(R"((\d+) accepted, (\d+) updated, (\d+) rejected)")))
+      << outcome.out;
+  EXPECT_EQ(std::stoi(m[1]) + std::stoi(m[2]) + std::stoi(m[3]), 632);
+  EXPECT_GT(std::stoi(m[1]), 600);
+  EXPECT_NE(outcome.out.find("'239021.0' is the date 2554-05-31: a Buddhist Era year"), std::string::npos);
+  EXPECT_NE(outcome.out.find("the operator's name is used"), std::string::npos);
+}
+
 INSTANTIATE_TEST_SUITE_P(cli, CliTest, ::testing::Values("sqlite", "postgres"),
                          [](const ::testing::TestParamInfo<std::string>& param) { return param.param; });
 

@@ -45,18 +45,19 @@ export function setUnauthenticatedHandler(handler) {
  * @param {string} path    "/api/v1/..." (query included)
  * @param {object} [body]  sent as JSON
  * @param {{quiet401?: boolean}} [options]  quiet401: a 401 is expected (login, who-am-I) and
- *        must not trigger the session-ended handler
+ *        must not trigger the session-ended handler; raw: body is sent as it is (a file's text)
+ *        with contentType instead of as JSON
  */
-export async function request(method, path, body, { quiet401 = false } = {}) {
+export async function request(method, path, body, { quiet401 = false, raw = false, contentType = null } = {}) {
   const headers = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (body !== undefined) headers['Content-Type'] = raw ? (contentType ?? 'text/plain; charset=utf-8') : 'application/json';
   if (!SAFE_METHODS.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let response;
   try {
     response = await fetch(path, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : raw ? body : JSON.stringify(body),
       credentials: 'same-origin',
       cache: 'no-store',
     });
@@ -86,6 +87,8 @@ export const post = (path, body, options) => request('POST', path, body, options
 export const put = (path, body, options) => request('PUT', path, body, options);
 export const patch = (path, body, options) => request('PATCH', path, body, options);
 export const del = (path, options) => request('DELETE', path, undefined, options);
+/** POSTs text as it is (an uploaded CSV file), e.g. postText(path, text, 'text/csv'). */
+export const postText = (path, text, contentType) => request('POST', path, text, { raw: true, contentType });
 
 // The endpoints the shell uses.
 

@@ -1,5 +1,5 @@
 // The shell: header, menu, language switch and the hash router (#/, #/map, #/sensors,
-// #/sensors/{id}, #/health, #/alerts, #/users, #/audit, #/orgs, #/aqi, #/public/{code}, #/login). A route
+// #/sensors/{id}, #/health, #/alerts, #/factories[/new|/import|/{id}[/edit]], #/users, #/audit, #/orgs, #/aqi, #/public/{code}, #/login). A route
 // appears in the menu only when the signed-in user may use it; a view for a part that is not
 // built does not exist.
 import * as api from './api.js';
@@ -8,6 +8,9 @@ import { getLang, setLang, storedLang, t, translateTree } from './i18n.js';
 import { renderAlerts } from './views/alerts.js';
 import { renderAqi } from './views/aqi.js';
 import { renderAudit } from './views/audit.js';
+import {
+  renderFactories, renderFactory, renderFactoryEdit, renderFactoryImport, renderFactoryNew,
+} from './views/factories.js';
 import { renderHealth } from './views/health.js';
 import { renderHome } from './views/home.js';
 import { renderLogin } from './views/login.js';
@@ -30,6 +33,11 @@ const ROUTES = [
   { path: '/sensors/{id}', title: 'nav.sensors', access: 'read', render: renderSensor, menu: false },
   { path: '/health', title: 'nav.health', access: 'read', render: renderHealth },
   { path: '/alerts', title: 'nav.alerts', access: 'read', render: renderAlerts },
+  { path: '/factories', title: 'nav.factories', access: 'read', render: renderFactories },
+  { path: '/factories/new', title: 'nav.factories', access: 'write', render: renderFactoryNew, menu: false },
+  { path: '/factories/import', title: 'nav.factories', access: 'write', render: renderFactoryImport, menu: false },
+  { path: '/factories/{id}', title: 'nav.factories', access: 'signed-in', render: renderFactory, menu: false },
+  { path: '/factories/{id}/edit', title: 'nav.factories', access: 'write', render: renderFactoryEdit, menu: false },
   { path: '/public/{code}', title: 'nav.public', access: 'public', render: renderPublic, menu: false },
   { path: '/users', title: 'nav.users', access: 'manage_users', render: renderUsers },
   { path: '/audit', title: 'nav.audit', access: 'read_audit', render: renderAudit },

@@ -647,6 +647,241 @@ CREATE INDEX alert_deliveries_alert ON alert_deliveries(alert_id);
 CREATE INDEX alert_deliveries_due ON alert_deliveries(status, next_attempt_at);
 )SQL";
 
+// Factories: the type list, the registry, licences, emission sources, outlets and sensitive receptors.
+constexpr const char* kSqlite0006 = R"SQL(
+-- The factory type list of the ministerial regulation (data/factory_types.csv, loaded when empty).
+CREATE TABLE factory_types (
+  class_code TEXT PRIMARY KEY,
+  disp_class TEXT NOT NULL,
+  main_order INTEGER NOT NULL,
+  sub_item INTEGER NOT NULL,
+  description_th TEXT NOT NULL,
+  category1_rule TEXT NOT NULL DEFAULT '',
+  category2_rule TEXT NOT NULL DEFAULT '',
+  category3_rule TEXT NOT NULL DEFAULT '',
+  regulation TEXT NOT NULL DEFAULT ''
+);
+-- The registry. registration_no (old DIW format) and registration_no14 are unique per organisation;
+-- search_text (lower-cased name, both numbers, operator) serves the free-text filter.
+CREATE TABLE factories (
+  id INTEGER PRIMARY KEY,
+  org_id INTEGER NOT NULL REFERENCES orgs(id),
+  name TEXT NOT NULL,
+  registration_no TEXT,
+  registration_no14 TEXT,
+  type_code TEXT REFERENCES factory_types(class_code),
+  category INTEGER,
+  business TEXT NOT NULL DEFAULT '',
+  operator_name TEXT NOT NULL DEFAULT '',
+  products TEXT NOT NULL DEFAULT '',
+  capital_thb REAL,
+  workers INTEGER,
+  horsepower REAL,
+  address TEXT NOT NULL DEFAULT '',
+  subdistrict_code TEXT REFERENCES subdistricts(code),
+  lat REAL,
+  lon REAL,
+  phone TEXT NOT NULL DEFAULT '',
+  contact_name TEXT NOT NULL DEFAULT '',
+  contact_email TEXT NOT NULL DEFAULT '',
+  registered_on TEXT,
+  status TEXT NOT NULL DEFAULT 'operating',
+  search_text TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  CONSTRAINT factories_category CHECK (category IS NULL OR category IN (1, 2, 3))
+);
+CREATE UNIQUE INDEX factories_org_registration_no14 ON factories(org_id, registration_no14);
+CREATE UNIQUE INDEX factories_org_registration_no_old ON factories(org_id, registration_no);
+CREATE INDEX factories_org_id ON factories(org_id, id);
+CREATE INDEX factories_org_status ON factories(org_id, status, id);
+CREATE INDEX factories_org_type ON factories(org_id, type_code, id);
+CREATE INDEX factories_org_category ON factories(org_id, category, id);
+CREATE INDEX factories_org_subdistrict ON factories(org_id, subdistrict_code, id);
+CREATE INDEX factories_org_registered ON factories(org_id, registered_on, id);
+-- Licences and permits of a factory: Factory Act (ร.ง.4 licence, notification) and the LAO's own
+-- Public Health Act licence / notification certificate. expires_on NULL = no fixed expiry.
+CREATE TABLE factory_licences (
+  id INTEGER PRIMARY KEY,
+  org_id INTEGER NOT NULL REFERENCES orgs(id),
+  factory_id INTEGER NOT NULL REFERENCES factories(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  number TEXT NOT NULL,
+  issuer TEXT NOT NULL DEFAULT '',
+  issued_on TEXT,
+  expires_on TEXT,
+  notes TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX factory_licences_factory ON factory_licences(factory_id, id);
+CREATE INDEX factory_licences_expiry ON factory_licences(org_id, expires_on);
+-- Stacks and other point sources; exit temperature in kelvin; pollutants a JSON array of
+-- {"pollutant": code, "rate_g_s": number}.
+CREATE TABLE emission_sources (
+  id INTEGER PRIMARY KEY,
+  org_id INTEGER NOT NULL REFERENCES orgs(id),
+  factory_id INTEGER NOT NULL REFERENCES factories(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  stack_height_m REAL NOT NULL,
+  inner_diameter_m REAL NOT NULL,
+  exit_velocity_m_s REAL NOT NULL,
+  exit_temperature_k REAL NOT NULL,
+  fuel TEXT NOT NULL DEFAULT '',
+  pollutants TEXT NOT NULL DEFAULT '[]',
+  lat REAL,
+  lon REAL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX emission_sources_factory ON emission_sources(factory_id, id);
+CREATE TABLE wastewater_outlets (
+  id INTEGER PRIMARY KEY,
+  org_id INTEGER NOT NULL REFERENCES orgs(id),
+  factory_id INTEGER NOT NULL REFERENCES factories(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  receiving_water TEXT NOT NULL DEFAULT '',
+  lat REAL,
+  lon REAL,
+  treatment TEXT NOT NULL DEFAULT '',
+  flow_m3_day REAL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX wastewater_outlets_factory ON wastewater_outlets(factory_id, id);
+-- Sensitive receptors of an LAO: schools, hospitals, health centres, temples, markets, communities.
+CREATE TABLE receptors (
+  id INTEGER PRIMARY KEY,
+  org_id INTEGER NOT NULL REFERENCES orgs(id),
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  lat REAL NOT NULL,
+  lon REAL NOT NULL,
+  people INTEGER,
+  notes TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX receptors_org_lat ON receptors(org_id, lat);
+)SQL";
+
+constexpr const char* kPostgres0006 = R"SQL(
+-- The factory type list of the ministerial regulation (data/factory_types.csv, loaded when empty).
+CREATE TABLE factory_types (
+  class_code TEXT PRIMARY KEY,
+  disp_class TEXT NOT NULL,
+  main_order INTEGER NOT NULL,
+  sub_item INTEGER NOT NULL,
+  description_th TEXT NOT NULL,
+  category1_rule TEXT NOT NULL DEFAULT '',
+  category2_rule TEXT NOT NULL DEFAULT '',
+  category3_rule TEXT NOT NULL DEFAULT '',
+  regulation TEXT NOT NULL DEFAULT ''
+);
+-- The registry. registration_no (old DIW format) and registration_no14 are unique per organisation;
+-- search_text (lower-cased name, both numbers, operator) serves the free-text filter.
+CREATE TABLE factories (
+  id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  org_id BIGINT NOT NULL REFERENCES orgs(id),
+  name TEXT NOT NULL,
+  registration_no TEXT,
+  registration_no14 TEXT,
+  type_code TEXT REFERENCES factory_types(class_code),
+  category INTEGER,
+  business TEXT NOT NULL DEFAULT '',
+  operator_name TEXT NOT NULL DEFAULT '',
+  products TEXT NOT NULL DEFAULT '',
+  capital_thb DOUBLE PRECISION,
+  workers BIGINT,
+  horsepower DOUBLE PRECISION,
+  address TEXT NOT NULL DEFAULT '',
+  subdistrict_code TEXT REFERENCES subdistricts(code),
+  lat DOUBLE PRECISION,
+  lon DOUBLE PRECISION,
+  phone TEXT NOT NULL DEFAULT '',
+  contact_name TEXT NOT NULL DEFAULT '',
+  contact_email TEXT NOT NULL DEFAULT '',
+  registered_on TEXT,
+  status TEXT NOT NULL DEFAULT 'operating',
+  search_text TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  CONSTRAINT factories_category CHECK (category IS NULL OR category IN (1, 2, 3))
+);
+CREATE UNIQUE INDEX factories_org_registration_no14 ON factories(org_id, registration_no14);
+CREATE UNIQUE INDEX factories_org_registration_no_old ON factories(org_id, registration_no);
+CREATE INDEX factories_org_id ON factories(org_id, id);
+CREATE INDEX factories_org_status ON factories(org_id, status, id);
+CREATE INDEX factories_org_type ON factories(org_id, type_code, id);
+CREATE INDEX factories_org_category ON factories(org_id, category, id);
+CREATE INDEX factories_org_subdistrict ON factories(org_id, subdistrict_code, id);
+CREATE INDEX factories_org_registered ON factories(org_id, registered_on, id);
+-- Licences and permits of a factory: Factory Act (ร.ง.4 licence, notification) and the LAO's own
+-- Public Health Act licence / notification certificate. expires_on NULL = no fixed expiry.
+CREATE TABLE factory_licences (
+  id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  org_id BIGINT NOT NULL REFERENCES orgs(id),
+  factory_id BIGINT NOT NULL REFERENCES factories(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  number TEXT NOT NULL,
+  issuer TEXT NOT NULL DEFAULT '',
+  issued_on TEXT,
+  expires_on TEXT,
+  notes TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX factory_licences_factory ON factory_licences(factory_id, id);
+CREATE INDEX factory_licences_expiry ON factory_licences(org_id, expires_on);
+-- Stacks and other point sources; exit temperature in kelvin; pollutants a JSON array of
+-- {"pollutant": code, "rate_g_s": number}.
+CREATE TABLE emission_sources (
+  id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  org_id BIGINT NOT NULL REFERENCES orgs(id),
+  factory_id BIGINT NOT NULL REFERENCES factories(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  stack_height_m DOUBLE PRECISION NOT NULL,
+  inner_diameter_m DOUBLE PRECISION NOT NULL,
+  exit_velocity_m_s DOUBLE PRECISION NOT NULL,
+  exit_temperature_k DOUBLE PRECISION NOT NULL,
+  fuel TEXT NOT NULL DEFAULT '',
+  pollutants TEXT NOT NULL DEFAULT '[]',
+  lat DOUBLE PRECISION,
+  lon DOUBLE PRECISION,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX emission_sources_factory ON emission_sources(factory_id, id);
+CREATE TABLE wastewater_outlets (
+  id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  org_id BIGINT NOT NULL REFERENCES orgs(id),
+  factory_id BIGINT NOT NULL REFERENCES factories(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  receiving_water TEXT NOT NULL DEFAULT '',
+  lat DOUBLE PRECISION,
+  lon DOUBLE PRECISION,
+  treatment TEXT NOT NULL DEFAULT '',
+  flow_m3_day DOUBLE PRECISION,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX wastewater_outlets_factory ON wastewater_outlets(factory_id, id);
+-- Sensitive receptors of an LAO: schools, hospitals, health centres, temples, markets, communities.
+CREATE TABLE receptors (
+  id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  org_id BIGINT NOT NULL REFERENCES orgs(id),
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  lat DOUBLE PRECISION NOT NULL,
+  lon DOUBLE PRECISION NOT NULL,
+  people BIGINT,
+  notes TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX receptors_org_lat ON receptors(org_id, lat);
+)SQL";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -658,6 +893,8 @@ const std::vector<Migration>& AllMigrations() {
       {4, "calibration: per-sensor correction models with validity periods, sensor photos", kSqlite0004,
        kPostgres0004},
       {5, "alerts: rules, per-sensor states, history and the delivery outbox", kSqlite0005, kPostgres0005},
+      {6, "factories: type list, registry, licences, emission sources, outlets, receptors", kSqlite0006,
+       kPostgres0006},
   };
   return kMigrations;
 }

@@ -3,6 +3,10 @@
 // one in maintenance has a dark dotted ring; the popup shows the values and links to the sensor
 // page. The map updates on the server-sent "readings" topic for this organisation.
 //
+// Factories (brown squares) and sensitive receptors (purple triangles) of the organisation are two
+// more layers (GET /api/v1/factories?org=CODE, GET /api/v1/receptors?org=CODE), switchable in the
+// layer control and explained in the legend.
+//
 // Offline by design: no tile server. The background is plain, with a coordinate grid, a scale
 // and the centre's coordinates, so that officers can place the sensors without any outside
 // request. Leaflet (npm, served from /vendor/leaflet/) is loaded on first use.
@@ -78,7 +82,9 @@ function legend() {
     h('ul', { class: 'legend-list' },
       [1, 2, 3, 4, 5].map((n) => swatch(`aqi-th-${n}`, t(`th_aqi.level.${n}`), `legend-level-${n}`)),
       swatch('legend-stale', t('map.legend_stale'), 'legend-stale'),
-      swatch('legend-maintenance', t('map.legend_maintenance'), 'legend-maintenance')),
+      swatch('legend-maintenance', t('map.legend_maintenance'), 'legend-maintenance'),
+      swatch('legend-factory', t('map.legend_factory'), 'legend-factory'),
+      swatch('legend-receptor', t('map.legend_receptor'), 'legend-receptor')),
     h('p', { class: 'hint' }, t('map.legend_note')));
 }
 
@@ -170,6 +176,8 @@ export async function renderMap(ctx) {
   if (!ctx.isCurrent()) return;
 
   let map = null;
+  let factoryLayer = null;
+  let receptorLayer = null;
   const markers = new Map();  // sensor_id -> circle marker
   let fitted = false;
   if (L) {
@@ -177,6 +185,41 @@ export async function renderMap(ctx) {
     L.control.scale({ metric: true, imperial: false }).addTo(map);
     coordinatesControl(L).addTo(map);
     graticule(L, map);
+    factoryLayer = L.layerGroup().addTo(map);
+    receptorLayer = L.layerGroup().addTo(map);
+    L.control.layers(null, { [t('map.layer_factories')]: factoryLayer, [t('map.layer_receptors')]: receptorLayer },
+      { collapsed: false }).addTo(map);
+  }
+
+  // Factories and receptors of the chosen organisation (a caller without access sees none).
+  async function loadPlaces() {
+    if (!map) return;
+    const org = new URLSearchParams({ org: last.org });
+    const [factories, receptors] = await Promise.all([
+      api.get(`/api/v1/factories?${org}&limit=500`).catch(() => ({ items: [] })),
+      api.get(`/api/v1/receptors?${org}`).catch(() => ({ items: [] })),
+    ]);
+    if (!ctx.isCurrent()) return;
+    factoryLayer.clearLayers();
+    receptorLayer.clearLayers();
+    for (const f of factories.items.filter((x) => x.lat !== null && x.lon !== null)) {
+      const icon = L.divIcon({ className: 'place-marker factory-marker', iconSize: [16, 16] });
+      const marker = L.marker([f.lat, f.lon], { icon, title: f.name, keyboard: true }).addTo(factoryLayer);
+      const el = marker.getElement();
+      if (el) el.dataset.factoryId = String(f.id);
+      marker.bindPopup(h('div', { class: 'map-popup', dataset: { testid: 'factory-popup' } },
+        h('p', { class: 'map-popup-title' }, f.name),
+        f.registration_no ? h('p', { class: 'mono muted' }, f.registration_no) : null,
+        h('p', {}, h('a', { href: `#/factories/${encodeURIComponent(f.id)}` }, t('map.open_factory')))), { maxWidth: 280 });
+    }
+    for (const r of receptors.items) {
+      const icon = L.divIcon({ className: `place-marker receptor-marker receptor-${r.kind}`, iconSize: [16, 16] });
+      const marker = L.marker([r.lat, r.lon], { icon, title: r.name, keyboard: true }).addTo(receptorLayer);
+      const el = marker.getElement();
+      if (el) el.dataset.receptorId = String(r.id);
+      marker.bindPopup(h('div', { class: 'map-popup' }, h('p', { class: 'map-popup-title' }, r.name),
+        h('p', {}, t(`receptors.kind.${r.kind}`))), { maxWidth: 280 });
+    }
   }
 
   let seq = 0;
@@ -243,11 +286,12 @@ export async function renderMap(ctx) {
       publicLink.setAttribute('href', `#/public/${encodeURIComponent(last.org)}`);
       fitted = false;
       void load();
+      void loadPlaces();
     });
   }
   // New readings of the organisations in scope: reload (the server sends only what we may see).
   listen('readings', () => void load(), ctx.isCurrent);
-  await load();
+  await Promise.all([load(), loadPlaces()]);
   // The map box got its size only now that it is in the document.
   map?.invalidateSize();
 }

@@ -1,0 +1,534 @@
+#include "store/sql_factory_store.h"
+
+#include <algorithm>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace ecotown::store {
+namespace {
+
+using factories::Factory;
+using factories::FactoryType;
+
+constexpr const char* kFactoryColumns =
+    "SELECT id, org_id, name, registration_no, registration_no14, type_code, category, business, operator_name, "
+    "products, capital_thb, workers, horsepower, address, subdistrict_code, lat, lon, phone, contact_name, "
+    "contact_email, registered_on, status, created_at, updated_at FROM factories ";
+
+Factory FactoryFromRow(const Row& row) {
+  Factory f;
+  f.id = row.Int(0);
+  f.org_id = row.Int(1);
+  f.name = row.Text(2);
+  f.registration_no = row.OptText(3);
+  f.registration_no14 = row.OptText(4);
+  f.type_code = row.OptText(5);
+  if (auto category = row.OptInt(6)) f.category = static_cast<int>(*category);
+  f.business = row.Text(7);
+  f.operator_name = row.Text(8);
+  f.products = row.Text(9);
+  f.capital_thb = row.OptReal(10);
+  f.workers = row.OptInt(11);
+  f.horsepower = row.OptReal(12);
+  f.address = row.Text(13);
+  f.subdistrict_code = row.OptText(14);
+  f.lat = row.OptReal(15);
+  f.lon = row.OptReal(16);
+  f.phone = row.Text(17);
+  f.contact_name = row.Text(18);
+  f.contact_email = row.Text(19);
+  f.registered_on = row.OptText(20);
+  auto status = factories::ParseFactoryStatus(row.Text(21));
+  f.status = status.ok() ? *status : factories::FactoryStatus::kOperating;
+  f.created_at = row.Int(22);
+  f.updated_at = row.Int(23);
+  return f;
+}
+
+constexpr const char* kTypeColumns =
+    "SELECT class_code, disp_class, main_order, sub_item, description_th, category1_rule, category2_rule, "
+    "category3_rule, regulation FROM factory_types ";
+
+FactoryType TypeFromRow(const Row& r) {
+  return {r.Text(0), r.Text(1), static_cast<int>(r.Int(2)), static_cast<int>(r.Int(3)), r.Text(4),
+          r.Text(5), r.Text(6), r.Text(7), r.Text(8)};
+}
+
+// A duplicate reported by the database, named after the column it collided on.
+Status DuplicateOf(const Status& status) {
+  if (status.code() != StatusCode::kConflict) return status;
+  if (status.message().find("registration_no14") != std::string::npos) {
+    return Status::Conflict("a factory with this registration_no14 is already registered", "registration_no14");
+  }
+  if (status.message().find("registration_no") != std::string::npos) {
+    return Status::Conflict("a factory with this registration_no is already registered", "registration_no");
+  }
+  return status;
+}
+
+// Escapes LIKE wildcards; the statements say ESCAPE '\'.
+std::string LikeContains(std::string_view text) {
+  std::string out = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  out += '%';
+  return out;
+}
+
+}  // namespace
+
+Result<int64_t> SqlFactoryStore::Insert(const Factory& f) {
+  RETURN_IF_ERROR(scope_.RequireWrite(f.org_id, "organisation"));
+  auto row = conn_.QueryOne(
+      "INSERT INTO factories (org_id, name, registration_no, registration_no14, type_code, category, business, "
+      "operator_name, products, capital_thb, workers, horsepower, address, subdistrict_code, lat, lon, phone, "
+      "contact_name, contact_email, registered_on, status, search_text, created_at, updated_at) VALUES ($1, $2, $3, "
+      "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24) "
+      "RETURNING id",
+      {V(f.org_id), V(f.name), V(f.registration_no), V(f.registration_no14), V(f.type_code), V(f.category),
+       V(f.business), V(f.operator_name), V(f.products), V(f.capital_thb), V(f.workers), V(f.horsepower),
+       V(f.address), V(f.subdistrict_code), V(f.lat), V(f.lon), V(f.phone), V(f.contact_name), V(f.contact_email),
+       V(f.registered_on), V(factories::FactoryStatusName(f.status)), V(factories::SearchTextOf(f)),
+       V(f.created_at), V(f.updated_at)});
+  if (!row.ok()) return DuplicateOf(row.status());
+  return row->Int(0);
+}
+
+Result<Factory> SqlFactoryStore::Get(int64_t id) {
+  auto row = conn_.QueryOne(std::string(kFactoryColumns) + "WHERE id = $1 AND " + scope_.FactoryFilterSql("org_id", "id"),
+                            {V(id)}, "factory");
+  if (!row.ok()) return row.status();
+  return FactoryFromRow(*row);
+}
+
+Result<factories::FactoryPage> SqlFactoryStore::List(const factories::FactoryQuery& q) {
+  std::string sql = std::string(kFactoryColumns) + "WHERE " + scope_.FactoryFilterSql("org_id", "id");
+  Params params;
+  auto add = [&](const std::string& condition, Value value) {
+    params.push_back(std::move(value));
+    std::string text = condition;
+    const std::string slot = "$" + std::to_string(params.size());
+    for (size_t at = text.find('?'); at != std::string::npos; at = text.find('?', at + slot.size())) {
+      text.replace(at, 1, slot);
+    }
+    sql += " AND " + text;
+  };
+  if (q.org_id) add("org_id = ?", V(*q.org_id));
+  if (q.status) add("status = ?", V(factories::FactoryStatusName(*q.status)));
+  if (q.type_code) add("type_code = ?", V(*q.type_code));
+  if (q.category) add("category = ?", V(static_cast<int64_t>(*q.category)));
+  if (q.area_code && !q.area_code->empty()) {
+    // A code prefix as a range, so the subdistrict index serves it: "2502" covers 250200..2502zz.
+    add("subdistrict_code >= ?", V(*q.area_code));
+    add("subdistrict_code < ?", V(*q.area_code + "\x7f"));
+  }
+  if (q.registered_from) add("registered_on >= ?", V(*q.registered_from));
+  if (q.registered_to) add("registered_on <= ?", V(*q.registered_to));
+  if (q.text && !q.text->empty()) add("search_text LIKE ? ESCAPE '\\'", V(LikeContains(*q.text)));
+  if (q.after_id) add("id < ?", V(*q.after_id));
+  const int limit = std::clamp(q.limit, 1, 500);
+  params.push_back(V(static_cast<int64_t>(limit + 1)));
+  sql += " ORDER BY id DESC LIMIT $" + std::to_string(params.size());
+  auto result = conn_.Query(sql, params);
+  if (!result.ok()) return result.status();
+  factories::FactoryPage page;
+  for (const auto& row : result->rows) {
+    if (static_cast<int>(page.items.size()) == limit) {
+      page.next_after_id = page.items.back().id;
+      break;
+    }
+    page.items.push_back(FactoryFromRow(row));
+  }
+  return page;
+}
+
+Status SqlFactoryStore::Update(const Factory& f) {
+  RETURN_IF_ERROR(scope_.RequireWrite(f.org_id, "factory"));
+  auto result = conn_.Exec(
+      "UPDATE factories SET name = $1, registration_no = $2, registration_no14 = $3, type_code = $4, category = $5, "
+      "business = $6, operator_name = $7, products = $8, capital_thb = $9, workers = $10, horsepower = $11, "
+      "address = $12, subdistrict_code = $13, lat = $14, lon = $15, phone = $16, contact_name = $17, "
+      "contact_email = $18, registered_on = $19, status = $20, search_text = $21, updated_at = $22 "
+      "WHERE id = $23 AND org_id = $24",
+      {V(f.name), V(f.registration_no), V(f.registration_no14), V(f.type_code), V(f.category), V(f.business),
+       V(f.operator_name), V(f.products), V(f.capital_thb), V(f.workers), V(f.horsepower), V(f.address),
+       V(f.subdistrict_code), V(f.lat), V(f.lon), V(f.phone), V(f.contact_name), V(f.contact_email),
+       V(f.registered_on), V(factories::FactoryStatusName(f.status)), V(factories::SearchTextOf(f)),
+       V(f.updated_at), V(f.id), V(f.org_id)});
+  if (!result.ok()) return DuplicateOf(result.status());
+  return *result == 1 ? Status::Ok() : Status::NotFound("factory not found");
+}
+
+Result<Factory> SqlFactoryStore::FindByRegistration(int64_t org_id,
+                                                    const std::optional<std::string>& registration_no14,
+                                                    const std::optional<std::string>& registration_no) {
+  if (!registration_no14 && !registration_no) return Status::NotFound("factory not found");
+  auto result = conn_.Query(std::string(kFactoryColumns) +
+                                "WHERE org_id = $1 AND (registration_no14 = $2 OR registration_no = $3) AND " +
+                                scope_.FactoryFilterSql("org_id", "id") + " ORDER BY id LIMIT 2",
+                            {V(org_id), V(registration_no14), V(registration_no)});
+  if (!result.ok()) return result.status();
+  if (result->rows.empty()) return Status::NotFound("factory not found");
+  // Prefer the match on the 14-digit id, the stronger key.
+  for (const auto& row : result->rows) {
+    Factory f = FactoryFromRow(row);
+    if (registration_no14 && f.registration_no14 == registration_no14) return f;
+  }
+  return FactoryFromRow(result->rows.front());
+}
+
+Result<FactoryType> SqlFactoryStore::GetType(std::string_view class_code) {
+  auto row = conn_.QueryOne(std::string(kTypeColumns) + "WHERE class_code = $1", {V(class_code)}, "factory type");
+  if (!row.ok()) return row.status();
+  return TypeFromRow(*row);
+}
+
+Result<std::vector<FactoryType>> SqlFactoryStore::SearchTypes(std::string_view text, int limit) {
+  std::string sql = kTypeColumns;
+  Params params;
+  if (!text.empty()) {
+    params.push_back(V(LikeContains(text)));
+    sql += "WHERE class_code LIKE $1 ESCAPE '\\' OR disp_class LIKE $1 ESCAPE '\\' OR description_th LIKE $1 "
+           "ESCAPE '\\' ";
+  }
+  params.push_back(V(static_cast<int64_t>(std::clamp(limit, 1, 1000))));
+  sql += "ORDER BY class_code LIMIT $" + std::to_string(params.size());
+  auto result = conn_.Query(sql, params);
+  if (!result.ok()) return result.status();
+  std::vector<FactoryType> out;
+  for (const auto& row : result->rows) out.push_back(TypeFromRow(row));
+  return out;
+}
+
+}  // namespace ecotown::store
+
+namespace ecotown::store {
+namespace {
+
+using factories::EmissionSource;
+using factories::Licence;
+using factories::Receptor;
+using factories::WastewaterOutlet;
+
+Status OneRow(const Result<int64_t>& result, const char* what) {
+  if (!result.ok()) return result.status();
+  return *result == 1 ? Status::Ok() : Status::NotFound(std::string(what) + " not found");
+}
+
+constexpr const char* kLicenceColumns =
+    "SELECT l.id, l.org_id, l.factory_id, l.kind, l.number, l.issuer, l.issued_on, l.expires_on, l.notes, "
+    "l.created_at, l.updated_at, f.name FROM factory_licences l JOIN factories f ON f.id = l.factory_id ";
+
+Licence LicenceFromRow(const Row& r) {
+  Licence l;
+  l.id = r.Int(0);
+  l.org_id = r.Int(1);
+  l.factory_id = r.Int(2);
+  auto kind = factories::ParseLicenceKind(r.Text(3));
+  l.kind = kind.ok() ? *kind : factories::LicenceKind::kPhHazardousBusiness;
+  l.number = r.Text(4);
+  l.issuer = r.Text(5);
+  l.issued_on = r.OptText(6);
+  l.expires_on = r.OptText(7);
+  l.notes = r.Text(8);
+  l.created_at = r.Int(9);
+  l.updated_at = r.Int(10);
+  return l;
+}
+
+std::string PollutantsJson(const std::vector<factories::PollutantRate>& pollutants) {
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& p : pollutants) j.push_back({{"pollutant", p.pollutant}, {"rate_g_s", p.rate_g_s}});
+  return j.dump();
+}
+
+std::vector<factories::PollutantRate> PollutantsFromJson(const std::string& text) {
+  std::vector<factories::PollutantRate> out;
+  const auto j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_array()) return out;
+  for (const auto& p : j) {
+    if (p.is_object() && p.value("pollutant", nlohmann::json()).is_string() &&
+        p.value("rate_g_s", nlohmann::json()).is_number()) {
+      out.push_back({p["pollutant"].get<std::string>(), p["rate_g_s"].get<double>()});
+    }
+  }
+  return out;
+}
+
+constexpr const char* kSourceColumns =
+    "SELECT id, org_id, factory_id, name, stack_height_m, inner_diameter_m, exit_velocity_m_s, exit_temperature_k, "
+    "fuel, pollutants, lat, lon, created_at, updated_at FROM emission_sources ";
+
+EmissionSource SourceFromRow(const Row& r) {
+  EmissionSource s;
+  s.id = r.Int(0);
+  s.org_id = r.Int(1);
+  s.factory_id = r.Int(2);
+  s.name = r.Text(3);
+  s.stack_height_m = r.Real(4);
+  s.inner_diameter_m = r.Real(5);
+  s.exit_velocity_m_s = r.Real(6);
+  s.exit_temperature_k = r.Real(7);
+  s.fuel = r.Text(8);
+  s.pollutants = PollutantsFromJson(r.Text(9));
+  s.lat = r.OptReal(10);
+  s.lon = r.OptReal(11);
+  s.created_at = r.Int(12);
+  s.updated_at = r.Int(13);
+  return s;
+}
+
+constexpr const char* kOutletColumns =
+    "SELECT id, org_id, factory_id, name, receiving_water, lat, lon, treatment, flow_m3_day, created_at, updated_at "
+    "FROM wastewater_outlets ";
+
+WastewaterOutlet OutletFromRow(const Row& r) {
+  WastewaterOutlet o;
+  o.id = r.Int(0);
+  o.org_id = r.Int(1);
+  o.factory_id = r.Int(2);
+  o.name = r.Text(3);
+  o.receiving_water = r.Text(4);
+  o.lat = r.OptReal(5);
+  o.lon = r.OptReal(6);
+  o.treatment = r.Text(7);
+  o.flow_m3_day = r.OptReal(8);
+  o.created_at = r.Int(9);
+  o.updated_at = r.Int(10);
+  return o;
+}
+
+constexpr const char* kReceptorColumns =
+    "SELECT id, org_id, kind, name, lat, lon, people, notes, created_at, updated_at FROM receptors ";
+
+Receptor ReceptorFromRow(const Row& r) {
+  Receptor x;
+  x.id = r.Int(0);
+  x.org_id = r.Int(1);
+  auto kind = factories::ParseReceptorKind(r.Text(2));
+  x.kind = kind.ok() ? *kind : factories::ReceptorKind::kCommunity;
+  x.name = r.Text(3);
+  x.lat = r.Real(4);
+  x.lon = r.Real(5);
+  x.people = r.OptInt(6);
+  x.notes = r.Text(7);
+  x.created_at = r.Int(8);
+  x.updated_at = r.Int(9);
+  return x;
+}
+
+template <typename T, typename FromRow>
+Result<std::vector<T>> Rows(Result<QueryResult> result, FromRow from_row) {
+  if (!result.ok()) return result.status();
+  std::vector<T> out;
+  out.reserve(result->rows.size());
+  for (const auto& row : result->rows) out.push_back(from_row(row));
+  return out;
+}
+
+}  // namespace
+
+Status SqlFactoryStore::DeleteOwned(const char* table, int64_t id, const char* what) {
+  auto row = conn_.QueryOne(std::string("SELECT org_id, factory_id FROM ") + table + " WHERE id = $1 AND " +
+                                scope_.FactoryFilterSql("org_id", "factory_id"),
+                            {V(id)}, what);
+  if (!row.ok()) return row.status();
+  RETURN_IF_ERROR(scope_.RequireWrite(row->Int(0), what));
+  return OneRow(conn_.Exec(std::string("DELETE FROM ") + table + " WHERE id = $1", {V(id)}), what);
+}
+
+// ---- licences ----
+
+Result<int64_t> SqlFactoryStore::InsertLicence(const Licence& l) {
+  RETURN_IF_ERROR(scope_.RequireWrite(l.org_id, "factory"));
+  auto row = conn_.QueryOne(
+      "INSERT INTO factory_licences (org_id, factory_id, kind, number, issuer, issued_on, expires_on, notes, "
+      "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+      {V(l.org_id), V(l.factory_id), V(factories::LicenceKindName(l.kind)), V(l.number), V(l.issuer), V(l.issued_on),
+       V(l.expires_on), V(l.notes), V(l.created_at), V(l.updated_at)});
+  if (!row.ok()) return row.status();
+  return row->Int(0);
+}
+
+Result<Licence> SqlFactoryStore::GetLicence(int64_t id) {
+  auto row = conn_.QueryOne(std::string(kLicenceColumns) + "WHERE l.id = $1 AND " +
+                                scope_.FactoryFilterSql("l.org_id", "l.factory_id"),
+                            {V(id)}, "licence");
+  if (!row.ok()) return row.status();
+  return LicenceFromRow(*row);
+}
+
+Result<std::vector<Licence>> SqlFactoryStore::ListLicences(int64_t factory_id) {
+  return Rows<Licence>(conn_.Query(std::string(kLicenceColumns) + "WHERE l.factory_id = $1 AND " +
+                                       scope_.FactoryFilterSql("l.org_id", "l.factory_id") +
+                                       " ORDER BY l.expires_on IS NULL, l.expires_on, l.id",
+                                   {V(factory_id)}),
+                       LicenceFromRow);
+}
+
+Status SqlFactoryStore::UpdateLicence(const Licence& l) {
+  RETURN_IF_ERROR(scope_.RequireWrite(l.org_id, "licence"));
+  return OneRow(conn_.Exec("UPDATE factory_licences SET kind = $1, number = $2, issuer = $3, issued_on = $4, "
+                           "expires_on = $5, notes = $6, updated_at = $7 WHERE id = $8 AND org_id = $9",
+                           {V(factories::LicenceKindName(l.kind)), V(l.number), V(l.issuer), V(l.issued_on),
+                            V(l.expires_on), V(l.notes), V(l.updated_at), V(l.id), V(l.org_id)}),
+                "licence");
+}
+
+Status SqlFactoryStore::DeleteLicence(int64_t id) { return DeleteOwned("factory_licences", id, "licence"); }
+
+Result<std::vector<factories::ExpiringLicence>> SqlFactoryStore::ExpiringLicences(std::string_view from,
+                                                                                  std::string_view to) {
+  auto result = conn_.Query(std::string(kLicenceColumns) + "WHERE l.expires_on >= $1 AND l.expires_on <= $2 AND " +
+                                scope_.FactoryFilterSql("l.org_id", "l.factory_id") +
+                                " ORDER BY l.expires_on, l.id LIMIT 1000",
+                            {V(from), V(to)});
+  if (!result.ok()) return result.status();
+  std::vector<factories::ExpiringLicence> out;
+  for (const auto& row : result->rows) out.push_back({LicenceFromRow(row), row.Text(11)});
+  return out;
+}
+
+// ---- emission sources ----
+
+Result<int64_t> SqlFactoryStore::InsertEmissionSource(const EmissionSource& s) {
+  RETURN_IF_ERROR(scope_.RequireWrite(s.org_id, "factory"));
+  auto row = conn_.QueryOne(
+      "INSERT INTO emission_sources (org_id, factory_id, name, stack_height_m, inner_diameter_m, exit_velocity_m_s, "
+      "exit_temperature_k, fuel, pollutants, lat, lon, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+      "$8, $9, $10, $11, $12, $13) RETURNING id",
+      {V(s.org_id), V(s.factory_id), V(s.name), V(s.stack_height_m), V(s.inner_diameter_m), V(s.exit_velocity_m_s),
+       V(s.exit_temperature_k), V(s.fuel), V(PollutantsJson(s.pollutants)), V(s.lat), V(s.lon), V(s.created_at),
+       V(s.updated_at)});
+  if (!row.ok()) return row.status();
+  return row->Int(0);
+}
+
+Result<EmissionSource> SqlFactoryStore::GetEmissionSource(int64_t id) {
+  auto row = conn_.QueryOne(std::string(kSourceColumns) + "WHERE id = $1 AND " +
+                                scope_.FactoryFilterSql("org_id", "factory_id"),
+                            {V(id)}, "emission source");
+  if (!row.ok()) return row.status();
+  return SourceFromRow(*row);
+}
+
+Result<std::vector<EmissionSource>> SqlFactoryStore::ListEmissionSources(int64_t factory_id) {
+  return Rows<EmissionSource>(conn_.Query(std::string(kSourceColumns) + "WHERE factory_id = $1 AND " +
+                                              scope_.FactoryFilterSql("org_id", "factory_id") + " ORDER BY id",
+                                          {V(factory_id)}),
+                              SourceFromRow);
+}
+
+Status SqlFactoryStore::UpdateEmissionSource(const EmissionSource& s) {
+  RETURN_IF_ERROR(scope_.RequireWrite(s.org_id, "emission source"));
+  return OneRow(
+      conn_.Exec("UPDATE emission_sources SET name = $1, stack_height_m = $2, inner_diameter_m = $3, "
+                 "exit_velocity_m_s = $4, exit_temperature_k = $5, fuel = $6, pollutants = $7, lat = $8, lon = $9, "
+                 "updated_at = $10 WHERE id = $11 AND org_id = $12",
+                 {V(s.name), V(s.stack_height_m), V(s.inner_diameter_m), V(s.exit_velocity_m_s),
+                  V(s.exit_temperature_k), V(s.fuel), V(PollutantsJson(s.pollutants)), V(s.lat), V(s.lon),
+                  V(s.updated_at), V(s.id), V(s.org_id)}),
+      "emission source");
+}
+
+Status SqlFactoryStore::DeleteEmissionSource(int64_t id) {
+  return DeleteOwned("emission_sources", id, "emission source");
+}
+
+// ---- wastewater outlets ----
+
+Result<int64_t> SqlFactoryStore::InsertOutlet(const WastewaterOutlet& o) {
+  RETURN_IF_ERROR(scope_.RequireWrite(o.org_id, "factory"));
+  auto row = conn_.QueryOne(
+      "INSERT INTO wastewater_outlets (org_id, factory_id, name, receiving_water, lat, lon, treatment, flow_m3_day, "
+      "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+      {V(o.org_id), V(o.factory_id), V(o.name), V(o.receiving_water), V(o.lat), V(o.lon), V(o.treatment),
+       V(o.flow_m3_day), V(o.created_at), V(o.updated_at)});
+  if (!row.ok()) return row.status();
+  return row->Int(0);
+}
+
+Result<WastewaterOutlet> SqlFactoryStore::GetOutlet(int64_t id) {
+  auto row = conn_.QueryOne(std::string(kOutletColumns) + "WHERE id = $1 AND " +
+                                scope_.FactoryFilterSql("org_id", "factory_id"),
+                            {V(id)}, "outlet");
+  if (!row.ok()) return row.status();
+  return OutletFromRow(*row);
+}
+
+Result<std::vector<WastewaterOutlet>> SqlFactoryStore::ListOutlets(int64_t factory_id) {
+  return Rows<WastewaterOutlet>(conn_.Query(std::string(kOutletColumns) + "WHERE factory_id = $1 AND " +
+                                                scope_.FactoryFilterSql("org_id", "factory_id") + " ORDER BY id",
+                                            {V(factory_id)}),
+                                OutletFromRow);
+}
+
+Status SqlFactoryStore::UpdateOutlet(const WastewaterOutlet& o) {
+  RETURN_IF_ERROR(scope_.RequireWrite(o.org_id, "outlet"));
+  return OneRow(conn_.Exec("UPDATE wastewater_outlets SET name = $1, receiving_water = $2, lat = $3, lon = $4, "
+                           "treatment = $5, flow_m3_day = $6, updated_at = $7 WHERE id = $8 AND org_id = $9",
+                           {V(o.name), V(o.receiving_water), V(o.lat), V(o.lon), V(o.treatment), V(o.flow_m3_day),
+                            V(o.updated_at), V(o.id), V(o.org_id)}),
+                "outlet");
+}
+
+Status SqlFactoryStore::DeleteOutlet(int64_t id) { return DeleteOwned("wastewater_outlets", id, "outlet"); }
+
+// ---- receptors ----
+
+Result<int64_t> SqlFactoryStore::InsertReceptor(const Receptor& r) {
+  RETURN_IF_ERROR(scope_.RequireWrite(r.org_id, "organisation"));
+  auto row = conn_.QueryOne(
+      "INSERT INTO receptors (org_id, kind, name, lat, lon, people, notes, created_at, updated_at) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+      {V(r.org_id), V(factories::ReceptorKindName(r.kind)), V(r.name), V(r.lat), V(r.lon), V(r.people), V(r.notes),
+       V(r.created_at), V(r.updated_at)});
+  if (!row.ok()) return row.status();
+  return row->Int(0);
+}
+
+Result<Receptor> SqlFactoryStore::GetReceptor(int64_t id) {
+  auto row = conn_.QueryOne(std::string(kReceptorColumns) + "WHERE id = $1 AND " + scope_.OrgFilterSql("org_id"),
+                            {V(id)}, "receptor");
+  if (!row.ok()) return row.status();
+  return ReceptorFromRow(*row);
+}
+
+Result<std::vector<Receptor>> SqlFactoryStore::ListReceptors(std::optional<int64_t> org_id) {
+  std::string sql = std::string(kReceptorColumns) + "WHERE " + scope_.OrgFilterSql("org_id");
+  Params params;
+  if (org_id) {
+    sql += " AND org_id = $1";
+    params.push_back(V(*org_id));
+  }
+  return Rows<Receptor>(conn_.Query(sql + " ORDER BY kind, name, id LIMIT 5000", params), ReceptorFromRow);
+}
+
+Status SqlFactoryStore::UpdateReceptor(const Receptor& r) {
+  RETURN_IF_ERROR(scope_.RequireWrite(r.org_id, "receptor"));
+  return OneRow(conn_.Exec("UPDATE receptors SET kind = $1, name = $2, lat = $3, lon = $4, people = $5, notes = $6, "
+                           "updated_at = $7 WHERE id = $8 AND org_id = $9",
+                           {V(factories::ReceptorKindName(r.kind)), V(r.name), V(r.lat), V(r.lon), V(r.people),
+                            V(r.notes), V(r.updated_at), V(r.id), V(r.org_id)}),
+                "receptor");
+}
+
+Status SqlFactoryStore::DeleteReceptor(int64_t id) {
+  ASSIGN_OR_RETURN(const Receptor r, GetReceptor(id));
+  RETURN_IF_ERROR(scope_.RequireWrite(r.org_id, "receptor"));
+  return OneRow(conn_.Exec("DELETE FROM receptors WHERE id = $1", {V(id)}), "receptor");
+}
+
+Result<std::vector<Receptor>> SqlFactoryStore::ReceptorsInBox(int64_t org_id, double min_lat, double max_lat,
+                                                              double min_lon, double max_lon) {
+  return Rows<Receptor>(conn_.Query(std::string(kReceptorColumns) +
+                                        "WHERE org_id = $1 AND lat >= $2 AND lat <= $3 AND lon >= $4 AND lon <= $5 "
+                                        "AND " + scope_.OrgFilterSql("org_id"),
+                                    {V(org_id), V(min_lat), V(max_lat), V(min_lon), V(max_lon)}),
+                        ReceptorFromRow);
+}
+
+}  // namespace ecotown::store

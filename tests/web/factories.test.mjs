@@ -1,0 +1,215 @@
+// Browser test of the factory registry (web/js/views/factories.js) and its map layers
+// (web/js/views/map.js) against the real server: `ecotown demo` on a temporary SQLite file, Chromium
+// through playwright-core on a phone-sized screen. The officer sees the demo's expiring licence,
+// adds a factory through the form (after a refused registration number shown in Thai), finds it in
+// the list and on the map, imports a DIW-shaped CSV and reads the row report.
+//
+// Environment: ECOTOWN_BIN (required), ECOTOWN_WEB_ARTIFACTS, ECOTOWN_CHROMIUM (see shell.test.mjs).
+// Run: ECOTOWN_BIN=build/ecotown node --test tests/web/factories.test.mjs
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+import { chromium } from 'playwright-core';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = process.env.ECOTOWN_BIN;
+const ARTIFACTS = process.env.ECOTOWN_WEB_ARTIFACTS || join(ROOT, 'build', 'web-artifacts');
+const CHROMIUM = process.env.ECOTOWN_CHROMIUM || '/usr/bin/chromium';
+const DEMO_PASSWORD = 'ecotown-demo';
+const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+
+const th = JSON.parse(readFileSync(join(ROOT, 'web', 'locales', 'th.json'), 'utf8'));
+const fill = (template, params) => template.replace(/\{(\w+)\}/g, (_, k) => String(params[k]));
+
+let server;
+let serverLog = '';
+let tmp;
+let base;
+let browser;
+
+const watchdog = setTimeout(() => {
+  console.error('factories.test: watchdog fired, stopping the server');
+  server?.kill('SIGKILL');
+  process.exit(1);
+}, 140_000);
+watchdog.unref();
+process.on('exit', () => server?.kill('SIGKILL'));
+
+function startServer() {
+  tmp = mkdtempSync(join(tmpdir(), 'ecotown-factories-web-'));
+  server = spawn(BIN, ['demo', '--db', `sqlite:${join(tmp, 'ecotown.db')}`, '--listen', '127.0.0.1:0'], {
+    env: { ...process.env, ECOTOWN_WEB_DIR: join(ROOT, 'web'), ECOTOWN_NODE_MODULES: join(ROOT, 'node_modules'),
+      ECOTOWN_DATA_DIR: join(ROOT, 'data'), ECOTOWN_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${serverLog}`)), 30_000);
+    server.stdout.setEncoding('utf8');
+    server.stderr.setEncoding('utf8');
+    server.stderr.on('data', (chunk) => { serverLog += chunk; });
+    server.stdout.on('data', (chunk) => {
+      serverLog += chunk;
+      const m = /http:\/\/localhost:(\d+)\//.exec(serverLog);
+      if (m) {
+        clearTimeout(timer);
+        resolve(`http://127.0.0.1:${m[1]}`);
+      }
+    });
+    server.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code ?? signal}) before it was ready:\n${serverLog}`));
+    });
+  });
+}
+
+async function stopServer() {
+  if (!server || server.exitCode !== null || server.signalCode !== null) return;
+  const exited = new Promise((resolve) => server.once('exit', resolve));
+  server.kill('SIGTERM');
+  const timeout = new Promise((resolve) => setTimeout(resolve, 5000, 'timeout'));
+  if ((await Promise.race([exited, timeout])) === 'timeout') server.kill('SIGKILL');
+}
+
+async function openPage(username) {
+  const context = await browser.newContext(PHONE);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (msg) => {
+    if (/Content.Security.Policy|Refused to/i.test(msg.text())) problems.push(`CSP: ${msg.text()}`);
+    if (/i18n: missing key/.test(msg.text())) problems.push(msg.text());
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('request', (request) => {
+    if (!request.url().startsWith(base) && !/^(data|blob):/.test(request.url())) problems.push(`offsite: ${request.url()}`);
+  });
+  await page.goto(`${base}/#/login`);
+  await page.getByLabel(th['login.username'], { exact: true }).fill(username);
+  await page.getByLabel(th['login.password'], { exact: true }).fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: th['login.submit'], exact: true }).click();
+  await page.waitForURL(/#\/$/);
+  return { context, page, problems };
+}
+
+async function openFromMenu(page, label, heading) {
+  const toggle = page.locator('#menu-toggle');
+  if (await toggle.isVisible() && (await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  await page.locator('#nav-list a', { hasText: label }).click();
+  await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor();
+}
+
+async function shot(page, name) {
+  await page.evaluate(async () => {
+    await document.fonts.ready;
+    window.scrollTo(0, 0);
+  });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+const IMPORT_CSV = [
+  'FID,เลขทะเบียน,ประเภท,จำพวก,ชื่อโรงงาน,ผู้ประกอบก,ประกอบกิจก,เลขที่,หมู่,ตำบล,อำเภอ,จังหวัด,แรงม้า,วันที่ใบอน,ละติจูด,ลองติจูด,TAM_ID_U',
+  '1,3-9(6)-9101/60รบ,00906,3,โรงมันเส้นนำเข้า (ทดสอบ),นายทดสอบ นำเข้า,ทำมันเส้น,1,2,บ้านโป่ง,บ้านโป่ง,ราชบุรี,120,42000,13.8150,99.8800,700501',
+  '2,3-9(6)-9102/60รบ,00906,3,โรงปีพุทธ (ทดสอบ),นายทดสอบ,ทำมันเส้น,1,2,บ้านโป่ง,บ้านโป่ง,ราชบุรี,120,239021,13.8150,99.8800,700501',
+].join('\n');
+
+describe('factory registry on a phone', () => {
+  before(async () => {
+    assert.ok(BIN, 'set ECOTOWN_BIN to the ecotown binary (CTest does this)');
+    assert.ok(existsSync(BIN), `no ecotown binary at ${BIN}; build first`);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    base = await startServer();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+        '--disable-component-update', '--no-first-run'],
+    });
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => {});
+    await stopServer();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('officer adds a factory, finds it in the list and on the map, and imports a CSV', async () => {
+    const { context, page, problems } = await openPage('banpong.officer');
+    try {
+      await openFromMenu(page, th['nav.factories'], th['factories.title']);
+      // The demo's Public Health Act licence that expires within 60 days is a reminder.
+      await page.locator('[data-testid="licence-reminder"]').first().waitFor();
+      assert.match(await page.locator('[data-testid="licence-reminders"]').textContent(), /อู่ซ่อมและพ่นสีรถยนต์สาธิต/);
+      await page.locator('[data-testid="factories-list"] [data-testid="factory-link"]').first().waitFor();
+      await shot(page, 'factories-list');
+
+      // The add form: a malformed registration number is refused next to its field, in Thai.
+      await page.locator('[data-testid="factory-add-link"]').click();
+      const form = page.locator('[data-testid="factory-form"]');
+      await form.waitFor();
+      await form.getByLabel(th['factories.field.name'], { exact: true }).fill('โรงงานเพิ่มจากหน้าจอ (ทดสอบ)');
+      await form.getByLabel(th['factories.field.registration_no'], { exact: true }).fill('3-9(6)-77/60');
+      await form.getByLabel(th['factories.field.type_code'], { exact: true }).fill('00906');
+      await form.getByLabel(th['factories.field.category'], { exact: true }).selectOption('3');
+      await form.getByLabel(th['factories.field.lat'], { exact: true }).fill('13.8130');
+      await form.getByLabel(th['factories.field.lon'], { exact: true }).fill('99.8790');
+      await form.locator('[data-testid="factory-submit"]').click();
+      const regError = form.locator('[data-testid="factory-error-registration_no"]');
+      await regError.waitFor();
+      assert.equal(await regError.textContent(), th['factories.error.registration_no']);
+      await form.getByLabel(th['factories.field.registration_no'], { exact: true }).fill('3-9(6)-77/60รบ');
+      await form.locator('[data-testid="factory-submit"]').click();
+      await page.locator('[data-testid="factory-detail"]').waitFor();
+      await page.getByRole('heading', { level: 1, name: 'โรงงานเพิ่มจากหน้าจอ (ทดสอบ)' }).waitFor();
+      // The demo's receptors near it are listed with their distance.
+      await page.locator('[data-testid="receptor-row"]').first().waitFor();
+      await shot(page, 'factory-detail');
+
+      // Found by search in the list.
+      await page.goto(`${base}/#/factories`);
+      await page.locator('[data-testid="factories-search"]').fill('เพิ่มจากหน้าจอ');
+      await page.getByRole('button', { name: th['factories.filter.submit'], exact: true }).click();
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="factories-list"] > li').length === 1);
+      assert.match(await page.locator('[data-testid="factories-list"]').textContent(), /โรงงานเพิ่มจากหน้าจอ/);
+
+      // On the LAO map, as a factory marker beside the receptors, with the legend in Thai.
+      await openFromMenu(page, th['nav.map'], th['map.title']);
+      await page.locator('.factory-marker').first().waitFor();
+      const factoryMarkers = await page.locator('.factory-marker').count();
+      assert.ok(factoryMarkers >= 4, `factory markers: ${factoryMarkers}`);
+      assert.ok(await page.locator('.receptor-marker').count() >= 5);
+      assert.equal(await page.locator('[data-testid="legend-factory"]').textContent(), th['map.legend_factory']);
+      const created = await page.evaluate(async (q) => {
+        const r = await fetch(`/api/v1/factories?q=${encodeURIComponent(q)}`);
+        return (await r.json()).items[0].id;
+      }, 'เพิ่มจากหน้าจอ');
+      await page.locator(`.factory-marker[data-factory-id="${created}"]`).waitFor();
+      await shot(page, 'factories-map');
+
+      // Import: one row accepted, one refused for a Buddhist Era year in the licence date.
+      const csvPath = join(tmp, 'import.csv');
+      writeFileSync(csvPath, IMPORT_CSV);
+      await page.goto(`${base}/#/factories/import`);
+      await page.locator('[data-testid="import-file"]').setInputFiles(csvPath);
+      await page.locator('[data-testid="import-submit"]').click();
+      const summary = page.locator('[data-testid="import-summary"]');
+      await summary.waitFor();
+      assert.equal(await summary.textContent(), fill(th['factories.import.summary'], { accepted: 1, updated: 0, rejected: 1 }));
+      assert.equal(await page.locator('[data-testid="import-row"][data-outcome="rejected"]').count(), 1);
+      assert.match(await page.locator('[data-testid="import-row"][data-outcome="rejected"]').textContent(), /วันที่ใบอน/);
+      await shot(page, 'factories-import');
+      // The imported factory is in the registry (the list keeps the last search: search for it).
+      await page.goto(`${base}/#/factories`);
+      await page.locator('[data-testid="factories-search"]').fill('นำเข้า');
+      await page.getByRole('button', { name: th['factories.filter.submit'], exact: true }).click();
+      await page.waitForFunction(() => /โรงมันเส้นนำเข้า/.test(document.querySelector('[data-testid="factories-list"]')?.textContent ?? ''));
+      assert.equal(await page.locator('[data-testid="factories-list"] > li').count(), 1);
+
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
