@@ -54,6 +54,7 @@ Api::Api(ApiOptions options, ApiDeps deps)
   RegisterOpenAqRoutes(router_);
   RegisterExportRoutes(router_);
   RegisterPublicRoutes(router_);
+  RegisterTrainingRoutes(router_);
   if (deps_.events) RegisterEventRoutes(router_, *deps_.events);
 }
 

@@ -71,5 +71,6 @@ void RegisterCalibrationRoutes(Router& router);
 void RegisterOpenAqRoutes(Router& router);
 void RegisterExportRoutes(Router& router);
 void RegisterPublicRoutes(Router& router);
+void RegisterTrainingRoutes(Router& router);
 
 }  // namespace ecotown::http
