@@ -12,6 +12,7 @@
 #include "modules/events/event_hub.h"
 #include "notify/alert_worker.h"
 #include "modules/readings/reading_service.h"
+#include "store/factory_types_loader.h"
 #include "store/geography_loader.h"
 #include "store/migrations/migrations.h"
 
@@ -68,6 +69,9 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const Config& config) {
   if (applied > 0) spdlog::info("applied {} migration(s) to {}", applied, db->Describe());
   ASSIGN_OR_RETURN(const int64_t loaded, store::LoadGeographyIfEmpty(*db, config.data_dir));
   if (loaded > 0) spdlog::info("loaded {} subdistricts of the Thai administrative divisions", loaded);
+  auto types = store::LoadFactoryTypesIfEmpty(*db, config.data_dir);
+  if (!types.ok()) return types.status();
+  if (*types > 0) spdlog::info("loaded {} factory types of the ministerial regulation", *types);
   return std::unique_ptr<Runtime>(new Runtime(config, std::move(db)));
 }
 

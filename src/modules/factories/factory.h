@@ -1,16 +1,120 @@
-// The factories area: entities, validation and the FactoryStore port.
+// The factories area: the LAO's registry of factories and other businesses it supervises, their
+// validation, and the FactoryStore port.
+//
+// A factory belongs to one organisation (the LAO). It may be a DIW-registered factory (with an
+// old-format registration number, a 14-digit id, a type code from the ministerial regulation list
+// and a category) or a business outside the Factory Act that the LAO licenses under the Public
+// Health Act, which has none of these. Per organisation the 14-digit id and the old registration
+// number are unique. A factory representative (role `factory`) sees only its own factory.
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/result.h"
 
 namespace ecotown::factories {
 
-// Persistence port of the area, bound to the Scope of its UnitOfWork.
+enum class FactoryStatus { kOperating, kSuspended, kClosed };
+// "operating", "suspended", "closed".
+const char* FactoryStatusName(FactoryStatus status);
+// Invalid(field "status") for unknown names.
+Result<FactoryStatus> ParseFactoryStatus(std::string_view name);
+
+struct Factory {
+  int64_t id = 0;
+  int64_t org_id = 0;
+  std::string name;                                // up to 300 characters
+  std::optional<std::string> registration_no;      // old DIW format, e.g. 3-52(1)-2/60รบ
+  std::optional<std::string> registration_no14;    // 14-digit DIW factory id
+  std::optional<std::string> type_code;            // DIW 5-digit class code, e.g. "00906" = 9(6)
+  std::optional<int> category;                     // จำพวก 1/2/3 as recorded by DIW
+  std::string business;                            // ประกอบกิจการ, up to 2000 characters
+  std::string operator_name;                       // ผู้ประกอบการ (person or company)
+  std::string products;                            // products and capacity, free text
+  std::optional<double> capital_thb;               // investment, baht, >= 0
+  std::optional<int64_t> workers;                  // total workers, >= 0
+  std::optional<double> horsepower;                // installed machinery, hp, >= 0
+  std::string address;                             // as registered (no., moo, soi, road, ...)
+  std::optional<std::string> subdistrict_code;     // DOPA 6 digits, a known subdistrict
+  std::optional<double> lat;                       // WGS84, inside Thailand; both or neither
+  std::optional<double> lon;
+  std::string phone;
+  std::string contact_name;
+  std::string contact_email;
+  std::optional<std::string> registered_on;        // licence or notification date, YYYY-MM-DD
+  FactoryStatus status = FactoryStatus::kOperating;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+// Filters of the registry list; all optional, combined with AND. Ordered by id descending
+// (newest first); after_id pages with a keyset (the last id of the previous page).
+struct FactoryQuery {
+  std::optional<FactoryStatus> status;
+  std::optional<std::string> type_code;
+  std::optional<int> category;
+  std::optional<std::string> area_code;  // a province (2), district (4) or subdistrict (6) code prefix
+  std::optional<std::string> registered_from;  // YYYY-MM-DD, inclusive
+  std::optional<std::string> registered_to;    // YYYY-MM-DD, inclusive
+  std::optional<std::string> text;  // substring of name, registration numbers or operator
+  std::optional<int64_t> org_id;    // one organisation of the readable ones
+  std::optional<int64_t> after_id;
+  int limit = 50;  // 1..500
+};
+
+struct FactoryPage {
+  std::vector<Factory> items;
+  std::optional<int64_t> next_after_id;  // set when more rows follow
+};
+
+// Field validation that needs no lookup; each failure is Invalid naming the field:
+// name, registration_no (format and category agreement), registration_no14 (format only; the
+// province is checked by the service), type_code (5 digits), category, capital_thb, workers,
+// horsepower, lat/lon (both or neither, inside Thailand), texts (UTF-8 and length), registered_on.
+Status ValidateFactoryFields(const Factory& factory);
+// Invalid naming field unless date is YYYY-MM-DD, a real day, year 1900..2200 (a BE year such as
+// 2554 is refused with a hint).
+Status ValidateIsoDate(std::string_view date, const char* field);
+// The search key of a factory: lower-cased name, registration numbers and operator joined.
+std::string SearchTextOf(const Factory& factory);
+
+// One row of the factory type list (ลำดับที่ of the ministerial regulation), data/factory_types.csv.
+struct FactoryType {
+  std::string class_code;  // "00906"
+  std::string disp_class;  // "9(6)"
+  int main_order = 0;
+  int sub_item = 0;
+  std::string description_th;
+  std::string category1_rule, category2_rule, category3_rule;  // size rule of each จำพวก, "-" when none
+  std::string regulation;
+};
+
+// Persistence port, bound to the Scope of its UnitOfWork. Reads filter with
+// Scope::FactoryFilterSql (a factory representative reaches only its own factory); a factory
+// outside the scope is NotFound. Writes need write access to the organisation.
 class FactoryStore {
  public:
   virtual ~FactoryStore() = default;
+
+  // Conflict when the 14-digit id or the old registration number is taken in the organisation.
+  virtual Result<int64_t> Insert(const Factory& factory) = 0;
+  virtual Result<Factory> Get(int64_t id) = 0;
+  virtual Result<FactoryPage> List(const FactoryQuery& query) = 0;
+  // Writes every field but id, org_id and created_at. NotFound outside the scope.
+  virtual Status Update(const Factory& factory) = 0;
+  // The factory of the organisation with this 14-digit id or old registration number (either may be
+  // absent); NotFound when none. Used for duplicate checks and the import's "already registered".
+  virtual Result<Factory> FindByRegistration(int64_t org_id, const std::optional<std::string>& registration_no14,
+                                             const std::optional<std::string>& registration_no) = 0;
+
+  // The factory type list (not scoped: public reference data).
+  virtual Result<FactoryType> GetType(std::string_view class_code) = 0;
+  // Types whose code, display class or description contains text (all when empty), by code; at most limit.
+  virtual Result<std::vector<FactoryType>> SearchTypes(std::string_view text, int limit) = 0;
 };
 
 }  // namespace ecotown::factories

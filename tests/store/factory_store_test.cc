@@ -1,0 +1,382 @@
+// The factory registry on both backends: create with validation against the type list, the
+// geography and the registry (duplicates per organisation), read back every field, the scoped
+// list with its filters and keyset paging, updates, the audit trail, and tenancy (another LAO and
+// a factory representative).
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "modules/factories/factory_service.h"
+#include "store/factory_types_loader.h"
+#include "store/store_fixture.h"
+
+namespace ecotown::store {
+namespace {
+
+using factories::Factory;
+using factories::FactoryPage;
+using factories::FactoryQuery;
+using factories::FactoryService;
+using factories::FactoryStatus;
+
+class FactoryStoreTest : public StoreContractTest {
+ protected:
+  void SetUp() override {
+    StoreContractTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    ASSERT_TRUE(LoadGeographyIfEmpty(*db_, ECOTOWN_TEST_FIXTURE_DATA_DIR).ok());
+    auto types = LoadFactoryTypesIfEmpty(*db_, ECOTOWN_TEST_FIXTURE_DATA_DIR);
+    ASSERT_TRUE(types.ok()) << types.status().ToString();
+    ASSERT_GT(*types, 0);
+    ASSERT_TRUE(AddOrg("banpong", orgs::OrgType::kTown, std::nullopt).ok());
+    ASSERT_TRUE(AddOrg("hatyai", orgs::OrgType::kCity, std::nullopt).ok());
+    officer_ = AddUser("banpong", "bp-officer", Role::kOfficer).value();
+    executive_ = AddUser("banpong", "bp-mayor", Role::kExecutive).value();
+    other_officer_ = AddUser("hatyai", "hy-officer", Role::kOfficer).value();
+  }
+
+  // A complete, valid factory of Ban Pong (type 9(6), category 3).
+  static Factory Sample(const std::string& name = "โรงงานมันเส้นบ้านโป่ง (ข้อมูลสาธิต)") {
+    Factory f;
+    f.name = name;
+    f.registration_no = "3-9(6)-12/60รบ";
+    f.registration_no14 = "10700000126001";
+    f.type_code = "00906";
+    f.category = 3;
+    f.business = "ทำมันเส้น";
+    f.operator_name = "บริษัท ตัวอย่าง จำกัด";
+    f.products = "มันเส้น 5,000 ตัน/ปี";
+    f.capital_thb = 2'500'000;
+    f.workers = 35;
+    f.horsepower = 290;
+    f.address = "99 หมู่ 3 ถนนแสงชูโต";
+    f.subdistrict_code = "700501";
+    f.lat = 13.816;
+    f.lon = 99.873;
+    f.phone = "032-000000";
+    f.contact_name = "คุณสมชาย";
+    f.contact_email = "plant@example.org";
+    f.registered_on = "2017-03-01";
+    return f;
+  }
+
+  Result<Factory> Create(const Scope& scope, const Factory& draft) {
+    std::optional<Factory> created;
+    Status status = transactor_->Write(scope, Info(), [&](UnitOfWork& work) -> Status {
+      ASSIGN_OR_RETURN(created, service_.Create(work, draft));
+      return Status::Ok();
+    });
+    if (!status.ok()) return status;
+    return *created;
+  }
+
+  Result<Factory> Get(const Scope& scope, int64_t id) {
+    std::optional<Factory> found;
+    Status status = transactor_->Read(scope, Info(), [&](UnitOfWork& work) -> Status {
+      ASSIGN_OR_RETURN(found, service_.Get(work, id));
+      return Status::Ok();
+    });
+    if (!status.ok()) return status;
+    return *found;
+  }
+
+  Result<FactoryPage> List(const Scope& scope, const FactoryQuery& query) {
+    std::optional<FactoryPage> page;
+    Status status = transactor_->Read(scope, Info(), [&](UnitOfWork& work) -> Status {
+      ASSIGN_OR_RETURN(page, service_.List(work, query));
+      return Status::Ok();
+    });
+    if (!status.ok()) return status;
+    return *page;
+  }
+
+  // The scope of a factory representative of `factory_id` in Ban Pong.
+  Scope FactoryRepScope(int64_t factory_id) {
+    auto rep = AddUser("banpong", "rep-" + std::to_string(factory_id), Role::kFactory).value();
+    tenancy::Principal principal;
+    principal.user_id = rep.id;
+    principal.org_id = rep.org_id;
+    principal.org_code = rep.org_code;
+    principal.role = Role::kFactory;
+    principal.name = rep.username;
+    principal.factory_id = factory_id;
+    std::optional<Scope> scope;
+    EXPECT_TRUE(transactor_->Read(Scope::System("test"), Info(), [&](UnitOfWork& work) -> Status {
+                  ASSIGN_OR_RETURN(scope, AccountService::BuildScope(work.orgs(), principal));
+                  return Status::Ok();
+                }).ok());
+    return scope.value_or(Scope(principal, {}, false));
+  }
+
+  FactoryService service_;
+  User officer_, executive_, other_officer_;
+};
+
+TEST_P(FactoryStoreTest, CreatedFactoryReadsBackWithEveryField) {
+  const Scope scope = ScopeOf(officer_);
+  auto created = Create(scope, Sample());
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  EXPECT_GT(created->id, 0);
+  EXPECT_EQ(created->org_id, officer_.org_id);
+  auto got = Get(scope, created->id);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  const Factory expected = Sample();
+  EXPECT_EQ(got->name, expected.name);
+  EXPECT_EQ(got->registration_no, expected.registration_no);
+  EXPECT_EQ(got->registration_no14, expected.registration_no14);
+  EXPECT_EQ(got->type_code, expected.type_code);
+  EXPECT_EQ(got->category, 3);
+  EXPECT_EQ(got->business, expected.business);
+  EXPECT_EQ(got->operator_name, expected.operator_name);
+  EXPECT_EQ(got->products, expected.products);
+  EXPECT_EQ(got->capital_thb, 2'500'000);
+  EXPECT_EQ(got->workers, 35);
+  EXPECT_EQ(got->horsepower, 290);
+  EXPECT_EQ(got->address, expected.address);
+  EXPECT_EQ(got->subdistrict_code, "700501");
+  EXPECT_DOUBLE_EQ(got->lat.value_or(0), 13.816);
+  EXPECT_DOUBLE_EQ(got->lon.value_or(0), 99.873);
+  EXPECT_EQ(got->phone, expected.phone);
+  EXPECT_EQ(got->contact_name, expected.contact_name);
+  EXPECT_EQ(got->contact_email, expected.contact_email);
+  EXPECT_EQ(got->registered_on, "2017-03-01");
+  EXPECT_EQ(got->status, FactoryStatus::kOperating);
+  EXPECT_EQ(got->created_at, kNow);
+  EXPECT_EQ(Count("audit_log", "entity = 'factory' AND action = 'create'"), 1);
+}
+
+TEST_P(FactoryStoreTest, BusinessOutsideTheFactoryActNeedsOnlyAName) {
+  Factory f;
+  f.name = "ร้านเชื่อมเหล็ก (ข้อมูลสาธิต)";
+  auto created = Create(ScopeOf(officer_), f);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  EXPECT_FALSE(created->type_code.has_value());
+  EXPECT_FALSE(created->category.has_value());
+}
+
+TEST_P(FactoryStoreTest, BadInputIsRefusedNamingTheFieldAndNothingIsSaved) {
+  struct Case {
+    const char* what;
+    std::function<void(Factory&)> change;
+    const char* field;
+  };
+  const std::vector<Case> cases = {
+      {"empty name", [](Factory& f) { f.name = ""; }, "name"},
+      {"malformed registration", [](Factory& f) { f.registration_no = "3-9(6)12/60รบ"; }, "registration_no"},
+      {"registration category disagrees", [](Factory& f) { f.category = 2; }, "registration_no"},
+      {"14 digits with a letter", [](Factory& f) { f.registration_no14 = "1070000012600A"; }, "registration_no14"},
+      {"14 digits, wrong issuer", [](Factory& f) { f.registration_no14 = "30700000126001"; }, "registration_no14"},
+      {"14 digits, unknown province", [](Factory& f) { f.registration_no14 = "10990000126001"; },
+       "registration_no14"},
+      {"unknown type", [](Factory& f) { f.type_code = "09999"; }, "type_code"},
+      {"type not 5 digits", [](Factory& f) { f.type_code = "9(6)"; }, "type_code"},
+      {"category 4", [](Factory& f) { f.category = 4; }, "category"},
+      {"latitude in Laos", [](Factory& f) { f.lat = 21.0; }, "lat"},
+      {"longitude at sea", [](Factory& f) { f.lon = 106.5; }, "lon"},
+      {"lat without lon", [](Factory& f) { f.lon.reset(); }, "lon"},
+      {"unknown subdistrict", [](Factory& f) { f.subdistrict_code = "259999"; }, "subdistrict_code"},
+      {"negative workers", [](Factory& f) { f.workers = -1; }, "workers"},
+      {"BE year in a CE date", [](Factory& f) { f.registered_on = "2554-03-01"; }, "registered_on"},
+      {"bad status date", [](Factory& f) { f.registered_on = "2017-02-30"; }, "registered_on"},
+  };
+  for (const auto& c : cases) {
+    Factory f = Sample();
+    c.change(f);
+    auto created = Create(ScopeOf(officer_), f);
+    ASSERT_FALSE(created.ok()) << c.what;
+    EXPECT_EQ(created.status().code(), StatusCode::kInvalid) << c.what << ": " << created.status().ToString();
+    EXPECT_EQ(created.status().field(), c.field) << c.what << ": " << created.status().ToString();
+  }
+  EXPECT_EQ(Count("factories"), 0);
+  EXPECT_EQ(Count("audit_log", "entity = 'factory'"), 0);
+}
+
+TEST_P(FactoryStoreTest, DuplicateNumbersInOneOrganisationAreConflictsNamingTheField) {
+  const Scope scope = ScopeOf(officer_);
+  ASSERT_TRUE(Create(scope, Sample()).ok());
+  Factory same14 = Sample("อีกโรงงาน");
+  same14.registration_no = "3-9(6)-13/60รบ";
+  auto dup = Create(scope, same14);
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.status().code(), StatusCode::kConflict);
+  EXPECT_EQ(dup.status().field(), "registration_no14");
+
+  Factory same_old = Sample("อีกโรงงาน");
+  same_old.registration_no14 = "10700000127001";
+  dup = Create(scope, same_old);
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.status().code(), StatusCode::kConflict);
+  EXPECT_EQ(dup.status().field(), "registration_no");
+  EXPECT_EQ(Count("factories"), 1);
+
+  // Another LAO may register the same numbers (each keeps its own registry).
+  auto elsewhere = Create(ScopeOf(other_officer_), Sample());
+  EXPECT_TRUE(elsewhere.ok()) << elsewhere.status().ToString();
+}
+
+TEST_P(FactoryStoreTest, ReadOnlyRolesCannotRegister) {
+  auto created = Create(ScopeOf(executive_), Sample());
+  ASSERT_FALSE(created.ok());
+  EXPECT_EQ(created.status().code(), StatusCode::kForbidden);
+}
+
+TEST_P(FactoryStoreTest, OtherLaosAndOtherFactoriesRepresentativesSeeNotFound) {
+  auto mine = Create(ScopeOf(officer_), Sample());
+  ASSERT_TRUE(mine.ok());
+  Factory second = Sample("โรงงานที่สอง");
+  second.registration_no = "3-9(6)-14/60รบ";
+  second.registration_no14 = "10700000146001";
+  auto other = Create(ScopeOf(officer_), second);
+  ASSERT_TRUE(other.ok());
+
+  auto seen = Get(ScopeOf(other_officer_), mine->id);
+  ASSERT_FALSE(seen.ok());
+  EXPECT_EQ(seen.status().code(), StatusCode::kNotFound);
+  auto listed = List(ScopeOf(other_officer_), FactoryQuery{});
+  ASSERT_TRUE(listed.ok());
+  EXPECT_TRUE(listed->items.empty());
+
+  const Scope rep = FactoryRepScope(mine->id);
+  auto own = Get(rep, mine->id);
+  ASSERT_TRUE(own.ok()) << own.status().ToString();
+  EXPECT_EQ(own->name, mine->name);
+  auto foreign = Get(rep, other->id);
+  ASSERT_FALSE(foreign.ok());
+  EXPECT_EQ(foreign.status().code(), StatusCode::kNotFound);
+  auto rep_list = List(rep, FactoryQuery{});
+  ASSERT_TRUE(rep_list.ok());
+  ASSERT_EQ(rep_list->items.size(), 1u);
+  EXPECT_EQ(rep_list->items[0].id, mine->id);
+  // A representative writes nothing organisation-wide.
+  auto created = Create(rep, Sample("ของปลอม"));
+  EXPECT_FALSE(created.ok());
+}
+
+TEST_P(FactoryStoreTest, ListFiltersAndPagesNewestFirst) {
+  const Scope scope = ScopeOf(officer_);
+  std::vector<int64_t> ids;
+  for (int i = 1; i <= 7; ++i) {
+    Factory f = Sample(i % 2 ? "Odd Plant " + std::to_string(i) : "โรงงานคู่ " + std::to_string(i));
+    f.registration_no = "3-9(6)-" + std::to_string(100 + i) + "/60รบ";
+    f.registration_no14 = "10700" + std::to_string(10000 + i) + "6001";
+    f.status = i == 3 ? FactoryStatus::kClosed : FactoryStatus::kOperating;
+    f.subdistrict_code = i <= 4 ? "700501" : "700101";
+    f.registered_on = "2017-0" + std::to_string(i) + "-01";
+    if (i == 6) {
+      f.type_code = "10500";
+      f.registration_no = "3-105-106/60รบ";
+    }
+    auto created = Create(scope, f);
+    ASSERT_TRUE(created.ok()) << created.status().ToString();
+    ids.push_back(created->id);
+  }
+  FactoryQuery q;
+  q.limit = 3;
+  auto page1 = List(scope, q);
+  ASSERT_TRUE(page1.ok()) << page1.status().ToString();
+  ASSERT_EQ(page1->items.size(), 3u);
+  EXPECT_EQ(page1->items[0].id, ids[6]);
+  ASSERT_TRUE(page1->next_after_id.has_value());
+  q.after_id = page1->next_after_id;
+  auto page2 = List(scope, q);
+  ASSERT_TRUE(page2.ok());
+  ASSERT_EQ(page2->items.size(), 3u);
+  EXPECT_EQ(page2->items[0].id, ids[3]);
+  q.after_id = page2->next_after_id;
+  auto page3 = List(scope, q);
+  ASSERT_TRUE(page3.ok());
+  ASSERT_EQ(page3->items.size(), 1u);
+  EXPECT_FALSE(page3->next_after_id.has_value());
+
+  auto count = [&](FactoryQuery query) {
+    auto page = List(scope, query);
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    return page.ok() ? page->items.size() : 0u;
+  };
+  FactoryQuery closed;
+  closed.status = FactoryStatus::kClosed;
+  EXPECT_EQ(count(closed), 1u);
+  FactoryQuery type;
+  type.type_code = "10500";
+  EXPECT_EQ(count(type), 1u);
+  FactoryQuery area;
+  area.area_code = "7005";
+  EXPECT_EQ(count(area), 4u);
+  area.area_code = "700101";
+  EXPECT_EQ(count(area), 3u);
+  FactoryQuery dates;
+  dates.registered_from = "2017-02-01";
+  dates.registered_to = "2017-04-01";
+  EXPECT_EQ(count(dates), 3u);
+  FactoryQuery text;
+  text.text = "odd plant";  // case-insensitive for Latin letters
+  EXPECT_EQ(count(text), 4u);
+  text.text = "โรงงานคู่";
+  EXPECT_EQ(count(text), 3u);
+  text.text = "-104/60";  // registration number
+  EXPECT_EQ(count(text), 1u);
+  text.text = "100%";  // LIKE wildcards are literal
+  EXPECT_EQ(count(text), 0u);
+  FactoryQuery bad;
+  bad.registered_from = "2560-01-01";
+  auto refused = List(scope, bad);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().field(), "registered_from");
+}
+
+TEST_P(FactoryStoreTest, UpdateReplacesFieldsKeepsDuplicatesOutAndIsAudited) {
+  const Scope scope = ScopeOf(officer_);
+  auto a = Create(scope, Sample());
+  ASSERT_TRUE(a.ok());
+  Factory second = Sample("โรงงานที่สอง");
+  second.registration_no = "3-9(6)-14/60รบ";
+  second.registration_no14 = "10700000146001";
+  auto b = Create(scope, second);
+  ASSERT_TRUE(b.ok());
+
+  Factory change = *a;
+  change.status = FactoryStatus::kSuspended;
+  change.workers = 40;
+  std::optional<Factory> updated;
+  Status status = transactor_->Write(scope, Info(kNow + 60), [&](UnitOfWork& work) -> Status {
+    ASSIGN_OR_RETURN(updated, service_.Update(work, a->id, change));
+    return Status::Ok();
+  });
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  EXPECT_EQ(updated->updated_at, kNow + 60);
+  auto got = Get(scope, a->id);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->status, FactoryStatus::kSuspended);
+  EXPECT_EQ(got->workers, 40);
+
+  Factory clash = *b;
+  clash.registration_no14 = a->registration_no14;
+  status = transactor_->Write(scope, Info(), [&](UnitOfWork& work) -> Status {
+    return service_.Update(work, b->id, clash).status();
+  });
+  EXPECT_EQ(status.code(), StatusCode::kConflict);
+  EXPECT_EQ(status.field(), "registration_no14");
+  EXPECT_EQ(Count("audit_log", "entity = 'factory' AND action = 'update'"), 1);
+}
+
+TEST_P(FactoryStoreTest, TypeListLoadsOnceAndIsSearchable) {
+  auto again = LoadFactoryTypesIfEmpty(*db_, ECOTOWN_TEST_FIXTURE_DATA_DIR);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, 0);
+  std::vector<factories::FactoryType> found;
+  ASSERT_TRUE(transactor_->Read(ScopeOf(officer_), Info(), [&](UnitOfWork& work) -> Status {
+                ASSIGN_OR_RETURN(found, work.factories().SearchTypes("ฝังกลบ", 20));
+                return Status::Ok();
+              }).ok());
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].class_code, "10500");
+  EXPECT_EQ(found[0].disp_class, "105");
+  auto missing = LoadFactoryTypesIfEmpty(*db_, "/nonexistent");
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, FactoryStoreTest, ::testing::Values("sqlite", "postgres"), BackendName);
+
+}  // namespace
+}  // namespace ecotown::store
