@@ -208,8 +208,10 @@ Status SeedDemo(Runtime& runtime, std::ostream& out) {
     }
     for (const auto& demo : kDemoUsers) {
       if (work.accounts().FindUserForLogin(demo.username).ok()) continue;
+      ASSIGN_OR_RETURN(const auto factory_id, demo.role == tenancy::Role::kFactory ? DemoFactoryOf(work, demo.org)
+                                                                                    : std::optional<int64_t>());
       accounts::NewUser user{demo.org, demo.username, demo.role, demo.display_name, std::string(kDemoPassword),
-                             std::nullopt};
+                             factory_id};
       auto created = runtime.accounts().CreateUser(work, user);
       if (!created.ok()) return created.status();
     }

@@ -4,6 +4,8 @@
 #include "app/demo_clinic.h"
 
 #include "core/thai_calendar.h"
+#include "modules/clinic/clinic_service.h"
+#include "modules/factories/factory_service.h"
 #include "modules/training/training_service.h"
 
 namespace ecotown::app {
@@ -73,7 +75,110 @@ Status SeedTraining(UnitOfWork& work, int64_t now, int64_t& certificates) {
   return Status::Ok();
 }
 
+// The demo factories of Ban Pong, found by name or registered.
+struct DemoFactory {
+  const char* name;
+  const char* business;
+  const char* products;
+  double lat, lon;
+  int64_t workers;
+};
+const DemoFactory kMill = {"บริษัท ศิลาบ้านโป่ง จำกัด", "โม่ บด และย่อยหิน", "หินคลุก หินเกล็ด ทรายถม", 13.8231, 99.8512, 35};
+const DemoFactory kFoods = {"บริษัท แม่กลองฟู้ดส์ จำกัด", "แปรรูปผักและผลไม้บรรจุกระป๋อง", "ข้าวโพดหวานบรรจุกระป๋อง",
+                            13.8094, 99.8901, 120};
+
+Result<int64_t> EnsureFactory(UnitOfWork& work, int64_t org_id, const DemoFactory& demo) {
+  factories::FactoryQuery query;
+  query.text = demo.name;
+  query.org_id = org_id;
+  query.limit = 5;
+  ASSIGN_OR_RETURN(const auto page, work.factories().List(query));
+  for (const auto& f : page.items) {
+    if (f.name == demo.name) return f.id;
+  }
+  factories::Factory draft;
+  draft.org_id = org_id;
+  draft.name = demo.name;
+  draft.business = demo.business;
+  draft.products = demo.products;
+  draft.workers = demo.workers;
+  draft.lat = demo.lat;
+  draft.lon = demo.lon;
+  draft.address = "อำเภอบ้านโป่ง จังหวัดราชบุรี";
+  ASSIGN_OR_RETURN(const auto created, factories::FactoryService().Create(work, draft));
+  return created.id;
+}
+
+Status SeedClinic(UnitOfWork& work, int64_t now, int64_t& cases) {
+  ASSIGN_OR_RETURN(const auto banpong, work.orgs().FindByCode("banpong"));
+  ASSIGN_OR_RETURN(const auto existing, work.clinic().ListCases({}));
+  for (const auto& c : existing) {
+    if (c.org_id == banpong.id) return Status::Ok();
+  }
+  ASSIGN_OR_RETURN(const int64_t mill, EnsureFactory(work, banpong.id, kMill));
+  ASSIGN_OR_RETURN(const int64_t foods, EnsureFactory(work, banpong.id, kFoods));
+  const int64_t today = training::BangkokDayStartOf(now);
+  clinic::ClinicService service;
+
+  // Odour from the cannery's wastewater ponds: advised, measured, in follow-up.
+  ASSIGN_OR_RETURN(const auto odour,
+                   service.FileRequest(work, {foods, clinic::Topic::kOdour,
+                                              "ชุมชนหมู่ 4 ร้องเรียนกลิ่นเหม็นจากบ่อบำบัดน้ำเสียช่วงเช้ามืด "
+                                              "โรงงานขอคำแนะนำการปรับปรุงระบบเติมอากาศและการจัดการกากผัก",
+                                              "นางสาวกมลวรรณ ใจงาม", "032-211-456"}));
+  RETURN_IF_ERROR(service.Move(work, odour.id, clinic::CaseStatus::kAccepted, "").status());
+  RETURN_IF_ERROR(service.Move(work, odour.id, clinic::CaseStatus::kInProgress, "").status());
+  ASSIGN_OR_RETURN(const auto officer, work.accounts().FindUserForLogin("banpong.officer"));
+  RETURN_IF_ERROR(service.SetAdvisers(work, odour.id, {officer.user.id}).status());
+  clinic::Visit visit;
+  visit.visited_on = today - 40 * kDay;
+  visit.notes = "เครื่องเติมอากาศบ่อที่ 2 เสีย 2 จาก 4 ตัว กากข้าวโพดกองรอรถขนเกิน 3 วัน มีน้ำชะไหลลงราง";
+  visit.advice = "ซ่อมเครื่องเติมอากาศให้ครบและเดินตลอด 24 ชั่วโมง ขนกากผักออกทุกวันในภาชนะมีฝาปิด "
+                 "ลอกตะกอนก้นบ่อก่อนฤดูการผลิต และให้พนักงานตรวจกลิ่นรอบรั้วทุกเช้า";
+  RETURN_IF_ERROR(service.AddVisit(work, odour.id, visit).status());
+  clinic::Measure repair;
+  repair.description = "ซ่อมเครื่องเติมอากาศบ่อที่ 2 ให้ใช้งานได้ครบ 4 ตัว";
+  repair.owner = "หัวหน้าฝ่ายซ่อมบำรุง";
+  repair.due_on = today - 25 * kDay;
+  ASSIGN_OR_RETURN(const auto repaired, service.AddMeasure(work, odour.id, repair));
+  RETURN_IF_ERROR(service.SetMeasureDone(work, repaired.id, today - 28 * kDay).status());
+  clinic::Measure waste;
+  waste.description = "ขนกากผักออกทุกวันและล้างลานกองทุกเย็น";
+  waste.owner = "ผู้จัดการฝ่ายผลิต";
+  waste.due_on = today + 14 * kDay;
+  RETURN_IF_ERROR(service.AddMeasure(work, odour.id, waste).status());
+  clinic::Outcome days;
+  days.indicator = "จำนวนวันที่ชุมชนบันทึกว่าได้กลิ่นต่อเดือน";
+  days.unit = "วัน/เดือน";
+  days.before_value = 18;
+  days.before_on = today - 45 * kDay;
+  days.after_value = 5;
+  days.after_on = today - 5 * kDay;
+  days.notes = "จากสมุดบันทึกของอาสาสมัครชุมชนหมู่ 4 สามครัวเรือน";
+  RETURN_IF_ERROR(service.AddOutcome(work, odour.id, days).status());
+  RETURN_IF_ERROR(service.Move(work, odour.id, clinic::CaseStatus::kFollowUp, "").status());
+  RETURN_IF_ERROR(service.AddFollowUp(work, odour.id, {0, 0, today + 30 * kDay, "ตรวจกลิ่นรอบรั้วช่วงเช้ามืดอีกครั้ง"}).status());
+  cases += 1;
+
+  // The mill's own request, filed through the factory form, waiting for the officers.
+  RETURN_IF_ERROR(service
+                      .FileRequest(work, {mill, clinic::Topic::kDust,
+                                              "ฝุ่นจากเครื่องโม่และกองหินคลุกปลิวเข้าบ้านเรือนด้านทิศตะวันตกช่วงหน้าแล้ง "
+                                              "ขอคำแนะนำการติดตั้งสเปรย์น้ำและผนังกันลม",
+                                          "นายสมชาย ศิลาทอง", "081-345-6789"})
+                      .status());
+  cases += 1;
+  return Status::Ok();
+}
+
 }  // namespace
+
+Result<std::optional<int64_t>> DemoFactoryOf(UnitOfWork& work, std::string_view org_code) {
+  if (org_code != "banpong") return std::optional<int64_t>();
+  ASSIGN_OR_RETURN(const auto org, work.orgs().FindByCode(org_code));
+  ASSIGN_OR_RETURN(const int64_t id, EnsureFactory(work, org.id, kMill));
+  return std::optional<int64_t>(id);
+}
 
 Status SeedDemoTrainingAndClinic(Runtime& runtime, std::ostream& out) {
   const auto scope = tenancy::Scope::System("demo");
@@ -82,7 +187,12 @@ Status SeedDemoTrainingAndClinic(Runtime& runtime, std::ostream& out) {
   RETURN_IF_ERROR(runtime.transactor().Write(scope, runtime.CliInfo(), [&](UnitOfWork& work) -> Status {
     return SeedTraining(work, now, certificates);
   }));
+  int64_t cases = 0;
+  RETURN_IF_ERROR(runtime.transactor().Write(scope, runtime.CliInfo(), [&](UnitOfWork& work) -> Status {
+    return SeedClinic(work, now, cases);
+  }));
   if (certificates > 0) out << "  training: 2 courses and " << certificates << " certificates for Ban Pong staff\n";
+  if (cases > 0) out << "  pollution clinic: " << cases << " advice cases of Ban Pong factories\n";
   return Status::Ok();
 }
 

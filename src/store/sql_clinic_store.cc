@@ -275,7 +275,7 @@ Result<Article> SqlClinicStore::GetArticle(int64_t id) {
 Result<std::vector<Article>> SqlClinicStore::SearchArticles(const clinic::ArticleQuery& query) {
   std::string sql = kArticleColumns;
   Params params;
-  std::string rank = "0";
+  std::string rank;
   std::string where = "1=1";
   if (!query.text.empty()) {
     params.push_back(V(ContainsPattern(query.text)));
@@ -290,7 +290,9 @@ Result<std::vector<Article>> SqlClinicStore::SearchArticles(const clinic::Articl
     params.push_back(V(clinic::TopicName(*query.topic)));
     where += " AND a.topic = $" + std::to_string(params.size());
   }
-  sql += "WHERE " + where + " ORDER BY " + rank + ", a.title, a.id LIMIT " + std::to_string(query.limit);
+  // Without a text there is nothing to rank (and a bare "0" would be read as a column number).
+  sql += "WHERE " + where + " ORDER BY " + (rank.empty() ? "" : rank + ", ") + "a.title, a.id LIMIT " +
+         std::to_string(query.limit);
   auto result = conn_.Query(sql, params);
   if (!result.ok()) return result.status();
   std::vector<Article> out;

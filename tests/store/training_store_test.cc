@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/thai_calendar.h"
+#include "modules/factories/factory_service.h"
 #include "modules/training/training_service.h"
 #include "store/store_fixture.h"
 
@@ -237,6 +238,39 @@ TEST_P(TrainingStoreTest, AttendeesAreStaffOrNamedFactoryStaffAndRegisteredOnce)
   });
   EXPECT_EQ(nobody.field(), "person_name");
   EXPECT_EQ(Count("training_attendees"), 0);
+}
+
+TEST_P(TrainingStoreTest, FactoryStaffAttendByNameWithAFactoryOfTheSessionsOrganisation) {
+  const Course course = AddCourse(officer_, false, 24, "การจัดการฝุ่นในโรงงาน");
+  const int64_t session = AddSession(officer_, course.id);
+  int64_t own_factory = 0, other_factory = 0;
+  ASSERT_TRUE(SystemWrite([&](UnitOfWork& work) -> Status {
+                factories::Factory draft;
+                draft.org_id = officer_.org_id;
+                draft.name = "บริษัท ศิลาบ้านโป่ง จำกัด";
+                ASSIGN_OR_RETURN(const auto own, factories::FactoryService().Create(work, draft));
+                own_factory = own.id;
+                draft.org_id = other_officer_.org_id;
+                draft.name = "หจก. เบิกไพรค้าไม้";
+                ASSIGN_OR_RETURN(const auto other, factories::FactoryService().Create(work, draft));
+                other_factory = other.id;
+                return Status::Ok();
+              }).ok());
+  Status other_lao = As(officer_, [&](UnitOfWork& work) -> Status {
+    return TrainingService().AddAttendee(work, session, {std::nullopt, std::string("นายสมศักดิ์ มั่นคง"), other_factory}).status();
+  });
+  EXPECT_EQ(other_lao.field(), "factory_id");
+  std::optional<Certificate> certificate;
+  ASSERT_TRUE(As(officer_, [&](UnitOfWork& work) -> Status {
+                TrainingService service;
+                ASSIGN_OR_RETURN(auto a, service.AddAttendee(work, session, {std::nullopt, std::string("นายสมศักดิ์ มั่นคง"), own_factory}));
+                RETURN_IF_ERROR(service.RecordResult(work, a.id, {true, Outcome::kPassed, 75}).status());
+                ASSIGN_OR_RETURN(certificate, service.IssueCertificate(work, a.id, kJune1 + 3 * kDay));
+                return Status::Ok();
+              }).ok());
+  EXPECT_FALSE(certificate->user_id.has_value());
+  EXPECT_EQ(certificate->factory_id, own_factory);
+  EXPECT_EQ(certificate->person_name, "นายสมศักดิ์ มั่นคง");
 }
 
 TEST_P(TrainingStoreTest, ExpiringSoonListsValidCertificatesExpiringWithinTheWindow) {

@@ -5,6 +5,7 @@
 
 #include "core/thai_calendar.h"
 #include "modules/audit/recorder.h"
+#include "modules/factories/factory.h"
 
 namespace ecotown::training {
 namespace {
@@ -63,8 +64,13 @@ std::string CertificateJson(const Certificate& c) {
 }
 
 // The factory of a factory staff attendee must be one of the session's organisation.
-Status CheckFactory(UnitOfWork&, int64_t, int64_t factory_id) {
-  if (factory_id <= 0) return Status::Invalid("no such factory", "factory_id");
+Status CheckFactory(UnitOfWork& work, int64_t org_id, int64_t factory_id) {
+  auto factory = work.factories().Get(factory_id);
+  if (!factory.ok()) {
+    if (factory.status().code() == StatusCode::kNotFound) return Status::Invalid("no such factory", "factory_id");
+    return factory.status();
+  }
+  if (factory->org_id != org_id) return Status::Invalid("the factory belongs to another organisation", "factory_id");
   return Status::Ok();
 }
 
