@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "app/demo_clinic.h"
 #include "app/runtime.h"
 #include "modules/calibration/calibration_service.h"
 #include "modules/orgs/org_service.h"
@@ -209,8 +210,10 @@ Status SeedDemo(Runtime& runtime, std::ostream& out) {
     }
     for (const auto& demo : kDemoUsers) {
       if (work.accounts().FindUserForLogin(demo.username).ok()) continue;
+      ASSIGN_OR_RETURN(const auto factory_id, demo.role == tenancy::Role::kFactory ? DemoFactoryOf(work, demo.org)
+                                                                                    : std::optional<int64_t>());
       accounts::NewUser user{demo.org, demo.username, demo.role, demo.display_name, std::string(kDemoPassword),
-                             std::nullopt};
+                             factory_id};
       auto created = runtime.accounts().CreateUser(work, user);
       if (!created.ok()) return created.status();
     }
@@ -238,6 +241,7 @@ Status SeedDemo(Runtime& runtime, std::ostream& out) {
   RETURN_IF_ERROR(runtime.transactor().Write(scope, runtime.CliInfo(), [&](UnitOfWork& work) -> Status {
     return SeedDemoReadings(work, runtime.clock().NowUnix(), stored);
   }));
+  RETURN_IF_ERROR(SeedDemoTrainingAndClinic(runtime, out));
   out << "\necotown demo: the four pilot municipalities of the programme\n"
       << "  เทศบาลเมืองบ้านโป่ง, เทศบาลตำบลเบิกไพร, เทศบาลตำบลกรับใหญ่ (ราชบุรี); เทศบาลตำบลพะตง (สงขลา)\n";
   if (stored > 0) out << "  " << stored << " demo readings of the last 48 hours stored\n";

@@ -12,6 +12,7 @@
 #include "modules/events/event_hub.h"
 #include "notify/alert_worker.h"
 #include "modules/readings/reading_service.h"
+#include "store/clinic_articles_loader.h"
 #include "store/factory_types_loader.h"
 #include "store/geography_loader.h"
 #include "store/migrations/migrations.h"
@@ -72,6 +73,8 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const Config& config) {
   auto types = store::LoadFactoryTypesIfEmpty(*db, config.data_dir);
   if (!types.ok()) return types.status();
   if (*types > 0) spdlog::info("loaded {} factory types of the ministerial regulation", *types);
+  ASSIGN_OR_RETURN(const int64_t articles, store::LoadClinicArticles(*db, config.data_dir, clock.NowUnix()));
+  if (articles > 0) spdlog::debug("loaded {} pollution clinic articles", articles);
   return std::unique_ptr<Runtime>(new Runtime(config, std::move(db)));
 }
 

@@ -56,6 +56,8 @@ Api::Api(ApiOptions options, ApiDeps deps)
   RegisterExportRoutes(router_);
   RegisterPublicRoutes(router_);
   RegisterFactoryRoutes(router_);
+  RegisterTrainingRoutes(router_);
+  RegisterClinicRoutes(router_);
   if (deps_.events) RegisterEventRoutes(router_, *deps_.events);
 }
 

@@ -74,5 +74,7 @@ void RegisterOpenAqRoutes(Router& router);
 void RegisterExportRoutes(Router& router);
 void RegisterPublicRoutes(Router& router);
 void RegisterFactoryRoutes(Router& router);
+void RegisterTrainingRoutes(Router& router);
+void RegisterClinicRoutes(Router& router);
 
 }  // namespace ecotown::http

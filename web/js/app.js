@@ -20,6 +20,8 @@ import { renderPublic } from './views/public.js';
 import { renderSensor } from './views/sensor.js';
 import { renderSensors } from './views/sensors.js';
 import { renderUsers } from './views/users.js';
+import { renderCourse, renderExpiring, renderPerson, renderSession, renderTraining } from './views/training.js';
+import { renderClinic, renderClinicArticle, renderClinicArticles, renderClinicCase, renderClinicRequest } from './views/clinic.js';
 
 /**
  * The routes, in menu order. access: 'public' (anyone), 'guest' (only when signed out),
@@ -39,6 +41,16 @@ const ROUTES = [
   { path: '/factories/{id}', title: 'nav.factories', access: 'signed-in', render: renderFactory, menu: false },
   { path: '/factories/{id}/edit', title: 'nav.factories', access: 'write', render: renderFactoryEdit, menu: false },
   { path: '/public/{code}', title: 'nav.public', access: 'public', render: renderPublic, menu: false },
+  { path: '/training', title: 'nav.training', access: 'read', render: renderTraining },
+  { path: '/training/courses/{id}', title: 'nav.training', access: 'read', render: renderCourse, menu: false },
+  { path: '/training/sessions/{id}', title: 'nav.training', access: 'read', render: renderSession, menu: false },
+  { path: '/training/people/{id}', title: 'nav.training', access: 'read', render: renderPerson, menu: false },
+  { path: '/training/expiring', title: 'nav.training', access: 'read', render: renderExpiring, menu: false },
+  { path: '/clinic', title: 'nav.clinic', access: 'signed-in', render: renderClinic },
+  { path: '/clinic/new', title: 'nav.clinic', access: 'signed-in', render: renderClinicRequest, menu: false },
+  { path: '/clinic/cases/{id}', title: 'nav.clinic', access: 'signed-in', render: renderClinicCase, menu: false },
+  { path: '/clinic/articles', title: 'nav.clinic', access: 'signed-in', render: renderClinicArticles, menu: false },
+  { path: '/clinic/articles/{id}', title: 'nav.clinic', access: 'signed-in', render: renderClinicArticle, menu: false },
   { path: '/users', title: 'nav.users', access: 'manage_users', render: renderUsers },
   { path: '/audit', title: 'nav.audit', access: 'read_audit', render: renderAudit },
   { path: '/orgs', title: 'nav.orgs', access: 'public', render: renderOrgs },

@@ -882,6 +882,287 @@ CREATE TABLE receptors (
 CREATE INDEX receptors_org_lat ON receptors(org_id, lat);
 )SQL";
 
+
+// Migration 7: training (courses, sessions, attendees, certificates) and the pollution clinic.
+// Dates are Unix seconds at the start of a Bangkok day.
+constexpr const char* kSqlite0007 = R"SQL(
+CREATE TABLE training_courses (
+  id INTEGER PRIMARY KEY,
+  org_id INTEGER NOT NULL REFERENCES orgs(id),
+  title_th TEXT NOT NULL,
+  title_en TEXT NOT NULL DEFAULT '',
+  topic TEXT NOT NULL DEFAULT '',
+  hours REAL NOT NULL,
+  certifies_inspectors INTEGER NOT NULL DEFAULT 0,
+  validity_months INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX training_courses_org ON training_courses(org_id);
+CREATE TABLE training_sessions (
+  id INTEGER PRIMARY KEY,
+  org_id INTEGER NOT NULL REFERENCES orgs(id),
+  course_id INTEGER NOT NULL REFERENCES training_courses(id),
+  starts_on INTEGER NOT NULL,
+  ends_on INTEGER NOT NULL,
+  place TEXT NOT NULL,
+  trainers TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  CHECK (ends_on >= starts_on)
+);
+CREATE INDEX training_sessions_course ON training_sessions(course_id, starts_on);
+CREATE INDEX training_sessions_org ON training_sessions(org_id, starts_on);
+-- LAO staff attend as users; factory staff by name with their factory.
+CREATE TABLE training_attendees (
+  id INTEGER PRIMARY KEY,
+  org_id INTEGER NOT NULL REFERENCES orgs(id),
+  session_id INTEGER NOT NULL REFERENCES training_sessions(id),
+  user_id INTEGER REFERENCES users(id),
+  person_name TEXT NOT NULL,
+  factory_id INTEGER REFERENCES factories(id),
+  attended INTEGER NOT NULL DEFAULT 0,
+  outcome TEXT NOT NULL DEFAULT 'pending',
+  score REAL,
+  UNIQUE (session_id, user_id),
+  CHECK (user_id IS NOT NULL OR factory_id IS NOT NULL)
+);
+CREATE INDEX training_attendees_session ON training_attendees(session_id, id);
+-- number: running number per organisation and Buddhist year, "12/2569". valid_until 0: no expiry.
+CREATE TABLE training_certificates (
+  id INTEGER PRIMARY KEY,
+  org_id INTEGER NOT NULL REFERENCES orgs(id),
+  attendee_id INTEGER NOT NULL UNIQUE REFERENCES training_attendees(id),
+  session_id INTEGER NOT NULL REFERENCES training_sessions(id),
+  course_id INTEGER NOT NULL REFERENCES training_courses(id),
+  user_id INTEGER REFERENCES users(id),
+  person_name TEXT NOT NULL,
+  factory_id INTEGER REFERENCES factories(id),
+  number TEXT NOT NULL,
+  issued_at INTEGER NOT NULL,
+  valid_until INTEGER NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0,
+  revoked_reason TEXT NOT NULL DEFAULT '',
+  revoked_at INTEGER,
+  UNIQUE (org_id, number)
+);
+CREATE INDEX training_certificates_user ON training_certificates(user_id, valid_until);
+CREATE INDEX training_certificates_expiry ON training_certificates(org_id, valid_until);
+-- Pollution clinic. A case belongs to one factory; its rows below are read through the case.
+CREATE TABLE clinic_cases (
+  id INTEGER PRIMARY KEY,
+  org_id INTEGER NOT NULL REFERENCES orgs(id),
+  factory_id INTEGER NOT NULL REFERENCES factories(id),
+  topic TEXT NOT NULL,
+  request_text TEXT NOT NULL,
+  contact_name TEXT NOT NULL DEFAULT '',
+  contact_phone TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT 'requested',
+  decline_reason TEXT NOT NULL DEFAULT '',
+  requested_by TEXT NOT NULL,
+  filed_by_factory INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  closed_at INTEGER
+);
+CREATE INDEX clinic_cases_org ON clinic_cases(org_id, id);
+CREATE INDEX clinic_cases_factory ON clinic_cases(factory_id, id);
+CREATE INDEX clinic_cases_status ON clinic_cases(org_id, status, id);
+CREATE TABLE clinic_case_advisers (
+  case_id INTEGER NOT NULL REFERENCES clinic_cases(id),
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  PRIMARY KEY (case_id, user_id)
+);
+CREATE TABLE clinic_visits (
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES clinic_cases(id),
+  visited_on INTEGER NOT NULL,
+  notes TEXT NOT NULL DEFAULT '',
+  advice TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX clinic_visits_case ON clinic_visits(case_id);
+CREATE TABLE clinic_measures (
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES clinic_cases(id),
+  description TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  due_on INTEGER NOT NULL,
+  done_on INTEGER
+);
+CREATE INDEX clinic_measures_case ON clinic_measures(case_id);
+CREATE TABLE clinic_follow_ups (
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES clinic_cases(id),
+  due_on INTEGER NOT NULL,
+  note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX clinic_follow_ups_case ON clinic_follow_ups(case_id);
+-- Before and after values of one indicator, each with its measuring day: the result is measured.
+CREATE TABLE clinic_outcomes (
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES clinic_cases(id),
+  indicator TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  before_value REAL NOT NULL,
+  before_on INTEGER NOT NULL,
+  after_value REAL NOT NULL,
+  after_on INTEGER NOT NULL,
+  notes TEXT NOT NULL DEFAULT '',
+  CHECK (after_on >= before_on)
+);
+CREATE INDEX clinic_outcomes_case ON clinic_outcomes(case_id);
+-- The knowledge base: shared reference text, loaded from data/clinic/articles.json by slug.
+CREATE TABLE clinic_articles (
+  id INTEGER PRIMARY KEY,
+  slug TEXT NOT NULL UNIQUE,
+  title TEXT NOT NULL,
+  topic TEXT NOT NULL,
+  summary TEXT NOT NULL DEFAULT '',
+  body TEXT NOT NULL,
+  tags TEXT NOT NULL DEFAULT '',
+  updated_at INTEGER NOT NULL
+);
+)SQL";
+
+constexpr const char* kPostgres0007 = R"SQL(
+CREATE TABLE training_courses (
+  id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  org_id BIGINT NOT NULL REFERENCES orgs(id),
+  title_th TEXT NOT NULL,
+  title_en TEXT NOT NULL DEFAULT '',
+  topic TEXT NOT NULL DEFAULT '',
+  hours DOUBLE PRECISION NOT NULL,
+  certifies_inspectors BIGINT NOT NULL DEFAULT 0,
+  validity_months BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX training_courses_org ON training_courses(org_id);
+CREATE TABLE training_sessions (
+  id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  org_id BIGINT NOT NULL REFERENCES orgs(id),
+  course_id BIGINT NOT NULL REFERENCES training_courses(id),
+  starts_on BIGINT NOT NULL,
+  ends_on BIGINT NOT NULL,
+  place TEXT NOT NULL,
+  trainers TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  CHECK (ends_on >= starts_on)
+);
+CREATE INDEX training_sessions_course ON training_sessions(course_id, starts_on);
+CREATE INDEX training_sessions_org ON training_sessions(org_id, starts_on);
+-- LAO staff attend as users; factory staff by name with their factory.
+CREATE TABLE training_attendees (
+  id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  org_id BIGINT NOT NULL REFERENCES orgs(id),
+  session_id BIGINT NOT NULL REFERENCES training_sessions(id),
+  user_id BIGINT REFERENCES users(id),
+  person_name TEXT NOT NULL,
+  factory_id BIGINT REFERENCES factories(id),
+  attended BIGINT NOT NULL DEFAULT 0,
+  outcome TEXT NOT NULL DEFAULT 'pending',
+  score DOUBLE PRECISION,
+  UNIQUE (session_id, user_id),
+  CHECK (user_id IS NOT NULL OR factory_id IS NOT NULL)
+);
+CREATE INDEX training_attendees_session ON training_attendees(session_id, id);
+-- number: running number per organisation and Buddhist year, "12/2569". valid_until 0: no expiry.
+CREATE TABLE training_certificates (
+  id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  org_id BIGINT NOT NULL REFERENCES orgs(id),
+  attendee_id BIGINT NOT NULL UNIQUE REFERENCES training_attendees(id),
+  session_id BIGINT NOT NULL REFERENCES training_sessions(id),
+  course_id BIGINT NOT NULL REFERENCES training_courses(id),
+  user_id BIGINT REFERENCES users(id),
+  person_name TEXT NOT NULL,
+  factory_id BIGINT REFERENCES factories(id),
+  number TEXT NOT NULL,
+  issued_at BIGINT NOT NULL,
+  valid_until BIGINT NOT NULL,
+  revoked BIGINT NOT NULL DEFAULT 0,
+  revoked_reason TEXT NOT NULL DEFAULT '',
+  revoked_at BIGINT,
+  UNIQUE (org_id, number)
+);
+CREATE INDEX training_certificates_user ON training_certificates(user_id, valid_until);
+CREATE INDEX training_certificates_expiry ON training_certificates(org_id, valid_until);
+-- Pollution clinic. A case belongs to one factory; its rows below are read through the case.
+CREATE TABLE clinic_cases (
+  id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  org_id BIGINT NOT NULL REFERENCES orgs(id),
+  factory_id BIGINT NOT NULL REFERENCES factories(id),
+  topic TEXT NOT NULL,
+  request_text TEXT NOT NULL,
+  contact_name TEXT NOT NULL DEFAULT '',
+  contact_phone TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT 'requested',
+  decline_reason TEXT NOT NULL DEFAULT '',
+  requested_by TEXT NOT NULL,
+  filed_by_factory BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  closed_at BIGINT
+);
+CREATE INDEX clinic_cases_org ON clinic_cases(org_id, id);
+CREATE INDEX clinic_cases_factory ON clinic_cases(factory_id, id);
+CREATE INDEX clinic_cases_status ON clinic_cases(org_id, status, id);
+CREATE TABLE clinic_case_advisers (
+  case_id BIGINT NOT NULL REFERENCES clinic_cases(id),
+  user_id BIGINT NOT NULL REFERENCES users(id),
+  PRIMARY KEY (case_id, user_id)
+);
+CREATE TABLE clinic_visits (
+  id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  case_id BIGINT NOT NULL REFERENCES clinic_cases(id),
+  visited_on BIGINT NOT NULL,
+  notes TEXT NOT NULL DEFAULT '',
+  advice TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX clinic_visits_case ON clinic_visits(case_id);
+CREATE TABLE clinic_measures (
+  id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  case_id BIGINT NOT NULL REFERENCES clinic_cases(id),
+  description TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  due_on BIGINT NOT NULL,
+  done_on BIGINT
+);
+CREATE INDEX clinic_measures_case ON clinic_measures(case_id);
+CREATE TABLE clinic_follow_ups (
+  id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  case_id BIGINT NOT NULL REFERENCES clinic_cases(id),
+  due_on BIGINT NOT NULL,
+  note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX clinic_follow_ups_case ON clinic_follow_ups(case_id);
+-- Before and after values of one indicator, each with its measuring day: the result is measured.
+CREATE TABLE clinic_outcomes (
+  id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  case_id BIGINT NOT NULL REFERENCES clinic_cases(id),
+  indicator TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  before_value DOUBLE PRECISION NOT NULL,
+  before_on BIGINT NOT NULL,
+  after_value DOUBLE PRECISION NOT NULL,
+  after_on BIGINT NOT NULL,
+  notes TEXT NOT NULL DEFAULT '',
+  CHECK (after_on >= before_on)
+);
+CREATE INDEX clinic_outcomes_case ON clinic_outcomes(case_id);
+-- The knowledge base: shared reference text, loaded from data/clinic/articles.json by slug.
+CREATE TABLE clinic_articles (
+  id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  slug TEXT NOT NULL UNIQUE,
+  title TEXT NOT NULL,
+  topic TEXT NOT NULL,
+  summary TEXT NOT NULL DEFAULT '',
+  body TEXT NOT NULL,
+  tags TEXT NOT NULL DEFAULT '',
+  updated_at BIGINT NOT NULL
+);
+)SQL";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -895,6 +1176,8 @@ const std::vector<Migration>& AllMigrations() {
       {5, "alerts: rules, per-sensor states, history and the delivery outbox", kSqlite0005, kPostgres0005},
       {6, "factories: type list, registry, licences, emission sources, outlets, receptors", kSqlite0006,
        kPostgres0006},
+      {7, "training and the pollution clinic: courses, sessions, attendees, certificates", kSqlite0007,
+       kPostgres0007},
   };
   return kMigrations;
 }
