@@ -162,7 +162,15 @@ Result<factories::FactoryPage> SqlFactoryStore::List(const factories::FactoryQue
         add("id IN (SELECT rowid FROM factories_search WHERE factories_search MATCH ?)", V(FtsPhrase(*q.text)));
       }
     }
-    add("search_text LIKE ? ESCAPE '\\'", V(LikeContains(*q.text)));
+    if (conn_.dialect() == Dialect::kPostgres) {
+      // The trigram index serves LIKE only in a plan made for the actual pattern; a cached generic
+      // plan would walk every row. (PostgreSQL's LIKE escapes with a backslash by default.)
+      auto custom = conn_.Exec("SET LOCAL plan_cache_mode = force_custom_plan", {});
+      if (!custom.ok()) return custom.status();
+      add("search_text LIKE ?", V(LikeContains(*q.text)));
+    } else {
+      add("search_text LIKE ? ESCAPE '\\'", V(LikeContains(*q.text)));
+    }
   }
   if (q.after_id) add("id < ?", V(*q.after_id));
   const int limit = std::clamp(q.limit, 1, 500);
