@@ -186,9 +186,8 @@ export async function renderMap(ctx) {
     coordinatesControl(L).addTo(map);
     graticule(L, map);
     // Factories and receptors lie under the sensors (a sensor often stands at a school or market),
-    // so that a sensor marker stays on top and clickable.
+    // so that a sensor marker stays on top and clickable: .leaflet-places-pane in app.css.
     map.createPane('places');
-    map.getPane('places').style.zIndex = '350';
     factoryLayer = L.layerGroup().addTo(map);
     receptorLayer = L.layerGroup().addTo(map);
     L.control.layers(null, { [t('map.layer_factories')]: factoryLayer, [t('map.layer_receptors')]: receptorLayer },
