@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/utf8.h"
+
 namespace ecotown::store {
 namespace {
 
@@ -67,6 +69,24 @@ Status DuplicateOf(const Status& status) {
   return status;
 }
 
+// The district (4) or province (2) code of a subdistrict code, kept in their own indexed columns.
+Value CodePrefix(const std::optional<std::string>& subdistrict, size_t digits) {
+  if (!subdistrict || subdistrict->size() < digits) return Null{};
+  return subdistrict->substr(0, digits);
+}
+
+// The text as one FTS5 phrase ("..." with inner quotes doubled): a substring match under the
+// trigram tokenizer.
+std::string FtsPhrase(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
 // Escapes LIKE wildcards; the statements say ESCAPE '\'.
 std::string LikeContains(std::string_view text) {
   std::string out = "%";
@@ -85,14 +105,14 @@ Result<int64_t> SqlFactoryStore::Insert(const Factory& f) {
   auto row = conn_.QueryOne(
       "INSERT INTO factories (org_id, name, registration_no, registration_no14, type_code, category, business, "
       "operator_name, products, capital_thb, workers, horsepower, address, subdistrict_code, lat, lon, phone, "
-      "contact_name, contact_email, registered_on, status, search_text, created_at, updated_at) VALUES ($1, $2, $3, "
-      "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24) "
-      "RETURNING id",
+      "contact_name, contact_email, registered_on, status, search_text, created_at, updated_at, district_code, "
+      "province_code) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, "
+      "$20, $21, $22, $23, $24, $25, $26) RETURNING id",
       {V(f.org_id), V(f.name), V(f.registration_no), V(f.registration_no14), V(f.type_code), V(f.category),
        V(f.business), V(f.operator_name), V(f.products), V(f.capital_thb), V(f.workers), V(f.horsepower),
        V(f.address), V(f.subdistrict_code), V(f.lat), V(f.lon), V(f.phone), V(f.contact_name), V(f.contact_email),
        V(f.registered_on), V(factories::FactoryStatusName(f.status)), V(factories::SearchTextOf(f)),
-       V(f.created_at), V(f.updated_at)});
+       V(f.created_at), V(f.updated_at), CodePrefix(f.subdistrict_code, 4), CodePrefix(f.subdistrict_code, 2)});
   if (!row.ok()) return DuplicateOf(row.status());
   return row->Int(0);
 }
@@ -121,13 +141,37 @@ Result<factories::FactoryPage> SqlFactoryStore::List(const factories::FactoryQue
   if (q.type_code) add("type_code = ?", V(*q.type_code));
   if (q.category) add("category = ?", V(static_cast<int64_t>(*q.category)));
   if (q.area_code && !q.area_code->empty()) {
-    // A code prefix as a range, so the subdistrict index serves it: "2502" covers 250200..2502zz.
-    add("subdistrict_code >= ?", V(*q.area_code));
-    add("subdistrict_code < ?", V(*q.area_code + "\x7f"));
+    // Province, district or subdistrict: each an equality on its own column, so that an index on
+    // (org_id, column, id) gives the newest first without sorting.
+    const size_t n = q.area_code->size();
+    add(n <= 2 ? "province_code = ?" : n <= 4 ? "district_code = ?" : "subdistrict_code = ?", V(*q.area_code));
   }
   if (q.registered_from) add("registered_on >= ?", V(*q.registered_from));
   if (q.registered_to) add("registered_on <= ?", V(*q.registered_to));
-  if (q.text && !q.text->empty()) add("search_text LIKE ? ESCAPE '\\'", V(LikeContains(*q.text)));
+  if (q.text && !q.text->empty()) {
+    if (conn_.dialect() == Dialect::kSqlite && core::CodePointCount(*q.text) >= 3) {
+      // A rare text: the trigram index lists the few candidates. A common one (kCommonText or more
+      // rows) is found fastest by walking the newest rows with LIKE, which stops at the page size.
+      // Either way LIKE keeps the exact meaning (wildcards literal).
+      constexpr int64_t kCommonText = 5000;
+      auto matches = conn_.QueryOne(
+          "SELECT COUNT(*) FROM (SELECT rowid FROM factories_search WHERE factories_search MATCH $1 LIMIT $2)",
+          {V(FtsPhrase(*q.text)), V(kCommonText)});
+      if (!matches.ok()) return matches.status();
+      if (matches->Int(0) < kCommonText) {
+        add("id IN (SELECT rowid FROM factories_search WHERE factories_search MATCH ?)", V(FtsPhrase(*q.text)));
+      }
+    }
+    if (conn_.dialect() == Dialect::kPostgres) {
+      // The trigram index serves LIKE only in a plan made for the actual pattern; a cached generic
+      // plan would walk every row. (PostgreSQL's LIKE escapes with a backslash by default.)
+      auto custom = conn_.Exec("SET LOCAL plan_cache_mode = force_custom_plan", {});
+      if (!custom.ok()) return custom.status();
+      add("search_text LIKE ?", V(LikeContains(*q.text)));
+    } else {
+      add("search_text LIKE ? ESCAPE '\\'", V(LikeContains(*q.text)));
+    }
+  }
   if (q.after_id) add("id < ?", V(*q.after_id));
   const int limit = std::clamp(q.limit, 1, 500);
   params.push_back(V(static_cast<int64_t>(limit + 1)));
@@ -151,13 +195,13 @@ Status SqlFactoryStore::Update(const Factory& f) {
       "UPDATE factories SET name = $1, registration_no = $2, registration_no14 = $3, type_code = $4, category = $5, "
       "business = $6, operator_name = $7, products = $8, capital_thb = $9, workers = $10, horsepower = $11, "
       "address = $12, subdistrict_code = $13, lat = $14, lon = $15, phone = $16, contact_name = $17, "
-      "contact_email = $18, registered_on = $19, status = $20, search_text = $21, updated_at = $22 "
-      "WHERE id = $23 AND org_id = $24",
+      "contact_email = $18, registered_on = $19, status = $20, search_text = $21, updated_at = $22, "
+      "district_code = $25, province_code = $26 WHERE id = $23 AND org_id = $24",
       {V(f.name), V(f.registration_no), V(f.registration_no14), V(f.type_code), V(f.category), V(f.business),
        V(f.operator_name), V(f.products), V(f.capital_thb), V(f.workers), V(f.horsepower), V(f.address),
        V(f.subdistrict_code), V(f.lat), V(f.lon), V(f.phone), V(f.contact_name), V(f.contact_email),
        V(f.registered_on), V(factories::FactoryStatusName(f.status)), V(factories::SearchTextOf(f)),
-       V(f.updated_at), V(f.id), V(f.org_id)});
+       V(f.updated_at), V(f.id), V(f.org_id), CodePrefix(f.subdistrict_code, 4), CodePrefix(f.subdistrict_code, 2)});
   if (!result.ok()) return DuplicateOf(result.status());
   return *result == 1 ? Status::Ok() : Status::NotFound("factory not found");
 }

@@ -176,6 +176,16 @@ TEST_P(FactoriesApiTest, AnotherLaoAndAFactoryRepresentativeSeeOnlyWhatIsTheirs)
                       admin);
   ASSERT_TRUE(created);
   ASSERT_EQ(created->status, 201) << created->body;
+  // The binding is checked: another LAO's factory, an unknown one, or a staff role with a factory.
+  auto other_admin = server_->Login("boekphrai.admin");
+  auto refused = Post("/api/v1/users", {{"username", "rep.elsewhere"}, {"role", "factory"}, {"factory_id", mine}},
+                      other_admin);
+  EXPECT_EQ(refused->status, 422) << refused->body;
+  EXPECT_EQ(JsonOf(refused)["error"]["field"], "factory_id");
+  refused = Post("/api/v1/users", {{"username", "rep.unknown"}, {"role", "factory"}, {"factory_id", 999999}}, admin);
+  EXPECT_EQ(JsonOf(refused)["error"]["field"], "factory_id");
+  refused = Post("/api/v1/users", {{"username", "officer.f"}, {"role", "officer"}, {"factory_id", mine}}, admin);
+  EXPECT_EQ(JsonOf(refused)["error"]["field"], "factory_id");
   auto rep = server_->Login("factory.rep");
   auto own = Get(FactoryPath(mine), rep);
   ASSERT_TRUE(own);

@@ -305,6 +305,10 @@ TEST_P(FactoryStoreTest, ListFiltersAndPagesNewestFirst) {
   EXPECT_EQ(count(area), 4u);
   area.area_code = "700101";
   EXPECT_EQ(count(area), 3u);
+  area.area_code = "70";
+  EXPECT_EQ(count(area), 7u);
+  area.area_code = "90";
+  EXPECT_EQ(count(area), 0u);
   FactoryQuery dates;
   dates.registered_from = "2017-02-01";
   dates.registered_to = "2017-04-01";
@@ -338,6 +342,7 @@ TEST_P(FactoryStoreTest, UpdateReplacesFieldsKeepsDuplicatesOutAndIsAudited) {
   Factory change = *a;
   change.status = FactoryStatus::kSuspended;
   change.workers = 40;
+  change.name = "โรงงานเปลี่ยนชื่อใหม่";
   std::optional<Factory> updated;
   Status status = transactor_->Write(scope, Info(kNow + 60), [&](UnitOfWork& work) -> Status {
     ASSIGN_OR_RETURN(updated, service_.Update(work, a->id, change));
@@ -349,6 +354,17 @@ TEST_P(FactoryStoreTest, UpdateReplacesFieldsKeepsDuplicatesOutAndIsAudited) {
   ASSERT_TRUE(got.ok());
   EXPECT_EQ(got->status, FactoryStatus::kSuspended);
   EXPECT_EQ(got->workers, 40);
+  // The search index follows the change (SQLite keeps a trigram index by triggers).
+  FactoryQuery renamed;
+  renamed.text = "เปลี่ยนชื่อใหม่";
+  auto found = List(scope, renamed);
+  ASSERT_TRUE(found.ok());
+  ASSERT_EQ(found->items.size(), 1u);
+  EXPECT_EQ(found->items[0].id, a->id);
+  renamed.text = "มันเส้นบ้านโป่ง";  // the old name is gone from the index
+  found = List(scope, renamed);
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->items.size(), 0u);
 
   Factory clash = *b;
   clash.registration_no14 = a->registration_no14;

@@ -5,6 +5,7 @@
 #include "core/utf8.h"
 #include "modules/accounts/secrets.h"
 #include "modules/audit/recorder.h"
+#include "modules/factories/factory.h"
 
 namespace ecotown::accounts {
 namespace {
@@ -182,6 +183,17 @@ Result<User> AccountService::CreateUser(UnitOfWork& work, const NewUser& request
   RETURN_IF_ERROR(scope.RequireWrite(org->id, "organisation"));
   if (request.role == Role::kOversight && orgs::IsLao(org->type)) {
     return Status::Invalid("oversight accounts belong to a provincial or national office", "role");
+  }
+  if (request.factory_id) {
+    // A representative acts for one registered factory of its own organisation.
+    if (request.role != Role::kFactory) {
+      return Status::Invalid("factory_id belongs only to an account of the factory role", "factory_id");
+    }
+    auto factory = work.factories().Get(*request.factory_id);
+    if (!factory.ok() && factory.status().code() != StatusCode::kNotFound) return factory.status();
+    if (!factory.ok() || factory->org_id != org->id) {
+      return Status::Invalid("factory_id is not a factory registered by " + org->code, "factory_id");
+    }
   }
 
   std::optional<std::string> hash;

@@ -679,6 +679,8 @@ CREATE TABLE factories (
   horsepower REAL,
   address TEXT NOT NULL DEFAULT '',
   subdistrict_code TEXT REFERENCES subdistricts(code),
+  district_code TEXT,
+  province_code TEXT,
   lat REAL,
   lon REAL,
   phone TEXT NOT NULL DEFAULT '',
@@ -698,6 +700,21 @@ CREATE INDEX factories_org_status ON factories(org_id, status, id);
 CREATE INDEX factories_org_type ON factories(org_id, type_code, id);
 CREATE INDEX factories_org_category ON factories(org_id, category, id);
 CREATE INDEX factories_org_subdistrict ON factories(org_id, subdistrict_code, id);
+CREATE INDEX factories_org_district ON factories(org_id, district_code, id);
+-- Free-text search: a trigram index over search_text (substrings of 3 or more characters, Thai
+-- included), kept in step with the table by triggers.
+CREATE VIRTUAL TABLE factories_search USING fts5(search_text, content='factories', content_rowid='id',
+  tokenize='trigram');
+CREATE TRIGGER factories_search_insert AFTER INSERT ON factories BEGIN
+  INSERT INTO factories_search(rowid, search_text) VALUES (new.id, new.search_text);
+END;
+CREATE TRIGGER factories_search_delete AFTER DELETE ON factories BEGIN
+  INSERT INTO factories_search(factories_search, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+END;
+CREATE TRIGGER factories_search_update AFTER UPDATE OF search_text ON factories BEGIN
+  INSERT INTO factories_search(factories_search, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+  INSERT INTO factories_search(rowid, search_text) VALUES (new.id, new.search_text);
+END;
 CREATE INDEX factories_org_registered ON factories(org_id, registered_on, id);
 -- Licences and permits of a factory: Factory Act (ร.ง.4 licence, notification) and the LAO's own
 -- Public Health Act licence / notification certificate. expires_on NULL = no fixed expiry.
@@ -796,6 +813,8 @@ CREATE TABLE factories (
   horsepower DOUBLE PRECISION,
   address TEXT NOT NULL DEFAULT '',
   subdistrict_code TEXT REFERENCES subdistricts(code),
+  district_code TEXT,
+  province_code TEXT,
   lat DOUBLE PRECISION,
   lon DOUBLE PRECISION,
   phone TEXT NOT NULL DEFAULT '',
@@ -815,6 +834,11 @@ CREATE INDEX factories_org_status ON factories(org_id, status, id);
 CREATE INDEX factories_org_type ON factories(org_id, type_code, id);
 CREATE INDEX factories_org_category ON factories(org_id, category, id);
 CREATE INDEX factories_org_subdistrict ON factories(org_id, subdistrict_code, id);
+CREATE INDEX factories_org_district ON factories(org_id, district_code, id);
+-- Free-text search: a trigram index over search_text (pg_trgm, a trusted extension of the
+-- PostgreSQL distribution) serves the LIKE '%text%' filter.
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE INDEX factories_search_trgm ON factories USING gin (search_text gin_trgm_ops);
 CREATE INDEX factories_org_registered ON factories(org_id, registered_on, id);
 -- Licences and permits of a factory: Factory Act (ร.ง.4 licence, notification) and the LAO's own
 -- Public Health Act licence / notification certificate. expires_on NULL = no fixed expiry.

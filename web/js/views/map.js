@@ -185,6 +185,9 @@ export async function renderMap(ctx) {
     L.control.scale({ metric: true, imperial: false }).addTo(map);
     coordinatesControl(L).addTo(map);
     graticule(L, map);
+    // Factories and receptors lie under the sensors (a sensor often stands at a school or market),
+    // so that a sensor marker stays on top and clickable: .leaflet-places-pane in app.css.
+    map.createPane('places');
     factoryLayer = L.layerGroup().addTo(map);
     receptorLayer = L.layerGroup().addTo(map);
     L.control.layers(null, { [t('map.layer_factories')]: factoryLayer, [t('map.layer_receptors')]: receptorLayer },
@@ -204,7 +207,7 @@ export async function renderMap(ctx) {
     receptorLayer.clearLayers();
     for (const f of factories.items.filter((x) => x.lat !== null && x.lon !== null)) {
       const icon = L.divIcon({ className: 'place-marker factory-marker', iconSize: [16, 16] });
-      const marker = L.marker([f.lat, f.lon], { icon, title: f.name, keyboard: true }).addTo(factoryLayer);
+      const marker = L.marker([f.lat, f.lon], { icon, title: f.name, keyboard: true, pane: 'places' }).addTo(factoryLayer);
       const el = marker.getElement();
       if (el) el.dataset.factoryId = String(f.id);
       marker.bindPopup(h('div', { class: 'map-popup', dataset: { testid: 'factory-popup' } },
@@ -214,7 +217,7 @@ export async function renderMap(ctx) {
     }
     for (const r of receptors.items) {
       const icon = L.divIcon({ className: `place-marker receptor-marker receptor-${r.kind}`, iconSize: [16, 16] });
-      const marker = L.marker([r.lat, r.lon], { icon, title: r.name, keyboard: true }).addTo(receptorLayer);
+      const marker = L.marker([r.lat, r.lon], { icon, title: r.name, keyboard: true, pane: 'places' }).addTo(receptorLayer);
       const el = marker.getElement();
       if (el) el.dataset.receptorId = String(r.id);
       marker.bindPopup(h('div', { class: 'map-popup' }, h('p', { class: 'map-popup-title' }, r.name),
