@@ -175,7 +175,10 @@ Result<int64_t> SqlAccountStore::InsertUser(const accounts::User& user,
 }
 
 Result<accounts::User> SqlAccountStore::GetUser(int64_t id) {
-  auto row = conn_.QueryOne(std::string(kUserColumns) + "WHERE u.id = $1 AND " + scope_.OrgFilterSql("u.org_id"),
+  // Everyone reads their own account (GET /api/v1/me), including a factory representative, who
+  // has no organisation-wide read.
+  auto row = conn_.QueryOne(std::string(kUserColumns) + "WHERE u.id = $1 AND (" + scope_.OrgFilterSql("u.org_id") +
+                                " OR u.id = " + std::to_string(scope_.principal().user_id) + ")",
                             {V(id)}, "user");
   if (!row.ok()) return row.status();
   return UserFromRow(*row);

@@ -110,6 +110,11 @@ TEST_P(ClinicApiTest, FactoryRepresentativeSeesOnlyItsOwnFactorysCases) {
   const int64_t theirs = FileAs(cannery_rep_, {{"topic", "odour"}});
   const int64_t officers = FileAs(officer_, {{"factory_id", cannery_}, {"topic", "water"}});
 
+  // The representative reads its own account (the web shell needs it) but no other user.
+  const json me = Ok(Get("/api/v1/me", mill_rep_));
+  EXPECT_EQ(me["user"].value("factory_id", int64_t{0}), mill_);
+  ExpectError(Get("/api/v1/users/" + std::to_string(server_->user_id("banpong.officer")), mill_rep_), 403, "");
+
   const json own = Ok(Get("/api/v1/clinic/cases", mill_rep_));
   ASSERT_EQ(own["items"].size(), 1u) << own.dump();
   EXPECT_EQ(own["items"][0].value("id", int64_t{0}), mine);

@@ -136,7 +136,11 @@ describe('pollution clinic on a phone', () => {
       const me = await apiCall(page, 'GET', '/api/v1/me');
       const factoryId = me.user.factory_id;
       assert.ok(factoryId, 'the demo factory user belongs to a demo factory');
-      await page.locator('a.nav-link', { hasText: th['nav.clinic'] }).first().click({ force: true });
+      // The menu offers the clinic to a factory representative, and nothing organisation-wide.
+      assert.equal(await page.locator('a.nav-link', { hasText: th['nav.clinic'] }).count(), 1);
+      assert.equal(await page.locator('a.nav-link', { hasText: th['nav.sensors'] }).count(), 0);
+      assert.equal(await page.locator('a.nav-link', { hasText: th['nav.training'] }).count(), 0);
+      await page.goto(`${base}/#/clinic`);
       await page.getByRole('heading', { level: 1, name: th['clinic.title_factory'], exact: true }).waitFor();
       await page.locator('[data-testid="clinic-new-link"]').click();
       await page.getByRole('heading', { level: 1, name: th['clinic.form.title'], exact: true }).waitFor();

@@ -27,6 +27,12 @@ const canWrite = (ctx) => ctx.me?.permissions?.includes('write');
 const statusChip = (s) => h('span', { class: ['chip', s === 'closed' ? 'ok' : s === 'declined' ? 'muted-chip' : s === 'requested' ? 'warn' : 'accent'],
   dataset: { testid: 'case-status' } }, t(`clinic.status.${s}`));
 
+/** A field whose label names the control (for/id), so the label text is its accessible name. */
+function labelled(text, control, id) {
+  control.id = id;
+  return h('div', { class: 'field' }, h('label', { for: id }, text), control);
+}
+
 function nav(ctx) {
   return h('p', { class: 'actions' },
     h('a', { href: '#/clinic', class: 'button secondary' }, t('clinic.nav.cases')), ' ',
@@ -75,9 +81,9 @@ export async function renderClinic(ctx) {
     h('h1', { tabindex: '-1' }, t(isFactory(ctx) ? 'clinic.title_factory' : 'clinic.title')),
     h('p', { class: 'muted' }, t(isFactory(ctx) ? 'clinic.intro_factory' : 'clinic.intro')), nav(ctx),
     h('div', { class: 'filters' },
-      h('div', { class: 'field' }, h('label', {}, t('clinic.filter.status'), status)),
-      h('div', { class: 'field' }, h('label', {}, t('clinic.filter.topic'), topic)),
-      isFactory(ctx) ? null : h('div', { class: 'field' }, h('label', {}, t('clinic.filter.factory'), factory))),
+      labelled(t('clinic.filter.status'), status, 'clinic-filter-status'),
+      labelled(t('clinic.filter.topic'), topic, 'clinic-filter-topic'),
+      isFactory(ctx) ? null : labelled(t('clinic.filter.factory'), factory, 'clinic-filter-factory')),
     list));
   await load();
 }
@@ -268,8 +274,8 @@ export async function renderClinicArticles(ctx) {
     }
   };
   const form = h('form', { class: 'form', role: 'search', onsubmit: (e) => { e.preventDefault(); void load(); } },
-    h('div', { class: 'field' }, h('label', {}, t('clinic.kb.search'), q)),
-    h('div', { class: 'field' }, h('label', {}, t('clinic.filter.topic'), topic)),
+    labelled(t('clinic.kb.search'), q, 'clinic-kb-q'),
+    labelled(t('clinic.filter.topic'), topic, 'clinic-kb-topic'),
     h('div', {}, h('button', { type: 'submit', class: 'button primary' }, t('clinic.kb.go'))));
   topic.addEventListener('change', load);
   replaceChildren(ctx.container, h('section', { class: 'page' },

@@ -299,6 +299,8 @@ export async function renderPerson(ctx) {
 export async function renderExpiring(ctx) {
   const days = select('days', [30, 60, 90, 180, 365].map((d) => [String(d), t('training.expiring.within', { days: d })]), '90');
   const q = textInput('q', { maxlength: '100', placeholder: t('training.expiring.search') });
+  days.id = 'training-expiring-days';
+  q.id = 'training-expiring-q';
   const list = h('ul', { class: 'cards', dataset: { testid: 'certificate-list' } });
   const load = async () => {
     const params = new URLSearchParams({ expiring_within_days: days.value });
@@ -315,7 +317,7 @@ export async function renderExpiring(ctx) {
   q.addEventListener('change', load);
   replaceChildren(ctx.container, h('section', { class: 'page' },
     h('h1', { tabindex: '-1' }, t('training.expiring.title')), nav(),
-    h('div', { class: 'field' }, h('label', {}, t('training.expiring.window'), days)),
-    h('div', { class: 'field' }, h('label', {}, t('training.expiring.person'), q)), list));
+    h('div', { class: 'field' }, h('label', { for: 'training-expiring-days' }, t('training.expiring.window')), days),
+    h('div', { class: 'field' }, h('label', { for: 'training-expiring-q' }, t('training.expiring.person')), q), list));
   await load();
 }
