@@ -13,6 +13,7 @@
 #include "notify/alert_worker.h"
 #include "modules/readings/reading_service.h"
 #include "store/factory_types_loader.h"
+#include "store/checklist_loader.h"
 #include "store/geography_loader.h"
 #include "store/migrations/migrations.h"
 
@@ -72,6 +73,8 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const Config& config) {
   auto types = store::LoadFactoryTypesIfEmpty(*db, config.data_dir);
   if (!types.ok()) return types.status();
   if (*types > 0) spdlog::info("loaded {} factory types of the ministerial regulation", *types);
+  ASSIGN_OR_RETURN(const int checklists, store::LoadDefaultChecklists(*db, config.data_dir, clock.NowUnix()));
+  if (checklists > 0) spdlog::info("loaded {} default checklist version(s)", checklists);
   return std::unique_ptr<Runtime>(new Runtime(config, std::move(db)));
 }
 

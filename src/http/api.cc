@@ -55,6 +55,7 @@ Api::Api(ApiOptions options, ApiDeps deps)
   RegisterExportRoutes(router_);
   RegisterPublicRoutes(router_);
   RegisterTrainingRoutes(router_);
+  RegisterInspectionRoutes(router_);
   if (deps_.events) RegisterEventRoutes(router_, *deps_.events);
 }
 

@@ -72,5 +72,6 @@ void RegisterOpenAqRoutes(Router& router);
 void RegisterExportRoutes(Router& router);
 void RegisterPublicRoutes(Router& router);
 void RegisterTrainingRoutes(Router& router);
+void RegisterInspectionRoutes(Router& router);
 
 }  // namespace ecotown::http
