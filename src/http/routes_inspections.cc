@@ -558,7 +558,11 @@ void RegisterInspectionRoutes(Router& router) {
     ASSIGN_OR_RETURN(auto body, JsonBody::Parse(call.request.body));
     Reinspection request;
     ASSIGN_OR_RETURN(request.planned_date, body.String("planned_date", 10));
-    ASSIGN_OR_RETURN(request.inspector_ids, IdList(body, "inspector_ids", false));
+    // Optional: the previous inspection's inspectors when absent.
+    const json raw = json::parse(call.request.body, nullptr, false);
+    if (raw.is_object() && raw.contains("inspector_ids")) {
+      ASSIGN_OR_RETURN(request.inspector_ids, IdList(body, "inspector_ids", false));
+    }
     ASSIGN_OR_RETURN(request.template_id, body.OptInt("template_id"));
     RETURN_IF_ERROR(body.Finish());
     json out;

@@ -175,7 +175,10 @@ Result<int64_t> SqlAccountStore::InsertUser(const accounts::User& user,
 }
 
 Result<accounts::User> SqlAccountStore::GetUser(int64_t id) {
-  auto row = conn_.QueryOne(std::string(kUserColumns) + "WHERE u.id = $1 AND " + scope_.OrgFilterSql("u.org_id"),
+  // Everyone may read their own account (a factory representative has no organisation-wide read,
+  // yet GET /api/v1/me must find it).
+  auto row = conn_.QueryOne(std::string(kUserColumns) + "WHERE u.id = $1 AND (" + scope_.OrgFilterSql("u.org_id") +
+                                " OR u.id = " + std::to_string(scope_.principal().user_id) + ")",
                             {V(id)}, "user");
   if (!row.ok()) return row.status();
   return UserFromRow(*row);

@@ -117,7 +117,13 @@ async function openPage(username) {
   await page.getByLabel(th['login.username'], { exact: true }).fill(username);
   await page.getByLabel(th['login.password'], { exact: true }).fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: th['login.submit'], exact: true }).click();
-  await page.waitForURL(/#\/$/);
+  // Signed in: the app leaves the login page (for its home, or a factory representative's own page).
+  try {
+    await page.waitForFunction(() => !window.location.hash.startsWith('#/login'), null, { timeout: 15_000 });
+  } catch (e) {
+    await page.screenshot({ path: join(ARTIFACTS, `login-${username}.png`), fullPage: true });
+    throw new Error(`${username} did not get past the login page: ${problems.join('; ')} ${await page.locator('main').innerText()}`);
+  }
   return { context, page, problems };
 }
 
