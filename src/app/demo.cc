@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "app/demo_clinic.h"
+#include "app/demo_inspections.h"
 #include "app/runtime.h"
 #include "modules/calibration/calibration_service.h"
 #include "modules/orgs/org_service.h"
@@ -242,6 +243,7 @@ Status SeedDemo(Runtime& runtime, std::ostream& out) {
     return SeedDemoReadings(work, runtime.clock().NowUnix(), stored);
   }));
   RETURN_IF_ERROR(SeedDemoTrainingAndClinic(runtime, out));
+  RETURN_IF_ERROR(SeedDemoInspections(runtime, out));
   out << "\necotown demo: the four pilot municipalities of the programme\n"
       << "  เทศบาลเมืองบ้านโป่ง, เทศบาลตำบลเบิกไพร, เทศบาลตำบลกรับใหญ่ (ราชบุรี); เทศบาลตำบลพะตง (สงขลา)\n";
   if (stored > 0) out << "  " << stored << " demo readings of the last 48 hours stored\n";

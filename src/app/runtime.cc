@@ -14,6 +14,7 @@
 #include "modules/readings/reading_service.h"
 #include "store/clinic_articles_loader.h"
 #include "store/factory_types_loader.h"
+#include "store/checklist_loader.h"
 #include "store/geography_loader.h"
 #include "store/migrations/migrations.h"
 
@@ -75,6 +76,8 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const Config& config) {
   if (*types > 0) spdlog::info("loaded {} factory types of the ministerial regulation", *types);
   ASSIGN_OR_RETURN(const int64_t articles, store::LoadClinicArticles(*db, config.data_dir, clock.NowUnix()));
   if (articles > 0) spdlog::debug("loaded {} pollution clinic articles", articles);
+  ASSIGN_OR_RETURN(const int checklists, store::LoadDefaultChecklists(*db, config.data_dir, clock.NowUnix()));
+  if (checklists > 0) spdlog::info("loaded {} default checklist version(s)", checklists);
   return std::unique_ptr<Runtime>(new Runtime(config, std::move(db)));
 }
 

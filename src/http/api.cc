@@ -58,6 +58,7 @@ Api::Api(ApiOptions options, ApiDeps deps)
   RegisterFactoryRoutes(router_);
   RegisterTrainingRoutes(router_);
   RegisterClinicRoutes(router_);
+  RegisterInspectionRoutes(router_);
   if (deps_.events) RegisterEventRoutes(router_, *deps_.events);
 }
 

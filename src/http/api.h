@@ -76,5 +76,6 @@ void RegisterPublicRoutes(Router& router);
 void RegisterFactoryRoutes(Router& router);
 void RegisterTrainingRoutes(Router& router);
 void RegisterClinicRoutes(Router& router);
+void RegisterInspectionRoutes(Router& router);
 
 }  // namespace ecotown::http

@@ -82,6 +82,34 @@ export async function request(method, path, body, { quiet401 = false, raw = fals
   throw failure;
 }
 
+/**
+ * Sends raw bytes (an image) with POST; resolves to the parsed JSON answer, rejects with ApiError
+ * (status 0 when the server could not be reached), like request().
+ */
+export async function postBytes(path, blob) {
+  const headers = { Accept: 'application/json', 'Content-Type': blob?.type || 'application/octet-stream' };
+  if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  let response;
+  try {
+    response = await fetch(path, { method: 'POST', headers, body: blob, credentials: 'same-origin', cache: 'no-store' });
+  } catch (e) {
+    throw new ApiError(0, 'network', String(e?.message ?? e));
+  }
+  const text = await response.text();
+  let data = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
+  if (response.ok) return data;
+  const error = data?.error ?? {};
+  const failure = new ApiError(response.status, error.code ?? `http_${response.status}`, error.message ?? response.statusText,
+    error.field ?? null, null);
+  if (response.status === 401 && onUnauthenticated) onUnauthenticated(failure);
+  throw failure;
+}
+
 export const get = (path, options) => request('GET', path, undefined, options);
 export const post = (path, body, options) => request('POST', path, body, options);
 export const put = (path, body, options) => request('PUT', path, body, options);

@@ -1,18 +1,24 @@
 // The shell: header, menu, language switch and the hash router (#/, #/map, #/sensors,
-// #/sensors/{id}, #/health, #/alerts, #/factories[/new|/import|/{id}[/edit]], #/users, #/audit, #/orgs, #/aqi, #/public/{code}, #/login). A route
+// #/sensors/{id}, #/health, #/alerts, #/factories[/new|/import|/{id}[/edit]], #/inspections[/{id}],
+// #/checklists[/{id}], #/actions, #/users, #/audit, #/orgs, #/aqi, #/public/{code}, #/login). A route
 // appears in the menu only when the signed-in user may use it; a view for a part that is not
 // built does not exist.
 import * as api from './api.js';
+import { forgetCachedReads } from './offline_queue.js';
 import { h, replaceChildren } from './dom.js';
 import { getLang, setLang, storedLang, t, translateTree } from './i18n.js';
+import { renderActions } from './views/actions.js';
 import { renderAlerts } from './views/alerts.js';
 import { renderAqi } from './views/aqi.js';
 import { renderAudit } from './views/audit.js';
 import {
   renderFactories, renderFactory, renderFactoryEdit, renderFactoryImport, renderFactoryNew,
 } from './views/factories.js';
+import { renderChecklist, renderChecklists } from './views/checklists.js';
 import { renderHealth } from './views/health.js';
 import { renderHome } from './views/home.js';
+import { renderInspection } from './views/inspection.js';
+import { renderInspections } from './views/inspections.js';
 import { renderLogin } from './views/login.js';
 import { renderMap } from './views/map.js';
 import { renderOrgs } from './views/orgs.js';
@@ -51,6 +57,11 @@ const ROUTES = [
   { path: '/clinic/cases/{id}', title: 'nav.clinic', access: 'signed-in', render: renderClinicCase, menu: false },
   { path: '/clinic/articles', title: 'nav.clinic', access: 'signed-in', render: renderClinicArticles, menu: false },
   { path: '/clinic/articles/{id}', title: 'nav.clinic', access: 'signed-in', render: renderClinicArticle, menu: false },
+  { path: '/inspections', title: 'nav.inspections', access: 'write', render: renderInspections },
+  { path: '/inspections/{id}', title: 'nav.inspections', access: 'read', render: renderInspection, menu: false },
+  { path: '/checklists', title: 'nav.checklists', access: 'write', render: renderChecklists },
+  { path: '/checklists/{id}', title: 'nav.checklists', access: 'read', render: renderChecklist, menu: false },
+  { path: '/actions', title: 'nav.actions', access: 'signed-in', render: renderActions },
   { path: '/users', title: 'nav.users', access: 'manage_users', render: renderUsers },
   { path: '/audit', title: 'nav.audit', access: 'read_audit', render: renderAudit },
   { path: '/orgs', title: 'nav.orgs', access: 'public', render: renderOrgs },
@@ -242,6 +253,7 @@ async function onLogout() {
   }
   state.me = null;
   state.returnTo = null;
+  await forgetCachedReads().catch(() => {});
   state.notice = 'login.logged_out';
   navigate('/login');
 }
@@ -290,6 +302,10 @@ async function start() {
   });
   api.setUnauthenticatedHandler(onSessionEnded);
 
+  // The service worker keeps the app shell and the inspection pages usable offline (web/sw.js).
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.register('/sw.js').catch((e) => console.warn('service worker not registered', e));
+  }
   await setLang(storedLang());
   try {
     state.me = await api.fetchMe();

@@ -1187,6 +1187,252 @@ CREATE TABLE clinic_articles (
 );
 )SQL";
 
+// Inspections: checklist templates (versioned), inspections, answers, photos, findings,
+// corrective actions and the offline-sync ledger.
+constexpr const char* kSqlite0008 = R"SQL(
+-- Checklist templates: one row per version; sections and items are the JSON document of that
+-- version and never change. org_id NULL: a shipped default, shared and read-only.
+CREATE TABLE checklist_templates (
+  id INTEGER PRIMARY KEY,
+  org_id INTEGER REFERENCES orgs(id),
+  code TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  title_th TEXT NOT NULL,
+  title_en TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT '',
+  sections TEXT NOT NULL,
+  based_on_id INTEGER REFERENCES checklist_templates(id),
+  created_at INTEGER NOT NULL,
+  created_by TEXT NOT NULL
+);
+CREATE UNIQUE INDEX checklist_templates_version ON checklist_templates(COALESCE(org_id, 0), code, version);
+-- Inspections of factories; status planned | in_progress | signed_off | cancelled.
+CREATE TABLE inspections (
+  id INTEGER PRIMARY KEY,
+  org_id INTEGER NOT NULL REFERENCES orgs(id),
+  factory_id INTEGER NOT NULL REFERENCES factories(id),
+  template_id INTEGER NOT NULL REFERENCES checklist_templates(id),
+  status TEXT NOT NULL,
+  planned_date TEXT NOT NULL,
+  previous_id INTEGER REFERENCES inspections(id),
+  notes TEXT NOT NULL DEFAULT '',
+  started_at INTEGER,
+  signed_off_at INTEGER,
+  signed_off_by INTEGER REFERENCES users(id),
+  signed_off_name TEXT NOT NULL DEFAULT '',
+  certificate TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  created_by TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX inspections_org_date ON inspections(org_id, planned_date);
+CREATE INDEX inspections_factory ON inspections(factory_id, planned_date);
+CREATE TABLE inspection_inspectors (
+  inspection_id INTEGER NOT NULL REFERENCES inspections(id),
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  position INTEGER NOT NULL,
+  PRIMARY KEY (inspection_id, user_id)
+);
+CREATE INDEX inspection_inspectors_user ON inspection_inspectors(user_id);
+-- One answer per item; exactly one of choice/number/text is set.
+CREATE TABLE inspection_answers (
+  inspection_id INTEGER NOT NULL REFERENCES inspections(id),
+  item_key TEXT NOT NULL,
+  choice TEXT,
+  number REAL,
+  text TEXT,
+  note TEXT NOT NULL DEFAULT '',
+  answered_at INTEGER NOT NULL,
+  answered_by TEXT NOT NULL,
+  PRIMARY KEY (inspection_id, item_key)
+);
+-- Corrective actions belong to a factory (its representative reads them); raised in one
+-- inspection, checked by a later one (review_inspection_id).
+CREATE TABLE corrective_actions (
+  id INTEGER PRIMARY KEY,
+  org_id INTEGER NOT NULL REFERENCES orgs(id),
+  factory_id INTEGER NOT NULL REFERENCES factories(id),
+  inspection_id INTEGER NOT NULL REFERENCES inspections(id),
+  finding_id INTEGER,
+  review_inspection_id INTEGER REFERENCES inspections(id),
+  title TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  owner TEXT NOT NULL,
+  due_date TEXT NOT NULL,
+  status TEXT NOT NULL,
+  closed_at INTEGER,
+  closed_by TEXT NOT NULL DEFAULT '',
+  closure_note TEXT NOT NULL DEFAULT '',
+  closure_photo_id INTEGER,
+  created_at INTEGER NOT NULL,
+  created_by TEXT NOT NULL
+);
+CREATE INDEX corrective_actions_org ON corrective_actions(org_id, status, due_date);
+CREATE INDEX corrective_actions_factory ON corrective_actions(factory_id, status, due_date);
+CREATE INDEX corrective_actions_inspection ON corrective_actions(inspection_id);
+CREATE INDEX corrective_actions_review ON corrective_actions(review_inspection_id);
+-- Photos with the phone's time and place; content_type is decided from the bytes.
+CREATE TABLE inspection_photos (
+  id INTEGER PRIMARY KEY,
+  inspection_id INTEGER NOT NULL REFERENCES inspections(id),
+  item_key TEXT NOT NULL DEFAULT '',
+  action_id INTEGER REFERENCES corrective_actions(id),
+  content_type TEXT NOT NULL,
+  bytes BLOB NOT NULL,
+  sha256 TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  taken_at INTEGER NOT NULL,
+  lat REAL,
+  lon REAL,
+  caption TEXT NOT NULL DEFAULT '',
+  uploaded_at INTEGER NOT NULL,
+  uploaded_by TEXT NOT NULL
+);
+CREATE INDEX inspection_photos_inspection ON inspection_photos(inspection_id);
+CREATE TABLE inspection_findings (
+  id INTEGER PRIMARY KEY,
+  inspection_id INTEGER NOT NULL REFERENCES inspections(id),
+  item_key TEXT NOT NULL DEFAULT '',
+  severity TEXT NOT NULL,
+  description TEXT NOT NULL,
+  legal_basis TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  created_by TEXT NOT NULL
+);
+CREATE INDEX inspection_findings_inspection ON inspection_findings(inspection_id);
+-- Offline sync: each client operation applied once; a replay returns the stored result.
+CREATE TABLE inspection_sync_ops (
+  inspection_id INTEGER NOT NULL REFERENCES inspections(id),
+  op_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  result TEXT NOT NULL,
+  applied_at INTEGER NOT NULL,
+  PRIMARY KEY (inspection_id, op_id)
+);
+)SQL";
+
+constexpr const char* kPostgres0008 = R"SQL(
+-- Checklist templates: one row per version; sections and items are the JSON document of that
+-- version and never change. org_id NULL: a shipped default, shared and read-only.
+CREATE TABLE checklist_templates (
+  id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  org_id BIGINT REFERENCES orgs(id),
+  code TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  title_th TEXT NOT NULL,
+  title_en TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT '',
+  sections TEXT NOT NULL,
+  based_on_id BIGINT REFERENCES checklist_templates(id),
+  created_at BIGINT NOT NULL,
+  created_by TEXT NOT NULL
+);
+CREATE UNIQUE INDEX checklist_templates_version ON checklist_templates(COALESCE(org_id, 0), code, version);
+-- Inspections of factories; status planned | in_progress | signed_off | cancelled.
+CREATE TABLE inspections (
+  id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  org_id BIGINT NOT NULL REFERENCES orgs(id),
+  factory_id BIGINT NOT NULL REFERENCES factories(id),
+  template_id BIGINT NOT NULL REFERENCES checklist_templates(id),
+  status TEXT NOT NULL,
+  planned_date TEXT NOT NULL,
+  previous_id BIGINT REFERENCES inspections(id),
+  notes TEXT NOT NULL DEFAULT '',
+  started_at BIGINT,
+  signed_off_at BIGINT,
+  signed_off_by BIGINT REFERENCES users(id),
+  signed_off_name TEXT NOT NULL DEFAULT '',
+  certificate TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  created_by TEXT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX inspections_org_date ON inspections(org_id, planned_date);
+CREATE INDEX inspections_factory ON inspections(factory_id, planned_date);
+CREATE TABLE inspection_inspectors (
+  inspection_id BIGINT NOT NULL REFERENCES inspections(id),
+  user_id BIGINT NOT NULL REFERENCES users(id),
+  position BIGINT NOT NULL,
+  PRIMARY KEY (inspection_id, user_id)
+);
+CREATE INDEX inspection_inspectors_user ON inspection_inspectors(user_id);
+-- One answer per item; exactly one of choice/number/text is set.
+CREATE TABLE inspection_answers (
+  inspection_id BIGINT NOT NULL REFERENCES inspections(id),
+  item_key TEXT NOT NULL,
+  choice TEXT,
+  number DOUBLE PRECISION,
+  text TEXT,
+  note TEXT NOT NULL DEFAULT '',
+  answered_at BIGINT NOT NULL,
+  answered_by TEXT NOT NULL,
+  PRIMARY KEY (inspection_id, item_key)
+);
+-- Corrective actions belong to a factory (its representative reads them); raised in one
+-- inspection, checked by a later one (review_inspection_id).
+CREATE TABLE corrective_actions (
+  id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  org_id BIGINT NOT NULL REFERENCES orgs(id),
+  factory_id BIGINT NOT NULL REFERENCES factories(id),
+  inspection_id BIGINT NOT NULL REFERENCES inspections(id),
+  finding_id BIGINT,
+  review_inspection_id BIGINT REFERENCES inspections(id),
+  title TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  owner TEXT NOT NULL,
+  due_date TEXT NOT NULL,
+  status TEXT NOT NULL,
+  closed_at BIGINT,
+  closed_by TEXT NOT NULL DEFAULT '',
+  closure_note TEXT NOT NULL DEFAULT '',
+  closure_photo_id BIGINT,
+  created_at BIGINT NOT NULL,
+  created_by TEXT NOT NULL
+);
+CREATE INDEX corrective_actions_org ON corrective_actions(org_id, status, due_date);
+CREATE INDEX corrective_actions_factory ON corrective_actions(factory_id, status, due_date);
+CREATE INDEX corrective_actions_inspection ON corrective_actions(inspection_id);
+CREATE INDEX corrective_actions_review ON corrective_actions(review_inspection_id);
+-- Photos with the phone's time and place; content_type is decided from the bytes.
+CREATE TABLE inspection_photos (
+  id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  inspection_id BIGINT NOT NULL REFERENCES inspections(id),
+  item_key TEXT NOT NULL DEFAULT '',
+  action_id BIGINT REFERENCES corrective_actions(id),
+  content_type TEXT NOT NULL,
+  bytes BYTEA NOT NULL,
+  sha256 TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  taken_at BIGINT NOT NULL,
+  lat DOUBLE PRECISION,
+  lon DOUBLE PRECISION,
+  caption TEXT NOT NULL DEFAULT '',
+  uploaded_at BIGINT NOT NULL,
+  uploaded_by TEXT NOT NULL
+);
+CREATE INDEX inspection_photos_inspection ON inspection_photos(inspection_id);
+CREATE TABLE inspection_findings (
+  id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  inspection_id BIGINT NOT NULL REFERENCES inspections(id),
+  item_key TEXT NOT NULL DEFAULT '',
+  severity TEXT NOT NULL,
+  description TEXT NOT NULL,
+  legal_basis TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  created_by TEXT NOT NULL
+);
+CREATE INDEX inspection_findings_inspection ON inspection_findings(inspection_id);
+-- Offline sync: each client operation applied once; a replay returns the stored result.
+CREATE TABLE inspection_sync_ops (
+  inspection_id BIGINT NOT NULL REFERENCES inspections(id),
+  op_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  result TEXT NOT NULL,
+  applied_at BIGINT NOT NULL,
+  PRIMARY KEY (inspection_id, op_id)
+);
+)SQL";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -1202,6 +1448,8 @@ const std::vector<Migration>& AllMigrations() {
        kPostgres0006},
       {7, "training and the pollution clinic: courses, sessions, attendees, certificates", kSqlite0007,
        kPostgres0007},
+      {8, "inspections: checklist templates, inspections, answers, photos, findings, corrective actions, sync",
+       kSqlite0008, kPostgres0008},
   };
   return kMigrations;
 }
