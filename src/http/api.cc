@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "http/complaint_http.h"
 #include "http/errors.h"
 
 namespace ecotown::http {
@@ -54,6 +55,11 @@ Api::Api(ApiOptions options, ApiDeps deps)
   RegisterOpenAqRoutes(router_);
   RegisterExportRoutes(router_);
   RegisterPublicRoutes(router_);
+  {
+    auto limits = std::make_shared<PublicLimiters>(options_.complaint_posts, options_.public_reads);
+    RegisterComplaintRoutes(router_, limits);
+    RegisterOpen311Routes(router_, deps_.accounts, limits);
+  }
   if (deps_.events) RegisterEventRoutes(router_, *deps_.events);
 }
 
