@@ -234,6 +234,9 @@ Result<complaints::ComplaintQuery> ParseListQuery(const Request& request) {
     q.to = last + 86400;  // inclusive day
   }
   if (auto v = request.Query("area"); v && !v->empty()) q.area_code = *v;
+  if (auto v = request.Query("tracking"); v && !v->empty()) {
+    for (const auto& t : SplitList(*v)) q.trackings.push_back(complaints::NormalizeTracking(t));
+  }
   int page = 1;
   if (auto v = request.Query("page"); v && !v->empty()) {
     char* end = nullptr;

@@ -8,6 +8,7 @@ import { getLang, setLang, storedLang, t, translateTree } from './i18n.js';
 import { renderAlerts } from './views/alerts.js';
 import { renderAqi } from './views/aqi.js';
 import { renderAudit } from './views/audit.js';
+import { renderComplain, renderComplaint, renderComplaints, renderTrack, renderTransparency } from './views/complaints.js';
 import { renderHealth } from './views/health.js';
 import { renderHome } from './views/home.js';
 import { renderLogin } from './views/login.js';
@@ -31,6 +32,12 @@ const ROUTES = [
   { path: '/health', title: 'nav.health', access: 'read', render: renderHealth },
   { path: '/alerts', title: 'nav.alerts', access: 'read', render: renderAlerts },
   { path: '/public/{code}', title: 'nav.public', access: 'public', render: renderPublic, menu: false },
+  { path: '/complaints', title: 'nav.complaints', access: 'read', render: renderComplaints },
+  { path: '/complaints/{id}', title: 'nav.complaints', access: 'read', render: renderComplaint, menu: false },
+  { path: '/complain/{code}', title: 'nav.complain', access: 'public', render: renderComplain, menu: false },
+  { path: '/track', title: 'nav.track', access: 'public', render: renderTrack },
+  { path: '/track/{tracking}', title: 'nav.track', access: 'public', render: renderTrack, menu: false },
+  { path: '/transparency/{code}', title: 'nav.transparency', access: 'public', render: renderTransparency, menu: false },
   { path: '/users', title: 'nav.users', access: 'manage_users', render: renderUsers },
   { path: '/audit', title: 'nav.audit', access: 'read_audit', render: renderAudit },
   { path: '/orgs', title: 'nav.orgs', access: 'public', render: renderOrgs },
