@@ -35,7 +35,7 @@ const ROUTES = [
   { path: '/complaints', title: 'nav.complaints', access: 'read', render: renderComplaints },
   { path: '/complaints/{id}', title: 'nav.complaints', access: 'read', render: renderComplaint, menu: false },
   { path: '/complain/{code}', title: 'nav.complain', access: 'public', render: renderComplain, menu: false },
-  { path: '/track', title: 'nav.track', access: 'public', render: renderTrack },
+  { path: '/track', title: 'nav.track', access: 'public', render: renderTrack, menu: false },
   { path: '/track/{tracking}', title: 'nav.track', access: 'public', render: renderTrack, menu: false },
   { path: '/transparency/{code}', title: 'nav.transparency', access: 'public', render: renderTransparency, menu: false },
   { path: '/users', title: 'nav.users', access: 'manage_users', render: renderUsers },
