@@ -6,7 +6,9 @@
 namespace ecotown::http {
 namespace {
 constexpr size_t kPruneAbove = 100'000;
-}
+// Refills are sums of small fractions: a token that is due must not be lost to rounding.
+constexpr double kEpsilon = 1e-9;
+}  // namespace
 
 bool RateLimiter::Allow(const std::string& key, int64_t now_ms, int64_t* retry_after_seconds) {
   if (!limit_.enabled()) return true;
@@ -20,13 +22,13 @@ bool RateLimiter::Allow(const std::string& key, int64_t now_ms, int64_t* retry_a
     bucket.tokens = std::min(limit_.burst, bucket.tokens + static_cast<double>(elapsed) * per_ms);
     bucket.at_ms = now_ms;
   }
-  if (bucket.tokens >= 1.0) {
-    bucket.tokens -= 1.0;
+  if (bucket.tokens >= 1.0 - kEpsilon) {
+    bucket.tokens = std::max(0.0, bucket.tokens - 1.0);
     return true;
   }
   if (retry_after_seconds) {
     *retry_after_seconds =
-        per_ms > 0 ? std::max<int64_t>(1, static_cast<int64_t>(std::ceil((1.0 - bucket.tokens) / per_ms / 1000.0)))
+        per_ms > 0 ? std::max<int64_t>(1, static_cast<int64_t>(std::ceil((1.0 - bucket.tokens) / per_ms / 1000.0 - 1e-6)))
                    : 3600;
   }
   return false;
