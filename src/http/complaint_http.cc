@@ -11,17 +11,17 @@
 namespace ecotown::http {
 
 std::optional<Response> RefuseOverLimit(RateLimiter& limiter, const Request& request) {
-  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::steady_clock::now().time_since_epoch())
-                             .count();
+  const int64_t now_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+          .count();
   int64_t retry_after = 0;
   if (limiter.Allow(request.remote_ip, now_ms, &retry_after)) return std::nullopt;
-  Response response = Response::Json(
-      429, nlohmann::json({{"error",
-                            {{"code", "too_many_requests"},
-                             {"message", "too many requests from this address; try again later"},
-                             {"field", ""}}}})
-               .dump());
+  Response response =
+      Response::Json(429, nlohmann::json({{"error",
+                                           {{"code", "too_many_requests"},
+                                            {"message", "too many requests from this address; try again later"},
+                                            {"field", ""}}}})
+                              .dump());
   response.AddHeader("Retry-After", std::to_string(retry_after));
   return response;
 }
@@ -50,8 +50,9 @@ std::string FormatIsoBangkok(int64_t unix_seconds) {
 }
 
 Result<int64_t> ParseIsoTime(std::string_view text, std::string_view field) {
-  const Status bad = Status::Invalid(std::string(field) + " must be an ISO 8601 date-time with a time zone, "
-                                                          "e.g. 2026-11-26T14:30:00+07:00",
+  const Status bad = Status::Invalid(std::string(field) +
+                                         " must be an ISO 8601 date-time with a time zone, "
+                                         "e.g. 2026-11-26T14:30:00+07:00",
                                      std::string(field));
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   const std::string s(text);

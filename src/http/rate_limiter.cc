@@ -28,8 +28,9 @@ bool RateLimiter::Allow(const std::string& key, int64_t now_ms, int64_t* retry_a
   }
   if (retry_after_seconds) {
     *retry_after_seconds =
-        per_ms > 0 ? std::max<int64_t>(1, static_cast<int64_t>(std::ceil((1.0 - bucket.tokens) / per_ms / 1000.0 - 1e-6)))
-                   : 3600;
+        per_ms > 0
+            ? std::max<int64_t>(1, static_cast<int64_t>(std::ceil((1.0 - bucket.tokens) / per_ms / 1000.0 - 1e-6)))
+            : 3600;
   }
   return false;
 }

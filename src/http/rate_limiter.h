@@ -15,8 +15,8 @@
 namespace ecotown::http {
 
 struct RateLimit {
-  double burst = 10;             // calls an address may make at once
-  double refill_per_hour = 60;   // sustained calls per hour
+  double burst = 10;            // calls an address may make at once
+  double refill_per_hour = 60;  // sustained calls per hour
   bool enabled() const { return burst > 0; }
 };
 

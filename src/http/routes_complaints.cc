@@ -73,38 +73,38 @@ json PublicComplaintJson(const complaints::PublicView& view) {
 // audited contact route.
 json OfficerComplaintJson(const Complaint& c, int64_t now) {
   const bool open = complaints::IsOpen(c.status);
-  return {{"id", c.id},
-          {"org_id", c.org_id},
-          {"tracking", c.tracking},
-          {"category", CategoryJson(c.category)},
-          {"status", StatusJson(c.status)},
-          {"open", open},
-          {"overdue", open && now > c.deadline_at},
-          {"due_soon", open && now <= c.deadline_at && c.deadline_at - now < 86400},
-          {"description", c.description},
-          {"address", c.address},
-          {"lat", c.lat ? json(*c.lat) : json()},
-          {"lon", c.lon ? json(*c.lon) : json()},
-          {"area", {{"code", OptJson(c.area_code)}, {"name_th", c.area_name_th}, {"name_en", c.area_name_en}}},
-          {"observed_at", c.observed_at},
-          {"reject_reason", OptJson(c.reject_reason)},
-          {"assignee", c.assignee_user_id ? json({{"id", *c.assignee_user_id}, {"name", c.assignee_name}}) : json()},
-          {"merged_into",
-           c.merged_into ? json({{"id", *c.merged_into}, {"tracking", c.merged_into_tracking}}) : json()},
-          {"factory_id", OptJson(c.factory_id)},
-          {"inspection_id", OptJson(c.inspection_id)},
-          {"has_contact", c.contact.Any()},
-          {"has_email", c.contact.email.has_value()},
-          {"consent_version", OptJson(c.consent_version)},
-          {"consent_at", OptJson(c.consent_at)},
-          {"personal_erased_at", OptJson(c.personal_erased_at)},
-          {"source", c.source},
-          {"photo_count", c.photo_count},
-          {"deadline_at", c.deadline_at},
-          {"created_at", c.created_at},
-          {"updated_at", c.updated_at},
-          {"resolved_at", OptJson(c.resolved_at)},
-          {"closed_at", OptJson(c.closed_at)}};
+  return {
+      {"id", c.id},
+      {"org_id", c.org_id},
+      {"tracking", c.tracking},
+      {"category", CategoryJson(c.category)},
+      {"status", StatusJson(c.status)},
+      {"open", open},
+      {"overdue", open && now > c.deadline_at},
+      {"due_soon", open && now <= c.deadline_at && c.deadline_at - now < 86400},
+      {"description", c.description},
+      {"address", c.address},
+      {"lat", c.lat ? json(*c.lat) : json()},
+      {"lon", c.lon ? json(*c.lon) : json()},
+      {"area", {{"code", OptJson(c.area_code)}, {"name_th", c.area_name_th}, {"name_en", c.area_name_en}}},
+      {"observed_at", c.observed_at},
+      {"reject_reason", OptJson(c.reject_reason)},
+      {"assignee", c.assignee_user_id ? json({{"id", *c.assignee_user_id}, {"name", c.assignee_name}}) : json()},
+      {"merged_into", c.merged_into ? json({{"id", *c.merged_into}, {"tracking", c.merged_into_tracking}}) : json()},
+      {"factory_id", OptJson(c.factory_id)},
+      {"inspection_id", OptJson(c.inspection_id)},
+      {"has_contact", c.contact.Any()},
+      {"has_email", c.contact.email.has_value()},
+      {"consent_version", OptJson(c.consent_version)},
+      {"consent_at", OptJson(c.consent_at)},
+      {"personal_erased_at", OptJson(c.personal_erased_at)},
+      {"source", c.source},
+      {"photo_count", c.photo_count},
+      {"deadline_at", c.deadline_at},
+      {"created_at", c.created_at},
+      {"updated_at", c.updated_at},
+      {"resolved_at", OptJson(c.resolved_at)},
+      {"closed_at", OptJson(c.closed_at)}};
 }
 
 json EventJson(const complaints::ComplaintEvent& e) {
@@ -286,41 +286,36 @@ void RegisterComplaintRoutes(Router& router, std::shared_ptr<PublicLimiters> lim
                if (auto refused = RefuseOverLimit(limits->reads, call.request)) return *refused;
                ASSIGN_OR_RETURN(const orgs::Org org, FindLao(call, call.Param("code")));
                json out;
-               RETURN_IF_ERROR(call.transactor.Read(complaints::PublicReaderScope(org), call.info,
-                                                    [&](UnitOfWork& work) -> Status {
-                                                      ASSIGN_OR_RETURN(auto settings,
-                                                                       work.complaints().GetSettings(org.id, org.code));
-                                                      out = FormJson(org, settings);
-                                                      return Status::Ok();
-                                                    }));
+               RETURN_IF_ERROR(
+                   call.transactor.Read(complaints::PublicReaderScope(org), call.info, [&](UnitOfWork& work) -> Status {
+                     ASSIGN_OR_RETURN(auto settings, work.complaints().GetSettings(org.id, org.code));
+                     out = FormJson(org, settings);
+                     return Status::Ok();
+                   }));
                return Response::Json(200, out.dump());
              });
 
   // 201 with the tracking number; 200 with the same answer when the idempotency key was seen
   // before (nothing stored twice); 202 without a tracking number when the honeypot was filled
   // (a quiet drop: nothing stored); 429 for a flood from one address.
-  router.Add("POST", "/api/v1/public/orgs/{code}/complaints", Access::kPublic,
-             [limits](Call& call) -> Result<Response> {
-               if (auto refused = RefuseOverLimit(limits->posts, call.request)) return *refused;
-               ASSIGN_OR_RETURN(const orgs::Org org, FindLao(call, call.Param("code")));
-               ASSIGN_OR_RETURN(auto parsed, ParseFiling(call.request.body));
-               if (parsed.honeypot) return Response::Json(202, json({{"accepted", true}}).dump());
-               std::optional<complaints::Filed> filed;
-               RETURN_IF_ERROR(call.transactor.Write(complaints::ResidentScope(org, "public"), call.info,
-                                                     [&](UnitOfWork& work) -> Status {
-                                                       ASSIGN_OR_RETURN(filed,
-                                                                        ComplaintService().File(work, org, parsed.request));
-                                                       return Status::Ok();
-                                                     }));
-               const Complaint& c = filed->complaint;
-               json out = {{"tracking", c.tracking},
-                           {"status", StatusJson(c.status)},
-                           {"category", CategoryJson(c.category)},
-                           {"created_at", c.created_at},
-                           {"deadline_at", c.deadline_at},
-                           {"replayed", filed->replayed}};
-               return Response::Json(filed->replayed ? 200 : 201, out.dump());
-             });
+  router.Add(
+      "POST", "/api/v1/public/orgs/{code}/complaints", Access::kPublic, [limits](Call& call) -> Result<Response> {
+        if (auto refused = RefuseOverLimit(limits->posts, call.request)) return *refused;
+        ASSIGN_OR_RETURN(const orgs::Org org, FindLao(call, call.Param("code")));
+        ASSIGN_OR_RETURN(auto parsed, ParseFiling(call.request.body));
+        if (parsed.honeypot) return Response::Json(202, json({{"accepted", true}}).dump());
+        std::optional<complaints::Filed> filed;
+        RETURN_IF_ERROR(
+            call.transactor.Write(complaints::ResidentScope(org, "public"), call.info, [&](UnitOfWork& work) -> Status {
+              ASSIGN_OR_RETURN(filed, ComplaintService().File(work, org, parsed.request));
+              return Status::Ok();
+            }));
+        const Complaint& c = filed->complaint;
+        json out = {
+            {"tracking", c.tracking},     {"status", StatusJson(c.status)}, {"category", CategoryJson(c.category)},
+            {"created_at", c.created_at}, {"deadline_at", c.deadline_at},   {"replayed", filed->replayed}};
+        return Response::Json(filed->replayed ? 200 : 201, out.dump());
+      });
 
   router.Add("GET", "/api/v1/public/complaints/{tracking}", Access::kPublic, [limits](Call& call) -> Result<Response> {
     if (auto refused = RefuseOverLimit(limits->reads, call.request)) return *refused;
@@ -334,66 +329,65 @@ void RegisterComplaintRoutes(Router& router, std::shared_ptr<PublicLimiters> lim
       return Status::Ok();
     }));
     json out;
-    RETURN_IF_ERROR(call.transactor.Read(complaints::PublicReaderScope(*org), call.info, [&](UnitOfWork& work) -> Status {
-      ASSIGN_OR_RETURN(auto view, ComplaintService().PublicStatus(work, *complaint));
-      out = PublicComplaintJson(view);
-      return Status::Ok();
-    }));
+    RETURN_IF_ERROR(
+        call.transactor.Read(complaints::PublicReaderScope(*org), call.info, [&](UnitOfWork& work) -> Status {
+          ASSIGN_OR_RETURN(auto view, ComplaintService().PublicStatus(work, *complaint));
+          out = PublicComplaintJson(view);
+          return Status::Ok();
+        }));
     return Response::Json(200, out.dump());
   });
 
   // Transparency: ?from=YYYY-MM-DD&to=YYYY-MM-DD (inclusive Bangkok days); default the last 12 months.
-  router.Add("GET", "/api/v1/public/orgs/{code}/complaints/stats", Access::kPublic,
-             [limits](Call& call) -> Result<Response> {
-               if (auto refused = RefuseOverLimit(limits->reads, call.request)) return *refused;
-               ASSIGN_OR_RETURN(const orgs::Org org, FindLao(call, call.Param("code")));
-               int64_t to = call.info.now + 1;
-               int64_t from = to - 365 * 86400;
-               if (auto v = call.request.Query("from"); v && !v->empty()) {
-                 ASSIGN_OR_RETURN(from, calibration::BangkokDayStart(*v, "from"));
-               }
-               if (auto v = call.request.Query("to"); v && !v->empty()) {
-                 ASSIGN_OR_RETURN(const int64_t last, calibration::BangkokDayStart(*v, "to"));
-                 to = last + 86400;
-               }
-               if (to - from > 3 * 366 * 86400) return Status::Invalid("at most three years at a time", "from");
-               json out;
-               RETURN_IF_ERROR(call.transactor.Read(
-                   complaints::PublicReaderScope(org), call.info, [&](UnitOfWork& work) -> Status {
-                     ASSIGN_OR_RETURN(auto stats, ComplaintService().Stats(work, org.id, from, to));
-                     const auto rows = [](const std::vector<complaints::CountRow>& list) {
-                       json items = json::array();
-                       for (const auto& r : list) {
-                         items.push_back(
-                             {{"key", r.key}, {"name_th", r.name_th}, {"name_en", r.name_en}, {"count", r.count}});
-                       }
-                       return items;
-                     };
-                     json points = json::array();
-                     for (const auto& p : stats.points) {
-                       points.push_back({{"lat", p.lat},
-                                         {"lon", p.lon},
-                                         {"category", complaints::CategoryCode(p.category)},
-                                         {"open", p.open}});
-                     }
-                     out = {{"org", {{"code", org.code}, {"name_th", org.name_th}, {"name_en", org.name_en}}},
-                            {"from", stats.from},
-                            {"to", stats.to},
-                            {"total", stats.total},
-                            {"open", stats.open},
-                            {"by_category", rows(stats.by_category)},
-                            {"by_month", rows(stats.by_month)},
-                            {"by_area", rows(stats.by_area)},
-                            {"median_hours_to_resolve",
-                             stats.median_hours_to_resolve ? json(*stats.median_hours_to_resolve) : json()},
-                            {"resolved_within_deadline_share", stats.resolved_within_deadline_share
-                                                                   ? json(*stats.resolved_within_deadline_share)
-                                                                   : json()},
-                            {"points", points}};
-                     return Status::Ok();
-                   }));
-               return Response::Json(200, out.dump());
-             });
+  router.Add(
+      "GET", "/api/v1/public/orgs/{code}/complaints/stats", Access::kPublic, [limits](Call& call) -> Result<Response> {
+        if (auto refused = RefuseOverLimit(limits->reads, call.request)) return *refused;
+        ASSIGN_OR_RETURN(const orgs::Org org, FindLao(call, call.Param("code")));
+        int64_t to = call.info.now + 1;
+        int64_t from = to - 365 * 86400;
+        if (auto v = call.request.Query("from"); v && !v->empty()) {
+          ASSIGN_OR_RETURN(from, calibration::BangkokDayStart(*v, "from"));
+        }
+        if (auto v = call.request.Query("to"); v && !v->empty()) {
+          ASSIGN_OR_RETURN(const int64_t last, calibration::BangkokDayStart(*v, "to"));
+          to = last + 86400;
+        }
+        if (to - from > 3 * 366 * 86400) return Status::Invalid("at most three years at a time", "from");
+        json out;
+        RETURN_IF_ERROR(
+            call.transactor.Read(complaints::PublicReaderScope(org), call.info, [&](UnitOfWork& work) -> Status {
+              ASSIGN_OR_RETURN(auto stats, ComplaintService().Stats(work, org.id, from, to));
+              const auto rows = [](const std::vector<complaints::CountRow>& list) {
+                json items = json::array();
+                for (const auto& r : list) {
+                  items.push_back({{"key", r.key}, {"name_th", r.name_th}, {"name_en", r.name_en}, {"count", r.count}});
+                }
+                return items;
+              };
+              json points = json::array();
+              for (const auto& p : stats.points) {
+                points.push_back({{"lat", p.lat},
+                                  {"lon", p.lon},
+                                  {"category", complaints::CategoryCode(p.category)},
+                                  {"open", p.open}});
+              }
+              out = {{"org", {{"code", org.code}, {"name_th", org.name_th}, {"name_en", org.name_en}}},
+                     {"from", stats.from},
+                     {"to", stats.to},
+                     {"total", stats.total},
+                     {"open", stats.open},
+                     {"by_category", rows(stats.by_category)},
+                     {"by_month", rows(stats.by_month)},
+                     {"by_area", rows(stats.by_area)},
+                     {"median_hours_to_resolve",
+                      stats.median_hours_to_resolve ? json(*stats.median_hours_to_resolve) : json()},
+                     {"resolved_within_deadline_share",
+                      stats.resolved_within_deadline_share ? json(*stats.resolved_within_deadline_share) : json()},
+                     {"points", points}};
+              return Status::Ok();
+            }));
+        return Response::Json(200, out.dump());
+      });
 
   // ---- officers -------------------------------------------------------------------------------
 
@@ -412,11 +406,10 @@ void RegisterComplaintRoutes(Router& router, std::shared_ptr<PublicLimiters> lim
       total = page.total;
       return Status::Ok();
     }));
-    return Response::Json(200, json({{"items", items},
-                                     {"total", total},
-                                     {"page", query.offset / query.limit + 1},
-                                     {"page_size", query.limit}})
-                                   .dump());
+    return Response::Json(
+        200,
+        json({{"items", items}, {"total", total}, {"page", query.offset / query.limit + 1}, {"page_size", query.limit}})
+            .dump());
   });
 
   router.Add("GET", "/api/v1/complaints/{id}", Access::kAuthenticated, [](Call& call) -> Result<Response> {
@@ -546,7 +539,8 @@ void RegisterComplaintRoutes(Router& router, std::shared_ptr<PublicLimiters> lim
     ASSIGN_OR_RETURN(auto body, JsonBody::Parse(call.request.body));
     ASSIGN_OR_RETURN(auto org_code, body.OptString("org", 32));
     json deadlines;
-    if (const json raw = json::parse(call.request.body, nullptr, false); raw.is_object() && raw.contains("deadline_days")) {
+    if (const json raw = json::parse(call.request.body, nullptr, false);
+        raw.is_object() && raw.contains("deadline_days")) {
       ASSIGN_OR_RETURN(deadlines, body.Raw("deadline_days"));
     }
     ASSIGN_OR_RETURN(auto retention, body.OptInt("retention_days"));
@@ -575,7 +569,8 @@ void RegisterComplaintRoutes(Router& router, std::shared_ptr<PublicLimiters> lim
         }
       }
       if (retention) {
-        if (*retention < 0 || *retention > 100000) return Status::Invalid("retention is 30 to 3650 days", "retention_days");
+        if (*retention < 0 || *retention > 100000)
+          return Status::Invalid("retention is 30 to 3650 days", "retention_days");
         settings.retention_days = static_cast<int>(*retention);
       }
       if (anonymous) settings.open311_anonymous_post = *anonymous;

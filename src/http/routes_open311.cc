@@ -6,9 +6,9 @@
 // Errors are the spec's list of {code, description} with the HTTP status (400, 403, 404).
 // Requests never carry personal data: no name, e-mail, phone, device id or account id.
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <map>
 #include <sstream>
 #include <variant>
 
@@ -52,12 +52,23 @@ std::string XmlEscape(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -66,9 +77,8 @@ std::string XmlEscape(const std::string& text) {
 // The element name of one item of a list element, as the spec's XML names them.
 std::string ItemName(const std::string& list) {
   static const std::map<std::string, std::string> kItems = {
-      {"services", "service"},   {"service_requests", "request"}, {"attributes", "attribute"},
-      {"values", "value"},       {"endpoints", "endpoint"},       {"formats", "format"},
-      {"errors", "error"},       {"keywords", "keyword"}};
+      {"services", "service"},   {"service_requests", "request"}, {"attributes", "attribute"}, {"values", "value"},
+      {"endpoints", "endpoint"}, {"formats", "format"},           {"errors", "error"},         {"keywords", "keyword"}};
   auto it = kItems.find(list);
   return it == kItems.end() ? "item" : it->second;
 }
@@ -158,15 +168,15 @@ json ServiceJson(const complaints::CategoryInfo& info) {
 }
 
 json DefinitionJson(const complaints::CategoryInfo& info) {
-  return {{"service_code", info.code},
-          {"attributes",
-           json::array({{{"variable", true},
-                         {"code", "observed_datetime"},
-                         {"datatype", "datetime"},
-                         {"required", false},
-                         {"datatype_description", "ISO 8601 with time zone, e.g. 2026-11-26T14:30:00+07:00"},
-                         {"order", 1},
-                         {"description", "เวลาที่พบเหตุ / when the problem was observed"}}})}};
+  return {
+      {"service_code", info.code},
+      {"attributes", json::array({{{"variable", true},
+                                   {"code", "observed_datetime"},
+                                   {"datatype", "datetime"},
+                                   {"required", false},
+                                   {"datatype_description", "ISO 8601 with time zone, e.g. 2026-11-26T14:30:00+07:00"},
+                                   {"order", 1},
+                                   {"description", "เวลาที่พบเหตุ / when the problem was observed"}}})}};
 }
 
 // The spec's request element: status open|closed; the Thai workflow state in status_notes.
@@ -242,8 +252,9 @@ void RegisterOpen311Routes(Router& router, accounts::AccountService& accounts, s
       const std::string host = call.request.Header("host").value_or("localhost");
       json out = {{"changeset", "2026-11-27T00:00:00+07:00"},
                   {"contact", "องค์กรปกครองส่วนท้องถิ่นที่ให้บริการ / the local government office of each jurisdiction"},
-                  {"key_service", "API keys are the LAO's ecotown API tokens (ask the LAO's administrator); "
-                                  "requests without a key are accepted where the LAO allows it"},
+                  {"key_service",
+                   "API keys are the LAO's ecotown API tokens (ask the LAO's administrator); "
+                   "requests without a key are accepted where the LAO allows it"},
                   {"endpoints", json::array({{{"specification", "http://wiki.open311.org/GeoReport_v2"},
                                               {"url", scheme + host + "/open311/v2"},
                                               {"changeset", "2026-11-27T00:00:00+07:00"},
@@ -467,10 +478,10 @@ void RegisterOpen311Routes(Router& router, accounts::AccountService& accounts, s
           return Status::Ok();
         });
     if (!written.ok()) return ErrorOf(written, format);
-    json out = json::array({{{"service_request_id", filed->complaint.tracking},
-                             {"service_notice", "ติดตามสถานะได้ด้วยเลขที่ " + filed->complaint.tracking +
-                                                    " / follow it with this number"},
-                             {"account_id", json()}}});
+    json out = json::array(
+        {{{"service_request_id", filed->complaint.tracking},
+          {"service_notice", "ติดตามสถานะได้ด้วยเลขที่ " + filed->complaint.tracking + " / follow it with this number"},
+          {"account_id", json()}}});
     return Render(filed->replayed ? 200 : 201, format, "service_requests", out);
   });
 }

@@ -32,12 +32,11 @@ MailReport ComplaintMailer::DrainOnce() {
   for (int round = 0; round < options_.max_per_drain; ++round) {
     const int64_t now = clock_.NowUnix();
     std::vector<complaints::Notice> claimed;
-    Status claim = transactor_.Write(MailerScope(), RequestInfo{"complaint-mailer", "local", now},
-                                     [&](UnitOfWork& work) -> Status {
-                                       ASSIGN_OR_RETURN(claimed, work.complaints().ClaimDueNotices(
-                                                                     now, now + options_.lease_seconds, 1));
-                                       return Status::Ok();
-                                     });
+    Status claim = transactor_.Write(
+        MailerScope(), RequestInfo{"complaint-mailer", "local", now}, [&](UnitOfWork& work) -> Status {
+          ASSIGN_OR_RETURN(claimed, work.complaints().ClaimDueNotices(now, now + options_.lease_seconds, 1));
+          return Status::Ok();
+        });
     if (!claim.ok()) {
       report.errors.push_back("claim: " + claim.ToString());
       break;
@@ -75,11 +74,10 @@ MailReport ComplaintMailer::DrainOnce() {
         ++report.failed;
       }
     }
-    Status finished = transactor_.Write(MailerScope(), RequestInfo{"complaint-mailer", "local", done},
-                                        [&](UnitOfWork& work) -> Status {
-                                          return work.complaints().FinishNotice(notice.id, status, next_attempt_at,
-                                                                                last_error, sent_at);
-                                        });
+    Status finished = transactor_.Write(
+        MailerScope(), RequestInfo{"complaint-mailer", "local", done}, [&](UnitOfWork& work) -> Status {
+          return work.complaints().FinishNotice(notice.id, status, next_attempt_at, last_error, sent_at);
+        });
     if (!finished.ok()) {
       report.errors.push_back("finish notice " + std::to_string(notice.id) + ": " + finished.ToString());
       break;
@@ -113,13 +111,12 @@ void ComplaintWorker::Stop() {
 int ComplaintWorker::RetentionNow() {
   int erased = 0;
   std::vector<complaints::ErasureReport> reports;
-  Status status = transactor_.Write(tenancy::Scope::System("complaint-retention"),
-                                    RequestInfo{"complaint-retention", "local", clock_.NowUnix()},
-                                    [&](UnitOfWork& work) -> Status {
-                                      ASSIGN_OR_RETURN(reports,
-                                                       complaints::ComplaintService().EraseExpiredEverywhere(work));
-                                      return Status::Ok();
-                                    });
+  Status status =
+      transactor_.Write(tenancy::Scope::System("complaint-retention"),
+                        RequestInfo{"complaint-retention", "local", clock_.NowUnix()}, [&](UnitOfWork& work) -> Status {
+                          ASSIGN_OR_RETURN(reports, complaints::ComplaintService().EraseExpiredEverywhere(work));
+                          return Status::Ok();
+                        });
   if (!status.ok()) {
     spdlog::warn("complaint retention: {}", status.ToString());
     return 0;

@@ -22,8 +22,8 @@
 namespace ecotown::notify {
 
 struct MailerOptions {
-  int max_attempts = 8;                // then the notice is failed for good
-  int64_t backoff_base_seconds = 60;   // doubled after each failure
+  int max_attempts = 8;               // then the notice is failed for good
+  int64_t backoff_base_seconds = 60;  // doubled after each failure
   int64_t backoff_max_seconds = 3600;
   int64_t lease_seconds = 120;
   int max_per_drain = 200;

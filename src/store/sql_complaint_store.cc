@@ -118,11 +118,29 @@ Result<int64_t> SqlComplaintStore::Insert(const Complaint& c) {
       "consent_at, source, idempotency_key, deadline_at, created_at, updated_at) "
       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, "
       "$23) RETURNING id",
-      {V(c.org_id), V(c.tracking), V(complaints::CategoryCode(c.category)), V(c.description), V(c.lat), V(c.lon),
-       V(c.address), V(c.area_code), V(c.area_name_th), V(c.area_name_en), V(c.observed_at),
-       V(complaints::StatusName(c.status)), V(c.contact.name), V(c.contact.email), V(c.contact.phone),
-       V(c.contact.device_id), V(c.consent_version), V(c.consent_at), V(c.source), V(c.idempotency_key),
-       V(c.deadline_at), V(c.created_at), V(c.updated_at)});
+      {V(c.org_id),
+       V(c.tracking),
+       V(complaints::CategoryCode(c.category)),
+       V(c.description),
+       V(c.lat),
+       V(c.lon),
+       V(c.address),
+       V(c.area_code),
+       V(c.area_name_th),
+       V(c.area_name_en),
+       V(c.observed_at),
+       V(complaints::StatusName(c.status)),
+       V(c.contact.name),
+       V(c.contact.email),
+       V(c.contact.phone),
+       V(c.contact.device_id),
+       V(c.consent_version),
+       V(c.consent_at),
+       V(c.source),
+       V(c.idempotency_key),
+       V(c.deadline_at),
+       V(c.created_at),
+       V(c.updated_at)});
   if (!row.ok()) {
     if (row.status().code() == StatusCode::kConflict &&
         row.status().message().find("idempotency") != std::string::npos) {
@@ -221,10 +239,11 @@ Status SqlComplaintStore::Update(const Complaint& c) {
 }
 
 Result<complaints::Contact> SqlComplaintStore::GetContact(int64_t id) {
-  auto row = conn_.QueryOne("SELECT contact_name, contact_email, contact_phone, device_id FROM complaints c "
-                            "WHERE c.id = $1 AND " +
-                                scope_.OrgFilterSql("c.org_id"),
-                            {V(id)}, "complaint");
+  auto row = conn_.QueryOne(
+      "SELECT contact_name, contact_email, contact_phone, device_id FROM complaints c "
+      "WHERE c.id = $1 AND " +
+          scope_.OrgFilterSql("c.org_id"),
+      {V(id)}, "complaint");
   if (!row.ok()) return row.status();
   complaints::Contact contact;
   contact.name = row->OptText(0);
@@ -393,8 +412,8 @@ Status SqlComplaintStore::PutSettings(const complaints::Settings& s) {
 }
 
 Result<std::vector<int64_t>> SqlComplaintStore::OrgsWithComplaints() {
-  auto rows = conn_.Query("SELECT DISTINCT org_id FROM complaints WHERE " + scope_.OrgFilterSql("org_id") +
-                          " ORDER BY org_id");
+  auto rows =
+      conn_.Query("SELECT DISTINCT org_id FROM complaints WHERE " + scope_.OrgFilterSql("org_id") + " ORDER BY org_id");
   if (!rows.ok()) return rows.status();
   std::vector<int64_t> ids;
   for (const auto& row : rows->rows) ids.push_back(row.Int(0));
@@ -441,7 +460,7 @@ Result<std::optional<complaints::Bounds>> SqlComplaintStore::ProvinceBounds(std:
 }
 
 Result<std::optional<complaints::Area>> SqlComplaintStore::NearestArea(std::string_view province_code, double lat,
-                                                                      double lon) {
+                                                                       double lon) {
   auto rows = conn_.Query(
       "SELECT code, name_th, name_en FROM subdistricts WHERE province_code = $1 AND lat IS NOT NULL AND "
       "lon IS NOT NULL ORDER BY (lat - $2) * (lat - $2) + (lon - $3) * (lon - $3), code LIMIT 1",
@@ -464,9 +483,9 @@ Result<int64_t> SqlComplaintStore::InsertNotice(const complaints::Notice& n) {
 }
 
 Result<std::vector<complaints::Notice>> SqlComplaintStore::NoticesOf(int64_t complaint_id) {
-  auto rows = conn_.Query(std::string(kNoticeColumns) + "WHERE complaint_id = $1 AND " +
-                              scope_.OrgFilterSql("org_id") + " ORDER BY id",
-                          {V(complaint_id)});
+  auto rows = conn_.Query(
+      std::string(kNoticeColumns) + "WHERE complaint_id = $1 AND " + scope_.OrgFilterSql("org_id") + " ORDER BY id",
+      {V(complaint_id)});
   if (!rows.ok()) return rows.status();
   std::vector<complaints::Notice> out;
   for (const auto& row : rows->rows) out.push_back(NoticeFromRow(row));
@@ -474,7 +493,7 @@ Result<std::vector<complaints::Notice>> SqlComplaintStore::NoticesOf(int64_t com
 }
 
 Result<std::vector<complaints::Notice>> SqlComplaintStore::ClaimDueNotices(int64_t now, int64_t lease_until,
-                                                                          int limit) {
+                                                                           int limit) {
   RETURN_IF_ERROR(scope_.Require(tenancy::Permission::kWrite));
   auto due = conn_.Query("SELECT id FROM complaint_notices WHERE status = 'pending' AND next_attempt_at <= $1 AND " +
                              scope_.OrgFilterSql("org_id") + " ORDER BY next_attempt_at, id LIMIT $2",

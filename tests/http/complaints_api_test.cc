@@ -255,8 +255,9 @@ TEST_P(ComplaintsApiTest, AFloodFromOneAddressGets429WithRetryAfter) {
   EXPECT_EQ(refused->status, 429);
   EXPECT_EQ(JsonOf(refused)["error"]["code"], "too_many_requests");
   EXPECT_GE(std::stoi(refused->get_header_value("Retry-After")), 1);
-  auto open311 = client_->Post("/open311/v2/requests.json", "jurisdiction_id=banpong&service_code=noise&lat=13.816&long=99.873",
-                               "application/x-www-form-urlencoded");
+  auto open311 =
+      client_->Post("/open311/v2/requests.json", "jurisdiction_id=banpong&service_code=noise&lat=13.816&long=99.873",
+                    "application/x-www-form-urlencoded");
   ASSERT_TRUE(open311);
   EXPECT_EQ(open311->status, 429);
   EXPECT_TRUE(JsonOf(open311).is_array());
@@ -276,16 +277,16 @@ TEST_P(ComplaintsApiTest, OfficersWorkAComplaintThroughTheWorkflowAndRefusedMove
 
   EXPECT_EQ(FieldOf(Transition(id, {{"status", "resolved"}}, officer_)), "status");
   EXPECT_EQ(FieldOf(Transition(id, {{"status", "assigned"}}, officer_)), "assignee_user_id");
-  EXPECT_EQ(FieldOf(Transition(id, {{"status", "assigned"}, {"assignee_user_id", server_->user_id("boekphrai.officer")}},
-                               officer_)),
+  EXPECT_EQ(FieldOf(Transition(
+                id, {{"status", "assigned"}, {"assignee_user_id", server_->user_id("boekphrai.officer")}}, officer_)),
             "assignee_user_id");
   EXPECT_EQ(FieldOf(Transition(id, {{"status", "flying"}}, officer_)), "status");
-  auto executive = Transition(id, {{"status", "assigned"}, {"assignee_user_id", officer_id}},
-                              server_->Login("banpong.executive"));
+  auto executive =
+      Transition(id, {{"status", "assigned"}, {"assignee_user_id", officer_id}}, server_->Login("banpong.executive"));
   ASSERT_TRUE(executive);
   EXPECT_EQ(executive->status, 403);
-  auto other_lao = Transition(id, {{"status", "assigned"}, {"assignee_user_id", officer_id}},
-                              server_->Login("boekphrai.officer"));
+  auto other_lao =
+      Transition(id, {{"status", "assigned"}, {"assignee_user_id", officer_id}}, server_->Login("boekphrai.officer"));
   ASSERT_TRUE(other_lao);
   EXPECT_EQ(other_lao->status, 404);
 
@@ -294,8 +295,8 @@ TEST_P(ComplaintsApiTest, OfficersWorkAComplaintThroughTheWorkflowAndRefusedMove
   ASSERT_EQ(assigned->status, 200) << assigned->body;
   EXPECT_EQ(JsonOf(assigned)["assignee"]["id"], officer_id);
   ASSERT_EQ(Transition(id, {{"status", "investigating"}}, officer_)->status, 200);
-  auto link = Post("/api/v1/complaints/" + std::to_string(id) + "/link", {{"factory_id", 41}, {"inspection_id", 7}},
-                   officer_);
+  auto link =
+      Post("/api/v1/complaints/" + std::to_string(id) + "/link", {{"factory_id", 41}, {"inspection_id", 7}}, officer_);
   ASSERT_TRUE(link);
   ASSERT_EQ(link->status, 200) << link->body;
   EXPECT_EQ(JsonOf(link)["factory_id"], 41);
@@ -305,8 +306,8 @@ TEST_P(ComplaintsApiTest, OfficersWorkAComplaintThroughTheWorkflowAndRefusedMove
   ASSERT_TRUE(note);
   ASSERT_EQ(note->status, 201) << note->body;
   EXPECT_EQ(FieldOf(Transition(id, {{"status", "rejected"}}, officer_)), "reason");
-  auto resolved = Transition(
-      id, {{"status", "resolved"}, {"public_reply", "ตรวจพบและสั่งให้โรงงานปรับปรุงระบบกรองฝุ่นแล้ว"}}, officer_);
+  auto resolved =
+      Transition(id, {{"status", "resolved"}, {"public_reply", "ตรวจพบและสั่งให้โรงงานปรับปรุงระบบกรองฝุ่นแล้ว"}}, officer_);
   ASSERT_TRUE(resolved);
   ASSERT_EQ(resolved->status, 200) << resolved->body;
 
@@ -398,15 +399,17 @@ TEST_P(ComplaintsApiTest, TheResidentIsEmailedOnEachPublicChangeAndNeverForInter
   b["consent_version"] = "2026-11-v1";
   const std::string tracking = FileOk(b);
   const int64_t id = IdOf(tracking);
-  ASSERT_EQ(Transition(id, {{"status", "assigned"}, {"assignee_user_id", server_->user_id("banpong.officer")}}, officer_)
-                ->status,
-            200);
+  ASSERT_EQ(
+      Transition(id, {{"status", "assigned"}, {"assignee_user_id", server_->user_id("banpong.officer")}}, officer_)
+          ->status,
+      200);
   ASSERT_EQ(Transition(id, {{"status", "investigating"}}, officer_)->status, 200);
-  ASSERT_EQ(Post("/api/v1/complaints/" + std::to_string(id) + "/notes", {{"text", "โทรหาเจ้าของโรงงานแล้ว"}, {"public", false}},
-                 officer_)
+  ASSERT_EQ(Post("/api/v1/complaints/" + std::to_string(id) + "/notes",
+                 {{"text", "โทรหาเจ้าของโรงงานแล้ว"}, {"public", false}}, officer_)
                 ->status,
             201);
-  ASSERT_EQ(Transition(id, {{"status", "resolved"}, {"public_reply", "โรงงานซ่อมระบบดักฝุ่นเรียบร้อย"}}, officer_)->status, 200);
+  ASSERT_EQ(Transition(id, {{"status", "resolved"}, {"public_reply", "โรงงานซ่อมระบบดักฝุ่นเรียบร้อย"}}, officer_)->status,
+            200);
 
   notify::SmtpSettings smtp;
   smtp.url = sink.url();
@@ -468,10 +471,11 @@ TEST_P(ComplaintsApiTest, ContactDetailsReachOnlyOfficersAndTheirViewIsAudited) 
 
 TEST_P(ComplaintsApiTest, PersonalDataNeverAppearInAnyPublicOrOpen311Answer) {
   // An Open311 client sends every personal field the spec allows.
-  const std::string form = std::string("jurisdiction_id=banpong&service_code=odour&lat=13.816&long=99.873") +
-                           "&description=%E0%B8%81%E0%B8%A5%E0%B8%B4%E0%B9%88%E0%B8%99%E0%B9%80%E0%B8%AB%E0%B8%A1%E0%B9%87%E0%B8%99" +
-                           "&first_name=" + kName + "&last_name=" + kSurname + "&email=" + kEmail + "&phone=" + kPhone +
-                           "&device_id=" + kDevice + "&account_id=acct-991";
+  const std::string form =
+      std::string("jurisdiction_id=banpong&service_code=odour&lat=13.816&long=99.873") +
+      "&description=%E0%B8%81%E0%B8%A5%E0%B8%B4%E0%B9%88%E0%B8%99%E0%B9%80%E0%B8%AB%E0%B8%A1%E0%B9%87%E0%B8%99" +
+      "&first_name=" + kName + "&last_name=" + kSurname + "&email=" + kEmail + "&phone=" + kPhone +
+      "&device_id=" + kDevice + "&account_id=acct-991";
   auto posted = client_->Post("/open311/v2/requests.json", form, "application/x-www-form-urlencoded");
   ASSERT_TRUE(posted);
   ASSERT_EQ(posted->status, 201) << posted->body;
@@ -488,10 +492,10 @@ TEST_P(ComplaintsApiTest, PersonalDataNeverAppearInAnyPublicOrOpen311Answer) {
 
   for (const std::string& path : std::vector<std::string>{
            "/open311/v2/requests.json?jurisdiction_id=banpong", "/open311/v2/requests.xml?jurisdiction_id=banpong",
-        "/open311/v2/requests/" + id + ".json?jurisdiction_id=banpong",
-        "/open311/v2/requests/" + tracking + ".xml?jurisdiction_id=banpong",
-        "/open311/v2/tokens/" + id + ".json?jurisdiction_id=banpong", "/api/v1/public/complaints/" + id,
-        "/api/v1/public/complaints/" + tracking, "/api/v1/public/orgs/banpong/complaints/stats"}) {
+           "/open311/v2/requests/" + id + ".json?jurisdiction_id=banpong",
+           "/open311/v2/requests/" + tracking + ".xml?jurisdiction_id=banpong",
+           "/open311/v2/tokens/" + id + ".json?jurisdiction_id=banpong", "/api/v1/public/complaints/" + id,
+           "/api/v1/public/complaints/" + tracking, "/api/v1/public/orgs/banpong/complaints/stats"}) {
     auto res = Get(path);
     ASSERT_TRUE(res) << path;
     EXPECT_EQ(res->status, 200) << path << ": " << res->body;
@@ -572,8 +576,9 @@ TEST_P(ComplaintsApiTest, Open311ClientsPostARequestAndReadItBackWithFilters) {
   const auto post = [&](const std::string& form) {
     return client_->Post("/open311/v2/requests.json", form, "application/x-www-form-urlencoded");
   };
-  auto created = post("jurisdiction_id=banpong&service_code=noise&lat=13.8161&long=99.8735&description=loud+drums+every+night"
-                      "&attribute%5Bobserved_datetime%5D=2026-01-02T22%3A15%3A00%2B07%3A00");
+  auto created = post(
+      "jurisdiction_id=banpong&service_code=noise&lat=13.8161&long=99.8735&description=loud+drums+every+night"
+      "&attribute%5Bobserved_datetime%5D=2026-01-02T22%3A15%3A00%2B07%3A00");
   ASSERT_TRUE(created);
   ASSERT_EQ(created->status, 201) << created->body;
   const json answer = JsonOf(created);
@@ -621,7 +626,9 @@ TEST_P(ComplaintsApiTest, Open311ClientsPostARequestAndReadItBackWithFilters) {
   EXPECT_EQ(ids_of("&status="), both);  // empty is absent
   EXPECT_EQ(ids_of("&service_request_id=" + web + "&service_code=noise"), std::vector<std::string>{web});  // overrides
   EXPECT_EQ(ids_of("&start_date=2020-01-01T00:00:00Z&end_date=2020-02-01T00:00:00Z"), std::vector<std::string>{});
-  auto span = Get("/open311/v2/requests.json?jurisdiction_id=banpong&start_date=2020-01-01T00:00:00Z&end_date=2020-06-01T00:00:00Z");
+  auto span =
+      Get("/open311/v2/"
+          "requests.json?jurisdiction_id=banpong&start_date=2020-01-01T00:00:00Z&end_date=2020-06-01T00:00:00Z");
   ASSERT_TRUE(span);
   EXPECT_EQ(span->status, 400);
   auto bad_date = Get("/open311/v2/requests.json?jurisdiction_id=banpong&start_date=yesterday");
@@ -634,10 +641,10 @@ TEST_P(ComplaintsApiTest, Open311ClientsPostARequestAndReadItBackWithFilters) {
     auto res = post(form);
     return res ? res->status : 0;
   };
-  EXPECT_EQ(status_of("jurisdiction_id=banpong&lat=13.8161&long=99.8735"), 400);            // no service_code
-  EXPECT_EQ(status_of("jurisdiction_id=banpong&service_code=noise"), 400);                   // no location
+  EXPECT_EQ(status_of("jurisdiction_id=banpong&lat=13.8161&long=99.8735"), 400);  // no service_code
+  EXPECT_EQ(status_of("jurisdiction_id=banpong&service_code=noise"), 400);        // no location
   EXPECT_EQ(status_of("jurisdiction_id=banpong&service_code=potholes&lat=13.8&long=99.8"), 404);
-  EXPECT_EQ(status_of("service_code=noise&lat=13.8161&long=99.8735"), 400);                  // no jurisdiction
+  EXPECT_EQ(status_of("service_code=noise&lat=13.8161&long=99.8735"), 400);                        // no jurisdiction
   EXPECT_EQ(status_of("jurisdiction_id=banpong&service_code=noise&lat=6.837&long=100.558"), 400);  // outside
   EXPECT_EQ(status_of("jurisdiction_id=banpong&service_code=noise&address_string=x&api_key=wrong"), 403);
 }
@@ -648,7 +655,8 @@ TEST_P(ComplaintsApiTest, AnLaoCanRequireAnOpen311ApiKey) {
                                json({{"open311_anonymous_post", false}}).dump(), "application/json");
   ASSERT_TRUE(settings);
   ASSERT_EQ(settings->status, 200) << settings->body;
-  const std::string form = "jurisdiction_id=banpong&service_code=wastewater&address_string=%E0%B8%84%E0%B8%A5%E0%B8%AD%E0%B8%87";
+  const std::string form =
+      "jurisdiction_id=banpong&service_code=wastewater&address_string=%E0%B8%84%E0%B8%A5%E0%B8%AD%E0%B8%87";
   auto anonymous = client_->Post("/open311/v2/requests.json", form, "application/x-www-form-urlencoded");
   ASSERT_TRUE(anonymous);
   EXPECT_EQ(anonymous->status, 403);
@@ -657,14 +665,17 @@ TEST_P(ComplaintsApiTest, AnLaoCanRequireAnOpen311ApiKey) {
   ASSERT_TRUE(token);
   ASSERT_EQ(token->status, 201) << token->body;
   const std::string key = JsonOf(token)["token"];
-  auto keyed = client_->Post("/open311/v2/requests.json", form + "&api_key=" + key, "application/x-www-form-urlencoded");
+  auto keyed =
+      client_->Post("/open311/v2/requests.json", form + "&api_key=" + key, "application/x-www-form-urlencoded");
   ASSERT_TRUE(keyed);
   EXPECT_EQ(keyed->status, 201) << keyed->body;
   // A key of another LAO is not valid here.
-  auto other = Post("/api/v1/tokens", {{"name", "boekphrai-app"}, {"role", "officer"}}, server_->Login("boekphrai.admin"));
+  auto other =
+      Post("/api/v1/tokens", {{"name", "boekphrai-app"}, {"role", "officer"}}, server_->Login("boekphrai.admin"));
   ASSERT_TRUE(other);
-  auto foreign = client_->Post("/open311/v2/requests.json", form + "&api_key=" + JsonOf(other)["token"].get<std::string>(),
-                               "application/x-www-form-urlencoded");
+  auto foreign =
+      client_->Post("/open311/v2/requests.json", form + "&api_key=" + JsonOf(other)["token"].get<std::string>(),
+                    "application/x-www-form-urlencoded");
   ASSERT_TRUE(foreign);
   EXPECT_EQ(foreign->status, 403);
 }
@@ -682,10 +693,10 @@ TEST_P(ComplaintsApiTest, SettingsChangeDeadlinesAndOnlyAnAdministratorMayChange
   auto unknown = client_->Put("/api/v1/complaint-settings", CookieHeaders(admin),
                               json({{"deadline_days", {{"potholes", 3}}}}).dump(), "application/json");
   EXPECT_EQ(FieldOf(unknown), "deadline_days.potholes");
-  auto ok = client_->Put("/api/v1/complaint-settings", CookieHeaders(admin),
-                         json({{"deadline_days", {{"dust_smoke", 2}}}, {"retention_days", 90}, {"tracking_prefix", "BP"}})
-                             .dump(),
-                         "application/json");
+  auto ok = client_->Put(
+      "/api/v1/complaint-settings", CookieHeaders(admin),
+      json({{"deadline_days", {{"dust_smoke", 2}}}, {"retention_days", 90}, {"tracking_prefix", "BP"}}).dump(),
+      "application/json");
   ASSERT_TRUE(ok);
   ASSERT_EQ(ok->status, 200) << ok->body;
   auto filed = File(Dust());
@@ -708,9 +719,10 @@ TEST_P(ComplaintsApiTest, TheTransparencyPageCountsByCategoryMonthAndArea) {
   noise["category"] = "noise";
   const std::string resolved = FileOk(noise);
   const int64_t id = IdOf(resolved);
-  ASSERT_EQ(Transition(id, {{"status", "assigned"}, {"assignee_user_id", server_->user_id("banpong.officer")}}, officer_)
-                ->status,
-            200);
+  ASSERT_EQ(
+      Transition(id, {{"status", "assigned"}, {"assignee_user_id", server_->user_id("banpong.officer")}}, officer_)
+          ->status,
+      200);
   ASSERT_EQ(Transition(id, {{"status", "investigating"}}, officer_)->status, 200);
   ASSERT_EQ(Transition(id, {{"status", "resolved"}}, officer_)->status, 200);
   auto stats = Get("/api/v1/public/orgs/banpong/complaints/stats");

@@ -1,8 +1,9 @@
 // The public endpoints' token bucket and the Open311 time parser, without a server.
+#include "http/rate_limiter.h"
+
 #include <gtest/gtest.h>
 
 #include "http/complaint_http.h"
-#include "http/rate_limiter.h"
 
 namespace ecotown::http {
 namespace {
@@ -44,8 +45,8 @@ TEST(IsoTimeTest, ZonesDatesAndMalformedValues) {
     ASSERT_TRUE(parsed.ok()) << row.text << ": " << parsed.status().ToString();
     EXPECT_EQ(*parsed, row.unix) << row.text;
   }
-  for (const char* bad : {"yesterday", "2026-02-30", "2026-01-02T25:00:00Z", "2026-01-02T10:00:00", "2026-01-02T10:00Zulu",
-                          "2026-1-2"}) {
+  for (const char* bad :
+       {"yesterday", "2026-02-30", "2026-01-02T25:00:00Z", "2026-01-02T10:00:00", "2026-01-02T10:00Zulu", "2026-1-2"}) {
     EXPECT_EQ(ParseIsoTime(bad, "start_date").status().field(), "start_date") << bad;
   }
   EXPECT_EQ(FormatIsoBangkok(1'767'366'900), "2026-01-02T22:15:00+07:00");

@@ -1,12 +1,12 @@
 // Pure rules of the complaints area, table-driven: the workflow table, tracking numbers,
 // categories, settings and field validation.
+#include "modules/complaints/complaint.h"
+
 #include <gtest/gtest.h>
 
 #include <regex>
 #include <set>
 #include <string>
-
-#include "modules/complaints/complaint.h"
 
 namespace ecotown::complaints {
 namespace {
@@ -64,8 +64,12 @@ TEST(TrackingNumberTest, NormalisingForgivesCaseAndSpacesButNothingElse) {
   const struct {
     const char* in;
     const char* out;
-  } rows[] = {{"bp-2569-7kq4m", "BP-2569-7KQ4M"}, {"  BP-2569-7KQ4M \n", "BP-2569-7KQ4M"}, {"", ""},
-              {"BP-2569-7KQ4M'; --", ""},     {"BP 2569 7KQ4M", ""},            {"BP-2569-7KQ4MXXXXXXXXXXX", ""}};
+  } rows[] = {{"bp-2569-7kq4m", "BP-2569-7KQ4M"},
+              {"  BP-2569-7KQ4M \n", "BP-2569-7KQ4M"},
+              {"", ""},
+              {"BP-2569-7KQ4M'; --", ""},
+              {"BP 2569 7KQ4M", ""},
+              {"BP-2569-7KQ4MXXXXXXXXXXX", ""}};
   for (const auto& row : rows) EXPECT_EQ(NormalizeTracking(row.in), row.out) << row.in;
 }
 

@@ -253,9 +253,8 @@ TEST_P(ComplaintStoreTest, AMergedDuplicatePointsToTheKeptComplaintAndStillResol
   auto foreign = File(Dust(), kNow, &lao_b_);
   ASSERT_TRUE(kept.ok() && dup.ok() && foreign.ok());
   ComplaintService service;
-  Status self = As(officer_a_, [&](UnitOfWork& work) {
-    return service.Merge(work, dup->complaint.id, dup->complaint.id).status();
-  });
+  Status self = As(
+      officer_a_, [&](UnitOfWork& work) { return service.Merge(work, dup->complaint.id, dup->complaint.id).status(); });
   EXPECT_EQ(self.field(), "kept_id");
   Status across = As(officer_a_, [&](UnitOfWork& work) {
     return service.Merge(work, dup->complaint.id, foreign->complaint.id).status();
@@ -358,8 +357,8 @@ TEST_P(ComplaintStoreTest, OnlyPublicChangesQueueAnEmailAndOnlyWhenTheResidentLe
                 ASSIGN_OR_RETURN(auto again, work.complaints().ClaimDueNotices(kNow + 60, kNow + 180, 10));
                 EXPECT_TRUE(again.empty());
                 for (const auto& n : claimed) {
-                  RETURN_IF_ERROR(work.complaints().FinishNotice(n.id, complaints::NoticeStatus::kSent, kNow,
-                                                                 std::nullopt, kNow));
+                  RETURN_IF_ERROR(
+                      work.complaints().FinishNotice(n.id, complaints::NoticeStatus::kSent, kNow, std::nullopt, kNow));
                 }
                 return Status::Ok();
               }).ok());
@@ -380,10 +379,11 @@ TEST_P(ComplaintStoreTest, PersonalDataAreErasedWhenTheRetentionPeriodHasPassedA
   const auto erase_at = [&](int64_t now) {
     std::vector<complaints::ErasureReport> reports;
     EXPECT_TRUE(transactor_
-                    ->Write(Scope::System("retention"), Info(now), [&](UnitOfWork& work) -> Status {
-                      ASSIGN_OR_RETURN(reports, ComplaintService().EraseExpiredEverywhere(work));
-                      return Status::Ok();
-                    })
+                    ->Write(Scope::System("retention"), Info(now),
+                            [&](UnitOfWork& work) -> Status {
+                              ASSIGN_OR_RETURN(reports, ComplaintService().EraseExpiredEverywhere(work));
+                              return Status::Ok();
+                            })
                     .ok());
     int erased = 0;
     for (const auto& r : reports) erased += r.erased;
@@ -392,13 +392,14 @@ TEST_P(ComplaintStoreTest, PersonalDataAreErasedWhenTheRetentionPeriodHasPassedA
   EXPECT_EQ(erase_at(kNow + 29 * kDay), 0);
   EXPECT_EQ(erase_at(kNow + 31 * kDay), 1);
   EXPECT_EQ(erase_at(kNow + 32 * kDay), 0);  // nothing left to erase twice
-  EXPECT_EQ(Count("complaints", "contact_email IS NULL AND contact_name IS NULL AND contact_phone IS NULL AND "
-                                "personal_erased_at IS NOT NULL"),
+  EXPECT_EQ(Count("complaints",
+                  "contact_email IS NULL AND contact_name IS NULL AND contact_phone IS NULL AND "
+                  "personal_erased_at IS NOT NULL"),
             1);
   EXPECT_EQ(Count("complaints", "contact_email = 'preecha@example.org'"), 1);
   EXPECT_EQ(Count("complaint_notices", "to_address = 'somsri@example.org'"), 0);
-  EXPECT_EQ(Count("audit_log", "action = 'erase_personal_data' AND entity_id = '" +
-                                   std::to_string(old_one->complaint.id) + "'"),
+  EXPECT_EQ(Count("audit_log",
+                  "action = 'erase_personal_data' AND entity_id = '" + std::to_string(old_one->complaint.id) + "'"),
             1);
   EXPECT_EQ(Count("complaint_events", "kind = 'erasure'"), 1);
   EXPECT_EQ(erase_at(kNow + 51 * kDay), 1);
@@ -459,8 +460,8 @@ TEST_P(ComplaintStoreTest, TransparencyCountsSkipMergedDuplicatesAndMeasureResol
   ASSERT_TRUE(transactor_
                   ->Read(complaints::PublicReaderScope(lao_a_), Info(),
                          [&](UnitOfWork& work) -> Status {
-                           ASSIGN_OR_RETURN(auto stats, ComplaintService().Stats(work, lao_a_.id, kNow - kDay,
-                                                                                  kNow + kDay));
+                           ASSIGN_OR_RETURN(auto stats,
+                                            ComplaintService().Stats(work, lao_a_.id, kNow - kDay, kNow + kDay));
                            EXPECT_EQ(stats.total, 2);
                            EXPECT_EQ(stats.open, 0);
                            EXPECT_EQ(stats.by_category.size(), complaints::AllCategories().size());

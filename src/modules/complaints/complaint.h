@@ -24,10 +24,10 @@ enum class Category { kDustSmoke, kOdour, kNoise, kWastewater, kOpenBurning, kWa
 
 struct CategoryInfo {
   Category category;
-  const char* code;     // stable code; also the Open311 service_code
+  const char* code;  // stable code; also the Open311 service_code
   const char* name_th;
   const char* name_en;
-  const char* group;    // Open311 group: air, noise, water, waste, other
+  const char* group;  // Open311 group: air, noise, water, waste, other
   int default_deadline_days;
 };
 
@@ -133,7 +133,7 @@ struct ComplaintEvent {
   int64_t at = 0;
   EventKind kind = EventKind::kStatus;
   std::optional<ComplaintStatus> status;  // for kStatus and kMerge: the status it moved to
-  std::string text;              // reply, note, reason or link description
+  std::string text;                       // reply, note, reason or link description
   std::string actor_name;
 };
 
@@ -181,12 +181,12 @@ struct Notice {
 // ---- queries ----------------------------------------------------------------------------------
 
 struct ComplaintQuery {
-  std::optional<int64_t> org_id;  // default: every readable organisation
-  std::vector<ComplaintStatus> statuses;   // any of them; empty: all
+  std::optional<int64_t> org_id;          // default: every readable organisation
+  std::vector<ComplaintStatus> statuses;  // any of them; empty: all
   std::vector<Category> categories;
-  std::optional<bool> overdue;     // open and past the deadline at `now`
-  std::optional<int64_t> from;     // created_at >= from
-  std::optional<int64_t> to;       // created_at < to
+  std::optional<bool> overdue;  // open and past the deadline at `now`
+  std::optional<int64_t> from;  // created_at >= from
+  std::optional<int64_t> to;    // created_at < to
   std::optional<std::string> area_code;
   std::vector<std::string> trackings;  // exact tracking numbers (Open311 service_request_id)
   int64_t now = 0;

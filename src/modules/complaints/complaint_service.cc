@@ -75,10 +75,9 @@ Status QueueNotice(UnitOfWork& work, const Complaint& c, const std::string& news
   notice.subject = "เรื่องร้องเรียน " + c.tracking + ": " + StatusNameTh(c.status);
   notice.body = "เรื่องร้องเรียนเลขที่ " + c.tracking + " (" + InfoOf(c.category).name_th + ")\n" +
                 "สถานะ: " + StatusNameTh(c.status) + "\n" + (news_th.empty() ? "" : news_th + "\n") +
-                "ติดตามสถานะได้ด้วยเลขที่เรื่องนี้ที่หน้าเว็บไซต์ของหน่วยงาน (#/track/" + c.tracking + ")\n\n" +
-                "Complaint " + c.tracking + " (" + InfoOf(c.category).name_en + ")\n" +
-                "Status: " + StatusNameEn(c.status) + "\n" + (news_en.empty() ? "" : news_en + "\n") +
-                "\n-- \necotown: ระบบรับเรื่องร้องเรียน / complaints\n";
+                "ติดตามสถานะได้ด้วยเลขที่เรื่องนี้ที่หน้าเว็บไซต์ของหน่วยงาน (#/track/" + c.tracking + ")\n\n" + "Complaint " +
+                c.tracking + " (" + InfoOf(c.category).name_en + ")\n" + "Status: " + StatusNameEn(c.status) + "\n" +
+                (news_en.empty() ? "" : news_en + "\n") + "\n-- \necotown: ระบบรับเรื่องร้องเรียน / complaints\n";
   notice.status = NoticeStatus::kPending;
   notice.next_attempt_at = work.info().now;
   notice.retry_key = accounts::NewSecret("cn_");
@@ -111,7 +110,7 @@ Result<orgs::Org> OrgOf(UnitOfWork& work, int64_t org_id) { return work.orgs().G
 
 std::string MonthNameTh(int month) {
   static const char* kMonths[] = {"ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
-                                  "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."};
+                                  "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.",  "พ.ย.", "ธ.ค."};
   return kMonths[(month - 1) % 12];
 }
 std::string MonthNameEn(int month) {
@@ -272,8 +271,8 @@ Result<Filed> ComplaintService::File(UnitOfWork& work, const orgs::Org& org, con
   }
   c.photo_count = static_cast<int>(request.photos.size());
   RETURN_IF_ERROR(AddEvent(work, c, EventKind::kStatus, "", ComplaintStatus::kReceived).status());
-  RETURN_IF_ERROR(audit::Record(work, "create", "complaint", std::to_string(c.id), c.org_id, std::nullopt,
-                                AuditJson(c)));
+  RETURN_IF_ERROR(
+      audit::Record(work, "create", "complaint", std::to_string(c.id), c.org_id, std::nullopt, AuditJson(c)));
   RETURN_IF_ERROR(QueueNotice(work, c, "หน่วยงานได้รับเรื่องของท่านแล้ว", "The office has received your complaint."));
   return Filed{c, false};
 }
@@ -299,9 +298,8 @@ Result<Complaint> ComplaintService::Transition(UnitOfWork& work, int64_t id, con
   ASSIGN_OR_RETURN(Complaint c, GetForWrite(work, id));
   const std::string before = AuditJson(c);
   if (!CanTransition(c.status, request.to)) {
-    return Status::Invalid(std::string("a complaint cannot go from ") + StatusName(c.status) + " to " +
-                               StatusName(request.to),
-                           "status");
+    return Status::Invalid(
+        std::string("a complaint cannot go from ") + StatusName(c.status) + " to " + StatusName(request.to), "status");
   }
   std::string text;
   const auto reply = TrimmedOpt(request.public_reply);
@@ -333,8 +331,7 @@ Result<Complaint> ComplaintService::Transition(UnitOfWork& work, int64_t id, con
   // assignee's name stays internal.
   RETURN_IF_ERROR(AddEvent(work, c, EventKind::kStatus, text, c.status).status());
   if (reply) RETURN_IF_ERROR(AddEvent(work, c, EventKind::kPublicReply, *reply).status());
-  RETURN_IF_ERROR(
-      audit::Record(work, "transition", "complaint", std::to_string(c.id), c.org_id, before, AuditJson(c)));
+  RETURN_IF_ERROR(audit::Record(work, "transition", "complaint", std::to_string(c.id), c.org_id, before, AuditJson(c)));
   std::string news = reply.value_or("");
   if (c.reject_reason && c.status == ComplaintStatus::kRejected) {
     news = "เหตุผล / reason: " + *c.reject_reason + (news.empty() ? "" : "\n" + news);
@@ -409,9 +406,10 @@ Result<Complaint> ComplaintService::Merge(UnitOfWork& work, int64_t duplicate_id
   dup.updated_at = now;
   RETURN_IF_ERROR(work.complaints().Update(dup));
   RETURN_IF_ERROR(AddEvent(work, dup, EventKind::kMerge, kept->tracking, ComplaintStatus::kMerged).status());
-  RETURN_IF_ERROR(AddEvent(work, *kept, EventKind::kInternalNote, "รวมเรื่องซ้ำ " + dup.tracking + " เข้ากับเรื่องนี้")
-                      .status());
-  RETURN_IF_ERROR(audit::Record(work, "merge", "complaint", std::to_string(dup.id), dup.org_id, before, AuditJson(dup)));
+  RETURN_IF_ERROR(
+      AddEvent(work, *kept, EventKind::kInternalNote, "รวมเรื่องซ้ำ " + dup.tracking + " เข้ากับเรื่องนี้").status());
+  RETURN_IF_ERROR(
+      audit::Record(work, "merge", "complaint", std::to_string(dup.id), dup.org_id, before, AuditJson(dup)));
   RETURN_IF_ERROR(QueueNotice(work, dup, "เรื่องนี้ซ้ำกับเรื่องเลขที่ " + kept->tracking + " ติดตามความคืบหน้าได้ที่เลขนั้น",
                               "This complaint duplicates " + kept->tracking + "; follow that number."));
   return dup;
@@ -480,8 +478,8 @@ Result<Transparency> ComplaintService::Stats(UnitOfWork& work, int64_t org_id, i
       if (*row.resolved_at <= row.deadline_at) ++in_time;
     }
     if (row.lat && row.lon) {
-      out.points.push_back({std::round(*row.lat * 1000) / 1000, std::round(*row.lon * 1000) / 1000, row.category,
-                            IsOpen(row.status)});
+      out.points.push_back(
+          {std::round(*row.lat * 1000) / 1000, std::round(*row.lon * 1000) / 1000, row.category, IsOpen(row.status)});
     }
   }
   for (const auto& info : AllCategories()) {
@@ -545,7 +543,8 @@ Result<ErasureReport> ComplaintService::EraseExpired(UnitOfWork& work, int64_t o
     RETURN_IF_ERROR(AddEvent(work, c, EventKind::kErasure, why).status());
     RETURN_IF_ERROR(audit::Record(
         work, "erase_personal_data", "complaint", std::to_string(id), org.id, std::nullopt,
-        nlohmann::json({{"tracking", c.tracking}, {"retention_days", settings.retention_days}, {"filed_at", c.created_at}})
+        nlohmann::json(
+            {{"tracking", c.tracking}, {"retention_days", settings.retention_days}, {"filed_at", c.created_at}})
             .dump()));
   }
   return ErasureReport{org.id, static_cast<int>(ids.size())};

@@ -47,9 +47,9 @@ struct Filed {
 
 struct TransitionRequest {
   ComplaintStatus to = ComplaintStatus::kReceived;
-  std::optional<std::string> reason;          // required for rejected
-  std::optional<int64_t> assignee_user_id;    // required for assigned
-  std::optional<std::string> public_reply;    // shown to the resident with the change
+  std::optional<std::string> reason;        // required for rejected
+  std::optional<int64_t> assignee_user_id;  // required for assigned
+  std::optional<std::string> public_reply;  // shown to the resident with the change
 };
 
 struct LinkRequest {
