@@ -212,14 +212,14 @@ json RequestJson(const Complaint& c, const orgs::Org& org, const std::optional<s
 
 // The requests' JSON, each with its newest public reply.
 Result<json> RequestsJson(UnitOfWork& work, const std::vector<Complaint>& list, const orgs::Org& org) {
+  std::vector<int64_t> ids;
+  ids.reserve(list.size());
+  for (const auto& c : list) ids.push_back(c.id);
+  ASSIGN_OR_RETURN(const auto replies, work.complaints().LatestPublicReplies(ids));
   json out = json::array();
   for (const auto& c : list) {
-    std::optional<std::string> reply;
-    ASSIGN_OR_RETURN(const auto events, work.complaints().EventsOf(c.id));
-    for (const auto& e : events) {
-      if (e.kind == complaints::EventKind::kPublicReply) reply = e.text;
-    }
-    out.push_back(RequestJson(c, org, reply));
+    const auto reply = replies.find(c.id);
+    out.push_back(RequestJson(c, org, reply == replies.end() ? std::nullopt : std::optional(reply->second)));
   }
   return out;
 }

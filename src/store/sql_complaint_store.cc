@@ -321,6 +321,20 @@ Result<std::vector<complaints::ComplaintEvent>> SqlComplaintStore::EventsOf(int6
   return events;
 }
 
+Result<std::map<int64_t, std::string>> SqlComplaintStore::LatestPublicReplies(
+    const std::vector<int64_t>& complaint_ids) {
+  std::map<int64_t, std::string> replies;
+  if (complaint_ids.empty()) return replies;
+  auto rows = conn_.Query(
+      "SELECT complaint_id, text FROM complaint_events WHERE kind = 'public_reply' AND "
+      "complaint_id IN (" +
+          IdList(complaint_ids) + ") AND " + scope_.OrgFilterSql("org_id") + " ORDER BY id",
+      {});
+  if (!rows.ok()) return rows.status();
+  for (const auto& row : rows->rows) replies[row.Int(0)] = row.Text(1);  // later rows are newer
+  return replies;
+}
+
 Result<int64_t> SqlComplaintStore::AddPhoto(const complaints::Photo& p, int64_t org_id) {
   RETURN_IF_ERROR(scope_.RequireWrite(org_id, "complaint"));
   auto row = conn_.QueryOne(

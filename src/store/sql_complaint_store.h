@@ -21,6 +21,7 @@ class SqlComplaintStore final : public complaints::ComplaintStore {
   Result<std::vector<int64_t>> ErasePersonalData(int64_t org_id, int64_t filed_before, int64_t now) override;
   Result<int64_t> AddEvent(const complaints::ComplaintEvent& event, int64_t org_id) override;
   Result<std::vector<complaints::ComplaintEvent>> EventsOf(int64_t complaint_id) override;
+  Result<std::map<int64_t, std::string>> LatestPublicReplies(const std::vector<int64_t>& complaint_ids) override;
   Result<int64_t> AddPhoto(const complaints::Photo& photo, int64_t org_id) override;
   Result<std::vector<complaints::Photo>> PhotosOf(int64_t complaint_id) override;
   Result<complaints::Photo> GetPhoto(int64_t complaint_id, int64_t photo_id) override;

@@ -265,6 +265,8 @@ class ComplaintStore {
   virtual Result<int64_t> AddEvent(const ComplaintEvent& event, int64_t org_id) = 0;
   // Oldest first.
   virtual Result<std::vector<ComplaintEvent>> EventsOf(int64_t complaint_id) = 0;
+  // The newest public reply of each of these complaints (one query for a whole page).
+  virtual Result<std::map<int64_t, std::string>> LatestPublicReplies(const std::vector<int64_t>& complaint_ids) = 0;
 
   virtual Result<int64_t> AddPhoto(const Photo& photo, int64_t org_id) = 0;
   // Without bytes, oldest first.
