@@ -242,6 +242,11 @@ const std::vector<Key>& Keys() {
       StringKey("alerts", "smtp_user", &Config::smtp_user),
       StringKey("alerts", "smtp_password", &Config::smtp_password),
       BoolKey("alerts", "smtp_require_tls", &Config::smtp_require_tls),
+      IntKey("complaints", "post_burst", &Config::complaints_post_burst, 0, 100000),
+      IntKey("complaints", "posts_per_hour", &Config::complaints_posts_per_hour, 0, 1000000),
+      IntKey("complaints", "read_burst", &Config::complaints_read_burst, 0, 1000000),
+      IntKey("complaints", "reads_per_hour", &Config::complaints_reads_per_hour, 0, 100000000),
+      IntKey("complaints", "retention_interval_minutes", &Config::complaints_retention_interval_minutes, 1, 10080),
   };
   return keys;
 }

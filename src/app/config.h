@@ -65,6 +65,14 @@ struct Config {
   std::string smtp_user;                       // empty: no SMTP AUTH
   std::string smtp_password;                   // (ECOTOWN_SMTP_PASSWORD)
   bool smtp_require_tls = true;                // smtp:// must upgrade with STARTTLS; false only for a local relay
+
+  // [complaints]: abuse limits of the public complaint and Open311 endpoints, per client address
+  // (docs/complaints-api.md §"Abuse limits"); e-mail to residents uses the [alerts] SMTP settings.
+  int complaints_post_burst = 10;              // filings an address may send at once (0: no limit)
+  int complaints_posts_per_hour = 30;          // then this many an hour
+  int complaints_read_burst = 120;             // public tracking/Open311 reads at once (0: no limit)
+  int complaints_reads_per_hour = 3600;        // then this many an hour
+  int complaints_retention_interval_minutes = 60;  // how often expired personal data are erased
 };
 
 // Reads path (if not empty) over the defaults, then the environment. An unknown key, a value of

@@ -8,6 +8,7 @@
 
 #include "app/demo_clinic.h"
 #include "app/demo_inspections.h"
+#include "app/demo_complaints.h"
 #include "app/runtime.h"
 #include "modules/calibration/calibration_service.h"
 #include "modules/orgs/org_service.h"
@@ -247,6 +248,7 @@ Status SeedDemo(Runtime& runtime, std::ostream& out) {
   out << "\necotown demo: the four pilot municipalities of the programme\n"
       << "  เทศบาลเมืองบ้านโป่ง, เทศบาลตำบลเบิกไพร, เทศบาลตำบลกรับใหญ่ (ราชบุรี); เทศบาลตำบลพะตง (สงขลา)\n";
   if (stored > 0) out << "  " << stored << " demo readings of the last 48 hours stored\n";
+  RETURN_IF_ERROR(SeedDemoComplaints(runtime, out));
   out << "  public air pages: #/public/banpong, #/public/phatong\n\n"
       << "Demo accounts (password for all: " << kDemoPassword << "):\n";
   for (const auto& demo : kDemoUsers) {

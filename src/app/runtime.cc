@@ -11,6 +11,7 @@
 #include "modules/accounts/secrets.h"
 #include "modules/events/event_hub.h"
 #include "notify/alert_worker.h"
+#include "notify/complaint_mailer.h"
 #include "modules/readings/reading_service.h"
 #include "store/clinic_articles_loader.h"
 #include "store/factory_types_loader.h"
@@ -58,6 +59,22 @@ notify::DispatchOptions AlertDispatchOf(const Config& config) {
   return options;
 }
 
+http::ApiOptions ApiOptionsOf(const Config& config) {
+  http::ApiOptions options{config.web_dir, config.node_modules_dir, config.cookie_secure, ECOTOWN_VERSION, config.qa};
+  options.complaint_posts = http::RateLimit{static_cast<double>(config.complaints_post_burst),
+                                            static_cast<double>(config.complaints_posts_per_hour)};
+  options.public_reads = http::RateLimit{static_cast<double>(config.complaints_read_burst),
+                                         static_cast<double>(config.complaints_reads_per_hour)};
+  return options;
+}
+
+notify::MailerOptions ComplaintMailOf(const Config& config) {
+  notify::MailerOptions options;
+  options.max_attempts = config.alerts_max_attempts;
+  options.lease_seconds = 2 * static_cast<int64_t>(config.alerts_timeout_seconds) + 60;
+  return options;
+}
+
 }  // namespace
 
 Runtime::Runtime(Config config, std::unique_ptr<store::Database> db)
@@ -86,8 +103,7 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const Config& config) {
 struct RunningServer::Parts {
   Parts(Runtime& runtime, const http::ServerOptions& options)
       : hub(runtime.transactor(), runtime.clock()),
-        api(http::ApiOptions{runtime.config().web_dir, runtime.config().node_modules_dir,
-                             runtime.config().cookie_secure, ECOTOWN_VERSION, runtime.config().qa},
+        api(ApiOptionsOf(runtime.config()),
             http::ApiDeps{runtime.transactor(), runtime.accounts(), runtime.clock(),
                           [&runtime] { return runtime.db().Ping(); },
                           [this] { return server ? server->open_connections() : size_t{0}; },
@@ -98,7 +114,13 @@ struct RunningServer::Parts {
             runtime.transactor(), runtime.clock(),
             [](UnitOfWork& work) -> readings::ReadingStore& { return work.readings(); }, alert_dispatcher,
             notify::WorkerOptions{std::chrono::seconds(runtime.config().alerts_evaluate_interval_seconds),
-                                  std::chrono::seconds(runtime.config().alerts_dispatch_interval_seconds)}) {
+                                  std::chrono::seconds(runtime.config().alerts_dispatch_interval_seconds)}),
+        complaint_mailer(runtime.transactor(), runtime.clock(), AlertChannelsOf(runtime.config()).smtp,
+                         ComplaintMailOf(runtime.config())),
+        complaint_worker(runtime.transactor(), runtime.clock(), complaint_mailer,
+                         notify::ComplaintWorkerOptions{
+                             std::chrono::seconds(runtime.config().alerts_dispatch_interval_seconds),
+                             std::chrono::seconds(60 * runtime.config().complaints_retention_interval_minutes)}) {
     server = std::make_unique<http::Server>(
         options, [this](http::Request& request) { return api.Handle(request); },
         [this](const http::Request& request, const http::Response& response, std::chrono::microseconds latency) {
@@ -113,6 +135,9 @@ struct RunningServer::Parts {
   notify::ChannelSender alert_sender;
   notify::Dispatcher alert_dispatcher;
   notify::AlertWorker alert_worker;
+  // Complaints: e-mail to residents and the PDPA retention erasure.
+  notify::ComplaintMailer complaint_mailer;
+  notify::ComplaintWorker complaint_worker;
 };
 
 RunningServer::RunningServer(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {
@@ -132,6 +157,7 @@ void RunningServer::Wait() {
   if (thread_.joinable()) thread_.join();
   parts_->hub.Stop();
   parts_->alert_worker.Stop();
+  parts_->complaint_worker.Stop();
 }
 
 Result<std::unique_ptr<RunningServer>> Runtime::StartServer(const std::string& listen) {
@@ -148,6 +174,7 @@ Result<std::unique_ptr<RunningServer>> Runtime::StartServer(const std::string& l
   RETURN_IF_ERROR(parts->server->Listen());
   RETURN_IF_ERROR(parts->hub.Start());
   parts->alert_worker.Start();
+  parts->complaint_worker.Start();
   return std::unique_ptr<RunningServer>(new RunningServer(std::move(parts)));
 }
 

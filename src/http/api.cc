@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "http/complaint_http.h"
 #include "http/errors.h"
 
 namespace ecotown::http {
@@ -59,6 +60,11 @@ Api::Api(ApiOptions options, ApiDeps deps)
   RegisterTrainingRoutes(router_);
   RegisterClinicRoutes(router_);
   RegisterInspectionRoutes(router_);
+  {
+    auto limits = std::make_shared<PublicLimiters>(options_.complaint_posts, options_.public_reads);
+    RegisterComplaintRoutes(router_, limits);
+    RegisterOpen311Routes(router_, deps_.accounts, limits);
+  }
   if (deps_.events) RegisterEventRoutes(router_, *deps_.events);
 }
 

@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "http/message.h"
 #include "http/metrics.h"
+#include "http/rate_limiter.h"
 #include "http/router.h"
 #include "http/static_files.h"
 #include "core/qa.h"
@@ -29,6 +30,9 @@ struct ApiOptions {
   bool cookie_secure = false;    // always mark the session cookie Secure (set when behind TLS)
   std::string version;
   core::QaConfig qa;             // QA thresholds of every ingest path
+  // Per client address, on the public complaint and Open311 endpoints (docs/complaints-api.md).
+  RateLimit complaint_posts{10, 30};     // filing: 10 at once, then 30 an hour
+  RateLimit public_reads{120, 3600};     // tracking, transparency, Open311 reads: 120 at once, 1/s
 };
 
 struct ApiDeps {
@@ -77,5 +81,8 @@ void RegisterFactoryRoutes(Router& router);
 void RegisterTrainingRoutes(Router& router);
 void RegisterClinicRoutes(Router& router);
 void RegisterInspectionRoutes(Router& router);
+struct PublicLimiters;
+void RegisterComplaintRoutes(Router& router, std::shared_ptr<PublicLimiters> limits);
+void RegisterOpen311Routes(Router& router, accounts::AccountService& accounts, std::shared_ptr<PublicLimiters> limits);
 
 }  // namespace ecotown::http

@@ -28,6 +28,7 @@ namespace factories { class FactoryStore; }
 namespace inspections { class InspectionStore; }
 namespace training { class TrainingStore; }
 namespace clinic { class ClinicStore; }
+namespace complaints { class ComplaintStore; }
 
 // What the audit log needs to know about the request that causes a write.
 struct RequestInfo {
@@ -54,6 +55,7 @@ class UnitOfWork {
   virtual inspections::InspectionStore& inspections() = 0;
   virtual training::TrainingStore& training() = 0;
   virtual clinic::ClinicStore& clinic() = 0;
+  virtual complaints::ComplaintStore& complaints() = 0;
 };
 
 using WorkFn = std::function<Status(UnitOfWork&)>;

@@ -7,6 +7,7 @@
 #include "store/sql_alert_store.h"
 #include "store/sql_calibration_store.h"
 #include "store/sql_clinic_store.h"
+#include "store/sql_complaint_store.h"
 #include "store/sql_factory_store.h"
 #include "store/sql_inspection_store.h"
 #include "store/sql_reading_store.h"
@@ -92,7 +93,8 @@ class SqlUnitOfWork final : public UnitOfWork {
   SqlUnitOfWork(Connection& conn, const tenancy::Scope& scope, const RequestInfo& info)
       : scope_(scope), info_(info), orgs_(conn), accounts_(conn, scope), audit_(conn, scope), events_(conn),
         sensors_(conn, scope), readings_(conn, scope), calibrations_(conn, scope), alerts_(conn, scope),
-        factories_(conn, scope), inspections_(conn, scope), training_(conn, scope), clinic_(conn, scope) {}
+        factories_(conn, scope), inspections_(conn, scope), training_(conn, scope), clinic_(conn, scope),
+        complaints_(conn, scope) {}
   const tenancy::Scope& scope() const override { return scope_; }
   const RequestInfo& info() const override { return info_; }
   orgs::OrgStore& orgs() override { return orgs_; }
@@ -107,6 +109,7 @@ class SqlUnitOfWork final : public UnitOfWork {
   inspections::InspectionStore& inspections() override { return inspections_; }
   training::TrainingStore& training() override { return training_; }
   clinic::ClinicStore& clinic() override { return clinic_; }
+  complaints::ComplaintStore& complaints() override { return complaints_; }
 
  private:
   const tenancy::Scope& scope_;
@@ -123,6 +126,7 @@ class SqlUnitOfWork final : public UnitOfWork {
   SqlInspectionStore inspections_;
   SqlTrainingStore training_;
   SqlClinicStore clinic_;
+  SqlComplaintStore complaints_;
 };
 
 class SqlTransactor final : public Transactor {

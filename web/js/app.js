@@ -15,6 +15,7 @@ import {
   renderFactories, renderFactory, renderFactoryEdit, renderFactoryImport, renderFactoryNew,
 } from './views/factories.js';
 import { renderChecklist, renderChecklists } from './views/checklists.js';
+import { renderComplain, renderComplaint, renderComplaints, renderTrack, renderTransparency } from './views/complaints.js';
 import { renderHealth } from './views/health.js';
 import { renderHome } from './views/home.js';
 import { renderInspection } from './views/inspection.js';
@@ -62,6 +63,12 @@ const ROUTES = [
   { path: '/checklists', title: 'nav.checklists', access: 'write', render: renderChecklists },
   { path: '/checklists/{id}', title: 'nav.checklists', access: 'read', render: renderChecklist, menu: false },
   { path: '/actions', title: 'nav.actions', access: 'signed-in', render: renderActions },
+  { path: '/complaints', title: 'nav.complaints', access: 'read', render: renderComplaints },
+  { path: '/complaints/{id}', title: 'nav.complaints', access: 'read', render: renderComplaint, menu: false },
+  { path: '/complain/{code}', title: 'nav.complain', access: 'public', render: renderComplain, menu: false },
+  { path: '/track', title: 'nav.track', access: 'public', render: renderTrack, menu: false },
+  { path: '/track/{tracking}', title: 'nav.track', access: 'public', render: renderTrack, menu: false },
+  { path: '/transparency/{code}', title: 'nav.transparency', access: 'public', render: renderTransparency, menu: false },
   { path: '/users', title: 'nav.users', access: 'manage_users', render: renderUsers },
   { path: '/audit', title: 'nav.audit', access: 'read_audit', render: renderAudit },
   { path: '/orgs', title: 'nav.orgs', access: 'public', render: renderOrgs },

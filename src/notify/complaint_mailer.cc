@@ -1,0 +1,148 @@
+#include "notify/complaint_mailer.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "modules/complaints/complaint_service.h"
+
+namespace ecotown::notify {
+namespace {
+
+const tenancy::Scope& MailerScope() {
+  static const tenancy::Scope scope = tenancy::Scope::System("complaint-mailer");
+  return scope;
+}
+
+}  // namespace
+
+ComplaintMailer::ComplaintMailer(Transactor& transactor, const core::Clock& clock, SmtpSettings smtp,
+                                 MailerOptions options)
+    : transactor_(transactor), clock_(clock), smtp_(std::move(smtp)), options_(options) {}
+
+int64_t ComplaintMailer::BackoffAfter(int attempts) const {
+  int64_t wait = options_.backoff_base_seconds;
+  for (int i = 1; i < attempts && wait < options_.backoff_max_seconds; ++i) wait *= 2;
+  return std::min(wait, options_.backoff_max_seconds);
+}
+
+MailReport ComplaintMailer::DrainOnce() {
+  MailReport report;
+  if (smtp_.url.empty()) return report;
+  for (int round = 0; round < options_.max_per_drain; ++round) {
+    const int64_t now = clock_.NowUnix();
+    std::vector<complaints::Notice> claimed;
+    Status claim = transactor_.Write(
+        MailerScope(), RequestInfo{"complaint-mailer", "local", now}, [&](UnitOfWork& work) -> Status {
+          ASSIGN_OR_RETURN(claimed, work.complaints().ClaimDueNotices(now, now + options_.lease_seconds, 1));
+          return Status::Ok();
+        });
+    if (!claim.ok()) {
+      report.errors.push_back("claim: " + claim.ToString());
+      break;
+    }
+    if (claimed.empty()) break;
+    const complaints::Notice& notice = claimed.front();
+
+    Status sent = Status::Invalid("no recipient (personal data erased)");
+    if (!notice.to.empty()) {
+      EmailMessage message;
+      message.from = smtp_.from;
+      message.to = notice.to;
+      message.subject = notice.subject;
+      message.body = notice.body;
+      message.date = notice.created_at;
+      message.message_id = notice.retry_key + "@ecotown.complaints";
+      sent = SendEmail(smtp_, message);
+    }
+    const int64_t done = clock_.NowUnix();
+    complaints::NoticeStatus status = complaints::NoticeStatus::kSent;
+    int64_t next_attempt_at = done;
+    std::optional<std::string> last_error;
+    std::optional<int64_t> sent_at;
+    if (sent.ok()) {
+      sent_at = done;
+      ++report.sent;
+    } else {
+      last_error = sent.message();
+      if (sent.code() == StatusCode::kUnavailable && notice.attempts < options_.max_attempts) {
+        status = complaints::NoticeStatus::kPending;
+        next_attempt_at = done + BackoffAfter(notice.attempts);
+        ++report.retried;
+      } else {
+        status = complaints::NoticeStatus::kFailed;
+        ++report.failed;
+      }
+    }
+    Status finished = transactor_.Write(
+        MailerScope(), RequestInfo{"complaint-mailer", "local", done}, [&](UnitOfWork& work) -> Status {
+          return work.complaints().FinishNotice(notice.id, status, next_attempt_at, last_error, sent_at);
+        });
+    if (!finished.ok()) {
+      report.errors.push_back("finish notice " + std::to_string(notice.id) + ": " + finished.ToString());
+      break;
+    }
+  }
+  return report;
+}
+
+ComplaintWorker::ComplaintWorker(Transactor& transactor, const core::Clock& clock, ComplaintMailer& mailer,
+                                 ComplaintWorkerOptions options)
+    : transactor_(transactor), clock_(clock), mailer_(mailer), options_(options) {}
+
+ComplaintWorker::~ComplaintWorker() { Stop(); }
+
+void ComplaintWorker::Start() {
+  std::lock_guard lock(mu_);
+  if (thread_.joinable()) return;
+  stopping_ = false;
+  thread_ = std::thread([this] { Run(); });
+}
+
+void ComplaintWorker::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+int ComplaintWorker::RetentionNow() {
+  int erased = 0;
+  std::vector<complaints::ErasureReport> reports;
+  Status status =
+      transactor_.Write(tenancy::Scope::System("complaint-retention"),
+                        RequestInfo{"complaint-retention", "local", clock_.NowUnix()}, [&](UnitOfWork& work) -> Status {
+                          ASSIGN_OR_RETURN(reports, complaints::ComplaintService().EraseExpiredEverywhere(work));
+                          return Status::Ok();
+                        });
+  if (!status.ok()) {
+    spdlog::warn("complaint retention: {}", status.ToString());
+    return 0;
+  }
+  for (const auto& report : reports) erased += report.erased;
+  if (erased > 0) spdlog::info("complaint retention: personal data of {} complaint(s) erased", erased);
+  return erased;
+}
+
+void ComplaintWorker::Run() {
+  auto next_retention = std::chrono::steady_clock::now();
+  for (;;) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= next_retention) {
+      RetentionNow();
+      next_retention = now + options_.retention_interval;
+    }
+    MailReport report = mailer_.DrainOnce();
+    for (const auto& error : report.errors) spdlog::warn("complaint mail: {}", error);
+    if (report.sent + report.retried + report.failed > 0) {
+      spdlog::info("complaint mail: {} sent, {} to retry, {} failed", report.sent, report.retried, report.failed);
+    }
+    std::unique_lock lock(mu_);
+    const auto wake = std::min(next_retention, std::chrono::steady_clock::now() + options_.dispatch_interval);
+    if (cv_.wait_until(lock, wake, [this] { return stopping_; })) return;
+  }
+}
+
+}  // namespace ecotown::notify
