@@ -4,7 +4,7 @@
 JOBS ?= $(shell nproc)
 CTEST_ARGS ?=
 
-.PHONY: all setup configure build test demo bench format clean
+.PHONY: all setup configure build test demo bench bench-registry format clean
 
 all: build
 
@@ -30,6 +30,11 @@ demo: build
 SIZES ?= S M
 bench: setup
 	bash bench/run_bench.sh --sizes "$(SIZES)"
+
+# The factory registry and inspections at scale (issue 4): 100,000 factories, 500,000 answers,
+# list/filter/search latency and the inspection PDF, on SQLite and PostgreSQL.
+bench-registry: setup
+	bash bench/run_registry_bench.sh
 
 format:
 	find src tests -name '*.h' -o -name '*.cc' | xargs clang-format -i

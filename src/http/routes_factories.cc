@@ -12,6 +12,7 @@
 #include "http/table_export.h"
 #include "modules/factories/factory_import.h"
 #include "modules/factories/factory_service.h"
+#include "modules/factories/factory_timeline.h"
 
 namespace ecotown::http {
 namespace {
@@ -395,16 +396,7 @@ void RegisterFactoryRoutes(Router& router) {
       }
       return Status::Ok();
     }));
-    const Table table = RegistryTable(all);
-    Response response;
-    if (format == "csv") {
-      response = Response::Text(200, TableToCsv(table), "text/csv; charset=utf-8");
-    } else {
-      ASSIGN_OR_RETURN(std::string bytes, TableToXlsx(table));
-      response = Response::Text(200, std::move(bytes), kXlsxContentType);
-    }
-    response.AddHeader("Content-Disposition", "attachment; filename=\"factories." + format + "\"");
-    return response;
+    return TableDownload(RegistryTable(all), format, "factories");
   });
 
   router.Add("POST", "/api/v1/factories", Access::kAuthenticated, [](Call& call) -> Result<Response> {
@@ -420,6 +412,38 @@ void RegisterFactoryRoutes(Router& router) {
       return Status::Ok();
     }));
     return Response::Json(201, out.dump());
+  });
+
+  // The factory page: compliance status with its reasons, and one timeline newest first.
+  router.Add("GET", "/api/v1/factories/{id}/timeline", Access::kAuthenticated, [](Call& call) -> Result<Response> {
+    ASSIGN_OR_RETURN(const int64_t id, call.IdParam("id", "factory"));
+    json out;
+    RETURN_IF_ERROR(call.Read([&](UnitOfWork& work) -> Status {
+      ASSIGN_OR_RETURN(const auto t, factories::BuildFactoryTimeline(work, id));
+      json reasons = json::array();
+      for (const auto& r : t.compliance.reasons) {
+        reasons.push_back({{"code", std::string(r.code)}, {"level", std::string(core::ComplianceLevelCode(r.level))}, {"th", std::string(r.th)}, {"en", std::string(r.en)}});
+      }
+      json events = json::array();
+      for (const auto& e : t.events) {
+        events.push_back({{"date", e.date}, {"kind", e.kind}, {"title", e.title}, {"status", e.status},
+                          {"severity", e.severity}, {"ref_id", e.ref_id}});
+      }
+      out = {{"factory", FactoryJson(t.factory)},
+             {"compliance", {{"level", std::string(core::ComplianceLevelCode(t.compliance.level))}, {"reasons", reasons}}},
+             {"facts",
+              {{"open_actions", t.facts.open_actions},
+               {"overdue_actions", t.facts.overdue_actions},
+               {"expired_licences", t.facts.expired_licences},
+               {"licences_expiring_soon", t.facts.licences_expiring_soon},
+               {"open_critical_findings", t.facts.open_critical_findings},
+               {"open_clinic_cases", t.facts.open_clinic_cases},
+               {"last_score", t.facts.last_score_percent ? json(*t.facts.last_score_percent) : json(nullptr)}}},
+             {"last_inspection_id", t.last_inspection_id ? json(*t.last_inspection_id) : json(nullptr)},
+             {"events", events}};
+      return Status::Ok();
+    }));
+    return Response::Json(200, out.dump());
   });
 
   router.Add("GET", "/api/v1/factories/{id}", Access::kAuthenticated, [](Call& call) -> Result<Response> {

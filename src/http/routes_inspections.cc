@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <functional>
+#include <type_traits>
 #include <nlohmann/json.hpp>
 
 #include "http/api.h"
@@ -11,6 +13,11 @@
 #include "modules/calibration/sensor_photo.h"
 #include "modules/inspections/checklist_service.h"
 #include "modules/inspections/inspection_service.h"
+#include "modules/factories/factory_service.h"
+#include "report/inspection_report.h"
+#include "report/pdf.h"
+#include "http/table_export.h"
+#include "core/thai_calendar.h"
 
 namespace ecotown::http {
 namespace {
@@ -217,6 +224,53 @@ int QueryOffset(const Call& call) {
   }
 }
 
+// The filters of the plan list (and its export): status, factory_id, inspector_id, from, to,
+// limit, offset.
+Result<InspectionFilter> ParseInspectionFilter(const Call& call) {
+  InspectionFilter filter;
+  if (auto status = call.request.Query("status"); status && !status->empty()) {
+    ASSIGN_OR_RETURN(filter.status, ParseInspectionStatus(*status));
+  }
+  ASSIGN_OR_RETURN(filter.factory_id, QueryId(call, "factory_id"));
+  ASSIGN_OR_RETURN(filter.inspector_id, QueryId(call, "inspector_id"));
+  if (auto from = call.request.Query("from"); from && !from->empty()) filter.from = *from;
+  if (auto to = call.request.Query("to"); to && !to->empty()) filter.to = *to;
+  filter.limit = QueryLimit(call);
+  filter.offset = QueryOffset(call);
+  return filter;
+}
+
+// The filters of the corrective-action list (and its export); `overdue` is read by the caller,
+// which knows today.
+Result<ActionFilter> ParseActionFilter(const Call& call) {
+  ActionFilter filter;
+  if (auto status = call.request.Query("status"); status && !status->empty()) {
+    ASSIGN_OR_RETURN(filter.status, ParseActionStatus(*status));
+  }
+  ASSIGN_OR_RETURN(filter.factory_id, QueryId(call, "factory_id"));
+  ASSIGN_OR_RETURN(filter.inspection_id, QueryId(call, "inspection_id"));
+  if (auto due = call.request.Query("due_before"); due && !due->empty()) filter.due_before = *due;
+  filter.limit = QueryLimit(call);
+  filter.offset = QueryOffset(call);
+  return filter;
+}
+
+// Every page of a list for an export: read(page) returns how many rows it added; stops at a short
+// page. TooLarge past kMaxExportRows.
+constexpr size_t kMaxExportRows = 200'000;
+template <typename Filter>
+Status ForEachPage(Filter filter, const std::function<Result<size_t>(const std::type_identity_t<Filter>&)>& read) {
+  filter.limit = 500;
+  filter.offset = 0;
+  for (size_t total = 0;;) {
+    ASSIGN_OR_RETURN(const size_t n, read(filter));
+    total += n;
+    if (total > kMaxExportRows) return Status::TooLarge("more than 200,000 rows match; narrow the filters");
+    if (n < static_cast<size_t>(filter.limit)) return Status::Ok();
+    filter.offset += filter.limit;
+  }
+}
+
 Response ErrorWithField(int status, const std::string& code, const std::string& message, const std::string& field) {
   return Response::Json(status, json({{"error", {{"code", code}, {"message", message}, {"field", field}}}}).dump());
 }
@@ -391,16 +445,7 @@ void RegisterInspectionRoutes(Router& router) {
 
   // ---- inspections ----
   router.Add("GET", "/api/v1/inspections", Access::kAuthenticated, [](Call& call) -> Result<Response> {
-    InspectionFilter filter;
-    if (auto status = call.request.Query("status"); status && !status->empty()) {
-      ASSIGN_OR_RETURN(filter.status, ParseInspectionStatus(*status));
-    }
-    ASSIGN_OR_RETURN(filter.factory_id, QueryId(call, "factory_id"));
-    ASSIGN_OR_RETURN(filter.inspector_id, QueryId(call, "inspector_id"));
-    if (auto from = call.request.Query("from"); from && !from->empty()) filter.from = *from;
-    if (auto to = call.request.Query("to"); to && !to->empty()) filter.to = *to;
-    filter.limit = QueryLimit(call);
-    filter.offset = QueryOffset(call);
+    ASSIGN_OR_RETURN(InspectionFilter filter, ParseInspectionFilter(call));
     json items = json::array();
     RETURN_IF_ERROR(call.Read([&](UnitOfWork& work) -> Status {
       ASSIGN_OR_RETURN(auto list, InspectionService().List(work, filter));
@@ -438,6 +483,65 @@ void RegisterInspectionRoutes(Router& router) {
     }));
     return Response::Json(200, json({{"items", items}}).dump());
   });
+
+  router.Add("GET", "/api/v1/inspections/export", Access::kAuthenticated, [](Call& call) -> Result<Response> {
+    const std::string format = call.request.Query("format").value_or("csv");
+    if (format != "csv" && format != "xlsx") return Status::Invalid("format must be csv or xlsx", "format");
+    ASSIGN_OR_RETURN(InspectionFilter filter, ParseInspectionFilter(call));
+    Table table{"inspections",
+                {"id", "factory_id", "factory", "checklist", "version", "status", "planned_date", "inspectors",
+                 "started_at", "signed_off_at", "signed_off_by", "previous_id"},
+                {}};
+    RETURN_IF_ERROR(call.Read([&](UnitOfWork& work) -> Status {
+      return ForEachPage(filter, [&](const InspectionFilter& page) -> Result<size_t> {
+        ASSIGN_OR_RETURN(auto list, InspectionService().List(work, page));
+        for (const auto& i : list) {
+          std::string inspectors;
+          for (const auto& name : i.inspector_names) inspectors += (inspectors.empty() ? "" : ", ") + name;
+          auto time = [](const std::optional<int64_t>& t) { return t ? TableCell(core::FormatIsoUtc(*t)) : TableCell(); };
+          table.rows.push_back({i.id, i.factory_id, i.factory_name, i.template_code, int64_t{i.template_version},
+                                std::string(InspectionStatusName(i.status)), i.planned_date, inspectors,
+                                time(i.started_at), time(i.signed_off_at), i.signed_off_name,
+                                i.previous_id ? TableCell(*i.previous_id) : TableCell()});
+        }
+        return list.size();
+      });
+    }));
+    return TableDownload(table, format, "inspections");
+  });
+
+  // The inspection report as a PDF in Thai official style (?lang=en for English).
+  router.Add("GET", "/api/v1/inspections/{id}/report.pdf", Access::kAuthenticated,
+             [](Call& call) -> Result<Response> {
+               ASSIGN_OR_RETURN(const int64_t id, call.IdParam("id", "inspection"));
+               const std::string lang = call.request.Query("lang").value_or("th");
+               if (lang != "th" && lang != "en") return Status::Invalid("lang must be th or en", "lang");
+               report::Document document;
+               RETURN_IF_ERROR(call.Read([&](UnitOfWork& work) -> Status {
+                 ASSIGN_OR_RETURN(auto inspection, InspectionService().Report(work, id));
+                 report::InspectionReportContext context;
+                 context.language = lang == "th" ? report::Language::kThai : report::Language::kEnglish;
+                 ASSIGN_OR_RETURN(const auto org, work.orgs().Get(inspection.inspection.org_id));
+                 context.organisation = lang == "th" ? org.name_th : org.name_en;
+                 ASSIGN_OR_RETURN(context.factory, factories::FactoryService().Get(work, inspection.inspection.factory_id));
+                 for (const auto& photo : inspection.photos) {
+                   if (photo.action_id || context.photos.size() >= report::kMaxReportPhotos) continue;
+                   ASSIGN_OR_RETURN(auto full, InspectionService().GetPhoto(work, id, photo.id));
+                   context.photos.push_back({std::move(full)});
+                 }
+                 context.printed_at = work.info().now;
+                 document = report::InspectionDocument(inspection, context);
+                 return Status::Ok();
+               }));
+               ASSIGN_OR_RETURN(std::string pdf, report::RenderPdf(document));
+               Response response;
+               response.status = 200;
+               response.content_type = "application/pdf";
+               response.body = std::move(pdf);
+               response.AddHeader("Content-Disposition",
+                                  "inline; filename=\"inspection-" + std::to_string(id) + ".pdf\"");
+               return response;
+             });
 
   router.Add("GET", "/api/v1/inspections/{id}", Access::kAuthenticated, [](Call& call) -> Result<Response> {
     ASSIGN_OR_RETURN(const int64_t id, call.IdParam("id", "inspection"));
@@ -575,17 +679,35 @@ void RegisterInspectionRoutes(Router& router) {
   });
 
   // ---- corrective actions ----
-  router.Add("GET", "/api/v1/actions", Access::kAuthenticated, [](Call& call) -> Result<Response> {
-    ActionFilter filter;
-    if (auto status = call.request.Query("status"); status && !status->empty()) {
-      ASSIGN_OR_RETURN(filter.status, ParseActionStatus(*status));
-    }
-    ASSIGN_OR_RETURN(filter.factory_id, QueryId(call, "factory_id"));
-    ASSIGN_OR_RETURN(filter.inspection_id, QueryId(call, "inspection_id"));
-    if (auto due = call.request.Query("due_before"); due && !due->empty()) filter.due_before = *due;
+  router.Add("GET", "/api/v1/actions/export", Access::kAuthenticated, [](Call& call) -> Result<Response> {
+    const std::string format = call.request.Query("format").value_or("csv");
+    if (format != "csv" && format != "xlsx") return Status::Invalid("format must be csv or xlsx", "format");
+    ASSIGN_OR_RETURN(ActionFilter filter, ParseActionFilter(call));
     const bool overdue = call.request.Query("overdue").value_or("") == "true";
-    filter.limit = QueryLimit(call);
-    filter.offset = QueryOffset(call);
+    Table table{"actions",
+                {"id", "factory_id", "factory", "inspection_id", "title", "owner", "due_date", "status", "overdue",
+                 "closed_at", "closure_note"},
+                {}};
+    RETURN_IF_ERROR(call.Read([&](UnitOfWork& work) -> Status {
+      const std::string today = BangkokDay(work.info().now);
+      if (overdue) filter.overdue_on = today;
+      return ForEachPage(filter, [&](const ActionFilter& page) -> Result<size_t> {
+        ASSIGN_OR_RETURN(auto list, InspectionService().ListActions(work, page));
+        for (const auto& a : list) {
+          const bool late = a.status == ActionStatus::kOpen && a.due_date < today;
+          table.rows.push_back({a.id, a.factory_id, a.factory_name, a.inspection_id, a.title, a.owner, a.due_date,
+                                std::string(ActionStatusName(a.status)), std::string(late ? "yes" : "no"),
+                                a.closed_at ? TableCell(core::FormatIsoUtc(*a.closed_at)) : TableCell(), a.closure_note});
+        }
+        return list.size();
+      });
+    }));
+    return TableDownload(table, format, "actions");
+  });
+
+  router.Add("GET", "/api/v1/actions", Access::kAuthenticated, [](Call& call) -> Result<Response> {
+    ASSIGN_OR_RETURN(ActionFilter filter, ParseActionFilter(call));
+    const bool overdue = call.request.Query("overdue").value_or("") == "true";
     json items = json::array();
     RETURN_IF_ERROR(call.Read([&](UnitOfWork& work) -> Status {
       const std::string today = BangkokDay(work.info().now);

@@ -95,4 +95,19 @@ Result<std::string> TableToXlsx(const Table& table) {
   return bytes.str();
 }
 
+Result<Response> TableDownload(const Table& table, std::string_view format, std::string_view file_stem) {
+  Response response;
+  if (format == "csv") {
+    response = Response::Text(200, TableToCsv(table), "text/csv; charset=utf-8");
+  } else if (format == "xlsx") {
+    ASSIGN_OR_RETURN(std::string bytes, TableToXlsx(table));
+    response = Response::Text(200, std::move(bytes), kXlsxContentType);
+  } else {
+    return Status::Invalid("format must be csv or xlsx", "format");
+  }
+  response.AddHeader("Content-Disposition",
+                     "attachment; filename=\"" + std::string(file_stem) + "." + std::string(format) + "\"");
+  return response;
+}
+
 }  // namespace ecotown::http

@@ -5,10 +5,12 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
 #include "core/result.h"
+#include "http/message.h"
 
 namespace ecotown::http {
 
@@ -25,6 +27,10 @@ struct Table {
 std::string TableToCsv(const Table& table);
 // XLSX bytes; Internal when libxlsxwriter fails (a temporary file is written and removed).
 Result<std::string> TableToXlsx(const Table& table);
+
+// The download response of a list screen: format "csv" or "xlsx" (Invalid naming "format"
+// otherwise), as an attachment named <file_stem>.<format>.
+Result<Response> TableDownload(const Table& table, std::string_view format, std::string_view file_stem);
 
 inline constexpr const char* kXlsxContentType =
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

@@ -56,6 +56,8 @@ struct Signature {
 
 struct Signatures {
   std::vector<Signature> items;  // laid out two per line
+  std::string sign_label = "ลงชื่อ";  // before the dotted line; "Signed" in English
+  std::string date_label = "วันที่";  // before the date; "Date" in English
 };
 
 using Block = std::variant<Heading, Paragraph, Fields, Table, Image, Signatures>;

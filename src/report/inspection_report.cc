@@ -69,6 +69,8 @@ const Text kCertificate{"ใบรับรองผู้ตรวจเลข�
 const Text kFactoryRep{"ผู้แทนสถานประกอบการ", "Factory representative"};
 const Text kPrinted{"พิมพ์เมื่อ", "printed"};
 const Text kPage{"หน้า", "Page"};
+const Text kSigned{"ลงชื่อ", "Signed"};
+const Text kDate{"วันที่", "Date"};
 
 class Builder {
  public:
@@ -307,6 +309,8 @@ class Builder {
   void AddSignatures(Document& doc) const {
     doc.blocks.push_back(Heading{T(kSignOffHeading), 1});
     Signatures signatures;
+    signatures.sign_label = T(kSigned);
+    signatures.date_label = T(kDate);
     if (r_.sign_off) {
       std::string position = T(kInspectors);
       if (!r_.sign_off->certificate.empty()) position += "\n" + T(kCertificate) + " " + r_.sign_off->certificate;

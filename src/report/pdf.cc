@@ -360,8 +360,9 @@ class Renderer {
       double height = 0;
       for (size_t j = i; j < std::min(i + 2, signatures.items.size()); ++j) {
         const Signature& s = signatures.items[j];
-        std::string text = "ลงชื่อ ........................................\n(" + s.name + ")\n" + s.position + "\n" +
-                           (s.date.empty() ? "วันที่ ........................" : "วันที่ " + s.date);
+        std::string text = signatures.sign_label + " ........................................\n(" + s.name + ")\n" +
+                           s.position + "\n" + signatures.date_label + " " +
+                           (s.date.empty() ? "........................" : s.date);
         blocks.push_back(Layout(text, half - 8, false, options_.font_size, PANGO_ALIGN_CENTER));
         height = std::max(height, HeightOf(blocks.back().get()));
       }

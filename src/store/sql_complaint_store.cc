@@ -202,6 +202,7 @@ Result<complaints::ComplaintPage> SqlComplaintStore::List(const complaints::Comp
   if (q.from) where.And("c.created_at >= " + where.Param(V(*q.from)));
   if (q.to) where.And("c.created_at < " + where.Param(V(*q.to)));
   if (q.area_code) where.And("c.area_code = " + where.Param(V(*q.area_code)));
+  if (q.factory_id) where.And("c.factory_id = " + where.Param(V(*q.factory_id)));
   if (!q.trackings.empty()) {
     std::string list;
     for (const auto& tracking : q.trackings) {

@@ -295,12 +295,19 @@ TEST_P(ComplaintsApiTest, OfficersWorkAComplaintThroughTheWorkflowAndRefusedMove
   ASSERT_EQ(assigned->status, 200) << assigned->body;
   EXPECT_EQ(JsonOf(assigned)["assignee"]["id"], officer_id);
   ASSERT_EQ(Transition(id, {{"status", "investigating"}}, officer_)->status, 200);
-  auto link =
-      Post("/api/v1/complaints/" + std::to_string(id) + "/link", {{"factory_id", 41}, {"inspection_id", 7}}, officer_);
+  // Links point at records of the same LAO only: a factory of the registry, a real inspection.
+  auto factory = Post("/api/v1/factories", {{"name", "โรงสีข้าวทดสอบ"}}, officer_);
+  ASSERT_TRUE(factory && factory->status == 201) << (factory ? factory->body : "");
+  const int64_t factory_id = JsonOf(factory)["id"].get<int64_t>();
+  auto unknown = Post("/api/v1/complaints/" + std::to_string(id) + "/link", {{"inspection_id", 999999}}, officer_);
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 422) << unknown->body;
+  EXPECT_EQ(JsonOf(unknown)["error"]["field"], "inspection_id");
+  auto link = Post("/api/v1/complaints/" + std::to_string(id) + "/link", {{"factory_id", factory_id}}, officer_);
   ASSERT_TRUE(link);
   ASSERT_EQ(link->status, 200) << link->body;
-  EXPECT_EQ(JsonOf(link)["factory_id"], 41);
-  EXPECT_EQ(JsonOf(link)["inspection_id"], 7);
+  EXPECT_EQ(JsonOf(link)["factory_id"], factory_id);
+  EXPECT_TRUE(JsonOf(link)["inspection_id"].is_null());
   auto note = Post("/api/v1/complaints/" + std::to_string(id) + "/notes",
                    {{"text", "ผู้ร้องเป็นลูกจ้างเก่าของโรงงาน"}, {"public", false}}, officer_);
   ASSERT_TRUE(note);

@@ -4,6 +4,8 @@
 // created through their services, as the factories and training areas' own screens would.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <string>
 #include <vector>
 
@@ -11,6 +13,7 @@
 #include "modules/accounts/account_service.h"
 #include "modules/factories/factory_service.h"
 #include "modules/training/training_service.h"
+#include "support/pdf_text.h"
 #include "support/test_env.h"
 
 namespace ecotown::testing {
@@ -353,6 +356,128 @@ TEST_P(InspectionsApiTest, LaoAdminsCopyAndVersionChecklistsAndInspectionsKeepTh
 }
 
 std::string BackendOf(const ::testing::TestParamInfo<std::string>& param) { return param.param; }
+
+// A finding with an overdue corrective action, as the phone syncs it.
+json FindingWithAction(const std::string& prefix, const std::string& due_date) {
+  return {{"ops",
+           {Answer(prefix + "-answer", "air-01", {{"choice", "no"}, {"note", "ฝุ่นฟุ้งออกนอกรั้ว"}}),
+            {{"id", prefix + "-finding"}, {"kind", "finding"}, {"at", 1'790'000'100}, {"item_key", "air-01"},
+             {"severity", "high"}, {"description", "ฝุ่นจากลานกองวัตถุดิบรบกวนชุมชน"}},
+            {{"id", prefix + "-action"}, {"kind", "action"}, {"at", 1'790'000'200}, {"finding_op", prefix + "-finding"},
+             {"title", "ปิดคลุมกองวัตถุดิบและฉีดพรมน้ำ"}, {"owner", "ผู้จัดการโรงงาน"}, {"due_date", due_date}}}}};
+}
+
+TEST_P(InspectionsApiTest, InspectionReportPdfInThaiAndEnglish) {
+  const int64_t id = Plan(factory1_);
+  auto synced = Post(Path(id, "/sync"), FindingWithAction("pdf-000001", "2027-01-31"), inspector_);
+  ASSERT_TRUE(synced && synced->status == 200) << (synced ? synced->body : "no answer");
+  auto pdf = Get(Path(id, "/report.pdf"), officer_);
+  ASSERT_TRUE(pdf);
+  ASSERT_EQ(pdf->status, 200) << pdf->body.substr(0, 300);
+  EXPECT_EQ(pdf->get_header_value("Content-Type"), "application/pdf");
+  EXPECT_EQ(pdf->body.rfind("%PDF-", 0), 0u);
+  const std::string thai = PdfText(pdf->body);
+  // pdftotext reads a table row cell by cell, so texts that wrap in a cell are checked in part.
+  for (const char* expected : {"รายงานผลการตรวจสถานประกอบการ", "ฝุ่นจากลานกองวัตถุดิบ", "ปิดคลุมกองวัตถุดิบ", "31 มกราคม",
+                               "ฉบับร่าง ยังไม่ได้ลงนามรับรองผลการตรวจ"}) {
+    EXPECT_NE(thai.find(Squeeze(expected)), std::string::npos) << expected << "\n" << thai;
+  }
+  auto english = Get(Path(id, "/report.pdf?lang=en"), officer_);
+  ASSERT_TRUE(english && english->status == 200);
+  EXPECT_NE(PdfText(english->body).find("Factoryinspectionreport"), std::string::npos);
+  ExpectError(Get(Path(id, "/report.pdf?lang=fr"), officer_), 422, "invalid", "lang");
+  // Another LAO's officer does not learn that the inspection exists.
+  auto other = server_->Login("boekphrai.officer");
+  ExpectError(Get(Path(id, "/report.pdf"), other), 404, "not_found");
+}
+
+TEST_P(InspectionsApiTest, InspectionsAndActionsExportAsCsvAndXlsx) {
+  const int64_t id = Plan(factory1_);
+  Plan(factory2_);
+  auto synced = Post(Path(id, "/sync"), FindingWithAction("export-0001", "2027-02-28"), inspector_);
+  ASSERT_TRUE(synced && synced->status == 200);
+  auto csv = Get("/api/v1/inspections/export?format=csv&factory_id=" + std::to_string(factory1_), officer_);
+  ASSERT_TRUE(csv && csv->status == 200) << (csv ? csv->body : "");
+  EXPECT_NE(csv->get_header_value("Content-Disposition").find("inspections.csv"), std::string::npos);
+  EXPECT_NE(csv->body.find("id,factory_id,factory,checklist"), std::string::npos) << csv->body;
+  EXPECT_NE(csv->body.find("\r\n" + std::to_string(id) + ","), std::string::npos) << csv->body;
+  EXPECT_EQ(std::count(csv->body.begin(), csv->body.end(), '\n'), 2) << "header and one inspection of factory 1";
+  auto actions = Get("/api/v1/actions/export?format=csv&status=open", officer_);
+  ASSERT_TRUE(actions && actions->status == 200);
+  EXPECT_NE(actions->body.find("ปิดคลุมกองวัตถุดิบและฉีดพรมน้ำ"), std::string::npos) << actions->body;
+  auto xlsx = Get("/api/v1/actions/export?format=xlsx", officer_);
+  ASSERT_TRUE(xlsx && xlsx->status == 200);
+  EXPECT_EQ(xlsx->body.rfind("PK", 0), 0u) << "an XLSX file is a zip archive";
+  ExpectError(Get("/api/v1/inspections/export?format=pdf", officer_), 422, "invalid", "format");
+  ExpectError(Get("/api/v1/actions/export?format=csv&status=maybe", officer_), 422, "invalid", "status");
+}
+
+TEST_P(InspectionsApiTest, FactoryTimelineGivesComplianceAnExecutiveUnderstands) {
+  // Nothing known yet: not inspected, no reasons.
+  auto empty = JsonOf(Get("/api/v1/factories/" + std::to_string(factory2_) + "/timeline", officer_));
+  EXPECT_EQ(empty["compliance"]["level"], "not_inspected") << empty.dump();
+  EXPECT_TRUE(empty["compliance"]["reasons"].empty());
+
+  // An overdue corrective action makes the factory non-compliant, and says why in Thai and English.
+  const int64_t id = Plan(factory1_);
+  auto synced = Post(Path(id, "/sync"), FindingWithAction("timeline-01", "2020-01-31"), inspector_);
+  ASSERT_TRUE(synced && synced->status == 200) << (synced ? synced->body : "");
+  auto res = Get("/api/v1/factories/" + std::to_string(factory1_) + "/timeline", officer_);
+  ASSERT_TRUE(res && res->status == 200) << (res ? res->body : "");
+  const json t = JsonOf(res);
+  EXPECT_EQ(t["compliance"]["level"], "non_compliant") << t.dump();
+  EXPECT_EQ(t["compliance"]["reasons"][0]["code"], "overdue_actions");
+  EXPECT_FALSE(t["compliance"]["reasons"][0]["th"].get<std::string>().empty());
+  EXPECT_EQ(t["facts"]["overdue_actions"], 1);
+  bool planned = false, overdue = false;
+  for (const auto& e : t["events"]) {
+    planned = planned || (e["kind"] == "inspection_planned" && e["ref_id"] == id);
+    overdue = overdue || (e["kind"] == "action_due" && e["status"] == "overdue" && e["date"] == "2020-01-31");
+  }
+  EXPECT_TRUE(planned && overdue) << t["events"].dump();
+  // Newest first.
+  for (size_t i = 1; i < t["events"].size(); ++i) {
+    EXPECT_GE(t["events"][i - 1]["date"].get<std::string>(), t["events"][i]["date"].get<std::string>());
+  }
+
+  // Signed off by a certified inspector: the last score is known and the visit is on the timeline.
+  // Sign-off needs every item answered: the rest compliant.
+  json rest = json::array();
+  const json checklist = JsonOf(Get("/api/v1/checklists/" + std::to_string(env_id_), officer_));
+  int n = 0;
+  for (const auto& section : checklist["sections"]) {
+    for (const auto& item : section["items"]) {
+      if (item["key"] == "air-01") continue;
+      const std::string type = item["answer_type"];
+      json value;
+      if (type == "yes_no") value = {{"choice", "yes"}};
+      else if (type == "score") value = {{"number", item["score_max"]}};
+      else if (type == "measure") value = {{"number", item.contains("lower") && item["lower"].is_number() ? item["lower"] : json(0)}};
+      else value = {{"text", "เรียบร้อย"}};
+      rest.push_back(Answer("timeline-rest-" + std::to_string(n++), item["key"], value));
+    }
+  }
+  rest.push_back({{"id", "timeline-photo"}, {"kind", "photo"}, {"at", 1'790'000'300}, {"item_key", "air-01"},
+                  {"data", "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="},
+                  {"taken_at", 1'790'000'250}});  // the evidence a non-compliant item needs
+  auto answered = Post(Path(id, "/sync"), {{"ops", rest}}, inspector_);
+  ASSERT_TRUE(answered && answered->status == 200) << (answered ? answered->body : "");
+  Certify(inspector_id_);
+  auto signed_off = Post(Path(id, "/sign-off"), json::object(), inspector_);
+  ASSERT_TRUE(signed_off && signed_off->status == 200) << (signed_off ? signed_off->body : "");
+  const json after = JsonOf(Get("/api/v1/factories/" + std::to_string(factory1_) + "/timeline", officer_));
+  EXPECT_EQ(after["last_inspection_id"], id);
+  EXPECT_TRUE(after["facts"]["last_score"].is_number()) << after.dump();
+  EXPECT_EQ(after["facts"]["open_critical_findings"], 1);
+  EXPECT_EQ(after["compliance"]["level"], "non_compliant");
+
+  // Outside the LAO: not found; a factory representative reads its actions on its own screen.
+  ExpectError(Get("/api/v1/factories/" + std::to_string(factory1_) + "/timeline", server_->Login("boekphrai.officer")),
+              404, "not_found");
+  AddUser("timeline.rep", tenancy::Role::kFactory, factory1_);
+  ExpectError(Get("/api/v1/factories/" + std::to_string(factory1_) + "/timeline", server_->Login("timeline.rep")), 403,
+              "forbidden");
+}
 
 INSTANTIATE_TEST_SUITE_P(Backends, InspectionsApiTest, ::testing::Values("sqlite", "postgres"), BackendOf);
 

@@ -1,4 +1,5 @@
 #include "report/pdf.h"
+#include "support/pdf_text.h"
 
 #include <gtest/gtest.h>
 
@@ -12,39 +13,14 @@
 namespace ecotown::report {
 namespace {
 
+using ::ecotown::testing::RunPoppler;
+using ::ecotown::testing::Squeeze;
+
 std::string ReadFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();
-}
-
-// Runs a poppler tool on the PDF and returns what it printed.
-std::string Poppler(const std::string& tool, const std::string& pdf) {
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("ecotown-report-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
-                     std::to_string(reinterpret_cast<uintptr_t>(&pdf)) + ".pdf");
-  std::ofstream(path, std::ios::binary) << pdf;
-  std::string command = tool + " '" + path.string() + "'" + (tool == "pdftotext" ? " -" : "") + " 2>&1";
-  std::string out;
-  if (FILE* pipe = popen(command.c_str(), "r")) {
-    std::array<char, 4096> chunk{};
-    size_t n;
-    while ((n = fread(chunk.data(), 1, chunk.size(), pipe)) > 0) out.append(chunk.data(), n);
-    pclose(pipe);
-  }
-  std::filesystem::remove(path);
-  return out;
-}
-
-// pdftotext may put spaces inside Thai words where glyph clusters are positioned separately (and
-// breaks lines inside table cells); compare text with all white space removed.
-std::string Squeeze(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c != ' ' && c != '\n' && c != '\f') out += c;
-  }
-  return out;
 }
 
 size_t Count(const std::string& text, const std::string& what) {
@@ -75,12 +51,12 @@ TEST(PdfTest, ThaiTextIsShapedExtractableAndTheFontEmbedded) {
   auto pdf = RenderPdf(ThaiReport());
   ASSERT_TRUE(pdf.ok()) << pdf.status().message();
   EXPECT_EQ(pdf->rfind("%PDF-", 0), 0u);
-  const std::string text = Squeeze(Poppler("pdftotext", *pdf));
+  const std::string text = Squeeze(RunPoppler("pdftotext", *pdf));
   for (const char* expected : {"รายงานการตรวจสอบโรงงาน", "เทศบาลเมืองบ้านโป่ง", "บริษัท ตัวอย่างอาหารสัตว์ จำกัด",
                                "มีการปิดคลุมกองวัตถุดิบ", "นางสาวสมศรี ใจดี", "หน้า 1/1", "ที่ ตส. 12/2569"}) {
     EXPECT_NE(text.find(Squeeze(expected)), std::string::npos) << expected << "\n" << text;
   }
-  const std::string fonts = Poppler("pdffonts", *pdf);
+  const std::string fonts = RunPoppler("pdffonts", *pdf);
   EXPECT_NE(fonts.find("Laksaman"), std::string::npos) << fonts;
   EXPECT_EQ(fonts.find(" no  "), std::string::npos) << "every font embedded:\n" << fonts;
 }
@@ -93,8 +69,8 @@ TEST(PdfTest, LongTableContinuesOnNewPagesWithItsHeaderRepeated) {
   doc.blocks.push_back(table);
   auto pdf = RenderPdf(doc);
   ASSERT_TRUE(pdf.ok());
-  const std::string info = Poppler("pdfinfo", *pdf);
-  const std::string text = Poppler("pdftotext", *pdf);
+  const std::string info = RunPoppler("pdfinfo", *pdf);
+  const std::string text = RunPoppler("pdftotext", *pdf);
   const size_t pages = Count(text, "\f");
   ASSERT_GE(pages, 3u) << info;
   EXPECT_EQ(Count(text, "หัวตารางรายการ"), pages);
@@ -112,7 +88,7 @@ TEST(PdfTest, JpegAndPngPhotosAreEmbeddedAndOtherBytesBecomeANote) {
   auto pdf = RenderPdf(doc);
   ASSERT_TRUE(pdf.ok()) << pdf.status().message();
   EXPECT_NE(pdf->find("/DCTDecode"), std::string::npos) << "the JPEG is embedded as it is";
-  const std::string text = Poppler("pdftotext", *pdf);
+  const std::string text = RunPoppler("pdftotext", *pdf);
   EXPECT_NE(text.find("ภาพที่ 1 ลานกองวัตถุดิบ"), std::string::npos);
   EXPECT_NE(text.find("ไม่แสดงในรายงาน"), std::string::npos);
 }
@@ -120,7 +96,7 @@ TEST(PdfTest, JpegAndPngPhotosAreEmbeddedAndOtherBytesBecomeANote) {
 TEST(PdfTest, EmptyDocumentStillRendersOnePage) {
   auto pdf = RenderPdf(Document{});
   ASSERT_TRUE(pdf.ok());
-  const std::string info = Poppler("pdfinfo", *pdf);
+  const std::string info = RunPoppler("pdfinfo", *pdf);
   EXPECT_NE(info.find("Pages:"), std::string::npos) << info;
   EXPECT_NE(Squeeze(info).find("Pages:1"), std::string::npos) << info;
 }

@@ -6,15 +6,15 @@
 // Environment: ECOTOWN_BIN (required), ECOTOWN_WEB_ARTIFACTS, ECOTOWN_CHROMIUM (see shell.test.mjs).
 // Run: ECOTOWN_BIN=build-alerts/ecotown node --test tests/web/alerts.test.mjs
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
+
+import { startDemo } from './harness.mjs';
 
 import { toBuddhistYear } from '../../web/js/dates.js';
 
@@ -27,8 +27,7 @@ const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isM
 
 const th = JSON.parse(readFileSync(join(ROOT, 'web', 'locales', 'th.json'), 'utf8'));
 
-let server;
-let serverLog = '';
+let demo;
 let tmp;
 let base;
 let browser;
@@ -36,13 +35,6 @@ let receiver;
 let hookUrl;
 const hooks = [];  // webhook bodies received, parsed
 
-const watchdog = setTimeout(() => {
-  console.error('alerts.test: watchdog fired, stopping the server');
-  server?.kill('SIGKILL');
-  process.exit(1);
-}, 140_000);
-watchdog.unref();
-process.on('exit', () => server?.kill('SIGKILL'));
 
 /** The webhook receiver: records every POST body and answers 204. */
 function startReceiver() {
@@ -65,42 +57,7 @@ function startReceiver() {
   });
 }
 
-function startServer() {
-  tmp = mkdtempSync(join(tmpdir(), 'ecotown-alerts-web-'));
-  const config = join(tmp, 'ecotown.toml');
-  writeFileSync(config, '[alerts]\nevaluate_interval_seconds = 10\ndispatch_interval_seconds = 1\ntimeout_seconds = 5\n');
-  server = spawn(BIN, ['demo', '--config', config, '--db', `sqlite:${join(tmp, 'ecotown.db')}`, '--listen', '127.0.0.1:0'], {
-    env: { ...process.env, ECOTOWN_WEB_DIR: join(ROOT, 'web'), ECOTOWN_NODE_MODULES: join(ROOT, 'node_modules'),
-      ECOTOWN_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${serverLog}`)), 30_000);
-    server.stdout.setEncoding('utf8');
-    server.stderr.setEncoding('utf8');
-    server.stderr.on('data', (chunk) => { serverLog += chunk; });
-    server.stdout.on('data', (chunk) => {
-      serverLog += chunk;
-      const m = /http:\/\/localhost:(\d+)\//.exec(serverLog);
-      if (m) {
-        clearTimeout(timer);
-        resolve(`http://127.0.0.1:${m[1]}`);
-      }
-    });
-    server.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited (${code ?? signal}) before it was ready:\n${serverLog}`));
-    });
-  });
-}
 
-async function stopServer() {
-  if (!server || server.exitCode !== null || server.signalCode !== null) return;
-  const exited = new Promise((resolve) => server.once('exit', resolve));
-  server.kill('SIGTERM');
-  const timeout = new Promise((resolve) => setTimeout(resolve, 5000, 'timeout'));
-  if ((await Promise.race([exited, timeout])) === 'timeout') server.kill('SIGKILL');
-}
 
 async function openPage(username) {
   const context = await browser.newContext(PHONE);
@@ -156,7 +113,8 @@ describe('alerts page on a phone', () => {
     assert.ok(existsSync(BIN), `no ecotown binary at ${BIN}; build first`);
     mkdirSync(ARTIFACTS, { recursive: true });
     hookUrl = await startReceiver();
-    base = await startServer();
+    demo = await startDemo('alerts', { watchdogMs: 140_000, config: '[alerts]\nevaluate_interval_seconds = 10\ndispatch_interval_seconds = 1\ntimeout_seconds = 5\n' });
+    ({ base, tmp } = demo);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -166,7 +124,7 @@ describe('alerts page on a phone', () => {
 
   after(async () => {
     await browser?.close().catch(() => {});
-    await stopServer();
+    await demo?.stop();
     await new Promise((resolve) => (receiver ? receiver.close(resolve) : resolve()));
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });

@@ -8,14 +8,14 @@
 // Environment: ECOTOWN_BIN (required), ECOTOWN_WEB_ARTIFACTS, ECOTOWN_CHROMIUM (see shell.test.mjs).
 // Run: ECOTOWN_BIN=build/ecotown node --test tests/web/clinic.test.mjs
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
+
+import { startDemo } from './harness.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = process.env.ECOTOWN_BIN;
@@ -26,54 +26,13 @@ const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isM
 
 const th = JSON.parse(readFileSync(join(ROOT, 'web', 'locales', 'th.json'), 'utf8'));
 
-let server;
-let serverLog = '';
+let demo;
 let tmp;
 let base;
 let browser;
 
-const watchdog = setTimeout(() => {
-  console.error('clinic.test: watchdog fired, stopping the server');
-  server?.kill('SIGKILL');
-  process.exit(1);
-}, 110_000);
-watchdog.unref();
-process.on('exit', () => server?.kill('SIGKILL'));
 
-function startServer() {
-  tmp = mkdtempSync(join(tmpdir(), 'ecotown-clinic-web-'));
-  server = spawn(BIN, ['demo', '--db', `sqlite:${join(tmp, 'ecotown.db')}`, '--listen', '127.0.0.1:0'], {
-    env: { ...process.env, ECOTOWN_WEB_DIR: join(ROOT, 'web'), ECOTOWN_NODE_MODULES: join(ROOT, 'node_modules'),
-      ECOTOWN_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${serverLog}`)), 30_000);
-    server.stdout.setEncoding('utf8');
-    server.stderr.setEncoding('utf8');
-    server.stderr.on('data', (chunk) => { serverLog += chunk; });
-    server.stdout.on('data', (chunk) => {
-      serverLog += chunk;
-      const m = /http:\/\/localhost:(\d+)\//.exec(serverLog);
-      if (m) {
-        clearTimeout(timer);
-        resolve(`http://127.0.0.1:${m[1]}`);
-      }
-    });
-    server.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited (${code ?? signal}) before it was ready:\n${serverLog}`));
-    });
-  });
-}
 
-async function stopServer() {
-  if (!server || server.exitCode !== null || server.signalCode !== null) return;
-  const exited = new Promise((resolve) => server.once('exit', resolve));
-  server.kill('SIGTERM');
-  const timeout = new Promise((resolve) => setTimeout(resolve, 5000, 'timeout'));
-  if ((await Promise.race([exited, timeout])) === 'timeout') server.kill('SIGKILL');
-}
 
 async function openPage(username) {
   const context = await browser.newContext(PHONE);
@@ -116,7 +75,8 @@ describe('pollution clinic on a phone', () => {
     assert.ok(BIN, 'set ECOTOWN_BIN to the ecotown binary (CTest does this)');
     assert.ok(existsSync(BIN), `no ecotown binary at ${BIN}; build first`);
     mkdirSync(ARTIFACTS, { recursive: true });
-    base = await startServer();
+    demo = await startDemo('clinic', { watchdogMs: 110_000 });
+    ({ base, tmp } = demo);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -126,7 +86,7 @@ describe('pollution clinic on a phone', () => {
 
   after(async () => {
     await browser?.close().catch(() => {});
-    await stopServer();
+    await demo?.stop();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 

@@ -8,14 +8,14 @@
 // Environment: ECOTOWN_BIN (required), ECOTOWN_WEB_ARTIFACTS, ECOTOWN_CHROMIUM (see shell.test.mjs).
 // Run: ECOTOWN_BIN=build-web/ecotown node --test tests/web/monitoring.test.mjs
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
+
+import { startDemo } from './harness.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = process.env.ECOTOWN_BIN;
@@ -29,54 +29,13 @@ const THAI_COLOURS = { 1: '#3BCCFF', 2: '#92D050', 3: '#FFFF00', 4: '#FFA200', 5
 
 const th = JSON.parse(readFileSync(join(ROOT, 'web', 'locales', 'th.json'), 'utf8'));
 
-let server;
-let serverLog = '';
+let demo;
 let tmp;
 let base;
 let browser;
 
-const watchdog = setTimeout(() => {
-  console.error('monitoring.test: watchdog fired, stopping the server');
-  server?.kill('SIGKILL');
-  process.exit(1);
-}, 140_000);
-watchdog.unref();
-process.on('exit', () => server?.kill('SIGKILL'));
 
-function startServer() {
-  tmp = mkdtempSync(join(tmpdir(), 'ecotown-monitoring-'));
-  server = spawn(BIN, ['demo', '--db', `sqlite:${join(tmp, 'ecotown.db')}`, '--listen', '127.0.0.1:0'], {
-    env: { ...process.env, ECOTOWN_WEB_DIR: join(ROOT, 'web'), ECOTOWN_NODE_MODULES: join(ROOT, 'node_modules'),
-      ECOTOWN_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${serverLog}`)), 60_000);
-    server.stdout.setEncoding('utf8');
-    server.stderr.setEncoding('utf8');
-    server.stderr.on('data', (chunk) => { serverLog += chunk; });
-    server.stdout.on('data', (chunk) => {
-      serverLog += chunk;
-      const m = /http:\/\/localhost:(\d+)\//.exec(serverLog);
-      if (m) {
-        clearTimeout(timer);
-        resolve(`http://127.0.0.1:${m[1]}`);
-      }
-    });
-    server.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited (${code ?? signal}) before it was ready:\n${serverLog}`));
-    });
-  });
-}
 
-async function stopServer() {
-  if (!server || server.exitCode !== null || server.signalCode !== null) return;
-  const exited = new Promise((resolve) => server.once('exit', resolve));
-  server.kill('SIGTERM');
-  const timeout = new Promise((resolve) => setTimeout(resolve, 5000, 'timeout'));
-  if ((await Promise.race([exited, timeout])) === 'timeout') server.kill('SIGKILL');
-}
 
 /** A page that records what must not happen: CSP violations, script errors, missing texts,
  *  requests to other origins (no tile server), dialogs. */
@@ -137,7 +96,8 @@ describe('monitoring screens', () => {
     assert.ok(BIN, 'set ECOTOWN_BIN to the ecotown binary (CTest does this)');
     assert.ok(existsSync(BIN), `no ecotown binary at ${BIN}; build first`);
     mkdirSync(ARTIFACTS, { recursive: true });
-    base = await startServer();
+    demo = await startDemo('monitoring', { watchdogMs: 140_000 });
+    ({ base, tmp } = demo);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -147,7 +107,7 @@ describe('monitoring screens', () => {
 
   after(async () => {
     await browser?.close().catch(() => {});
-    await stopServer();
+    await demo?.stop();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -157,7 +117,7 @@ describe('monitoring screens', () => {
       assert.equal(res.status, 200, path);
     }
     assert.match((await fetch(`${base}/vendor/leaflet/leaflet-src.esm.js`)).headers.get('content-type'), /javascript/);
-    assert.match(serverLog, /\d+ demo readings of the last 48 hours stored/);
+    assert.match(demo.log(), /\d+ demo readings of the last 48 hours stored/);
   });
 
   test('officer: live map with AQI colours, stale and maintenance marks, Thai legend, live update', async () => {

@@ -188,6 +188,7 @@ struct ComplaintQuery {
   std::optional<int64_t> from;  // created_at >= from
   std::optional<int64_t> to;    // created_at < to
   std::optional<std::string> area_code;
+  std::optional<int64_t> factory_id;   // complaints linked to this factory
   std::vector<std::string> trackings;  // exact tracking numbers (Open311 service_request_id)
   int64_t now = 0;
   int offset = 0;

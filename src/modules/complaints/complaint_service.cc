@@ -1,5 +1,8 @@
 #include "modules/complaints/complaint_service.h"
 
+#include "modules/factories/factory.h"
+#include "modules/inspections/inspection.h"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -365,12 +368,25 @@ Result<Complaint> ComplaintService::Link(UnitOfWork& work, int64_t id, const Lin
   std::string text;
   if (request.factory_id) {
     if (*request.factory_id && **request.factory_id <= 0) return Status::Invalid("not a factory id", "factory_id");
+    if (*request.factory_id) {
+      // Only a factory of the complaint's own organisation.
+      auto factory = work.factories().Get(**request.factory_id);
+      if (!factory.ok() || factory->org_id != c.org_id) {
+        return Status::Invalid("no such factory in this organisation's registry", "factory_id");
+      }
+    }
     c.factory_id = *request.factory_id;
     text += c.factory_id ? "factory " + std::to_string(*c.factory_id) : "factory unlinked";
   }
   if (request.inspection_id) {
     if (*request.inspection_id && **request.inspection_id <= 0) {
       return Status::Invalid("not an inspection id", "inspection_id");
+    }
+    if (*request.inspection_id) {
+      auto inspection = work.inspections().GetInspection(**request.inspection_id);
+      if (!inspection.ok() || inspection->org_id != c.org_id) {
+        return Status::Invalid("no such inspection in this organisation", "inspection_id");
+      }
     }
     c.inspection_id = *request.inspection_id;
     if (!text.empty()) text += "; ";

@@ -1,8 +1,12 @@
 #include "modules/events/event_hub.h"
 
 #include <algorithm>
+#include <iterator>
 
 namespace ecotown::events {
+namespace {
+constexpr int kPollPage = 1000;  // events read per query while catching up
+}  // namespace
 
 std::vector<Event> Subscription::Take() {
   std::lock_guard lock(mu_);
@@ -130,7 +134,16 @@ Status EventHub::PollOnce() {
   const bool cleanup = std::chrono::steady_clock::now() - last_cleanup_ > std::chrono::minutes(10);
   const RequestInfo info{"events", "local", clock_.NowUnix()};
   RETURN_IF_ERROR(transactor_.Read(tenancy::Scope::System("events"), info, [&](UnitOfWork& work) -> Status {
-    ASSIGN_OR_RETURN(fresh, work.events().After(after, 1000));
+    // Everything since `after`, page by page: after a burst (the demo seeding, an import) one poll
+    // catches up, instead of one page per poll interval while new events wait behind it.
+    fresh.clear();
+    for (int64_t from = after;;) {
+      ASSIGN_OR_RETURN(auto page, work.events().After(from, kPollPage));
+      const bool full = page.size() == static_cast<size_t>(kPollPage);
+      if (!page.empty()) from = page.back().id;
+      fresh.insert(fresh.end(), std::make_move_iterator(page.begin()), std::make_move_iterator(page.end()));
+      if (!full) break;
+    }
     return Status::Ok();
   }));
   if (cleanup) {

@@ -367,6 +367,8 @@ export async function renderFactory(ctx) {
   const sources = h('div', {}, t('shell.loading'));
   const outlets = h('div', {}, t('shell.loading'));
   const receptors = h('div', {}, t('shell.loading'));
+  const canRead = Boolean(ctx.me?.permissions?.includes('read'));
+  const timeline = canRead ? h('div', { dataset: { testid: 'factory-timeline' } }, t('shell.loading')) : null;
   const f = factory;
   ctx.container.append(h('section', { class: 'page factory-page', dataset: { testid: 'factory-detail' } },
     h('p', {}, h('a', { href: '#/factories' }, t('factories.back'))),
@@ -374,6 +376,7 @@ export async function renderFactory(ctx) {
     h('ul', { class: 'chips' }, statusChip(f.status)),
     canWrite(ctx) ? h('p', {}, h('a', { class: 'button', href: `#/factories/${id}/edit`, dataset: { testid: 'factory-edit-link' } },
       t('factories.edit'))) : null,
+    timeline ? h('section', { class: 'card' }, h('h2', {}, t('factories.section.timeline')), timeline) : null,
     h('section', { class: 'card' }, h('h2', {}, t('factories.section.registration')), definitionList([
       [t('factories.field.registration_no'), f.registration_no ?? t('common.none')],
       [t('factories.field.registration_no14'), f.registration_no14 ?? t('common.none')],
@@ -444,8 +447,37 @@ export async function renderFactory(ctx) {
       if (ctx.isCurrent()) replaceChildren(receptors, h('p', { class: 'muted' }, errorMessage(e)));
     }
   }
+  // Compliance status in words, then everything the LAO knows about the factory, newest first.
+  async function loadTimeline() {
+    const data = await api.get(`/api/v1/factories/${id}/timeline`);
+    if (!ctx.isCurrent()) return;
+    const level = data.compliance.level;
+    const lang = getLang();
+    const link = (e) => {
+      switch (e.kind) {
+        case 'inspection_planned': case 'inspection_signed_off': return `#/inspections/${e.ref_id}`;
+        case 'action_due': case 'action_closed': return '#/actions';
+        case 'clinic_case': return `#/clinic/cases/${e.ref_id}`;
+        case 'complaint': return `#/complaints/${e.ref_id}`;
+        default: return null;
+      }
+    };
+    replaceChildren(timeline,
+      h('p', { class: `compliance compliance-${level}`, dataset: { testid: 'compliance-level' } }, t(`factories.compliance.${level}`)),
+      data.compliance.reasons.length ? h('ul', { class: 'compliance-reasons' },
+        data.compliance.reasons.map((r) => h('li', {}, lang === 'en' ? r.en : r.th))) : null,
+      data.events.length ? h('ol', { class: 'timeline' }, data.events.map((e) => {
+        const href = link(e);
+        const title = href ? h('a', { href }, e.title) : e.title;
+        return h('li', { dataset: { testid: 'timeline-event', kind: e.kind } },
+          h('span', { class: 'timeline-date' }, dateText(e.date)), ' ',
+          h('span', { class: 'chip' }, t(`factories.timeline.${e.kind}`)), ' ', title,
+          e.status ? h('span', { class: 'muted' }, ` · ${tOr(`factories.timeline.status.${e.status}`, e.status)}`) : null);
+      })) : h('p', { class: 'muted' }, t('factories.timeline.none')));
+  }
   const guard = (fn, area) => fn().catch((e) => { if (ctx.isCurrent()) replaceChildren(area, h('p', { class: 'form-error' }, errorMessage(e))); });
-  await Promise.all([guard(loadLicences, licences), guard(loadSources, sources), guard(loadOutlets, outlets), loadReceptors()]);
+  await Promise.all([guard(loadLicences, licences), guard(loadSources, sources), guard(loadOutlets, outlets), loadReceptors(),
+    timeline ? guard(loadTimeline, timeline) : null]);
 }
 
 // ---- import ----

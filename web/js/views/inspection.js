@@ -462,7 +462,11 @@ export async function renderInspection(ctx) {
       h('span', { class: 'chip', dataset: { testid: 'inspection-status' } }, tOr(`inspections.status.${data.status}`, data.status)),
       h('span', {}, data.inspectors.map((i) => i.name).join(', '))),
     fromSnapshot ? h('p', { class: 'notice warn' }, t('inspection.from_snapshot')) : null,
-    data.previous_id ? h('p', {}, h('a', { href: `#/inspections/${data.previous_id}` }, t('inspection.previous'))) : null);
+    data.previous_id ? h('p', {}, h('a', { href: `#/inspections/${data.previous_id}` }, t('inspection.previous'))) : null,
+    h('p', {}, h('a', {
+      class: 'button', href: `/api/v1/inspections/${encodeURIComponent(data.id)}/report.pdf?lang=${lang === 'en' ? 'en' : 'th'}`,
+      target: '_blank', rel: 'noopener', dataset: { testid: 'inspection-pdf' },
+    }, t('inspection.report_pdf'))));
 
   const syncBar = h('div', { class: 'sync-bar' }, statusLine, readOnly ? null : syncButton);
   syncButton.addEventListener('click', () => void sync());
