@@ -35,7 +35,6 @@ let receiver;
 let hookUrl;
 const hooks = [];  // webhook bodies received, parsed
 
-
 /** The webhook receiver: records every POST body and answers 204. */
 function startReceiver() {
   receiver = createServer((req, res) => {
@@ -56,8 +55,6 @@ function startReceiver() {
     receiver.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${receiver.address().port}/ecotown-hook`));
   });
 }
-
-
 
 async function openPage(username) {
   const context = await browser.newContext(PHONE);

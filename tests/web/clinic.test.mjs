@@ -31,9 +31,6 @@ let tmp;
 let base;
 let browser;
 
-
-
-
 async function openPage(username) {
   const context = await browser.newContext(PHONE);
   const page = await context.newPage();
@@ -61,7 +58,6 @@ function apiCall(page, method, path, body) {
     return api.request(m, p, b);
   }, [method, path, body]);
 }
-
 
 async function shot(page, name) {
   await page.evaluate(() => document.fonts.ready);

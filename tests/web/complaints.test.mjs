@@ -35,9 +35,6 @@ let tracking = '';
 const DESCRIPTION = 'ฝุ่นดำจากปล่องโรงงานลอยเข้าบ้านทุกเช้า <script>alert("x")</script>';
 const REPLY = 'ตรวจพบฝุ่นเกินมาตรฐาน สั่งให้โรงงานติดตั้งระบบกรองฝุ่นแล้ว';
 
-
-
-
 /** A fresh phone with its problems (CSP refusals, page errors, dialogs, off-site requests) recorded. */
 async function newPhone() {
   const context = await browser.newContext(PHONE);

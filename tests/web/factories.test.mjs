@@ -31,9 +31,6 @@ let tmp;
 let base;
 let browser;
 
-
-
-
 async function openPage(username) {
   const context = await browser.newContext(PHONE);
   const page = await context.newPage();

@@ -35,9 +35,6 @@ let tmp;
 let base;
 let browser;
 
-
-
-
 /** A logged-in API client of its own (node fetch with the session cookie). */
 async function apiLogin(username) {
   const res = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' },

@@ -34,9 +34,6 @@ let tmp;
 let base;
 let browser;
 
-
-
-
 /** A page that records what must not happen: CSP violations, script errors, missing texts,
  *  requests to other origins (no tile server), dialogs. */
 async function openPage(device = PHONE) {

@@ -35,8 +35,6 @@ let browser;
 
 // CTest kills this process at its TIMEOUT; stop the server ourselves a little earlier.
 
-
-
 /** A phone-sized page that records what must not happen: CSP violations, script errors,
  *  requests to other origins, dialogs (an XSS payload firing). */
 async function openPage() {
