@@ -248,11 +248,7 @@ Status SeedDemo(Runtime& runtime, std::ostream& out) {
   out << "\necotown demo: the four pilot municipalities of the programme\n"
       << "  เทศบาลเมืองบ้านโป่ง, เทศบาลตำบลเบิกไพร, เทศบาลตำบลกรับใหญ่ (ราชบุรี); เทศบาลตำบลพะตง (สงขลา)\n";
   if (stored > 0) out << "  " << stored << " demo readings of the last 48 hours stored\n";
-  // Demo complaints only on request (ECOTOWN_DEMO_COMPLAINTS=1): a demo process that seeded them
-  // stops delivering live updates (server-sent events) to the map, a defect not found yet.
-  if (const char* on = std::getenv("ECOTOWN_DEMO_COMPLAINTS"); on && std::string(on) == "1") {
-    RETURN_IF_ERROR(SeedDemoComplaints(runtime, out));
-  }
+  RETURN_IF_ERROR(SeedDemoComplaints(runtime, out));
   out << "  public air pages: #/public/banpong, #/public/phatong\n\n"
       << "Demo accounts (password for all: " << kDemoPassword << "):\n";
   for (const auto& demo : kDemoUsers) {

@@ -1,6 +1,7 @@
 #include "http/errors.h"
 
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 namespace ecotown::http {
 
@@ -26,7 +27,10 @@ Response ErrorResponse(const Status& status) {
   nlohmann::json error = {{"code", status.CodeName()}, {"message", status.message()}};
   if (!status.field().empty()) error["field"] = status.field();
   // Internal details stay in the log; the client gets a stable, harmless message.
-  if (status.code() == StatusCode::kInternal) error["message"] = "internal error";
+  if (status.code() == StatusCode::kInternal) {
+    spdlog::error("internal error: {}", status.message());  // the "answered 500" line follows
+    error["message"] = "internal error";
+  }
   Response response = Response::Json(HttpStatusOf(status), nlohmann::json({{"error", error}}).dump());
   return response;
 }

@@ -5,11 +5,6 @@
 namespace ecotown::http {
 namespace {
 
-template <typename T>
-nlohmann::json Opt(const std::optional<T>& v) {
-  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
-}
-
 nlohmann::json ParsedOrNull(const std::optional<std::string>& text) {
   if (!text) return nullptr;
   auto parsed = nlohmann::json::parse(*text, nullptr, false);
@@ -25,12 +20,12 @@ nlohmann::json ToJson(const orgs::Org& org) {
           {"is_lao", orgs::IsLao(org.type)},
           {"name_th", org.name_th},
           {"name_en", org.name_en},
-          {"province_code", Opt(org.province_code)},
-          {"district_code", Opt(org.district_code)},
-          {"subdistrict_code", Opt(org.subdistrict_code)},
-          {"parent_id", Opt(org.parent_id)},
-          {"lat", Opt(org.lat)},
-          {"lon", Opt(org.lon)}};
+          {"province_code", JsonOrNull(org.province_code)},
+          {"district_code", JsonOrNull(org.district_code)},
+          {"subdistrict_code", JsonOrNull(org.subdistrict_code)},
+          {"parent_id", JsonOrNull(org.parent_id)},
+          {"lat", JsonOrNull(org.lat)},
+          {"lon", JsonOrNull(org.lon)}};
 }
 
 nlohmann::json ToJson(const accounts::User& user) {
@@ -40,7 +35,7 @@ nlohmann::json ToJson(const accounts::User& user) {
           {"username", user.username},
           {"role", tenancy::RoleName(user.role)},
           {"display_name", user.display_name},
-          {"factory_id", Opt(user.factory_id)},
+          {"factory_id", JsonOrNull(user.factory_id)},
           {"active", user.active},
           {"created_at", core::FormatIsoUtc(user.created_at)}};
 }
@@ -62,11 +57,11 @@ nlohmann::json ToJson(const sensors::Sensor& sensor) {
           {"name", sensor.name},
           {"model", sensors::ModelName(sensor.model)},
           {"is_reference", sensor.is_reference},
-          {"device_key", Opt(sensor.device_key)},
+          {"device_key", JsonOrNull(sensor.device_key)},
           {"lat", sensor.lat},
           {"lon", sensor.lon},
           {"siting_notes", sensor.siting_notes},
-          {"install_date", Opt(sensor.install_date)},
+          {"install_date", JsonOrNull(sensor.install_date)},
           {"maintenance", sensor.maintenance},
           {"sample_interval_seconds", sensor.sample_interval_seconds},
           {"status", sensors::SensorStatusName(sensor.status)},
@@ -77,7 +72,7 @@ nlohmann::json ToJson(const sensors::Sensor& sensor) {
 nlohmann::json ToJson(const audit::AuditEntry& e) {
   return {{"id", e.id},
           {"at", core::FormatIsoUtc(e.at)},
-          {"org_id", Opt(e.org_id)},
+          {"org_id", JsonOrNull(e.org_id)},
           {"actor", e.actor_name},
           {"action", e.action},
           {"entity", e.entity},

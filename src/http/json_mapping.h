@@ -1,6 +1,8 @@
 // JSON shapes of the entities the API returns. One function per entity, used by every route.
 #pragma once
 
+#include <optional>
+
 #include <nlohmann/json.hpp>
 
 #include "modules/accounts/account.h"
@@ -9,6 +11,12 @@
 #include "modules/sensors/sensor.h"
 
 namespace ecotown::http {
+
+// An optional field: its value, or null when absent.
+template <typename T>
+nlohmann::json JsonOrNull(const std::optional<T>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
 
 nlohmann::json ToJson(const orgs::Org& org);
 nlohmann::json ToJson(const accounts::User& user);

@@ -4,6 +4,7 @@
 
 #include "http/api.h"
 #include "http/json_body.h"
+#include "http/json_mapping.h"
 #include "modules/calibration/calibration_service.h"
 
 namespace ecotown::http {
@@ -12,7 +13,6 @@ namespace {
 using calibration::CalibrationModel;
 using nlohmann::json;
 
-json OptJson(const std::optional<double>& v) { return v ? json(*v) : json(); }
 
 json StatsJson(const core::FitStatistics& stats) {
   return {{"n", stats.n}, {"r2", stats.r2}, {"rmse", stats.rmse}, {"bias", stats.bias}, {"raw_bias", stats.raw_bias}};
@@ -26,7 +26,7 @@ json ModelJson(const CalibrationModel& model) {
               {"kind", calibration::ModelKindName(model.kind)},
               {"slope", model.slope},
               {"intercept", model.intercept},
-              {"rh_coef", OptJson(model.rh_coef)},
+              {"rh_coef", JsonOrNull(model.rh_coef)},
               {"valid_from", model.valid_from},
               {"valid_to", model.valid_to ? json(*model.valid_to) : json()},
               {"fit", json()},

@@ -5,6 +5,7 @@
 
 #include "http/api.h"
 #include "http/json_body.h"
+#include "http/json_mapping.h"
 #include "modules/calibration/calibration.h"
 #include "modules/clinic/clinic_service.h"
 
@@ -14,7 +15,6 @@ namespace {
 using clinic::ClinicService;
 using nlohmann::json;
 
-json Opt(const std::optional<int64_t>& v) { return v ? json(*v) : json(); }
 
 json CaseJson(const clinic::Case& c) {
   return {{"id", c.id},
@@ -31,7 +31,7 @@ json CaseJson(const clinic::Case& c) {
           {"filed_by_factory", c.filed_by_factory},
           {"created_at", c.created_at},
           {"updated_at", c.updated_at},
-          {"closed_at", Opt(c.closed_at)}};
+          {"closed_at", JsonOrNull(c.closed_at)}};
 }
 
 json VisitJson(const clinic::Visit& v) {
@@ -41,7 +41,7 @@ json VisitJson(const clinic::Visit& v) {
 
 json MeasureJson(const clinic::Measure& m) {
   return {{"id", m.id},          {"case_id", m.case_id}, {"description", m.description},
-          {"owner", m.owner},    {"due_on", m.due_on},   {"done_on", Opt(m.done_on)}};
+          {"owner", m.owner},    {"due_on", m.due_on},   {"done_on", JsonOrNull(m.done_on)}};
 }
 
 json FollowUpJson(const clinic::FollowUp& f) { return {{"id", f.id}, {"due_on", f.due_on}, {"note", f.note}}; }

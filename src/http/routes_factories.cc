@@ -9,6 +9,7 @@
 #include "core/factory_registration.h"
 #include "http/api.h"
 #include "http/json_body.h"
+#include "http/json_mapping.h"
 #include "http/table_export.h"
 #include "modules/factories/factory_import.h"
 #include "modules/factories/factory_service.h"
@@ -25,34 +26,30 @@ using factories::Receptor;
 using factories::WastewaterOutlet;
 using nlohmann::json;
 
-template <typename T>
-json Opt(const std::optional<T>& value) {
-  return value ? json(*value) : json();
-}
 
 json FactoryJson(const Factory& f) {
   return {{"id", f.id},
           {"org_id", f.org_id},
           {"name", f.name},
-          {"registration_no", Opt(f.registration_no)},
-          {"registration_no14", Opt(f.registration_no14)},
-          {"type_code", Opt(f.type_code)},
+          {"registration_no", JsonOrNull(f.registration_no)},
+          {"registration_no14", JsonOrNull(f.registration_no14)},
+          {"type_code", JsonOrNull(f.type_code)},
           {"type_display", f.type_code ? json(core::DisplayClassOf(*f.type_code)) : json()},
-          {"category", Opt(f.category)},
+          {"category", JsonOrNull(f.category)},
           {"business", f.business},
           {"operator_name", f.operator_name},
           {"products", f.products},
-          {"capital_thb", Opt(f.capital_thb)},
-          {"workers", Opt(f.workers)},
-          {"horsepower", Opt(f.horsepower)},
+          {"capital_thb", JsonOrNull(f.capital_thb)},
+          {"workers", JsonOrNull(f.workers)},
+          {"horsepower", JsonOrNull(f.horsepower)},
           {"address", f.address},
-          {"subdistrict_code", Opt(f.subdistrict_code)},
-          {"lat", Opt(f.lat)},
-          {"lon", Opt(f.lon)},
+          {"subdistrict_code", JsonOrNull(f.subdistrict_code)},
+          {"lat", JsonOrNull(f.lat)},
+          {"lon", JsonOrNull(f.lon)},
           {"phone", f.phone},
           {"contact_name", f.contact_name},
           {"contact_email", f.contact_email},
-          {"registered_on", Opt(f.registered_on)},
+          {"registered_on", JsonOrNull(f.registered_on)},
           {"status", factories::FactoryStatusName(f.status)},
           {"created_at", f.created_at},
           {"updated_at", f.updated_at}};
@@ -60,8 +57,8 @@ json FactoryJson(const Factory& f) {
 
 json LicenceJson(const Licence& l) {
   return {{"id", l.id},           {"factory_id", l.factory_id},        {"kind", factories::LicenceKindName(l.kind)},
-          {"number", l.number},   {"issuer", l.issuer},                {"issued_on", Opt(l.issued_on)},
-          {"expires_on", Opt(l.expires_on)}, {"notes", l.notes},       {"updated_at", l.updated_at}};
+          {"number", l.number},   {"issuer", l.issuer},                {"issued_on", JsonOrNull(l.issued_on)},
+          {"expires_on", JsonOrNull(l.expires_on)}, {"notes", l.notes},       {"updated_at", l.updated_at}};
 }
 
 json SourceJson(const EmissionSource& s) {
@@ -77,20 +74,20 @@ json SourceJson(const EmissionSource& s) {
           {"exit_temperature_c", s.exit_temperature_k - 273.15},
           {"fuel", s.fuel},
           {"pollutants", pollutants},
-          {"lat", Opt(s.lat)},
-          {"lon", Opt(s.lon)}};
+          {"lat", JsonOrNull(s.lat)},
+          {"lon", JsonOrNull(s.lon)}};
 }
 
 json OutletJson(const WastewaterOutlet& o) {
   return {{"id", o.id},          {"factory_id", o.factory_id}, {"name", o.name},
-          {"receiving_water", o.receiving_water}, {"lat", Opt(o.lat)}, {"lon", Opt(o.lon)},
-          {"treatment", o.treatment}, {"flow_m3_day", Opt(o.flow_m3_day)}};
+          {"receiving_water", o.receiving_water}, {"lat", JsonOrNull(o.lat)}, {"lon", JsonOrNull(o.lon)},
+          {"treatment", o.treatment}, {"flow_m3_day", JsonOrNull(o.flow_m3_day)}};
 }
 
 json ReceptorJson(const Receptor& r) {
   return {{"id", r.id},     {"org_id", r.org_id}, {"kind", factories::ReceptorKindName(r.kind)},
           {"name", r.name}, {"lat", r.lat},       {"lon", r.lon},
-          {"people", Opt(r.people)}, {"notes", r.notes}};
+          {"people", JsonOrNull(r.people)}, {"notes", r.notes}};
 }
 
 json TypeJson(const factories::FactoryType& t) {

@@ -9,6 +9,7 @@
 
 #include "http/api.h"
 #include "http/json_body.h"
+#include "http/json_mapping.h"
 #include "modules/accounts/secrets.h"
 #include "modules/calibration/sensor_photo.h"
 #include "modules/inspections/checklist_service.h"
@@ -25,19 +26,17 @@ namespace {
 using namespace inspections;
 using nlohmann::json;
 
-json Opt(const std::optional<int64_t>& v) { return v ? json(*v) : json(); }
-json OptD(const std::optional<double>& v) { return v ? json(*v) : json(); }
 
 json TemplateJson(const ChecklistTemplate& t, bool with_sections) {
   json out = {{"id", t.id},
-              {"org_id", Opt(t.org_id)},
+              {"org_id", JsonOrNull(t.org_id)},
               {"shared", t.shared()},
               {"code", t.code},
               {"version", t.version},
               {"title_th", t.title_th},
               {"title_en", t.title_en},
               {"description", t.description},
-              {"based_on_id", Opt(t.based_on_id)},
+              {"based_on_id", JsonOrNull(t.based_on_id)},
               {"sections_count", t.sections.size()},
               {"items_count", t.ItemCount()},
               {"created_at", t.created_at},
@@ -61,11 +60,11 @@ json InspectionJson(const Inspection& i) {
           {"template_title_th", i.template_title_th},
           {"status", InspectionStatusName(i.status)},
           {"planned_date", i.planned_date},
-          {"previous_id", Opt(i.previous_id)},
+          {"previous_id", JsonOrNull(i.previous_id)},
           {"inspectors", inspectors},
           {"notes", i.notes},
-          {"started_at", Opt(i.started_at)},
-          {"signed_off_at", Opt(i.signed_off_at)},
+          {"started_at", JsonOrNull(i.started_at)},
+          {"signed_off_at", JsonOrNull(i.signed_off_at)},
           {"created_at", i.created_at},
           {"created_by", i.created_by},
           {"updated_at", i.updated_at}};
@@ -74,7 +73,7 @@ json InspectionJson(const Inspection& i) {
 json AnswerJson(const Answer& a) {
   return {{"item_key", a.item_key},
           {"choice", a.choice ? json(*a.choice) : json()},
-          {"number", OptD(a.number)},
+          {"number", JsonOrNull(a.number)},
           {"text", a.text ? json(*a.text) : json()},
           {"note", a.note},
           {"answered_at", a.answered_at},
@@ -85,13 +84,13 @@ json PhotoJson(const Photo& p) {
   return {{"id", p.id},
           {"inspection_id", p.inspection_id},
           {"item_key", p.item_key},
-          {"action_id", Opt(p.action_id)},
+          {"action_id", JsonOrNull(p.action_id)},
           {"content_type", p.content_type},
           {"size", p.size},
           {"sha256", p.sha256},
           {"taken_at", p.taken_at},
-          {"lat", OptD(p.lat)},
-          {"lon", OptD(p.lon)},
+          {"lat", JsonOrNull(p.lat)},
+          {"lon", JsonOrNull(p.lon)},
           {"caption", p.caption},
           {"uploaded_at", p.uploaded_at},
           {"uploaded_by", p.uploaded_by},
@@ -115,18 +114,18 @@ json ActionJson(const CorrectiveAction& a, const std::string& today) {
           {"factory_id", a.factory_id},
           {"factory_name", a.factory_name},
           {"inspection_id", a.inspection_id},
-          {"finding_id", Opt(a.finding_id)},
-          {"review_inspection_id", Opt(a.review_inspection_id)},
+          {"finding_id", JsonOrNull(a.finding_id)},
+          {"review_inspection_id", JsonOrNull(a.review_inspection_id)},
           {"title", a.title},
           {"description", a.description},
           {"owner", a.owner},
           {"due_date", a.due_date},
           {"status", ActionStatusName(a.status)},
           {"overdue", a.status == ActionStatus::kOpen && a.due_date < today},
-          {"closed_at", Opt(a.closed_at)},
+          {"closed_at", JsonOrNull(a.closed_at)},
           {"closed_by", a.closed_by},
           {"closure_note", a.closure_note},
-          {"closure_photo_id", Opt(a.closure_photo_id)},
+          {"closure_photo_id", JsonOrNull(a.closure_photo_id)},
           {"created_at", a.created_at},
           {"created_by", a.created_by}};
 }
@@ -135,13 +134,13 @@ json ScoresJson(const Scores& s) {
   json sections = json::array();
   for (const auto& section : s.sections) {
     sections.push_back({{"key", section.key},
-                        {"score", OptD(section.score)},
+                        {"score", JsonOrNull(section.score)},
                         {"counted", section.counted},
                         {"not_applicable", section.not_applicable},
                         {"unanswered", section.unanswered},
                         {"non_compliant", section.non_compliant}});
   }
-  return {{"overall", OptD(s.overall)}, {"unanswered", s.unanswered}, {"sections", sections}};
+  return {{"overall", JsonOrNull(s.overall)}, {"unanswered", s.unanswered}, {"sections", sections}};
 }
 
 // GET /api/v1/inspections/{id}: the inspection as one object (the shape of InspectionReport).

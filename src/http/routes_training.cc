@@ -6,6 +6,7 @@
 #include "core/thai_calendar.h"
 #include "http/api.h"
 #include "http/json_body.h"
+#include "http/json_mapping.h"
 #include "modules/calibration/calibration.h"
 #include "modules/training/training_service.h"
 
@@ -15,7 +16,6 @@ namespace {
 using nlohmann::json;
 using training::TrainingService;
 
-json Opt(const std::optional<int64_t>& v) { return v ? json(*v) : json(); }
 
 json CourseJson(const training::Course& c) {
   return {{"id", c.id},
@@ -38,14 +38,14 @@ json SessionJson(const training::Session& s) {
 json AttendeeJson(const training::Attendee& a) {
   return {{"id", a.id},
           {"session_id", a.session_id},
-          {"user_id", Opt(a.user_id)},
+          {"user_id", JsonOrNull(a.user_id)},
           {"person_name", a.person_name},
-          {"factory_id", Opt(a.factory_id)},
+          {"factory_id", JsonOrNull(a.factory_id)},
           {"kind", a.user_id ? "staff" : "factory"},
           {"attended", a.attended},
           {"result", training::OutcomeName(a.outcome)},
           {"score", a.score ? json(*a.score) : json()},
-          {"certificate_id", Opt(a.certificate_id)}};
+          {"certificate_id", JsonOrNull(a.certificate_id)}};
 }
 
 // The expiry day shown to people is valid_until itself ("หมดอายุ"): valid through the day before.
@@ -55,9 +55,9 @@ json CertificateJson(const training::Certificate& c, int64_t now) {
           {"org_id", c.org_id},
           {"number", c.number},
           {"number_th", "เลขที่ " + c.number},
-          {"user_id", Opt(c.user_id)},
+          {"user_id", JsonOrNull(c.user_id)},
           {"person_name", c.person_name},
-          {"factory_id", Opt(c.factory_id)},
+          {"factory_id", JsonOrNull(c.factory_id)},
           {"course_id", c.course_id},
           {"course_title_th", c.course_title_th},
           {"certifies_inspectors", c.certifies_inspectors},
@@ -69,7 +69,7 @@ json CertificateJson(const training::Certificate& c, int64_t now) {
           {"valid_until_th", c.valid_until == 0 ? json() : json(thai(c.valid_until))},
           {"revoked", c.revoked},
           {"revoked_reason", c.revoked_reason},
-          {"revoked_at", Opt(c.revoked_at)},
+          {"revoked_at", JsonOrNull(c.revoked_at)},
           {"valid_now", training::IsValidAt(c, now)}};
 }
 

@@ -62,6 +62,11 @@ Result<int64_t> Connection::Exec(std::string_view sql, const Params& params) {
   return result->affected_rows;
 }
 
+Status Connection::PlanForActualValues() {
+  if (dialect() != Dialect::kPostgres) return Status::Ok();
+  return Exec("SET LOCAL plan_cache_mode = force_custom_plan", {}).status();
+}
+
 struct Database::Pool {
   std::mutex mu;
   std::condition_variable cv;

@@ -99,6 +99,12 @@ class Connection {
   Result<Row> QueryOne(std::string_view sql, const Params& params, std::string_view what = "record");
   // Rows affected by a write.
   Result<int64_t> Exec(std::string_view sql, const Params& params);
+  // The rest of this transaction plans each statement for its actual parameter values. PostgreSQL
+  // otherwise settles, after five runs of a prepared statement, on one generic plan made without
+  // the values, which for a list filter can be the wrong index and a sort of every match (a date
+  // range: 30 ms instead of 0.1 ms). For list and search reads, where the values decide the plan;
+  // a no-op on SQLite, which does not plan from values.
+  Status PlanForActualValues();
 };
 
 class Database;

@@ -17,6 +17,7 @@ class SqlFactoryStore final : public factories::FactoryStore {
   Status Update(const factories::Factory& factory) override;
   Result<factories::Factory> FindByRegistration(int64_t org_id, const std::optional<std::string>& registration_no14,
                                                 const std::optional<std::string>& registration_no) override;
+  Status RefreshStatistics() override;
   Result<int64_t> InsertLicence(const factories::Licence& licence) override;
   Result<factories::Licence> GetLicence(int64_t id) override;
   Result<std::vector<factories::Licence>> ListLicences(int64_t factory_id) override;

@@ -1,6 +1,8 @@
 #include "store/sql_inspection_store.h"
 
+#include <span>
 #include <string>
+#include <unordered_map>
 
 namespace ecotown::store {
 namespace {
@@ -206,16 +208,27 @@ Result<int64_t> SqlInspectionStore::InsertInspection(const Inspection& inspectio
   return id;
 }
 
-Status SqlInspectionStore::FillInspectors(Inspection& inspection) {
-  ASSIGN_OR_RETURN(auto result,
-                   conn_.Query("SELECT u.id, u.display_name, u.username FROM inspection_inspectors x JOIN users u ON "
-                               "u.id = x.user_id WHERE x.inspection_id = $1 ORDER BY x.position",
-                               {V(inspection.id)}));
-  inspection.inspector_ids.clear();
-  inspection.inspector_names.clear();
+Status SqlInspectionStore::FillInspectors(std::span<Inspection> inspections) {
+  if (inspections.empty()) return Status::Ok();
+  // One query for the whole page (a query per inspection made a list of 50 cost 50 round trips).
+  std::string sql =
+      "SELECT x.inspection_id, u.id, u.display_name, u.username FROM inspection_inspectors x JOIN users u ON "
+      "u.id = x.user_id WHERE x.inspection_id IN (";
+  Params params;
+  std::unordered_map<int64_t, Inspection*> by_id;
+  for (auto& inspection : inspections) {
+    inspection.inspector_ids.clear();
+    inspection.inspector_names.clear();
+    if (!by_id.emplace(inspection.id, &inspection).second) continue;
+    params.push_back(V(inspection.id));
+    sql += (params.size() > 1 ? ", $" : "$") + std::to_string(params.size());
+  }
+  sql += ") ORDER BY x.inspection_id, x.position";
+  ASSIGN_OR_RETURN(auto result, conn_.Query(sql, params));
   for (const auto& row : result.rows) {
-    inspection.inspector_ids.push_back(row.Int(0));
-    inspection.inspector_names.push_back(row.Text(1).empty() ? row.Text(2) : row.Text(1));
+    Inspection& inspection = *by_id.at(row.Int(0));
+    inspection.inspector_ids.push_back(row.Int(1));
+    inspection.inspector_names.push_back(row.Text(2).empty() ? row.Text(3) : row.Text(2));
   }
   return Status::Ok();
 }
@@ -225,11 +238,12 @@ Result<Inspection> SqlInspectionStore::GetInspection(int64_t id) {
                                                      scope_.OrgFilterSql("i.org_id"),
                                                  {V(id)}, "inspection"));
   Inspection inspection = InspectionFromRow(row);
-  RETURN_IF_ERROR(FillInspectors(inspection));
+  RETURN_IF_ERROR(FillInspectors(std::span(&inspection, 1)));
   return inspection;
 }
 
 Result<std::vector<Inspection>> SqlInspectionStore::ListInspections(const InspectionFilter& filter) {
+  RETURN_IF_ERROR(conn_.PlanForActualValues());
   std::string sql = std::string(kInspectionColumns) + "WHERE " + scope_.OrgFilterSql("i.org_id");
   Params params;
   const auto add = [&](const std::string& condition, Value value) {
@@ -239,7 +253,10 @@ Result<std::vector<Inspection>> SqlInspectionStore::ListInspections(const Inspec
   if (filter.status) add("i.status = ", V(InspectionStatusName(*filter.status)));
   if (filter.factory_id) add("i.factory_id = ", V(*filter.factory_id));
   if (filter.inspector_id) {
-    add("i.id IN (SELECT inspection_id FROM inspection_inspectors WHERE user_id = ", V(*filter.inspector_id));
+    // EXISTS, so that the newest-first walk of the organisation's index stops at the page size; an
+    // IN list of the inspector's inspections had to be built whole and sorted (24 ms for 21,740).
+    add("EXISTS (SELECT 1 FROM inspection_inspectors ii WHERE ii.inspection_id = i.id AND ii.user_id = ",
+        V(*filter.inspector_id));
     sql += ")";
   }
   if (filter.from) add("i.planned_date >= ", V(*filter.from));
@@ -248,10 +265,8 @@ Result<std::vector<Inspection>> SqlInspectionStore::ListInspections(const Inspec
   ASSIGN_OR_RETURN(auto result, conn_.Query(sql, params));
   std::vector<Inspection> out;
   out.reserve(result.rows.size());
-  for (const auto& row : result.rows) {
-    out.push_back(InspectionFromRow(row));
-    RETURN_IF_ERROR(FillInspectors(out.back()));
-  }
+  for (const auto& row : result.rows) out.push_back(InspectionFromRow(row));
+  RETURN_IF_ERROR(FillInspectors(out));
   return out;
 }
 
@@ -400,6 +415,7 @@ Result<CorrectiveAction> SqlInspectionStore::GetAction(int64_t id) {
 }
 
 Result<std::vector<CorrectiveAction>> SqlInspectionStore::ListActions(const ActionFilter& filter) {
+  RETURN_IF_ERROR(conn_.PlanForActualValues());
   std::string sql = std::string(kActionColumns) + "WHERE " + scope_.FactoryFilterSql("a.org_id", "a.factory_id");
   Params params;
   const auto add = [&](const std::string& condition, Value value) {

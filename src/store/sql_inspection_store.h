@@ -2,6 +2,8 @@
 // actions and the sync ledger on either SQL dialect, bound to one Scope.
 #pragma once
 
+#include <span>
+
 #include "modules/inspections/inspection.h"
 #include "modules/tenancy/access.h"
 #include "store/database.h"
@@ -44,7 +46,8 @@ class SqlInspectionStore final : public inspections::InspectionStore {
   Status RecordAppliedOp(int64_t org_id, int64_t inspection_id, const inspections::AppliedOp& op, int64_t at) override;
 
  private:
-  Status FillInspectors(inspections::Inspection& inspection);
+  // The inspectors of each inspection, in their order.
+  Status FillInspectors(std::span<inspections::Inspection> inspections);
 
   Connection& conn_;
   const tenancy::Scope& scope_;

@@ -68,7 +68,7 @@ describe('complaints on a phone', () => {
     assert.ok(BIN, 'set ECOTOWN_BIN to the ecotown binary (CTest does this)');
     assert.ok(existsSync(BIN), `no ecotown binary at ${BIN}; build first`);
     mkdirSync(ARTIFACTS, { recursive: true });
-    demo = await startDemo('complaints', { watchdogMs: 140_000, env: { ECOTOWN_DEMO_COMPLAINTS: '1' } });
+    demo = await startDemo('complaints', { watchdogMs: 140_000 });
     ({ base, tmp } = demo);
     browser = await chromium.launch({
       executablePath: CHROMIUM,

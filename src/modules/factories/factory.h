@@ -215,6 +215,11 @@ class FactoryStore {
   // absent); NotFound when none. Used for duplicate checks and the import's "already registered".
   virtual Result<Factory> FindByRegistration(int64_t org_id, const std::optional<std::string>& registration_no14,
                                              const std::optional<std::string>& registration_no) = 0;
+  // Refreshes the planner statistics of the registry inside the current transaction. PostgreSQL
+  // plans a prepared statement once for good (a generic plan) with the statistics of the moment: in
+  // a long import that starts on an empty registry, that plan is a sequential scan, reused for every
+  // later row (quadratic). Bulk writers call this as the registry grows. No-op on SQLite.
+  virtual Status RefreshStatistics() = 0;
 
   // Licences of a factory (scoped through the factory). InsertLicence/UpdateLicence/DeleteLicence
   // need write access to the factory's organisation; NotFound outside the scope.

@@ -200,7 +200,12 @@ Result<ImportReport> ImportFactoriesCsv(UnitOfWork& work, int64_t org_id, std::s
   report.mapping = mapping->name;
   const FactoryService service;
   std::vector<std::string> cells;
+  int64_t next_statistics_refresh = 1000;  // then at each doubling of the rows written
   while (reader.Next(cells)) {
+    if (report.accepted + report.updated >= next_statistics_refresh) {
+      RETURN_IF_ERROR(work.factories().RefreshStatistics());
+      next_statistics_refresh *= 2;
+    }
     ImportRow row;
     row.line = static_cast<int64_t>(reader.line());
     if (!reader.error().empty()) return Status::Invalid("line " + std::to_string(row.line) + ": " + reader.error(), "file");

@@ -208,8 +208,14 @@ Result<std::unique_ptr<Connection>> SqliteDatabase::Connect() {
   }
   auto conn = std::make_unique<SqliteConnection>(handle);
   sqlite3_busy_timeout(handle, 10000);
+  // Reads go through a memory map of the file's first 256 MiB (shared by every connection through
+  // the OS page cache, no copy per read) and an 8 MiB page cache per connection. SQLite's default is
+  // no map and 2 MiB, so a list over a 400 MiB registry re-read its pages with a system call each
+  // (registry benchmark, action list: 35 ms with the defaults, 6 ms with these). Writes still go
+  // through the WAL with write(), so durability is unchanged.
   RETURN_IF_ERROR(conn->ExecScript(
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"));
+      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; "
+      "PRAGMA mmap_size=268435456; PRAGMA cache_size=-8192;"));
   return std::unique_ptr<Connection>(std::move(conn));
 }
 
