@@ -575,4 +575,14 @@ Result<std::vector<Receptor>> SqlFactoryStore::ReceptorsInBox(int64_t org_id, do
                         ReceptorFromRow);
 }
 
+Result<std::vector<Factory>> SqlFactoryStore::FactoriesInBox(int64_t org_id, double min_lat, double max_lat,
+                                                            double min_lon, double max_lon, int limit) {
+  return Rows<Factory>(conn_.Query(std::string(kFactoryColumns) +
+                                       "WHERE org_id = $1 AND lat >= $2 AND lat <= $3 AND lon >= $4 AND lon <= $5 "
+                                       "AND " + scope_.FactoryFilterSql("org_id", "id") + " ORDER BY id LIMIT " +
+                                       std::to_string(limit),
+                                   {V(org_id), V(min_lat), V(max_lat), V(min_lon), V(max_lon)}),
+                       FactoryFromRow);
+}
+
 }  // namespace ecotown::store
