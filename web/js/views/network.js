@@ -95,23 +95,26 @@ function partnerForm(initial, onSaved) {
   }).form;
 }
 
-function agreementForm(partners, onSaved) {
+function agreementForm(partners, initial, onSaved) {
   const inputs = {
-    title: textInput('title', { maxlength: '300' }),
-    parties: partnerChecks(partners, 'parties'),
-    signed_on: dateInput('signed_on'),
-    starts_on: dateInput('starts_on', todayIso()),
-    ends_on: dateInput('ends_on'),
+    title: textInput('title', { maxlength: '300', value: initial?.title ?? '' }),
+    parties: partnerChecks(partners, 'parties', (initial?.parties ?? []).map((p) => p.partner_id)),
+    signed_on: dateInput('signed_on', initial?.signed_on ?? ''),
+    starts_on: dateInput('starts_on', initial?.starts_on ?? todayIso()),
+    ends_on: dateInput('ends_on', initial?.ends_on ?? ''),
     document_note: textArea('document_note', 2, { maxlength: '4000' }),
   };
+  inputs.document_note.value = initial?.document_note ?? '';
   return fieldForm({
-    prefix: 'network', testid: 'agreement-form', submitLabel: t('network.agreement.add'),
+    prefix: 'network', testid: 'agreement-form', submitLabel: t(initial ? 'network.save' : 'network.agreement.add'),
     fields: Object.entries(inputs).map(([name, input]) => ({ name, input, label: t(`network.agreement.${name}`) })),
     onSubmit: async () => {
-      const saved = await api.post('/api/v1/network/agreements', {
+      const body = {
         title: inputs.title.value, parties: checkedIds(inputs.parties), signed_on: optional(inputs.signed_on),
         starts_on: inputs.starts_on.value, ends_on: optional(inputs.ends_on), document_note: inputs.document_note.value,
-      });
+      };
+      const saved = initial ? await api.put(`/api/v1/network/agreements/${initial.id}`, body)
+        : await api.post('/api/v1/network/agreements', body);
       onSaved(saved);
     },
   }).form;
@@ -149,12 +152,14 @@ function meetingForm(partners, initial, onSaved) {
   }).form;
 }
 
-function agreementItem(a) {
+/** One agreement; edit: {partners, onSaved} adds the edit form (writers). */
+function agreementItem(a, edit = null) {
   return h('li', { class: 'card', dataset: { testid: 'agreement' } },
     h('h3', { class: 'card-title' }, a.title, ' ', statusChip(a.status)),
     h('p', { class: 'muted' }, t('network.agreement.period', { from: isoDay(a.starts_on), to: a.ends_on ? isoDay(a.ends_on) : t('network.agreement.open_ended') })),
     h('p', {}, partiesText(a)),
-    a.document_note ? h('p', { class: 'muted' }, a.document_note) : null);
+    a.document_note ? h('p', { class: 'muted' }, a.document_note) : null,
+    edit ? h('details', {}, h('summary', {}, t('network.agreement.edit')), agreementForm(edit.partners, a, edit.onSaved)) : null);
 }
 
 function meetingItem(m) {
@@ -229,7 +234,7 @@ export async function renderNetwork(ctx) {
         api.get('/api/v1/network/partners'),
       ]);
       if (!ctx.isCurrent()) return;
-      replaceChildren(expiring, exp.items.length ? exp.items.map(agreementItem) : h('li', { class: 'muted' }, t('network.expiring.none')));
+      replaceChildren(expiring, exp.items.length ? exp.items.map((a) => agreementItem(a)) : h('li', { class: 'muted' }, t('network.expiring.none')));
       replaceChildren(actions, open.items.length ? open.items.map((a) => h('li', { class: 'card', dataset: { testid: 'open-action' } },
         h('p', {}, a.text, a.overdue ? h('span', { class: 'chip warn', dataset: { testid: 'chip-overdue' } }, t('network.action.overdue')) : null),
         h('p', { class: 'muted' }, t('network.action.due'), ': ', isoDay(a.due_on), actionOwner(a) ? ` · ${actionOwner(a)}` : '', ' · ',
@@ -240,7 +245,7 @@ export async function renderNetwork(ctx) {
           h('details', { dataset: { testid: 'add-partner' } }, h('summary', {}, t('network.partner.add')),
             partnerForm(null, (p) => ctx.navigate(`/network/partners/${p.id}`))),
           h('details', { dataset: { testid: 'add-agreement' } }, h('summary', {}, t('network.agreement.add')),
-            agreementForm(partners.items, () => void loadRest())),
+            agreementForm(partners.items, null, () => void loadRest())),
           h('details', { dataset: { testid: 'add-meeting' } }, h('summary', {}, t('network.meeting.add')),
             meetingForm(partners.items, null, (m) => ctx.navigate(`/network/meetings/${m.id}`))));
       }
@@ -254,19 +259,20 @@ export async function renderNetwork(ctx) {
 
 // ---- one organisation -------------------------------------------------------------------------
 
-function contactForm(partnerId, onSaved) {
+function contactForm(partnerId, initial, onSaved) {
   const inputs = {
-    name: textInput('name', { maxlength: '300' }),
-    position: textInput('position', { maxlength: '500' }),
-    phone: textInput('phone', { maxlength: '20', inputmode: 'tel' }),
-    email: textInput('email', { maxlength: '254', inputmode: 'email' }),
+    name: textInput('name', { maxlength: '300', value: initial?.name ?? '' }),
+    position: textInput('position', { maxlength: '500', value: initial?.position ?? '' }),
+    phone: textInput('phone', { maxlength: '20', inputmode: 'tel', value: initial?.phone ?? '' }),
+    email: textInput('email', { maxlength: '254', inputmode: 'email', value: initial?.email ?? '' }),
   };
   return fieldForm({
-    prefix: 'network', testid: 'contact-form', submitLabel: t('network.contact.add'),
+    prefix: 'network', testid: 'contact-form', submitLabel: t(initial ? 'network.save' : 'network.contact.add'),
     fields: Object.entries(inputs).map(([name, input]) => ({ name, input, label: t(`network.contact.${name}`) })),
     onSubmit: async () => {
-      await api.post(`/api/v1/network/partners/${partnerId}/contacts`, {
-        name: inputs.name.value, position: inputs.position.value, phone: inputs.phone.value, email: inputs.email.value });
+      const body = { name: inputs.name.value, position: inputs.position.value, phone: inputs.phone.value, email: inputs.email.value };
+      if (initial) await api.put(`/api/v1/network/contacts/${initial.id}`, body);
+      else await api.post(`/api/v1/network/partners/${partnerId}/contacts`, body);
       onSaved();
     },
   }).form;
@@ -277,8 +283,10 @@ export async function renderNetworkPartner(ctx) {
   ctx.container.append(page);
   async function load() {
     let p;
+    let partners = [];
     try {
       p = await api.get(`/api/v1/network/partners/${encodeURIComponent(ctx.params.id)}`);
+      if (canWrite(ctx)) partners = (await api.get('/api/v1/network/partners')).items;
     } catch (e) {
       if (ctx.isCurrent()) replaceChildren(page, loadError(e));
       return;
@@ -287,7 +295,9 @@ export async function renderNetworkPartner(ctx) {
     const contacts = p.contacts_visible
       ? h('ul', { class: 'cards', dataset: { testid: 'contact-list' } }, p.contacts.length ? p.contacts.map((c) => h('li', { class: 'card', dataset: { testid: 'contact' } },
         h('h3', { class: 'card-title' }, c.name), c.position ? h('p', { class: 'muted' }, c.position) : null,
-        h('p', {}, [c.phone, c.email].filter(Boolean).join(' · ')))) : h('li', { class: 'muted' }, t('network.contact.none')))
+        h('p', {}, [c.phone, c.email].filter(Boolean).join(' · ')),
+        canWrite(ctx) ? h('details', {}, h('summary', {}, t('network.contact.edit')), contactForm(p.id, c, () => void load())) : null))
+        : h('li', { class: 'muted' }, t('network.contact.none')))
       : h('p', { class: 'muted', dataset: { testid: 'contacts-hidden' } }, t('network.contact.hidden'));
     replaceChildren(page,
       h('p', {}, h('a', { href: '#/network' }, t('network.back'))),
@@ -302,9 +312,10 @@ export async function renderNetworkPartner(ctx) {
         partnerForm(p, () => void load())) : null,
       h('h2', {}, t('network.contacts.title')),
       contacts,
-      p.contacts_visible && canWrite(ctx) ? h('details', {}, h('summary', {}, t('network.contact.add')), contactForm(p.id, () => void load())) : null,
+      p.contacts_visible && canWrite(ctx) ? h('details', {}, h('summary', {}, t('network.contact.add')), contactForm(p.id, null, () => void load())) : null,
       h('h2', {}, t('network.agreements.title')),
-      h('ul', { class: 'cards' }, p.agreements.length ? p.agreements.map(agreementItem) : h('li', { class: 'muted' }, t('network.agreements.none'))),
+      h('ul', { class: 'cards' }, p.agreements.length
+        ? p.agreements.map((a) => agreementItem(a, canWrite(ctx) ? { partners, onSaved: () => void load() } : null)) : h('li', { class: 'muted' }, t('network.agreements.none'))),
       h('h2', {}, t('network.meetings.title')),
       h('ul', { class: 'cards' }, p.meetings.length ? p.meetings.map(meetingItem) : h('li', { class: 'muted' }, t('network.meetings.none'))));
   }
