@@ -81,6 +81,8 @@ class ComplaintEvidenceApiTest : public ::testing::TestWithParam<std::string> {
     if (with_pin) {
       body["lat"] = kLat;
       body["lon"] = kLon;
+    } else {
+      body["address"] = "ซอยวัดดอนตูม หมู่ 4";  // without a pin the form needs an address
     }
     auto res = client_->Post("/api/v1/public/orgs/banpong/complaints", body.dump(), "application/json");
     EXPECT_TRUE(res && res->status == 201) << (res ? res->body : "no answer");
