@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/utf8.h"
+#include "store/sql_rows.h"
 
 namespace ecotown::store {
 namespace {
@@ -362,15 +363,6 @@ Receptor ReceptorFromRow(const Row& r) {
   x.created_at = r.Int(8);
   x.updated_at = r.Int(9);
   return x;
-}
-
-template <typename T, typename FromRow>
-Result<std::vector<T>> Rows(Result<QueryResult> result, FromRow from_row) {
-  if (!result.ok()) return result.status();
-  std::vector<T> out;
-  out.reserve(result->rows.size());
-  for (const auto& row : result->rows) out.push_back(from_row(row));
-  return out;
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <map>
 #include <string>
 
+#include "store/sql_rows.h"
+
 namespace ecotown::store {
 namespace {
 
@@ -122,15 +124,6 @@ ActionItem ActionFromRow(const Row& r) {
   a.owner_partner_name_en = r.Text(15);
   a.owner_contact_name = r.Text(16);
   return a;
-}
-
-template <typename T, typename FromRow>
-Result<std::vector<T>> Rows(Result<QueryResult> result, FromRow from_row) {
-  if (!result.ok()) return result.status();
-  std::vector<T> out;
-  out.reserve(result->rows.size());
-  for (const auto& row : result->rows) out.push_back(from_row(row));
-  return out;
 }
 
 template <typename T, typename FromRow>
