@@ -9,6 +9,7 @@
 #include "app/demo_clinic.h"
 #include "app/demo_inspections.h"
 #include "app/demo_complaints.h"
+#include "app/demo_network.h"
 #include "app/runtime.h"
 #include "modules/calibration/calibration_service.h"
 #include "modules/orgs/org_service.h"
@@ -245,6 +246,7 @@ Status SeedDemo(Runtime& runtime, std::ostream& out) {
   }));
   RETURN_IF_ERROR(SeedDemoTrainingAndClinic(runtime, out));
   RETURN_IF_ERROR(SeedDemoInspections(runtime, out));
+  RETURN_IF_ERROR(SeedDemoNetwork(runtime, out));
   out << "\necotown demo: the four pilot municipalities of the programme\n"
       << "  เทศบาลเมืองบ้านโป่ง, เทศบาลตำบลเบิกไพร, เทศบาลตำบลกรับใหญ่ (ราชบุรี); เทศบาลตำบลพะตง (สงขลา)\n";
   if (stored > 0) out << "  " << stored << " demo readings of the last 48 hours stored\n";

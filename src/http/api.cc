@@ -60,6 +60,7 @@ Api::Api(ApiOptions options, ApiDeps deps)
   RegisterTrainingRoutes(router_);
   RegisterClinicRoutes(router_);
   RegisterInspectionRoutes(router_);
+  RegisterNetworkRoutes(router_);
   {
     auto limits = std::make_shared<PublicLimiters>(options_.complaint_posts, options_.public_reads);
     RegisterComplaintRoutes(router_, limits);

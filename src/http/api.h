@@ -81,6 +81,7 @@ void RegisterFactoryRoutes(Router& router);
 void RegisterTrainingRoutes(Router& router);
 void RegisterClinicRoutes(Router& router);
 void RegisterInspectionRoutes(Router& router);
+void RegisterNetworkRoutes(Router& router);
 struct PublicLimiters;
 void RegisterComplaintRoutes(Router& router, std::shared_ptr<PublicLimiters> limits);
 void RegisterOpen311Routes(Router& router, accounts::AccountService& accounts, std::shared_ptr<PublicLimiters> limits);

@@ -12,6 +12,7 @@
 #include "http/complaint_http.h"
 #include "http/json_body.h"
 #include "modules/calibration/calibration.h"
+#include "modules/complaints/complaint_evidence.h"
 #include "modules/complaints/complaint_service.h"
 
 namespace ecotown::http {
@@ -276,6 +277,83 @@ json FormJson(const orgs::Org& org, const complaints::Settings& settings) {
             {"photo_bytes_max", complaints::kMaxComplaintPhotoBytes}}}};
 }
 
+// The evidence around a complaint: its point and time, the nearest sensors' hours and the
+// factories within the radius (docs/complaints-api.md).
+json EvidenceJson(const complaints::Evidence& e) {
+  const Complaint& c = e.complaint;
+  json out = {{"complaint_id", c.id},
+              {"tracking", c.tracking},
+              {"observed_at", c.observed_at},
+              {"has_location", e.has_location},
+              {"lat", c.lat ? json(*c.lat) : json()},
+              {"lon", c.lon ? json(*c.lon) : json()},
+              {"radius_m", e.request.radius_m},
+              {"window_h", e.request.window_h},
+              {"from_hour_end", e.from_end},
+              {"to_hour_end", e.to_end}};
+  if (!e.has_location) {
+    out["message"] = "the complaint has no location (lat, lon): no sensors or factories can be placed around it";
+  }
+  json sensor_items = json::array();
+  for (const auto& s : e.sensors) {
+    json hours = json::array();
+    for (const auto& h : s.hours) {
+      hours.push_back({{"hour_end", h.hour_end},
+                       {"pm25", h.pm25 ? json(*h.pm25) : json()},
+                       {"pm10", h.pm10 ? json(*h.pm10) : json()},
+                       {"coverage", h.coverage},
+                       {"samples", h.samples}});
+    }
+    json aqi;
+    if (s.thai_aqi) {
+      aqi = {{"value", s.thai_aqi->value},
+             {"level", s.thai_aqi->level},
+             {"above_table", s.thai_aqi->above_table},
+             {"hour_end", *s.aqi_hour_end},
+             {"pm25_24h", *s.pm25_24h}};
+    }
+    sensor_items.push_back({{"id", s.sensor.id},
+                       {"code", s.sensor.code},
+                       {"name", s.sensor.name},
+                       {"status", sensors::SensorStatusName(s.sensor.status)},
+                       {"lat", s.sensor.lat},
+                       {"lon", s.sensor.lon},
+                       {"distance_m", s.distance_m},
+                       {"bearing_deg", s.bearing_deg},
+                       {"direction", complaints::CompassPoint(s.bearing_deg)},
+                       {"hours", hours},
+                       {"thai_aqi", aqi}});
+  }
+  json factory_items = json::array();
+  for (const auto& f : e.factories) {
+    factory_items.push_back({{"id", f.factory.id},
+                         {"name", f.factory.name},
+                         {"type_code", f.factory.type_code ? json(*f.factory.type_code) : json()},
+                         {"business", f.factory.business},
+                         {"status", factories::FactoryStatusName(f.factory.status)},
+                         {"lat", *f.factory.lat},
+                         {"lon", *f.factory.lon},
+                         {"distance_m", f.distance_m},
+                         {"bearing_deg", f.bearing_deg},
+                         {"direction", complaints::CompassPoint(f.bearing_deg)},
+                         {"open_actions", f.open_actions}});
+  }
+  out["sensors"] = sensor_items;
+  out["factories"] = factory_items;
+  out["factories_truncated"] = e.factories_truncated;
+  return out;
+}
+
+// A number query parameter; fallback when absent, Invalid naming it when not a number.
+Result<double> NumberQuery(const Request& request, const char* name, double fallback) {
+  auto v = request.Query(name);
+  if (!v || v->empty()) return fallback;
+  char* end = nullptr;
+  const double parsed = std::strtod(v->c_str(), &end);
+  if (end == v->c_str() || *end != '\0') return Status::Invalid(std::string(name) + " must be a number", name);
+  return parsed;
+}
+
 }  // namespace
 
 void RegisterComplaintRoutes(Router& router, std::shared_ptr<PublicLimiters> limits) {
@@ -426,6 +504,26 @@ void RegisterComplaintRoutes(Router& router, std::shared_ptr<PublicLimiters> lim
       }
       out["events"] = events;
       out["photos"] = photos;
+      return Status::Ok();
+    }));
+    return Response::Json(200, out.dump());
+  });
+
+  // ?radius_m=3000&window_h=3: the nearest sensors' hours around the observed time and the
+  // factories within the radius. Staff of the complaint's LAO only.
+  router.Add("GET", "/api/v1/complaints/{id}/evidence", Access::kAuthenticated, [](Call& call) -> Result<Response> {
+    ASSIGN_OR_RETURN(const int64_t id, call.IdParam("id", "complaint"));
+    complaints::EvidenceRequest request;
+    ASSIGN_OR_RETURN(request.radius_m, NumberQuery(call.request, "radius_m", complaints::kDefaultEvidenceRadiusM));
+    ASSIGN_OR_RETURN(const double window, NumberQuery(call.request, "window_h", complaints::kDefaultEvidenceWindowH));
+    if (window != std::floor(window) || window < 1 || window > complaints::kMaxEvidenceWindowH) {
+      return Status::Invalid("window_h must be a whole number of hours, 1 to 24", "window_h");
+    }
+    request.window_h = static_cast<int>(window);
+    json out;
+    RETURN_IF_ERROR(call.Read([&](UnitOfWork& work) -> Status {
+      ASSIGN_OR_RETURN(auto evidence, complaints::GatherEvidence(work, id, request));
+      out = EvidenceJson(evidence);
       return Status::Ok();
     }));
     return Response::Json(200, out.dump());

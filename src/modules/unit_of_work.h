@@ -29,6 +29,7 @@ namespace inspections { class InspectionStore; }
 namespace training { class TrainingStore; }
 namespace clinic { class ClinicStore; }
 namespace complaints { class ComplaintStore; }
+namespace network { class NetworkStore; }
 
 // What the audit log needs to know about the request that causes a write.
 struct RequestInfo {
@@ -56,6 +57,7 @@ class UnitOfWork {
   virtual training::TrainingStore& training() = 0;
   virtual clinic::ClinicStore& clinic() = 0;
   virtual complaints::ComplaintStore& complaints() = 0;
+  virtual network::NetworkStore& network() = 0;
 };
 
 using WorkFn = std::function<Status(UnitOfWork&)>;

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/utf8.h"
+#include "store/sql_rows.h"
 
 namespace ecotown::store {
 namespace {
@@ -402,15 +403,6 @@ Receptor ReceptorFromRow(const Row& r) {
   return x;
 }
 
-template <typename T, typename FromRow>
-Result<std::vector<T>> Rows(Result<QueryResult> result, FromRow from_row) {
-  if (!result.ok()) return result.status();
-  std::vector<T> out;
-  out.reserve(result->rows.size());
-  for (const auto& row : result->rows) out.push_back(from_row(row));
-  return out;
-}
-
 }  // namespace
 
 Status SqlFactoryStore::DeleteOwned(const char* table, int64_t id, const char* what) {
@@ -611,6 +603,16 @@ Result<std::vector<Receptor>> SqlFactoryStore::ReceptorsInBox(int64_t org_id, do
                                         "AND " + scope_.OrgFilterSql("org_id"),
                                     {V(org_id), V(min_lat), V(max_lat), V(min_lon), V(max_lon)}),
                         ReceptorFromRow);
+}
+
+Result<std::vector<Factory>> SqlFactoryStore::FactoriesInBox(int64_t org_id, double min_lat, double max_lat,
+                                                            double min_lon, double max_lon, int limit) {
+  return Rows<Factory>(conn_.Query(std::string(kFactoryColumns) +
+                                       "WHERE org_id = $1 AND lat >= $2 AND lat <= $3 AND lon >= $4 AND lon <= $5 "
+                                       "AND " + scope_.FactoryFilterSql("org_id", "id") + " ORDER BY id LIMIT " +
+                                       std::to_string(limit),
+                                   {V(org_id), V(min_lat), V(max_lat), V(min_lon), V(max_lon)}),
+                       FactoryFromRow);
 }
 
 }  // namespace ecotown::store

@@ -42,6 +42,8 @@ class SqlFactoryStore final : public factories::FactoryStore {
   Status DeleteReceptor(int64_t id) override;
   Result<std::vector<factories::Receptor>> ReceptorsInBox(int64_t org_id, double min_lat, double max_lat,
                                                           double min_lon, double max_lon) override;
+  Result<std::vector<factories::Factory>> FactoriesInBox(int64_t org_id, double min_lat, double max_lat,
+                                                         double min_lon, double max_lon, int limit) override;
   Result<factories::FactoryType> GetType(std::string_view class_code) override;
   Result<std::vector<factories::FactoryType>> SearchTypes(std::string_view text, int limit) override;
 

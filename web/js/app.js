@@ -1,6 +1,6 @@
 // The shell: header, menu, language switch and the hash router (#/, #/map, #/sensors,
 // #/sensors/{id}, #/health, #/alerts, #/factories[/new|/import|/{id}[/edit]], #/inspections[/{id}],
-// #/checklists[/{id}], #/actions, #/users, #/audit, #/orgs, #/aqi, #/public/{code}, #/login). A route
+// #/checklists[/{id}], #/actions, #/complaints[/{id}], #/network[/partners/{id}|/meetings/{id}], #/users, #/audit, #/orgs, #/aqi, #/public/{code}, #/login). A route
 // appears in the menu only when the signed-in user may use it; a view for a part that is not
 // built does not exist.
 import * as api from './api.js';
@@ -22,6 +22,7 @@ import { renderInspection } from './views/inspection.js';
 import { renderInspections } from './views/inspections.js';
 import { renderLogin } from './views/login.js';
 import { renderMap } from './views/map.js';
+import { renderNetwork, renderNetworkMeeting, renderNetworkPartner } from './views/network.js';
 import { renderOrgs } from './views/orgs.js';
 import { renderPublic } from './views/public.js';
 import { renderSensor } from './views/sensor.js';
@@ -65,6 +66,9 @@ const ROUTES = [
   { path: '/actions', title: 'nav.actions', access: 'signed-in', render: renderActions },
   { path: '/complaints', title: 'nav.complaints', access: 'read', render: renderComplaints },
   { path: '/complaints/{id}', title: 'nav.complaints', access: 'read', render: renderComplaint, menu: false },
+  { path: '/network', title: 'nav.network', access: 'read', render: renderNetwork },
+  { path: '/network/partners/{id}', title: 'nav.network', access: 'read', render: renderNetworkPartner, menu: false },
+  { path: '/network/meetings/{id}', title: 'nav.network', access: 'read', render: renderNetworkMeeting, menu: false },
   { path: '/complain/{code}', title: 'nav.complain', access: 'public', render: renderComplain, menu: false },
   { path: '/track', title: 'nav.track', access: 'public', render: renderTrack, menu: false },
   { path: '/track/{tracking}', title: 'nav.track', access: 'public', render: renderTrack, menu: false },

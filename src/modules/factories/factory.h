@@ -253,6 +253,10 @@ class FactoryStore {
   // Receptors of the organisation inside the box [min_lat, max_lat] x [min_lon, max_lon].
   virtual Result<std::vector<Receptor>> ReceptorsInBox(int64_t org_id, double min_lat, double max_lat,
                                                        double min_lon, double max_lon) = 0;
+  // Factories of the organisation with a position inside the box, at most `limit` (by id); the
+  // caller computes exact distances (a complaint's evidence).
+  virtual Result<std::vector<Factory>> FactoriesInBox(int64_t org_id, double min_lat, double max_lat, double min_lon,
+                                                      double max_lon, int limit) = 0;
 
   // The factory type list (not scoped: public reference data).
   virtual Result<FactoryType> GetType(std::string_view class_code) = 0;

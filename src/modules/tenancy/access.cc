@@ -105,6 +105,17 @@ Status Scope::Require(Permission permission) const {
   return Status::Forbidden(std::string("role ") + RoleName(principal_.role) + " is not allowed to do this");
 }
 
+bool Scope::IsStaffOf(int64_t org_id) const {
+  const bool system = all_orgs_ && principal_.user_id == 0 && principal_.token_id == 0;
+  if (system) return true;
+  return principal_.user_id != 0 && principal_.org_id == org_id && Has(Permission::kRead) && CanRead(org_id);
+}
+
+Status Scope::RequireStaffOf(int64_t org_id, std::string_view what) const {
+  if (IsStaffOf(org_id)) return Status::Ok();
+  return Status::NotFound(std::string(what) + " not found");
+}
+
 std::optional<int64_t> Scope::OwnFactory() const {
   if (principal_.role != Role::kFactory) return std::nullopt;
   return principal_.factory_id.value_or(0);  // 0 matches no factory

@@ -71,6 +71,14 @@ class Scope {
   // Forbidden when the role lacks the permission.
   Status Require(Permission permission) const;
 
+  // Personal data of an organisation's own records (its partners' contact people, the evidence
+  // around a resident's complaint): only a logged-in user of that very organisation with read
+  // permission, or the system itself (CLI, demo seeding). Oversight roles, other organisations'
+  // administrators and API tokens do not qualify.
+  bool IsStaffOf(int64_t org_id) const;
+  // NotFound when IsStaffOf is false, so that the records' existence does not leak.
+  Status RequireStaffOf(int64_t org_id, std::string_view what) const;
+
   // The factory a factory representative acts for; nullopt for every other role.
   std::optional<int64_t> OwnFactory() const;
   // Records that belong to one factory of an organisation (the factory itself, its inspections,

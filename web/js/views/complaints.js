@@ -3,13 +3,14 @@
 //   #/track and #/track/{tracking}   the public status page of one complaint
 //   #/transparency/{code}  the public figures of one LAO, with a map (no personal data)
 //   #/complaints           the officers' list with filters and paging
-//   #/complaints/{id}      one complaint: history, workflow, replies, notes, links, merge
+//   #/complaints/{id}      one complaint: evidence at hand, history, workflow, replies, notes, links, merge
 // Text from residents is only ever put into text nodes (dom.js h()), never parsed as HTML.
 import * as api from '../api.js';
 import { formatDateTime, formatThaiDate } from '../dates.js';
 import { h, replaceChildren, uniqueId } from '../dom.js';
 import { errorMessage } from '../errors.js';
 import { getLang, t } from '../i18n.js';
+import { evidencePanel } from './complaint_evidence.js';
 
 const LEAFLET_CSS = '/vendor/leaflet/leaflet.css';
 const LEAFLET_JS = '/vendor/leaflet/leaflet-src.esm.js';
@@ -533,6 +534,8 @@ export async function renderComplaint(ctx) {
       h('p', { class: 'complaint-text', dataset: { testid: 'complaint-description' } }, c.description),
       c.photos.length ? h('div', { class: 'complaint-photos' }, c.photos.map((p) =>
         h('img', { src: `/api/v1/complaints/${c.id}/photos/${p.id}`, alt: t('complaints.detail.photo'), loading: 'lazy' }))) : null,
+      // Evidence at hand: staff of the complaint's own LAO only (the server answers nobody else).
+      ctx.me?.user && ctx.me?.org?.id === c.org_id ? evidencePanel(c.id) : null,
       alert,
       workflow,
       h('section', { class: 'card' },

@@ -1,0 +1,158 @@
+// Browser test of the cooperation network (web/js/views/network.js) against the real server:
+// `ecotown demo` on a temporary SQLite file, Chromium through playwright-core, a phone-sized
+// screen. An officer of Ban Pong opens the directory (the demo's partners, grouped by kind, with
+// search), adds an organisation through the form (a refusal names the field first), opens the
+// demo meeting, adds an action item and ticks it done; the English switch shows the same page.
+//
+// Environment: ECOTOWN_BIN (required), ECOTOWN_WEB_ARTIFACTS, ECOTOWN_CHROMIUM (see shell.test.mjs).
+// Run: ECOTOWN_BIN=build/ecotown node --test tests/web/network.test.mjs
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+import { chromium } from 'playwright-core';
+
+import { startDemo } from './harness.mjs';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = process.env.ECOTOWN_BIN;
+const ARTIFACTS = process.env.ECOTOWN_WEB_ARTIFACTS || join(ROOT, 'build', 'web-artifacts');
+const CHROMIUM = process.env.ECOTOWN_CHROMIUM || '/usr/bin/chromium';
+const DEMO_PASSWORD = 'ecotown-demo';
+const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+
+const th = JSON.parse(readFileSync(join(ROOT, 'web', 'locales', 'th.json'), 'utf8'));
+const en = JSON.parse(readFileSync(join(ROOT, 'web', 'locales', 'en.json'), 'utf8'));
+
+let demo;
+let tmp;
+let base;
+let browser;
+
+async function openPage(username) {
+  const context = await browser.newContext(PHONE);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (msg) => {
+    if (/Content.Security.Policy|Refused to/i.test(msg.text())) problems.push(`CSP: ${msg.text()}`);
+    if (/i18n: missing key/.test(msg.text())) problems.push(msg.text());
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  await page.goto(`${base}/#/login`);
+  await page.getByLabel(th['login.username'], { exact: true }).fill(username);
+  await page.getByLabel(th['login.password'], { exact: true }).fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: th['login.submit'], exact: true }).click();
+  await page.waitForURL(/#\/$/);
+  return { context, page, problems };
+}
+
+function apiCall(page, method, path, body) {
+  return page.evaluate(async ([m, p, b]) => {
+    const api = await import('/js/api.js');
+    return api.request(m, p, b);
+  }, [method, path, body]);
+}
+
+async function shot(page, name) {
+  await page.evaluate(() => document.fonts.ready);
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+describe('cooperation network on a phone', () => {
+  before(async () => {
+    assert.ok(BIN, 'set ECOTOWN_BIN to the ecotown binary (CTest does this)');
+    assert.ok(existsSync(BIN), `no ecotown binary at ${BIN}; build first`);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    demo = await startDemo('network', { watchdogMs: 110_000 });
+    ({ base, tmp } = demo);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+        '--disable-component-update', '--no-first-run'],
+    });
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => {});
+    await demo?.stop();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('an officer opens the directory, adds an organisation and follows an action item to done', async () => {
+    const { context, page, problems } = await openPage('banpong.officer');
+    try {
+      // The menu entry, then the directory of the demo network grouped by kind.
+      assert.equal(await page.locator('a.nav-link', { hasText: th['nav.network'] }).count(), 1);
+      await page.goto(`${base}/#/network`);
+      await page.getByRole('heading', { level: 1, name: th['network.title'], exact: true }).waitFor();
+      const directory = page.locator('[data-testid="network-directory"]');
+      await directory.locator('[data-testid="partner"]').first().waitFor();
+      assert.equal(await directory.locator('section[data-kind="provincial_industry_office"] h2').textContent(),
+        th['network.kind.provincial_industry_office']);
+      assert.ok(await directory.getByRole('link', { name: 'สำนักงานสิ่งแวดล้อมภาคที่ 8 (ราชบุรี)' }).count() === 1);
+      await page.locator('[data-testid="expiring-agreements"] [data-testid="agreement"]').first().waitFor();
+      await shot(page, 'network-01-directory');
+
+      // Search narrows the directory.
+      await page.locator('[data-testid="network-search"]').fill('อุตสาหกรรม');
+      await page.getByRole('button', { name: th['network.search'], exact: true }).click();
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="network-directory"] [data-testid="partner"]').length === 1);
+      await page.locator('[data-testid="network-search"]').fill('');
+      await page.getByRole('button', { name: th['network.search'], exact: true }).click();
+
+      // Add an organisation: an empty Thai name is refused next to the field, then saved.
+      const add = page.locator('[data-testid="add-partner"]');
+      await add.locator('summary').click();
+      const form = add.locator('[data-testid="partner-form"]');
+      await form.getByLabel(th['network.partner.kind'], { exact: true }).selectOption('university');
+      await form.getByRole('button', { name: th['network.partner.add'], exact: true }).click();
+      const error = form.locator('[data-testid="partner-form-error-name_th"]');
+      await error.waitFor();
+      assert.equal(await error.textContent(), th['network.error.name_th']);
+      await form.getByLabel(th['network.partner.name_th'], { exact: true }).fill('มหาวิทยาลัยศิลปากร วิทยาเขตทดสอบ');
+      await form.getByLabel(th['network.partner.name_en'], { exact: true }).fill('Silpakorn University test campus');
+      await form.getByLabel(th['network.partner.website'], { exact: true }).fill('https://example.org');
+      await form.getByRole('button', { name: th['network.partner.add'], exact: true }).click();
+      await page.waitForURL(/#\/network\/partners\/\d+$/);
+      await page.getByRole('heading', { level: 1, name: 'มหาวิทยาลัยศิลปากร วิทยาเขตทดสอบ', exact: true }).waitFor();
+      const partners = await apiCall(page, 'GET', '/api/v1/network/partners?kind=university');
+      assert.equal(partners.items.length, 1);
+      await shot(page, 'network-02-new-partner');
+
+      // The demo meeting: add an action item, then tick it done.
+      const meetings = await apiCall(page, 'GET', '/api/v1/network/meetings');
+      assert.ok(meetings.items.length >= 1, 'the demo seeds a meeting');
+      await page.goto(`${base}/#/network/meetings/${meetings.items[0].id}`);
+      await page.locator('[data-testid="meeting-agenda"]').waitFor();
+      const before = (await apiCall(page, 'GET', `/api/v1/network/meetings/${meetings.items[0].id}`)).actions.length;
+      const addAction = page.locator('[data-testid="add-action"]');
+      await addAction.locator('summary').click();
+      const actionForm = addAction.locator('[data-testid="action-form"]');
+      await actionForm.getByLabel(th['network.action.text'], { exact: true }).fill('ส่งผลตรวจวัดฝุ่นให้ที่ประชุมครั้งถัดไป');
+      await actionForm.getByLabel(th['network.action.owner_partner_id'], { exact: true })
+        .selectOption({ label: 'มหาวิทยาลัยศิลปากร วิทยาเขตทดสอบ' });
+      await actionForm.getByRole('button', { name: th['network.action.add'], exact: true }).click();
+      const row = page.locator('[data-testid="action"]', { hasText: 'ส่งผลตรวจวัดฝุ่นให้ที่ประชุมครั้งถัดไป' });
+      await row.waitFor();
+      assert.equal(await row.getAttribute('data-status'), 'open');
+      const after = await apiCall(page, 'GET', `/api/v1/network/meetings/${meetings.items[0].id}`);
+      assert.equal(after.actions.length, before + 1);
+      const added = after.actions.find((a) => a.text === 'ส่งผลตรวจวัดฝุ่นให้ที่ประชุมครั้งถัดไป');
+      await page.locator(`[data-testid="action-done-${added.id}"]`).check();
+      await page.locator(`[data-testid="action"][data-status="done"]`, { hasText: 'ส่งผลตรวจวัดฝุ่นให้ที่ประชุมครั้งถัดไป' }).waitFor();
+      const done = (await apiCall(page, 'GET', '/api/v1/network/actions?status=done')).items.find((a) => a.id === added.id);
+      assert.ok(done, 'the item is done on the server');
+      assert.ok(done.done_on, 'with the day it was done');
+      await shot(page, 'network-03-action-done');
+
+      // English: the same meeting page in English.
+      await page.locator('button[data-lang="en"]').click();
+      await page.getByRole('heading', { level: 2, name: en['network.meeting.agenda'], exact: true }).waitFor();
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
