@@ -1619,6 +1619,79 @@ CREATE INDEX complaint_notices_complaint ON complaint_notices(complaint_id);
 CREATE INDEX complaint_notices_due ON complaint_notices(status, next_attempt_at);
 )SQL";
 
+// complaints (migration 12): a change counter per organisation, for the caches of the public
+// answers (http/public_answer_cache.h). Triggers bump it with every write to an organisation's
+// complaints or their history, whoever writes (server, CLI, another instance), in the writing
+// transaction: an answer cached under a version is current while the version is unchanged.
+constexpr const char* kSqlite0012 = R"SQL(
+CREATE TABLE complaint_changes (
+  org_id INTEGER PRIMARY KEY REFERENCES orgs(id),
+  version INTEGER NOT NULL
+);
+-- Open311 lists filter an organisation's window of days by status and category: with both in the
+-- index the window is filtered without reading each complaint's row.
+DROP INDEX complaints_org_created;
+CREATE INDEX complaints_org_created ON complaints(org_id, created_at, status, category);
+CREATE TRIGGER complaints_changed_insert AFTER INSERT ON complaints BEGIN
+  INSERT INTO complaint_changes (org_id, version) VALUES (NEW.org_id, 1)
+    ON CONFLICT (org_id) DO UPDATE SET version = version + 1;
+END;
+CREATE TRIGGER complaints_changed_update AFTER UPDATE ON complaints BEGIN
+  INSERT INTO complaint_changes (org_id, version) VALUES (NEW.org_id, 1)
+    ON CONFLICT (org_id) DO UPDATE SET version = version + 1;
+END;
+CREATE TRIGGER complaints_changed_delete AFTER DELETE ON complaints BEGIN
+  INSERT INTO complaint_changes (org_id, version) VALUES (OLD.org_id, 1)
+    ON CONFLICT (org_id) DO UPDATE SET version = version + 1;
+END;
+CREATE TRIGGER complaint_events_changed_insert AFTER INSERT ON complaint_events BEGIN
+  INSERT INTO complaint_changes (org_id, version) VALUES (NEW.org_id, 1)
+    ON CONFLICT (org_id) DO UPDATE SET version = version + 1;
+END;
+CREATE TRIGGER complaint_events_changed_update AFTER UPDATE ON complaint_events BEGIN
+  INSERT INTO complaint_changes (org_id, version) VALUES (NEW.org_id, 1)
+    ON CONFLICT (org_id) DO UPDATE SET version = version + 1;
+END;
+CREATE TRIGGER complaint_events_changed_delete AFTER DELETE ON complaint_events BEGIN
+  INSERT INTO complaint_changes (org_id, version) VALUES (OLD.org_id, 1)
+    ON CONFLICT (org_id) DO UPDATE SET version = version + 1;
+END;
+)SQL";
+
+// Statement-level triggers: one bump per organisation per statement, so that a bulk COPY or a
+// retention run does not update the counter row once per complaint.
+constexpr const char* kPostgres0012 = R"SQL(
+CREATE TABLE complaint_changes (
+  org_id BIGINT PRIMARY KEY REFERENCES orgs(id),
+  version BIGINT NOT NULL
+);
+-- Open311 lists filter an organisation's window of days by status and category: with both in the
+-- index the window is filtered without reading each complaint's row.
+DROP INDEX complaints_org_created;
+CREATE INDEX complaints_org_created ON complaints(org_id, created_at, status, category);
+CREATE FUNCTION complaint_changes_bump() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  -- In org_id order, so that two statements touching the same organisations cannot deadlock.
+  INSERT INTO complaint_changes (org_id, version)
+    SELECT org_id, 1 FROM changed_rows GROUP BY org_id ORDER BY org_id
+    ON CONFLICT (org_id) DO UPDATE SET version = complaint_changes.version + 1;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER complaints_changed_insert AFTER INSERT ON complaints
+  REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION complaint_changes_bump();
+CREATE TRIGGER complaints_changed_update AFTER UPDATE ON complaints
+  REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION complaint_changes_bump();
+CREATE TRIGGER complaints_changed_delete AFTER DELETE ON complaints
+  REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION complaint_changes_bump();
+CREATE TRIGGER complaint_events_changed_insert AFTER INSERT ON complaint_events
+  REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION complaint_changes_bump();
+CREATE TRIGGER complaint_events_changed_update AFTER UPDATE ON complaint_events
+  REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION complaint_changes_bump();
+CREATE TRIGGER complaint_events_changed_delete AFTER DELETE ON complaint_events
+  REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION complaint_changes_bump();
+)SQL";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -1638,6 +1711,7 @@ const std::vector<Migration>& AllMigrations() {
        kSqlite0008, kPostgres0008},
       {9, "complaints: resident complaints, history, photos, settings and the e-mail outbox", kSqlite0009,
        kPostgres0009},
+      {12, "complaints: a change counter per organisation for the public answer caches; status and category in the date index", kSqlite0012, kPostgres0012},
   };
   return kMigrations;
 }
