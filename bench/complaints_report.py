@@ -38,7 +38,7 @@ def main():
                      f"{crowd.get('seconds_measured')} s measured, {crowd.get('requests_per_second')} GET/s answered; "
                      f"server CPU {machine.get('server_cpu_seconds')} s on {machine.get('cores')} cores; "
                      f"load average before: {machine.get('load_before')}; late sends {crowd.get('late_sends')}, "
-                     f"reconnects {crowd.get('reconnects')}.")
+                     f"reconnects {crowd.get('reconnects')}, unanswered at the end {crowd.get('unanswered', 0)}.")
         lines.append('')
         lines.append('| endpoint | count | p50 ms | p95 ms | p99 ms | max ms | errors | target p95 | met |')
         lines.append('|---|---:|---:|---:|---:|---:|---:|---:|---|')

@@ -17,8 +17,9 @@
 // (/api/v1/public/orgs/{org}/complaints) at FILINGS-PER-SECOND, each from a fresh documentation
 // address, at a point of POINTS ("org<TAB>lat<TAB>lon" lines). Every answer must be 201.
 //
-// Latency is from the request's first byte written to the whole answer read. Requests sent in
-// the first WARMUP seconds are not counted. Per endpoint: count, p50/p95/p99/max in ms, answers by
+// Latency is from the request's first byte written to the whole answer read. Answers read in the
+// first WARMUP seconds are not counted; requests still unanswered 30 s after the end count as
+// errors with the time they waited (a server that falls behind shows as such, not as no data). Per endpoint: count, p50/p95/p99/max in ms, answers by
 // status. Any answer other than 200 (201 for filings), or a broken connection, is counted under
 // "errors"; the run still prints its figures and exits 1 when there were errors.
 #include <arpa/inet.h>
@@ -157,7 +158,6 @@ struct Client {
   std::string open311_path;
   bool next_is_tracking = true;
   bool busy = false;
-  bool counted = false;     // sent after the warm-up
   bool tracking_request = false;
   std::string out;          // unsent bytes of the request
   size_t out_pos = 0;
@@ -330,12 +330,11 @@ int main(int argc, char** argv) {
       c.busy = true;
       any_busy = true;
       c.sent_at = Clock::now();
-      c.counted = c.sent_at >= warm;
       const double factor = 0.5 + unit(rnd);
       c.next_at = c.next_at + std::chrono::microseconds(static_cast<int64_t>(factor * interval_ms * 1000));
       if (c.next_at < c.sent_at) c.next_at = c.sent_at;
       if (!send_some(c)) {
-        (c.tracking_request ? tracking_stats : open311_stats).errors += c.counted;
+        (c.tracking_request ? tracking_stats : open311_stats).errors += c.sent_at >= warm;
         reconnect(i);
         continue;
       }
@@ -357,7 +356,7 @@ int main(int argc, char** argv) {
       Stats& stats = c.tracking_request ? tracking_stats : open311_stats;
       if (events[static_cast<size_t>(k)].events & EPOLLOUT) {
         if (!send_some(c)) {
-          stats.errors += c.counted;
+          stats.errors += Clock::now() >= warm;
           reconnect(i);
           continue;
         }
@@ -383,8 +382,9 @@ int main(int argc, char** argv) {
       int status = 0;
       const size_t used = c.busy ? ParseAnswer(c.in, &status) : 0;
       if (used > 0) {
-        const double ms = std::chrono::duration<double, std::milli>(Clock::now() - c.sent_at).count();
-        if (c.counted) {
+        const auto answered = Clock::now();
+        const double ms = std::chrono::duration<double, std::milli>(answered - c.sent_at).count();
+        if (answered >= warm) {
           stats.ms.push_back(ms);
           ++stats.statuses[status];
           if (status != 200) ++stats.errors;
@@ -393,13 +393,24 @@ int main(int argc, char** argv) {
         c.busy = false;
       }
       if (closed) {
-        if (c.busy) stats.errors += c.counted;
+        if (c.busy) stats.errors += Clock::now() >= warm;
         reconnect(i);
       }
     }
   }
   filer.join();
-  for (auto& c : crowd) ::close(c.fd);
+  // Requests still unanswered 30 s after the end count as errors, with the time they waited.
+  const auto stopped = Clock::now();
+  int64_t unanswered = 0;
+  for (auto& c : crowd) {
+    if (c.busy) {
+      Stats& stats = c.tracking_request ? tracking_stats : open311_stats;
+      stats.ms.push_back(std::chrono::duration<double, std::milli>(stopped - c.sent_at).count());
+      ++stats.errors;
+      ++unanswered;
+    }
+    ::close(c.fd);
+  }
   ::close(ep);
 
   const double measured = seconds - warmup;
@@ -409,6 +420,7 @@ int main(int argc, char** argv) {
               {"filings_per_second", filings},
               {"late_sends", late},
               {"reconnects", reconnects},
+              {"unanswered", unanswered},
               {"requests_per_second",
                std::round((tracking_stats.ms.size() + open311_stats.ms.size()) / measured * 10) / 10},
               {"tracking", tracking_stats.ToJson()},

@@ -125,7 +125,7 @@ for b in $BACKENDS; do
     --name-en "Phatong Subdistrict Municipality" --subdistrict 901118 >>"$setup_log" 2>&1
 
   log "$b: seeding $COMPLAINTS complaints"
-  python3 "$REPO/bench/complaints_seed.py" --db "$url" --orgs "$ORGS" --complaints "$COMPLAINTS" \
+  /usr/bin/python3 "$REPO/bench/complaints_seed.py" --db "$url" --orgs "$ORGS" --complaints "$COMPLAINTS" \
     --trackings "$WORK/eco/trackings.tsv" --points "$WORK/eco/points.tsv" > "$WORK/eco/$b-seed.json" ||
     { echo "run_complaints_bench.sh: seeding failed" >&2; exit 1; }
   record "$b" seed "$(cat "$WORK/eco/$b-seed.json")"
