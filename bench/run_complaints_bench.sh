@@ -72,17 +72,7 @@ ECO=$BUILD_DIR/ecotown
 CLIENT=$BUILD_DIR/bench/crowd_client
 [ -x "$ECO" ] && [ -x "$CLIENT" ] || { echo "run_complaints_bench.sh: $ECO or $CLIENT missing" >&2; exit 1; }
 
-if [ -z "$WORK" ]; then
-  WORK=$(mktemp -d /tmp/ecotown-complaints-bench.XXXXXX)
-elif [ -e "$WORK" ] && [ ! -e "$WORK/.ecotown-bench" ]; then
-  echo "run_complaints_bench.sh: $WORK exists and was not made by a bench script" >&2; exit 1
-else
-  rm -rf "$WORK"
-  mkdir -p "$WORK"
-fi
-touch "$WORK/.ecotown-bench"
-chmod 755 "$WORK"
-mkdir -p "$WORK/eco"
+make_work "$WORK" complaints-bench
 PG_DIR=$WORK/pg
 SERVER_PID=""
 cleanup() {
@@ -97,15 +87,7 @@ case " $BACKENDS " in *" postgres "*) start_pg_cluster ;; esac
 
 RESULTS=$WORK/results.json
 echo '{}' > "$RESULTS"
-record() {
-  python3 - "$RESULTS" "$1" "$2" "$3" <<'PY'
-import json, sys
-path, backend, key, value = sys.argv[1:]
-data = json.load(open(path))
-data.setdefault(backend, {})[key] = json.loads(value)
-json.dump(data, open(path, 'w'), indent=1)
-PY
-}
+record() { record_json "$RESULTS" "$@"; }
 # cpu_seconds PID: user + system CPU time of a process so far.
 cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
 
