@@ -4,7 +4,7 @@
 JOBS ?= $(shell nproc)
 CTEST_ARGS ?=
 
-.PHONY: all setup configure build test demo bench bench-registry format clean
+.PHONY: all setup configure build test demo bench bench-registry bench-complaints format clean
 
 all: build
 
@@ -35,6 +35,13 @@ bench: setup
 # list/filter/search latency and the inspection PDF, on SQLite and PostgreSQL.
 bench-registry: setup
 	bash bench/run_registry_bench.sh
+
+# The public complaint pages under a crowd (issue 5 item 8): 200,000 complaints, 1,000 clients
+# polling tracking pages and Open311 requests.json, one filing; SQLite and PostgreSQL.
+# BACKEND=sqlite|postgres|both.
+BACKEND ?= both
+bench-complaints: setup
+	bash bench/run_complaints_bench.sh --backend $(BACKEND)
 
 format:
 	find src tests -name '*.h' -o -name '*.cc' | xargs clang-format -i

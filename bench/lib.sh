@@ -1,4 +1,4 @@
-# bench/lib.sh -- shell functions shared by the benchmark scripts (run_bench.sh,
+# bench/lib.sh -- shell functions shared by the benchmark scripts (run_bench.sh, run_complaints_bench.sh,
 # run_registry_bench.sh). Sourced; the caller sets WORK, PG_DIR, PG_PORT and ECO, and keeps
 # SERVER_PID and PORT.
 # shellcheck shell=bash
@@ -129,3 +129,31 @@ start_server() {
 
 now_ns() { date +%s%N; }
 
+
+# make_work DIR SCRIPT_NAME: sets WORK to a fresh scratch directory (DIR, or a new one under /tmp
+# when DIR is empty) marked as made by a bench script; refuses a DIR that a bench script did not make.
+make_work() {
+  WORK=$1
+  if [ -z "$WORK" ]; then
+    WORK=$(mktemp -d "/tmp/ecotown-$2.XXXXXX")
+  elif [ -e "$WORK" ] && [ ! -e "$WORK/.ecotown-bench" ]; then
+    echo "$2: $WORK exists and was not made by a bench script" >&2; exit 1
+  else
+    rm -rf "$WORK"
+    mkdir -p "$WORK"
+  fi
+  touch "$WORK/.ecotown-bench"
+  chmod 755 "$WORK"
+  mkdir -p "$WORK/eco"
+}
+
+# record_json FILE BACKEND KEY JSON: sets FILE's [BACKEND][KEY] to the JSON value.
+record_json() {
+  python3 - "$1" "$2" "$3" "$4" <<'PY'
+import json, sys
+path, backend, key, value = sys.argv[1:]
+data = json.load(open(path))
+data.setdefault(backend, {})[key] = json.loads(value)
+json.dump(data, open(path, 'w'), indent=1)
+PY
+}

@@ -73,6 +73,7 @@ struct Config {
   int complaints_read_burst = 120;             // public tracking/Open311 reads at once (0: no limit)
   int complaints_reads_per_hour = 3600;        // then this many an hour
   int complaints_retention_interval_minutes = 60;  // how often expired personal data are erased
+  int complaints_public_cache_entries = 256;   // rendered Open311 lists kept until a change (0: off)
 };
 
 // Reads path (if not empty) over the defaults, then the environment. An unknown key, a value of

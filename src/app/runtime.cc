@@ -65,6 +65,7 @@ http::ApiOptions ApiOptionsOf(const Config& config) {
                                             static_cast<double>(config.complaints_posts_per_hour)};
   options.public_reads = http::RateLimit{static_cast<double>(config.complaints_read_burst),
                                          static_cast<double>(config.complaints_reads_per_hour)};
+  options.public_cache_entries = static_cast<size_t>(config.complaints_public_cache_entries);
   return options;
 }
 

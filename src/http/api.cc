@@ -6,6 +6,7 @@
 
 #include "http/complaint_http.h"
 #include "http/errors.h"
+#include "http/public_answer_cache.h"
 
 namespace ecotown::http {
 namespace {
@@ -64,7 +65,8 @@ Api::Api(ApiOptions options, ApiDeps deps)
   {
     auto limits = std::make_shared<PublicLimiters>(options_.complaint_posts, options_.public_reads);
     RegisterComplaintRoutes(router_, limits);
-    RegisterOpen311Routes(router_, deps_.accounts, limits);
+    RegisterOpen311Routes(router_, deps_.accounts, limits,
+                          std::make_shared<PublicAnswerCache>(options_.public_cache_entries));
   }
   if (deps_.events) RegisterEventRoutes(router_, *deps_.events);
 }

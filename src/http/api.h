@@ -33,6 +33,9 @@ struct ApiOptions {
   // Per client address, on the public complaint and Open311 endpoints (docs/complaints-api.md).
   RateLimit complaint_posts{10, 30};     // filing: 10 at once, then 30 an hour
   RateLimit public_reads{120, 3600};     // tracking, transparency, Open311 reads: 120 at once, 1/s
+  // Rendered Open311 request lists kept until their LAO's complaints change (public_answer_cache.h);
+  // 0 turns the cache off. An entry holds one answer (up to ~1 MB for 1,000 requests).
+  size_t public_cache_entries = 256;
 };
 
 struct ApiDeps {
@@ -83,7 +86,9 @@ void RegisterClinicRoutes(Router& router);
 void RegisterInspectionRoutes(Router& router);
 void RegisterNetworkRoutes(Router& router);
 struct PublicLimiters;
+class PublicAnswerCache;
 void RegisterComplaintRoutes(Router& router, std::shared_ptr<PublicLimiters> limits);
-void RegisterOpen311Routes(Router& router, accounts::AccountService& accounts, std::shared_ptr<PublicLimiters> limits);
+void RegisterOpen311Routes(Router& router, accounts::AccountService& accounts, std::shared_ptr<PublicLimiters> limits,
+                           std::shared_ptr<PublicAnswerCache> answers);
 
 }  // namespace ecotown::http

@@ -6,6 +6,7 @@
 // Errors are the spec's list of {code, description} with the HTTP status (400, 403, 404).
 // Requests never carry personal data: no name, e-mail, phone, device id or account id.
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -14,6 +15,7 @@
 
 #include "http/api.h"
 #include "http/complaint_http.h"
+#include "http/public_answer_cache.h"
 #include "modules/complaints/complaint_service.h"
 
 namespace ecotown::http {
@@ -236,9 +238,10 @@ std::variant<orgs::Org, Response> JurisdictionOf(Call& call, const std::multimap
 
 }  // namespace
 
-void RegisterOpen311Routes(Router& router, accounts::AccountService& accounts, std::shared_ptr<PublicLimiters> limits) {
+void RegisterOpen311Routes(Router& router, accounts::AccountService& accounts, std::shared_ptr<PublicLimiters> limits,
+                           std::shared_ptr<PublicAnswerCache> answers) {
   // discovery, services, requests
-  router.Add("GET", "/open311/v2/{file}", Access::kPublic, [limits](Call& call) -> Result<Response> {
+  router.Add("GET", "/open311/v2/{file}", Access::kPublic, [limits, answers](Call& call) -> Result<Response> {
     const auto target = SplitTarget(call.Param("file"));
     if (!target) return Error(404, Format::kJson, "unknown resource; use .json or .xml");
     const Format format = target->format;
@@ -275,6 +278,14 @@ void RegisterOpen311Routes(Router& router, accounts::AccountService& accounts, s
 
     // GET requests: service_request_id overrides every other filter.
     const auto& q = call.request.query;
+    // The answer depends on the LAO (its name is in every item), the format and the filters;
+    // a window that ends now also on the clock (see valid_until below).
+    std::string cache_key = std::to_string(org.id) + '\n' + org.name_th + '\n' + (format == Format::kXml ? "xml" : "json");
+    for (const char* name : {"service_request_id", "service_code", "start_date", "end_date", "status"}) {
+      cache_key += '\n';
+      cache_key += Param(q, name).value_or("");
+    }
+    bool window_slides = false;  // no dates given: the last 90 days up to now
     complaints::ComplaintQuery query;
     query.org_id = org.id;
     query.limit = kMaxRequests;
@@ -300,6 +311,7 @@ void RegisterOpen311Routes(Router& router, accounts::AccountService& accounts, s
         end = *parsed;
       }
       if (!start && !end) {
+        window_slides = true;
         end = call.info.now + 1;
         start = *end - kMaxWindow;
       } else if (!start) {
@@ -324,14 +336,36 @@ void RegisterOpen311Routes(Router& router, accounts::AccountService& accounts, s
         }
       }
     }
+    // The version first, in its own transaction: the data read after it are at least that new.
+    // No connection is held while waiting for another request that builds the same answer.
+    int64_t version = 0;
+    std::unique_lock<std::mutex> building;
+    if (answers->enabled()) {
+      Status versioned =
+          call.transactor.Read(complaints::PublicReaderScope(org), call.info, [&](UnitOfWork& work) -> Status {
+            ASSIGN_OR_RETURN(version, work.complaints().ChangeVersion(org.id));
+            return Status::Ok();
+          });
+      if (!versioned.ok()) return ErrorOf(versioned, format);
+      if (auto cached = answers->Find(cache_key, version, call.info.now)) return std::move(*cached);
+      building = answers->LockKey(cache_key);
+      if (auto cached = answers->Find(cache_key, version, call.info.now)) return std::move(*cached);
+    }
     json out;
+    // Until a complaint filed at the start of a sliding window leaves it.
+    int64_t valid_until = std::numeric_limits<int64_t>::max();
     Status read = call.transactor.Read(complaints::PublicReaderScope(org), call.info, [&](UnitOfWork& work) -> Status {
       ASSIGN_OR_RETURN(auto page, work.complaints().List(query));
+      if (window_slides) {
+        for (const auto& c : page.items) valid_until = std::min(valid_until, c.created_at + kMaxWindow - 1);
+      }
       ASSIGN_OR_RETURN(out, RequestsJson(work, page.items, org));
       return Status::Ok();
     });
     if (!read.ok()) return ErrorOf(read, format);
-    return Render(200, format, "service_requests", out);
+    Response response = Render(200, format, "service_requests", out);
+    answers->Put(cache_key, version, valid_until, response);
+    return response;
   });
 
   router.Add("GET", "/open311/v2/services/{file}", Access::kPublic, [limits](Call& call) -> Result<Response> {

@@ -464,6 +464,13 @@ Result<std::vector<complaints::StatRow>> SqlComplaintStore::Stats(int64_t org_id
   return out;
 }
 
+Result<int64_t> SqlComplaintStore::ChangeVersion(int64_t org_id) {
+  RETURN_IF_ERROR(scope_.RequireRead(org_id, "organisation"));
+  auto rows = conn_.Query("SELECT version FROM complaint_changes WHERE org_id = $1", {V(org_id)});
+  if (!rows.ok()) return rows.status();
+  return rows->rows.empty() ? int64_t{0} : rows->rows.front().Int(0);
+}
+
 Result<std::optional<complaints::Bounds>> SqlComplaintStore::ProvinceBounds(std::string_view province_code) {
   auto row = conn_.QueryOne(
       "SELECT COUNT(lat), MIN(lat), MAX(lat), MIN(lon), MAX(lon) FROM subdistricts "

@@ -656,6 +656,72 @@ TEST_P(ComplaintsApiTest, Open311ClientsPostARequestAndReadItBackWithFilters) {
   EXPECT_EQ(status_of("jurisdiction_id=banpong&service_code=noise&address_string=x&api_key=wrong"), 403);
 }
 
+// The Open311 lists are cached rendered (http/public_answer_cache.h) for the crowds that poll
+// them: every public change, by this server or by any other writer of the database, shows on the
+// very next poll, in JSON and XML and under each filter.
+TEST_P(ComplaintsApiTest, PolledOpen311ListsShowEveryChangeOnTheNextPoll) {
+  const std::string tracking = FileOk(Dust());
+  const int64_t id = IdOf(tracking);
+  const auto poll = [&](const std::string& query) {
+    auto res = Get("/open311/v2/requests" + query);
+    EXPECT_TRUE(res);
+    if (!res) return std::string();
+    EXPECT_EQ(res->status, 200) << query << ": " << res->body;
+    return res->body;
+  };
+  const auto notes_of = [&](const std::string& query) {
+    const json list = json::parse(poll(query));
+    for (const auto& item : list) {
+      if (item["service_request_id"] == tracking) return item["status_notes"].get<std::string>();
+    }
+    return std::string("<not listed>");
+  };
+  const std::string all = ".json?jurisdiction_id=banpong";
+  const std::string open = ".json?jurisdiction_id=banpong&status=open";
+  const std::string closed = ".json?jurisdiction_id=banpong&status=closed";
+  const std::string xml = ".xml?jurisdiction_id=banpong";
+  EXPECT_NE(notes_of(all).find("Received"), std::string::npos);
+  EXPECT_NE(notes_of(open).find("Received"), std::string::npos);
+  EXPECT_EQ(notes_of(closed), "<not listed>");
+  EXPECT_NE(poll(xml).find("Received"), std::string::npos);
+  EXPECT_EQ(poll(all), poll(all));  // unchanged: the same answer
+
+  const int64_t officer_id = server_->user_id("banpong.officer");
+  ASSERT_EQ(Transition(id, {{"status", "assigned"}, {"assignee_user_id", officer_id}}, officer_)->status, 200);
+  EXPECT_NE(notes_of(all).find("Assigned"), std::string::npos);
+  EXPECT_NE(poll(xml).find("Assigned"), std::string::npos);
+
+  auto reply = Post("/api/v1/complaints/" + std::to_string(id) + "/notes",
+                    {{"text", "เจ้าหน้าที่จะลงพื้นที่พรุ่งนี้เช้า"}, {"public", true}}, officer_);
+  ASSERT_TRUE(reply);
+  ASSERT_LT(reply->status, 300) << reply->body;
+  EXPECT_NE(notes_of(all).find("เจ้าหน้าที่จะลงพื้นที่พรุ่งนี้เช้า"), std::string::npos);
+
+  ASSERT_EQ(Transition(id, {{"status", "investigating"}}, officer_)->status, 200);
+  ASSERT_EQ(Transition(id, {{"status", "resolved"}, {"public_reply", "สั่งปิดคลุมกองวัตถุดิบแล้ว"}}, officer_)->status, 200);
+  EXPECT_EQ(notes_of(open), "<not listed>");
+  EXPECT_NE(notes_of(closed).find("สั่งปิดคลุมกองวัตถุดิบแล้ว"), std::string::npos);
+  EXPECT_NE(poll(xml).find("Resolved"), std::string::npos);
+
+  // A new filing is listed at once.
+  const std::string second = FileOk(Dust());
+  EXPECT_NE(poll(open).find(second), std::string::npos);
+  EXPECT_NE(poll(all).find(second), std::string::npos);
+
+  // A write that does not go through this server (another instance, the CLI, a repair by hand).
+  {
+    auto conn = server_->runtime().db().Acquire();
+    ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+    ASSERT_TRUE((*conn)->ExecScript("UPDATE complaints SET description = 'แก้ไขจากระบบอื่น' WHERE tracking = '" +
+                                    tracking + "'")
+                    .ok());
+  }
+  EXPECT_NE(poll(all).find("แก้ไขจากระบบอื่น"), std::string::npos);
+  EXPECT_NE(poll(xml).find("แก้ไขจากระบบอื่น"), std::string::npos);
+  // Other LAOs' lists are not touched by any of it.
+  EXPECT_EQ(poll(".json?jurisdiction_id=boekphrai"), "[]");
+}
+
 TEST_P(ComplaintsApiTest, AnLaoCanRequireAnOpen311ApiKey) {
   const auto admin = server_->Login("banpong.admin");
   auto settings = client_->Put("/api/v1/complaint-settings", CookieHeaders(admin),

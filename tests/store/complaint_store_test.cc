@@ -247,6 +247,58 @@ TEST_P(ComplaintStoreTest, TheWorkflowMovesForwardAndRefusesSkipsNamingTheField)
   EXPECT_EQ(rejected->reject_reason, "อยู่นอกเขตเทศบาล");
 }
 
+// The change counter the public answer caches are checked against (migration 12): every write to
+// an organisation's complaints or their history bumps that organisation's version only, whoever
+// writes, including plain SQL (another process, a repair by hand).
+TEST_P(ComplaintStoreTest, EveryChangeToAnOrganisationsComplaintsBumpsItsChangeVersionOnly) {
+  const auto version_of = [&](const orgs::Org& org) {
+    int64_t version = -1;
+    EXPECT_TRUE(transactor_
+                    ->Read(complaints::PublicReaderScope(org), Info(),
+                           [&](UnitOfWork& work) -> Status {
+                             ASSIGN_OR_RETURN(version, work.complaints().ChangeVersion(org.id));
+                             return Status::Ok();
+                           })
+                    .ok());
+    return version;
+  };
+  EXPECT_EQ(version_of(lao_a_), 0);
+  auto filed = File(Dust());
+  ASSERT_TRUE(filed.ok());
+  const int64_t after_filing = version_of(lao_a_);
+  EXPECT_GT(after_filing, 0);
+  EXPECT_EQ(version_of(lao_b_), 0);
+
+  using S = ComplaintStatus;
+  ASSERT_TRUE(Move(officer_a_, filed->complaint.id, {S::kAssigned, {}, officer_a_.id, {}}).ok());
+  const int64_t after_move = version_of(lao_a_);
+  EXPECT_GT(after_move, after_filing);
+  ASSERT_TRUE(As(officer_a_, [&](UnitOfWork& work) -> Status {
+                return ComplaintService()
+                    .AddNote(work, filed->complaint.id, "เจ้าหน้าที่จะลงพื้นที่พรุ่งนี้", true)
+                    .status();
+              }).ok());
+  const int64_t after_reply = version_of(lao_a_);
+  EXPECT_GT(after_reply, after_move);
+
+  ASSERT_TRUE(Sql("UPDATE complaints SET description = 'แก้ไขด้วยมือ' WHERE id = $1", {V(filed->complaint.id)}).ok());
+  const int64_t after_sql = version_of(lao_a_);
+  EXPECT_GT(after_sql, after_reply);
+  ASSERT_TRUE(Sql("DELETE FROM complaint_events WHERE complaint_id = $1 AND kind = 'public_reply'",
+                  {V(filed->complaint.id)})
+                  .ok());
+  EXPECT_GT(version_of(lao_a_), after_sql);
+  EXPECT_EQ(version_of(lao_b_), 0);
+
+  // Another organisation's version is not readable under this one's public scope.
+  ASSERT_TRUE(File(Dust(), kNow, &lao_b_).ok());
+  EXPECT_GT(version_of(lao_b_), 0);
+  Status foreign = transactor_->Read(complaints::PublicReaderScope(lao_a_), Info(), [&](UnitOfWork& work) -> Status {
+    return work.complaints().ChangeVersion(lao_b_.id).status();
+  });
+  EXPECT_EQ(foreign.code(), StatusCode::kNotFound);
+}
+
 TEST_P(ComplaintStoreTest, AMergedDuplicatePointsToTheKeptComplaintAndStillResolves) {
   auto kept = File(Dust());
   auto dup = File(Dust());

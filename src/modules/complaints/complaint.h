@@ -282,6 +282,11 @@ class ComplaintStore {
 
   virtual Result<std::vector<StatRow>> Stats(int64_t org_id, int64_t from, int64_t to) = 0;
 
+  // A number that grows with every committed change to the organisation's complaints or their
+  // history, by any writer (0 before the first). Answers derived from that data and cached under
+  // this version are current while it stays the same; read it before the data it guards.
+  virtual Result<int64_t> ChangeVersion(int64_t org_id) = 0;
+
   // Geography (public data): the padded bounds of a province, the subdistrict nearest a point.
   virtual Result<std::optional<Bounds>> ProvinceBounds(std::string_view province_code) = 0;
   virtual Result<std::optional<Area>> NearestArea(std::string_view province_code, double lat, double lon) = 0;
