@@ -66,6 +66,7 @@ Api::Api(ApiOptions options, ApiDeps deps)
     RegisterOpen311Routes(router_, deps_.accounts, limits);
   }
   if (deps_.events) RegisterEventRoutes(router_, *deps_.events);
+  if (deps_.line_api) RegisterLineRoutes(router_, *deps_.line_api, options_.public_url);
 }
 
 Response Api::Route(Request& request) {

@@ -21,6 +21,9 @@
 namespace ecotown::events {
 class EventHub;
 }
+namespace ecotown::complaints {
+class LineApi;
+}
 
 namespace ecotown::http {
 
@@ -33,6 +36,9 @@ struct ApiOptions {
   // Per client address, on the public complaint and Open311 endpoints (docs/complaints-api.md).
   RateLimit complaint_posts{10, 30};     // filing: 10 at once, then 30 an hour
   RateLimit public_reads{120, 3600};     // tracking, transparency, Open311 reads: 120 at once, 1/s
+  // The public address of the web app ("https://ecotown.example.go.th/"): LINE answers link the
+  // tracking page there; empty: they give the tracking number alone.
+  std::string public_url;
 };
 
 struct ApiDeps {
@@ -43,6 +49,7 @@ struct ApiDeps {
   std::function<size_t()> open_connections;      // /metrics gauge
   std::function<std::map<std::string, double>()> extra_metrics;  // /metrics: device transports' counters
   events::EventHub* events = nullptr;            // live updates; /api/v1/events is absent without it
+  complaints::LineApi* line_api = nullptr;       // the LINE Messaging API; /line/webhook is absent without it
 };
 
 class Api {
@@ -83,6 +90,7 @@ void RegisterClinicRoutes(Router& router);
 void RegisterInspectionRoutes(Router& router);
 struct PublicLimiters;
 void RegisterComplaintRoutes(Router& router, std::shared_ptr<PublicLimiters> limits);
+void RegisterLineRoutes(Router& router, complaints::LineApi& api, std::string public_url);
 void RegisterOpen311Routes(Router& router, accounts::AccountService& accounts, std::shared_ptr<PublicLimiters> limits);
 
 }  // namespace ecotown::http

@@ -28,7 +28,7 @@ namespace factories { class FactoryStore; }
 namespace inspections { class InspectionStore; }
 namespace training { class TrainingStore; }
 namespace clinic { class ClinicStore; }
-namespace complaints { class ComplaintStore; }
+namespace complaints { class ComplaintStore; class LineStore; }
 
 // What the audit log needs to know about the request that causes a write.
 struct RequestInfo {
@@ -56,6 +56,7 @@ class UnitOfWork {
   virtual training::TrainingStore& training() = 0;
   virtual clinic::ClinicStore& clinic() = 0;
   virtual complaints::ComplaintStore& complaints() = 0;
+  virtual complaints::LineStore& line() = 0;
 };
 
 using WorkFn = std::function<Status(UnitOfWork&)>;

@@ -10,6 +10,7 @@
 #include "store/sql_complaint_store.h"
 #include "store/sql_factory_store.h"
 #include "store/sql_inspection_store.h"
+#include "store/sql_line_store.h"
 #include "store/sql_reading_store.h"
 #include "store/sql_sensor_store.h"
 #include "store/sql_training_store.h"
@@ -94,7 +95,7 @@ class SqlUnitOfWork final : public UnitOfWork {
       : scope_(scope), info_(info), orgs_(conn), accounts_(conn, scope), audit_(conn, scope), events_(conn),
         sensors_(conn, scope), readings_(conn, scope), calibrations_(conn, scope), alerts_(conn, scope),
         factories_(conn, scope), inspections_(conn, scope), training_(conn, scope), clinic_(conn, scope),
-        complaints_(conn, scope) {}
+        complaints_(conn, scope), line_(conn, scope) {}
   const tenancy::Scope& scope() const override { return scope_; }
   const RequestInfo& info() const override { return info_; }
   orgs::OrgStore& orgs() override { return orgs_; }
@@ -110,6 +111,7 @@ class SqlUnitOfWork final : public UnitOfWork {
   training::TrainingStore& training() override { return training_; }
   clinic::ClinicStore& clinic() override { return clinic_; }
   complaints::ComplaintStore& complaints() override { return complaints_; }
+  complaints::LineStore& line() override { return line_; }
 
  private:
   const tenancy::Scope& scope_;
@@ -127,6 +129,7 @@ class SqlUnitOfWork final : public UnitOfWork {
   SqlTrainingStore training_;
   SqlClinicStore clinic_;
   SqlComplaintStore complaints_;
+  SqlLineStore line_;
 };
 
 class SqlTransactor final : public Transactor {
