@@ -42,6 +42,26 @@ struct SlistDeleter {
   void operator()(curl_slist* list) const { curl_slist_free_all(list); }
 };
 
+// What every outbound call shares: no redirects, http(s) only, one total timeout.
+void ConfigureTransfer(CURL* h, const std::string& url, int timeout_seconds, char* error) {
+  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_TIMEOUT, static_cast<long>(timeout_seconds));
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, static_cast<long>(timeout_seconds));
+  curl_easy_setopt(h, CURLOPT_USERAGENT, "ecotown-alerts/1");
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
+}
+
+// A failed transfer: Invalid for a URL the library refuses outright (a retry never works),
+// Unavailable otherwise.
+Status TransportError(CURLcode code, const char* error) {
+  const std::string detail = error[0] ? error : curl_easy_strerror(code);
+  if (code == CURLE_UNSUPPORTED_PROTOCOL || code == CURLE_URL_MALFORMAT) return Status::Invalid(detail, "url");
+  return Status::Unavailable(detail);
+}
+
 }  // namespace
 
 void InitCurl() {
@@ -64,27 +84,15 @@ Result<HttpAnswer> Post(const HttpPost& request) {
   HttpAnswer answer;
   char error[CURL_ERROR_SIZE] = {0};
   CURL* h = curl.get();
-  curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT, static_cast<long>(request.timeout_seconds));
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, static_cast<long>(request.timeout_seconds));
+  ConfigureTransfer(h, request.url, request.timeout_seconds, error);
   curl_easy_setopt(h, CURLOPT_POST, 1L);
   curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
   curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
-  curl_easy_setopt(h, CURLOPT_USERAGENT, "ecotown-alerts/1");
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, CollectBody);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &answer.body);
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
   const CURLcode code = curl_easy_perform(h);
-  if (code != CURLE_OK) {
-    const std::string detail = error[0] ? error : curl_easy_strerror(code);
-    // A URL the library refuses outright will never work: no retry.
-    if (code == CURLE_UNSUPPORTED_PROTOCOL || code == CURLE_URL_MALFORMAT) return Status::Invalid(detail, "url");
-    return Status::Unavailable(detail);
-  }
+  if (code != CURLE_OK) return TransportError(code, error);
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &answer.status);
   return answer;
 }
@@ -102,25 +110,14 @@ Result<HttpAnswer> Get(const HttpGet& request) {
   sink.max_bytes = request.max_bytes;
   char error[CURL_ERROR_SIZE] = {0};
   CURL* h = curl.get();
-  curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT, static_cast<long>(request.timeout_seconds));
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, static_cast<long>(request.timeout_seconds));
+  ConfigureTransfer(h, request.url, request.timeout_seconds, error);
   curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
   if (headers) curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
-  curl_easy_setopt(h, CURLOPT_USERAGENT, "ecotown-alerts/1");
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, CollectAll);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
   const CURLcode code = curl_easy_perform(h);
   if (sink.too_large) return Status::TooLarge("the answer is larger than " + std::to_string(request.max_bytes) + " bytes");
-  if (code != CURLE_OK) {
-    const std::string detail = error[0] ? error : curl_easy_strerror(code);
-    if (code == CURLE_UNSUPPORTED_PROTOCOL || code == CURLE_URL_MALFORMAT) return Status::Invalid(detail, "url");
-    return Status::Unavailable(detail);
-  }
+  if (code != CURLE_OK) return TransportError(code, error);
   HttpAnswer answer;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &answer.status);
   answer.body = std::move(sink.body);
