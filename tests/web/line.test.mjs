@@ -85,11 +85,11 @@ describe('LINE settings', () => {
     await page.getByLabel(th['line.access_token'], { exact: true }).fill(TOKEN);
     await page.getByRole('button', { name: th['line.save'], exact: true }).click();
     await page.getByText(th['line.saved'], { exact: false }).first().waitFor();
-    assert.match(await page.getByTestId('line-status').innerText(), new RegExp(th['line.status_on']));
+    assert.ok((await page.getByTestId('line-status').innerText()).includes(th['line.status_on']));
     assert.equal(await page.getByLabel(th['line.channel_secret'], { exact: true }).inputValue(), '');
     const html = await page.content();
     assert.ok(!html.includes(SECRET) && !html.includes(TOKEN), 'the secret and token never reach the page');
-    assert.match(await page.locator('.page').innerText(), new RegExp(th['line.saved_keep']));
+    assert.ok((await page.locator('.page').innerText()).includes(th['line.saved_keep']));
 
     // After a reload the page still knows they are set, from GET (which never carries them).
     await page.reload();
