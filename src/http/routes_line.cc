@@ -76,35 +76,34 @@ void RegisterLineRoutes(Router& router, complaints::LineApi& api, std::string pu
     return Response::Json(200, out.dump());
   });
 
-  router.Add("POST", "/line/webhook/{code}", Access::kPublic,
-             [&api, public_url = std::move(public_url)](Call& call) -> Result<Response> {
-               ASSIGN_OR_RETURN(const orgs::Org org, FindLao(call, call.Param("code")));
-               std::optional<LineConnection> connection;
-               RETURN_IF_ERROR(call.transactor.Read(complaints::ResidentScope(org, "line"), call.info,
-                                                    [&](UnitOfWork& work) -> Status {
-                                                      ASSIGN_OR_RETURN(connection, work.line().GetConnection(org.id));
-                                                      return Status::Ok();
-                                                    }));
-               if (!connection || !connection->Usable()) {
-                 return Status::NotFound("organisation " + org.code + " has not connected LINE");
-               }
-               const auto signature = call.request.Header("x-line-signature");
-               if (!signature ||
-                   !complaints::VerifyLineSignature(connection->channel_secret, call.request.body, *signature)) {
-                 return Status::Unauthenticated("missing or wrong X-Line-Signature");
-               }
-               ASSIGN_OR_RETURN(const auto events, complaints::ParseLineWebhook(call.request.body));
-               complaints::LineWebhook webhook(call.transactor, api, public_url);
-               ASSIGN_OR_RETURN(const auto report, webhook.Handle(org, *connection, events, call.info));
-               for (const auto& error : report.errors) spdlog::warn("line webhook {}: {}", org.code, error);
-               if (report.replayed > 0 && report.handled + report.ignored == 0) {
-                 return Status::Conflict("every event of this call was handled before (a replay)");
-               }
-               return Response::Json(200, json({{"handled", report.handled},
-                                                {"redelivered", report.redelivered},
-                                                {"ignored", report.ignored}})
-                                              .dump());
-             });
+  router.Add(
+      "POST", "/line/webhook/{code}", Access::kPublic,
+      [&api, public_url = std::move(public_url)](Call& call) -> Result<Response> {
+        ASSIGN_OR_RETURN(const orgs::Org org, FindLao(call, call.Param("code")));
+        std::optional<LineConnection> connection;
+        RETURN_IF_ERROR(
+            call.transactor.Read(complaints::ResidentScope(org, "line"), call.info, [&](UnitOfWork& work) -> Status {
+              ASSIGN_OR_RETURN(connection, work.line().GetConnection(org.id));
+              return Status::Ok();
+            }));
+        if (!connection || !connection->Usable()) {
+          return Status::NotFound("organisation " + org.code + " has not connected LINE");
+        }
+        const auto signature = call.request.Header("x-line-signature");
+        if (!signature || !complaints::VerifyLineSignature(connection->channel_secret, call.request.body, *signature)) {
+          return Status::Unauthenticated("missing or wrong X-Line-Signature");
+        }
+        ASSIGN_OR_RETURN(const auto events, complaints::ParseLineWebhook(call.request.body));
+        complaints::LineWebhook webhook(call.transactor, api, public_url);
+        ASSIGN_OR_RETURN(const auto report, webhook.Handle(org, *connection, events, call.info));
+        for (const auto& error : report.errors) spdlog::warn("line webhook {}: {}", org.code, error);
+        if (report.replayed > 0 && report.handled + report.ignored == 0) {
+          return Status::Conflict("every event of this call was handled before (a replay)");
+        }
+        return Response::Json(
+            200, json({{"handled", report.handled}, {"redelivered", report.redelivered}, {"ignored", report.ignored}})
+                     .dump());
+      });
 }
 
 }  // namespace ecotown::http

@@ -74,8 +74,8 @@ Status SqlLineStore::PutConversation(const LineConversation& c) {
           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (org_id, user_id) DO UPDATE SET "
           "step = excluded.step, category = excluded.category, photo = excluded.photo, lat = excluded.lat, "
           "lon = excluded.lon, address = excluded.address, updated_at = excluded.updated_at",
-          {V(c.org_id), V(c.user_id), V(complaints::LineStepName(c.step)), V(category),
-           c.photo ? B(*c.photo) : Value(), V(c.lat), V(c.lon), V(c.address), V(c.updated_at)})
+          {V(c.org_id), V(c.user_id), V(complaints::LineStepName(c.step)), V(category), c.photo ? B(*c.photo) : Value(),
+           V(c.lat), V(c.lon), V(c.address), V(c.updated_at)})
       .status();
 }
 
@@ -105,8 +105,8 @@ Result<bool> SqlLineStore::RememberEvent(int64_t org_id, std::string_view event_
 
 Result<bool> SqlLineStore::EventSeen(int64_t org_id, std::string_view event_id) {
   RETURN_IF_ERROR(scope_.RequireWrite(org_id, "organisation"));
-  auto rows = conn_.Query("SELECT 1 FROM line_webhook_events WHERE org_id = $1 AND event_id = $2",
-                          {V(org_id), V(event_id)});
+  auto rows =
+      conn_.Query("SELECT 1 FROM line_webhook_events WHERE org_id = $1 AND event_id = $2", {V(org_id), V(event_id)});
   if (!rows.ok()) return rows.status();
   return !rows->rows.empty();
 }

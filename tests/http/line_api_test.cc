@@ -83,7 +83,7 @@ class LineReceiver {
   int port_ = 0;
   std::thread thread_;
   mutable std::mutex mu_;
-  std::vector<Seen> seen_;        // guarded by mu_
+  std::vector<Seen> seen_;         // guarded by mu_
   std::vector<int> push_answers_;  // guarded by mu_
 };
 
@@ -106,14 +106,11 @@ class LineApiTest : public ::testing::TestWithParam<std::string> {
   }
 
   void Connect() {
-    auto res = client_->Put("/api/v1/line-connection",
-                            CookieHeaders(admin_),
-                            json({{"channel_id", "1657000001"},
-                                  {"channel_secret", kSecret},
-                                  {"access_token", kToken},
-                                  {"enabled", true}})
-                                .dump(),
-                            "application/json");
+    auto res = client_->Put(
+        "/api/v1/line-connection", CookieHeaders(admin_),
+        json({{"channel_id", "1657000001"}, {"channel_secret", kSecret}, {"access_token", kToken}, {"enabled", true}})
+            .dump(),
+        "application/json");
     ASSERT_TRUE(res);
     ASSERT_EQ(res->status, 200) << res->body;
   }
@@ -168,18 +165,18 @@ class LineApiTest : public ::testing::TestWithParam<std::string> {
   std::string FileOverLine() {
     EXPECT_EQ(Send("01HZ0000000000000000000001", Message({{"id", "1001"}, {"type", "text"}, {"text", "ร้องเรียน"}})),
               200);
-    EXPECT_EQ(Send("01HZ0000000000000000000002", {{"type", "postback"}, {"postback", {{"data", "category=dust_smoke"}}}}),
-              200);
+    EXPECT_EQ(
+        Send("01HZ0000000000000000000002", {{"type", "postback"}, {"postback", {{"data", "category=dust_smoke"}}}}),
+        200);
     EXPECT_EQ(Send("01HZ0000000000000000000003",
                    Message({{"id", "1003"}, {"type", "image"}, {"contentProvider", {{"type", "line"}}}})),
               200);
-    EXPECT_EQ(Send("01HZ0000000000000000000004",
-                   Message({{"id", "1004"},
-                            {"type", "location"},
-                            {"title", "บ้าน"},
-                            {"address", "ซอยวัดดอนตูม บ้านโป่ง"},
-                            {"latitude", 13.8161},
-                            {"longitude", 99.8735}})),
+    EXPECT_EQ(Send("01HZ0000000000000000000004", Message({{"id", "1004"},
+                                                          {"type", "location"},
+                                                          {"title", "บ้าน"},
+                                                          {"address", "ซอยวัดดอนตูม บ้านโป่ง"},
+                                                          {"latitude", 13.8161},
+                                                          {"longitude", 99.8735}})),
               200);
     EXPECT_EQ(Send("01HZ0000000000000000000005",
                    Message({{"id", "1005"}, {"type", "text"}, {"text", "ฝุ่นดำจากปล่องโรงงานลอยเข้าบ้านทุกเช้า"}})),
@@ -225,8 +222,8 @@ TEST_P(LineApiTest, OnlyTheAdministratorConnectsAndNoGetShowsTheSecretOrToken) {
 }
 
 TEST_P(LineApiTest, UnsignedForgedAndUnconnectedCallsAreRefusedAndStoreNothing) {
-  const std::string body = Body({Event("01HZ0000000000000000000A01",
-                                       Message({{"id", "1"}, {"type", "text"}, {"text", "ร้องเรียน"}}))});
+  const std::string body =
+      Body({Event("01HZ0000000000000000000A01", Message({{"id", "1"}, {"type", "text"}, {"text", "ร้องเรียน"}}))});
   auto not_connected = Deliver(body);
   ASSERT_TRUE(not_connected);
   EXPECT_EQ(not_connected->status, 404);
@@ -312,11 +309,15 @@ TEST_P(LineApiTest, ALocationOutsideTheLaoIsRefusedInThaiAndTheStepIsKept) {
   ASSERT_EQ(Send("01HZ0000000000000000000B01", Message({{"id", "1"}, {"type", "text"}, {"text", "complaint"}})), 200);
   ASSERT_EQ(Send("01HZ0000000000000000000B02", Message({{"id", "2"}, {"type", "text"}, {"text", "ไฟไหม้บ้าน"}})), 200);
   EXPECT_NE(ReplyTo("01HZ0000000000000000000B02").find("ไม่พบประเภทนี้"), std::string::npos);
-  ASSERT_EQ(Send("01HZ0000000000000000000B03", {{"type", "postback"}, {"postback", {{"data", "category=noise"}}}}), 200);
+  ASSERT_EQ(Send("01HZ0000000000000000000B03", {{"type", "postback"}, {"postback", {{"data", "category=noise"}}}}),
+            200);
   ASSERT_EQ(Send("01HZ0000000000000000000B04", Message({{"id", "4"}, {"type", "text"}, {"text", "ข้าม"}})), 200);
   // Hat Yai, Songkhla: far outside Ratchaburi.
-  ASSERT_EQ(Send("01HZ0000000000000000000B05",
-                 Message({{"id", "5"}, {"type", "location"}, {"address", "หาดใหญ่"}, {"latitude", 7.0086}, {"longitude", 100.4747}})),
+  ASSERT_EQ(Send("01HZ0000000000000000000B05", Message({{"id", "5"},
+                                                        {"type", "location"},
+                                                        {"address", "หาดใหญ่"},
+                                                        {"latitude", 7.0086},
+                                                        {"longitude", 100.4747}})),
             200);
   EXPECT_NE(ReplyTo("01HZ0000000000000000000B05").find("นอกพื้นที่"), std::string::npos);
   auto conversation = Count("line_conversations", "step = 'location' AND category = 'noise'");
@@ -333,7 +334,8 @@ TEST_P(LineApiTest, ReplayedCallsAreRefusedAndRedeliveriesAreHarmless) {
   auto first = Deliver(body);
   ASSERT_TRUE(first);
   ASSERT_EQ(first->status, 200) << first->body;
-  ASSERT_EQ(Send("01HZ0000000000000000000C02", {{"type", "postback"}, {"postback", {{"data", "category=odour"}}}}), 200);
+  ASSERT_EQ(Send("01HZ0000000000000000000C02", {{"type", "postback"}, {"postback", {{"data", "category=odour"}}}}),
+            200);
 
   // The same signed body again (captured and replayed): refused, nothing changes.
   auto replayed = Deliver(body);
@@ -343,8 +345,8 @@ TEST_P(LineApiTest, ReplayedCallsAreRefusedAndRedeliveriesAreHarmless) {
   EXPECT_EQ(line_.Calls("/reply").size(), 2u);
 
   // LINE's own redelivery of a handled event: 200 so that LINE stops, and still nothing changes.
-  auto redelivered = Deliver(Body({Event("01HZ0000000000000000000C01",
-                                         Message({{"id", "1"}, {"type", "text"}, {"text", "ร้องเรียน"}}), true)}));
+  auto redelivered = Deliver(
+      Body({Event("01HZ0000000000000000000C01", Message({{"id", "1"}, {"type", "text"}, {"text", "ร้องเรียน"}}), true)}));
   ASSERT_TRUE(redelivered);
   EXPECT_EQ(redelivered->status, 200) << redelivered->body;
   EXPECT_EQ(Count("line_conversations", "step = 'photo'"), 1);
@@ -359,15 +361,15 @@ TEST_P(LineApiTest, EachPublicStatusChangeIsPushedOnceAndRetriedAfterA500) {
   auto list = client_->Get("/api/v1/complaints", CookieHeaders(officer_));
   ASSERT_TRUE(list);
   const int64_t id = JsonOf(list)["items"][0]["id"];
-  auto moved = client_->Post("/api/v1/complaints/" + std::to_string(id) + "/transition", CookieHeaders(officer_),
-                             json({{"status", "assigned"}, {"assignee_user_id", server_->user_id("banpong.officer")}})
-                                 .dump(),
-                             "application/json");
+  auto moved =
+      client_->Post("/api/v1/complaints/" + std::to_string(id) + "/transition", CookieHeaders(officer_),
+                    json({{"status", "assigned"}, {"assignee_user_id", server_->user_id("banpong.officer")}}).dump(),
+                    "application/json");
   ASSERT_TRUE(moved);
   ASSERT_EQ(moved->status, 200) << moved->body;
-  auto note = client_->Post("/api/v1/complaints/" + std::to_string(id) + "/notes", CookieHeaders(officer_),
-                            json({{"text", "ญาติของผู้ร้องเป็นเจ้าของโรงงาน"}, {"public", false}}).dump(),
-                            "application/json");
+  auto note =
+      client_->Post("/api/v1/complaints/" + std::to_string(id) + "/notes", CookieHeaders(officer_),
+                    json({{"text", "ญาติของผู้ร้องเป็นเจ้าของโรงงาน"}, {"public", false}}).dump(), "application/json");
   ASSERT_TRUE(note);
   ASSERT_EQ(note->status, 201);
 
@@ -384,9 +386,10 @@ TEST_P(LineApiTest, EachPublicStatusChangeIsPushedOnceAndRetriedAfterA500) {
   EXPECT_EQ(report.retried, 1);
   EXPECT_EQ(report.sent, 1);
   const auto pushes = line_.Calls("/v2/bot/message/push");
-  ASSERT_EQ(pushes.size(), 2u);  // the 500, then the retry
+  ASSERT_EQ(pushes.size(), 2u);                         // the 500, then the retry
   EXPECT_EQ(pushes[0].retry_key, pushes[1].retry_key);  // so LINE delivers it once
-  EXPECT_TRUE(std::regex_match(pushes[0].retry_key, std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")));
+  EXPECT_TRUE(std::regex_match(pushes[0].retry_key,
+                               std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")));
   EXPECT_EQ(pushes[1].authorization, std::string("Bearer ") + kToken);
   const json push = json::parse(pushes[1].body);
   EXPECT_EQ(push["to"], kUser);

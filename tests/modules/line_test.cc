@@ -1,12 +1,13 @@
 // The LINE complaint channel's pure parts: the X-Line-Signature check, the webhook parser over
 // events shaped as LINE's Messaging API reference documents them, and the conversation's state
 // machine (category -> photo -> location -> description -> filing; cancel, restart, idle, errors).
+#include "modules/complaints/line.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
 
 #include "modules/accounts/secrets.h"
-#include "modules/complaints/line.h"
 
 namespace ecotown::complaints {
 namespace {
@@ -35,7 +36,7 @@ TEST_F(LineSignatureTest, VerifiesLinesVerifyCallAndRefusesAnythingElse) {
   const std::string secret = "8c570fa6dd201bb328f1c1eac23a96d8";
   const std::string signature = "j2zwSWvscnRkmVay2eMQI+B6oSOp3bA8F1CD3kPwJNo=";
   EXPECT_TRUE(VerifyLineSignature(secret, body, signature));
-  EXPECT_FALSE(VerifyLineSignature(secret, body + " ", signature));                     // body changed
+  EXPECT_FALSE(VerifyLineSignature(secret, body + " ", signature));                        // body changed
   EXPECT_FALSE(VerifyLineSignature("9c570fa6dd201bb328f1c1eac23a96d8", body, signature));  // other channel
   EXPECT_FALSE(VerifyLineSignature(secret, body, ""));
   EXPECT_FALSE(VerifyLineSignature(secret, body, signature.substr(0, 43)));

@@ -88,24 +88,29 @@ TEST_P(LineStoreTest, OnlyTheLaoAdministratorConnectsLineAndTheAuditLogNeverHold
   update.channel_secret = kSecret;
   update.access_token = kToken;
   update.enabled = true;
-  Status refused = As(officer_a_, [&](UnitOfWork& work) { return LineChannelService().PutConnection(work, update).status(); });
+  Status refused =
+      As(officer_a_, [&](UnitOfWork& work) { return LineChannelService().PutConnection(work, update).status(); });
   EXPECT_EQ(refused.code(), StatusCode::kForbidden) << refused.ToString();
-  Status other_lao = As(admin_b_, [&](UnitOfWork& work) { return LineChannelService().PutConnection(work, update).status(); });
+  Status other_lao =
+      As(admin_b_, [&](UnitOfWork& work) { return LineChannelService().PutConnection(work, update).status(); });
   EXPECT_FALSE(other_lao.ok());
-  ASSERT_TRUE(As(admin_a_, [&](UnitOfWork& work) { return LineChannelService().PutConnection(work, update).status(); }).ok());
+  ASSERT_TRUE(
+      As(admin_a_, [&](UnitOfWork& work) { return LineChannelService().PutConnection(work, update).status(); }).ok());
 
   // Turning on without a token is refused naming the field; nothing changes.
   complaints::LineConnectionUpdate clear;
   clear.org_id = lao_a_.id;
   clear.access_token = "";
-  Status cleared = As(admin_a_, [&](UnitOfWork& work) { return LineChannelService().PutConnection(work, clear).status(); });
+  Status cleared =
+      As(admin_a_, [&](UnitOfWork& work) { return LineChannelService().PutConnection(work, clear).status(); });
   EXPECT_EQ(cleared.field(), "access_token");
   complaints::LineConnectionUpdate bad_secret;
   bad_secret.org_id = lao_a_.id;
   bad_secret.channel_secret = "not-hex";
-  EXPECT_EQ(As(admin_a_, [&](UnitOfWork& work) { return LineChannelService().PutConnection(work, bad_secret).status(); })
-                .field(),
-            "channel_secret");
+  EXPECT_EQ(
+      As(admin_a_, [&](UnitOfWork& work) { return LineChannelService().PutConnection(work, bad_secret).status(); })
+          .field(),
+      "channel_secret");
 
   ASSERT_TRUE(AsLine([&](UnitOfWork& work) -> Status {
                 ASSIGN_OR_RETURN(auto c, work.line().GetConnection(lao_a_.id));
@@ -133,29 +138,31 @@ TEST_P(LineStoreTest, AConversationKeepsItsStepAndPhotoAndEventIdsAreRememberedO
   c.photo = kJpeg;
   c.updated_at = kNow;
   ASSERT_TRUE(AsLine([&](UnitOfWork& work) { return work.line().PutConversation(c); }).ok());
-  ASSERT_TRUE(AsLine([&](UnitOfWork& work) -> Status {
-                ASSIGN_OR_RETURN(auto read, work.line().GetConversation(lao_a_.id, kUser));
-                EXPECT_TRUE(read.has_value());
-                EXPECT_EQ(read->step, complaints::LineStep::kLocation);
-                EXPECT_EQ(read->category, Category::kNoise);
-                EXPECT_EQ(read->photo, kJpeg);
-                EXPECT_FALSE(read->lat.has_value());
-                ASSIGN_OR_RETURN(auto other, work.line().GetConversation(lao_a_.id, "Uffffffffffffffffffffffffffffffff"));
-                EXPECT_FALSE(other.has_value());
-                ASSIGN_OR_RETURN(const bool first, work.line().RememberEvent(lao_a_.id, "01FZ74A0TDDPYRVKNK77XKC3ZR", kNow));
-                ASSIGN_OR_RETURN(const bool again, work.line().RememberEvent(lao_a_.id, "01FZ74A0TDDPYRVKNK77XKC3ZR", kNow));
-                EXPECT_TRUE(first);
-                EXPECT_FALSE(again);
-                ASSIGN_OR_RETURN(const bool seen, work.line().EventSeen(lao_a_.id, "01FZ74A0TDDPYRVKNK77XKC3ZR"));
-                EXPECT_TRUE(seen);
-                return Status::Ok();
-              }).ok());
+  ASSERT_TRUE(
+      AsLine([&](UnitOfWork& work) -> Status {
+        ASSIGN_OR_RETURN(auto read, work.line().GetConversation(lao_a_.id, kUser));
+        EXPECT_TRUE(read.has_value());
+        EXPECT_EQ(read->step, complaints::LineStep::kLocation);
+        EXPECT_EQ(read->category, Category::kNoise);
+        EXPECT_EQ(read->photo, kJpeg);
+        EXPECT_FALSE(read->lat.has_value());
+        ASSIGN_OR_RETURN(auto other, work.line().GetConversation(lao_a_.id, "Uffffffffffffffffffffffffffffffff"));
+        EXPECT_FALSE(other.has_value());
+        ASSIGN_OR_RETURN(const bool first, work.line().RememberEvent(lao_a_.id, "01FZ74A0TDDPYRVKNK77XKC3ZR", kNow));
+        ASSIGN_OR_RETURN(const bool again, work.line().RememberEvent(lao_a_.id, "01FZ74A0TDDPYRVKNK77XKC3ZR", kNow));
+        EXPECT_TRUE(first);
+        EXPECT_FALSE(again);
+        ASSIGN_OR_RETURN(const bool seen, work.line().EventSeen(lao_a_.id, "01FZ74A0TDDPYRVKNK77XKC3ZR"));
+        EXPECT_TRUE(seen);
+        return Status::Ok();
+      }).ok());
   // Another LAO's channel is another namespace of event ids; and it cannot read this LAO's drafts.
-  Status foreign = transactor_->Write(complaints::ResidentScope(lao_b_, "line"), Info(), [&](UnitOfWork& work) -> Status {
-    ASSIGN_OR_RETURN(const bool fresh, work.line().RememberEvent(lao_b_.id, "01FZ74A0TDDPYRVKNK77XKC3ZR", kNow));
-    EXPECT_TRUE(fresh);
-    return work.line().GetConversation(lao_a_.id, kUser).status();
-  });
+  Status foreign =
+      transactor_->Write(complaints::ResidentScope(lao_b_, "line"), Info(), [&](UnitOfWork& work) -> Status {
+        ASSIGN_OR_RETURN(const bool fresh, work.line().RememberEvent(lao_b_.id, "01FZ74A0TDDPYRVKNK77XKC3ZR", kNow));
+        EXPECT_TRUE(fresh);
+        return work.line().GetConversation(lao_a_.id, kUser).status();
+      });
   EXPECT_FALSE(foreign.ok());
   EXPECT_EQ(Count("line_conversations"), 1);
 }
@@ -187,17 +194,18 @@ TEST_P(LineStoreTest, ALineFilingKeepsTheUserIdPrivateAndEachPublicChangeQueuesO
       << row->rows[0].Text(0);
   EXPECT_NE(row->rows[0].Text(1).find(filed->complaint.tracking), std::string::npos);
 
-  ASSERT_TRUE(SystemWrite([&](UnitOfWork& work) -> Status {
-                ASSIGN_OR_RETURN(auto email, work.complaints().ClaimDueNotices(kNow, kNow + 120, 10, {NoticeChannel::kEmail}));
-                EXPECT_TRUE(email.empty());
-                ASSIGN_OR_RETURN(auto line, work.complaints().ClaimDueNotices(kNow, kNow + 120, 10, {NoticeChannel::kLine}));
-                EXPECT_EQ(line.size(), 1u);
-                if (!line.empty()) {
-                  EXPECT_EQ(line[0].channel, NoticeChannel::kLine);
-                  EXPECT_EQ(line[0].attempts, 1);
-                }
-                return Status::Ok();
-              }).ok());
+  ASSERT_TRUE(
+      SystemWrite([&](UnitOfWork& work) -> Status {
+        ASSIGN_OR_RETURN(auto email, work.complaints().ClaimDueNotices(kNow, kNow + 120, 10, {NoticeChannel::kEmail}));
+        EXPECT_TRUE(email.empty());
+        ASSIGN_OR_RETURN(auto line, work.complaints().ClaimDueNotices(kNow, kNow + 120, 10, {NoticeChannel::kLine}));
+        EXPECT_EQ(line.size(), 1u);
+        if (!line.empty()) {
+          EXPECT_EQ(line[0].channel, NoticeChannel::kLine);
+          EXPECT_EQ(line[0].attempts, 1);
+        }
+        return Status::Ok();
+      }).ok());
 
   // An officer sees the LINE user id through the audited contact view.
   ASSERT_TRUE(As(officer_a_, [&](UnitOfWork& work) -> Status {

@@ -61,7 +61,8 @@ std::optional<Category> CategoryOfInput(std::string_view input) {
 LineMessage AskCategory(std::string intro) {
   LineMessage m;
   m.text = std::move(intro) + "เลือกประเภทของปัญหาจากปุ่มด้านล่าง (พิมพ์ \"ยกเลิก\" เพื่อยกเลิกได้ทุกเมื่อ)";
-  for (const auto& info : AllCategories()) m.quick_replies.push_back({ShortLabel(info), std::string("category=") + info.code});
+  for (const auto& info : AllCategories())
+    m.quick_replies.push_back({ShortLabel(info), std::string("category=") + info.code});
   return m;
 }
 
@@ -108,8 +109,8 @@ Status ValidateLineConnection(const LineConnection& c) {
     return Status::Invalid("the channel secret is 32 hexadecimal characters", "channel_secret");
   }
   if (!c.access_token.empty()) {
-    const bool printable = std::all_of(c.access_token.begin(), c.access_token.end(),
-                                       [](char ch) { return ch > ' ' && ch < 0x7f; });
+    const bool printable =
+        std::all_of(c.access_token.begin(), c.access_token.end(), [](char ch) { return ch > ' ' && ch < 0x7f; });
     if (!printable || c.access_token.size() < 20 || c.access_token.size() > 1000) {
       return Status::Invalid("the channel access token is 20 to 1000 characters without spaces", "access_token");
     }
@@ -209,10 +210,14 @@ Result<std::vector<LineEvent>> ParseLineWebhook(std::string_view body) {
 
 const char* LineStepName(LineStep step) {
   switch (step) {
-    case LineStep::kCategory: return "category";
-    case LineStep::kPhoto: return "photo";
-    case LineStep::kLocation: return "location";
-    case LineStep::kDescription: return "description";
+    case LineStep::kCategory:
+      return "category";
+    case LineStep::kPhoto:
+      return "photo";
+    case LineStep::kLocation:
+      return "location";
+    case LineStep::kDescription:
+      return "description";
   }
   return "category";
 }
@@ -300,8 +305,7 @@ LineStepOutcome StepLineConversation(const std::optional<LineConversation>& curr
         return out;
       }
       if (Status inside = check_location(event.lat, event.lon); !inside.ok()) {
-        out.replies.push_back(
-            AskLocation("ตำแหน่งนี้อยู่นอกพื้นที่ที่หน่วยงานนี้รับผิดชอบ กรุณาส่งตำแหน่งที่เกิดปัญหาอีกครั้ง\n"));
+        out.replies.push_back(AskLocation("ตำแหน่งนี้อยู่นอกพื้นที่ที่หน่วยงานนี้รับผิดชอบ กรุณาส่งตำแหน่งที่เกิดปัญหาอีกครั้ง\n"));
         return out;
       }
       out.next->lat = event.lat;

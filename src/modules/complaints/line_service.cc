@@ -108,10 +108,8 @@ Result<LineWebhookReport> LineWebhook::Handle(const orgs::Org& org, const LineCo
         outcome.file = false;
         outcome.next = current;
         if (outcome.next) outcome.next->updated_at = now;
-        outcome.replies = {LineMessage{"ยังส่งเรื่องไม่ได้: " + refused->message() +
-                                           "\nกรุณาลองส่งรายละเอียดอีกครั้ง หรือพิมพ์ \"ยกเลิก\"",
-                                       {},
-                                       false}};
+        outcome.replies = {LineMessage{
+            "ยังส่งเรื่องไม่ได้: " + refused->message() + "\nกรุณาลองส่งรายละเอียดอีกครั้ง หรือพิมพ์ \"ยกเลิก\"", {}, false}};
       }
       if (outcome.file) {
         const LineConversation& draft = *outcome.next;
@@ -131,8 +129,8 @@ Result<LineWebhookReport> LineWebhook::Handle(const orgs::Org& org, const LineCo
           return filed.status();  // roll back, then remember the event in a second pass
         }
         const Complaint& c = filed->complaint;
-        std::string text = "ได้รับเรื่องร้องเรียนของท่านแล้ว\nเลขที่เรื่อง: " + c.tracking + "\n" + org.name_th +
-                           " จะแจ้งความคืบหน้าทาง LINE นี้";
+        std::string text =
+            "ได้รับเรื่องร้องเรียนของท่านแล้ว\nเลขที่เรื่อง: " + c.tracking + "\n" + org.name_th + " จะแจ้งความคืบหน้าทาง LINE นี้";
         text += tracking_url_base_.empty() ? "\nติดตามสถานะได้ที่เว็บไซต์ของหน่วยงานด้วยเลขที่เรื่องนี้"
                                            : "\nติดตามสถานะ: " + tracking_url_base_ + "#/track/" + c.tracking;
         outcome.replies = {LineMessage{text, {}, false}};

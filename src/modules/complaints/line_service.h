@@ -39,10 +39,10 @@ class LineChannelService {
 };
 
 struct LineWebhookReport {
-  int handled = 0;      // events acted on now
-  int redelivered = 0;  // handled before, and LINE says it is redelivering
-  int replayed = 0;     // handled before, and not marked as a redelivery
-  int ignored = 0;      // standby mode, group chats: remembered, not answered
+  int handled = 0;                  // events acted on now
+  int redelivered = 0;              // handled before, and LINE says it is redelivering
+  int replayed = 0;                 // handled before, and not marked as a redelivery
+  int ignored = 0;                  // standby mode, group chats: remembered, not answered
   std::vector<std::string> errors;  // replies or content downloads that failed (logged by the caller)
 };
 
