@@ -44,6 +44,7 @@ const SHELL = [
   '/js/views/home.js',
   '/js/views/inspection.js',
   '/js/views/inspections.js',
+  '/js/views/line_settings.js',
   '/js/views/login.js',
   '/js/views/map.js',
   '/js/views/network.js',

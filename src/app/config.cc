@@ -236,6 +236,8 @@ const std::vector<Key>& Keys() {
       IntKey("alerts", "max_attempts", &Config::alerts_max_attempts, 1, 50),
       IntKey("alerts", "timeout_seconds", &Config::alerts_timeout_seconds, 1, 120),
       StringKey("alerts", "line_api_base", &Config::line_api_base),
+      StringKey("alerts", "line_content_base", &Config::line_content_base),
+      StringKey("complaints", "public_url", &Config::public_url),
       StringKey("alerts", "line_channel_token", &Config::line_channel_token),
       StringKey("alerts", "smtp_url", &Config::smtp_url),
       StringKey("alerts", "smtp_from", &Config::smtp_from),
@@ -301,6 +303,13 @@ Status CheckMqtt(const ingest::MqttSettings& mqtt) {
 Status CheckAlerts(const Config& config) {
   if (!config.line_api_base.starts_with("https://") && !config.line_api_base.starts_with("http://")) {
     return Status::Invalid("alerts.line_api_base must be an http:// or https:// URL", "alerts.line_api_base");
+  }
+  if (!config.line_content_base.starts_with("https://") && !config.line_content_base.starts_with("http://")) {
+    return Status::Invalid("alerts.line_content_base must be an http:// or https:// URL", "alerts.line_content_base");
+  }
+  if (!config.public_url.empty() && !config.public_url.starts_with("https://") &&
+      !config.public_url.starts_with("http://")) {
+    return Status::Invalid("complaints.public_url must be an http:// or https:// URL", "complaints.public_url");
   }
   if (config.smtp_url.empty()) return Status::Ok();
   if (!config.smtp_url.starts_with("smtp://") && !config.smtp_url.starts_with("smtps://")) {

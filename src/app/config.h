@@ -59,6 +59,7 @@ struct Config {
                                                // waits double from 1 min up to 1 h between them
   int alerts_timeout_seconds = 10;             // limit of every webhook, LINE and SMTP call
   std::string line_api_base = "https://api.line.me";  // LINE Messaging API; a test receiver in tests
+  std::string line_content_base = "https://api-data.line.me";  // LINE content downloads (complaint photos)
   std::string line_channel_token;              // channel access token (ECOTOWN_LINE_CHANNEL_TOKEN); empty: LINE off
   std::string smtp_url;                        // smtp://host:587 (STARTTLS) or smtps://host:465; empty: e-mail off
   std::string smtp_from;                       // sender address of alert e-mails, required with smtp_url
@@ -74,6 +75,8 @@ struct Config {
   int complaints_reads_per_hour = 3600;        // then this many an hour
   int complaints_retention_interval_minutes = 60;  // how often expired personal data are erased
   int complaints_public_cache_entries = 256;   // rendered Open311 lists kept until a change (0: off)
+  std::string public_url;                      // the web app's public address, for links in LINE answers
+                                               // ("https://ecotown.example.go.th/"); empty: no link
 };
 
 // Reads path (if not empty) over the defaults, then the environment. An unknown key, a value of

@@ -60,12 +60,19 @@ notify::DispatchOptions AlertDispatchOf(const Config& config) {
 }
 
 http::ApiOptions ApiOptionsOf(const Config& config) {
-  http::ApiOptions options{config.web_dir, config.node_modules_dir, config.cookie_secure, ECOTOWN_VERSION, config.qa};
+  http::ApiOptions options;
+  options.web_dir = config.web_dir;
+  options.node_modules_dir = config.node_modules_dir;
+  options.cookie_secure = config.cookie_secure;
+  options.version = ECOTOWN_VERSION;
+  options.qa = config.qa;
   options.complaint_posts = http::RateLimit{static_cast<double>(config.complaints_post_burst),
                                             static_cast<double>(config.complaints_posts_per_hour)};
   options.public_reads = http::RateLimit{static_cast<double>(config.complaints_read_burst),
                                          static_cast<double>(config.complaints_reads_per_hour)};
   options.public_cache_entries = static_cast<size_t>(config.complaints_public_cache_entries);
+  options.public_url = config.public_url;
+  if (!options.public_url.empty() && options.public_url.back() != '/') options.public_url += '/';
   return options;
 }
 
@@ -104,11 +111,13 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const Config& config) {
 struct RunningServer::Parts {
   Parts(Runtime& runtime, const http::ServerOptions& options)
       : hub(runtime.transactor(), runtime.clock()),
+        line_api(runtime.config().line_api_base, runtime.config().line_content_base,
+                 runtime.config().alerts_timeout_seconds),
         api(ApiOptionsOf(runtime.config()),
             http::ApiDeps{runtime.transactor(), runtime.accounts(), runtime.clock(),
                           [&runtime] { return runtime.db().Ping(); },
                           [this] { return server ? server->open_connections() : size_t{0}; },
-                          [&runtime] { return runtime.IngestMetrics(); }, &hub}),
+                          [&runtime] { return runtime.IngestMetrics(); }, &hub, &line_api}),
         alert_sender(AlertChannelsOf(runtime.config())),
         alert_dispatcher(runtime.transactor(), runtime.clock(), alert_sender, AlertDispatchOf(runtime.config())),
         alert_worker(
@@ -117,7 +126,7 @@ struct RunningServer::Parts {
             notify::WorkerOptions{std::chrono::seconds(runtime.config().alerts_evaluate_interval_seconds),
                                   std::chrono::seconds(runtime.config().alerts_dispatch_interval_seconds)}),
         complaint_mailer(runtime.transactor(), runtime.clock(), AlertChannelsOf(runtime.config()).smtp,
-                         ComplaintMailOf(runtime.config())),
+                         ComplaintMailOf(runtime.config()), AlertChannelsOf(runtime.config()).line),
         complaint_worker(runtime.transactor(), runtime.clock(), complaint_mailer,
                          notify::ComplaintWorkerOptions{
                              std::chrono::seconds(runtime.config().alerts_dispatch_interval_seconds),
@@ -130,13 +139,14 @@ struct RunningServer::Parts {
   }
 
   events::EventHub hub;
+  notify::LineMessagingApi line_api;  // replies and content downloads of the LINE complaint channel
   http::Api api;
   std::unique_ptr<http::Server> server;
   // Alerts: evaluation of the rules and delivery of the outbox, on the worker's thread.
   notify::ChannelSender alert_sender;
   notify::Dispatcher alert_dispatcher;
   notify::AlertWorker alert_worker;
-  // Complaints: e-mail to residents and the PDPA retention erasure.
+  // Complaints: e-mail and LINE pushes to residents and the PDPA retention erasure.
   notify::ComplaintMailer complaint_mailer;
   notify::ComplaintWorker complaint_worker;
 };

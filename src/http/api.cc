@@ -69,6 +69,7 @@ Api::Api(ApiOptions options, ApiDeps deps)
                           std::make_shared<PublicAnswerCache>(options_.public_cache_entries));
   }
   if (deps_.events) RegisterEventRoutes(router_, *deps_.events);
+  if (deps_.line_api) RegisterLineRoutes(router_, *deps_.line_api, options_.public_url);
 }
 
 Response Api::Route(Request& request) {

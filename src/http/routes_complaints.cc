@@ -96,6 +96,7 @@ json OfficerComplaintJson(const Complaint& c, int64_t now) {
       {"inspection_id", OptJson(c.inspection_id)},
       {"has_contact", c.contact.Any()},
       {"has_email", c.contact.email.has_value()},
+      {"has_line", c.contact.line_user_id.has_value()},
       {"consent_version", OptJson(c.consent_version)},
       {"consent_at", OptJson(c.consent_at)},
       {"personal_erased_at", OptJson(c.personal_erased_at)},
@@ -592,7 +593,8 @@ void RegisterComplaintRoutes(Router& router, std::shared_ptr<PublicLimiters> lim
       out = {{"name", OptJson(contact.name)},
              {"email", OptJson(contact.email)},
              {"phone", OptJson(contact.phone)},
-             {"device_id", OptJson(contact.device_id)}};
+             {"device_id", OptJson(contact.device_id)},
+             {"line_user_id", OptJson(contact.line_user_id)}};
       return Status::Ok();
     }));
     return Response::Json(200, out.dump());

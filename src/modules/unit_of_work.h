@@ -28,7 +28,7 @@ namespace factories { class FactoryStore; }
 namespace inspections { class InspectionStore; }
 namespace training { class TrainingStore; }
 namespace clinic { class ClinicStore; }
-namespace complaints { class ComplaintStore; }
+namespace complaints { class ComplaintStore; class LineStore; }
 namespace network { class NetworkStore; }
 
 // What the audit log needs to know about the request that causes a write.
@@ -58,6 +58,7 @@ class UnitOfWork {
   virtual clinic::ClinicStore& clinic() = 0;
   virtual complaints::ComplaintStore& complaints() = 0;
   virtual network::NetworkStore& network() = 0;
+  virtual complaints::LineStore& line() = 0;
 };
 
 using WorkFn = std::function<Status(UnitOfWork&)>;

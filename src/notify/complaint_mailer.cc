@@ -17,8 +17,8 @@ const tenancy::Scope& MailerScope() {
 }  // namespace
 
 ComplaintMailer::ComplaintMailer(Transactor& transactor, const core::Clock& clock, SmtpSettings smtp,
-                                 MailerOptions options)
-    : transactor_(transactor), clock_(clock), smtp_(std::move(smtp)), options_(options) {}
+                                 MailerOptions options, LineSettings line)
+    : transactor_(transactor), clock_(clock), smtp_(std::move(smtp)), options_(options), line_(std::move(line)) {}
 
 int64_t ComplaintMailer::BackoffAfter(int attempts) const {
   int64_t wait = options_.backoff_base_seconds;
@@ -28,13 +28,18 @@ int64_t ComplaintMailer::BackoffAfter(int attempts) const {
 
 MailReport ComplaintMailer::DrainOnce() {
   MailReport report;
-  if (smtp_.url.empty()) return report;
+  std::vector<complaints::NoticeChannel> channels = {complaints::NoticeChannel::kLine};
+  if (!smtp_.url.empty()) channels.push_back(complaints::NoticeChannel::kEmail);
   for (int round = 0; round < options_.max_per_drain; ++round) {
     const int64_t now = clock_.NowUnix();
     std::vector<complaints::Notice> claimed;
+    std::optional<complaints::LineConnection> line;
     Status claim = transactor_.Write(
         MailerScope(), RequestInfo{"complaint-mailer", "local", now}, [&](UnitOfWork& work) -> Status {
-          ASSIGN_OR_RETURN(claimed, work.complaints().ClaimDueNotices(now, now + options_.lease_seconds, 1));
+          ASSIGN_OR_RETURN(claimed, work.complaints().ClaimDueNotices(now, now + options_.lease_seconds, 1, channels));
+          if (!claimed.empty() && claimed.front().channel == complaints::NoticeChannel::kLine) {
+            ASSIGN_OR_RETURN(line, work.line().GetConnection(claimed.front().org_id));
+          }
           return Status::Ok();
         });
     if (!claim.ok()) {
@@ -45,7 +50,16 @@ MailReport ComplaintMailer::DrainOnce() {
     const complaints::Notice& notice = claimed.front();
 
     Status sent = Status::Invalid("no recipient (personal data erased)");
-    if (!notice.to.empty()) {
+    if (notice.to.empty()) {
+    } else if (notice.channel == complaints::NoticeChannel::kLine) {
+      if (!line || !line->Usable()) {
+        sent = Status::Invalid("the LAO's LINE Official Account is not connected");
+      } else {
+        LineSettings settings = line_;
+        settings.channel_token = line->access_token;
+        sent = SendLinePush(settings, notice.to, notice.body, notice.retry_key);
+      }
+    } else {
       EmailMessage message;
       message.from = smtp_.from;
       message.to = notice.to;

@@ -1,10 +1,12 @@
-// Complaint notices to residents: the mailer drains the complaint_notices outbox over SMTP
-// (email.h), with retries and exponential backoff like the alert dispatcher; the worker runs it
-// every dispatch interval and the PDPA retention erasure every retention interval.
+// Complaint notices to residents: the mailer drains the complaint_notices outbox, e-mails over
+// SMTP (email.h) and LINE pushes with the LAO's channel access token (line.h), with retries and
+// exponential backoff like the alert dispatcher; the worker runs it every dispatch interval and
+// the PDPA retention erasure every retention interval.
 //
 // Each row is claimed in its own short write transaction (attempts + 1, leased until the send can
 // no longer be running), sent outside any transaction, then finished in another: at least once.
-// With no SMTP URL configured nothing is claimed, so notices wait until mail is set up.
+// A LINE push carries the row's retry key as X-Line-Retry-Key, so LINE drops a second delivery of
+// one row. With no SMTP URL configured e-mails are not claimed, so they wait until mail is set up.
 // Thread-compatible: one DrainOnce at a time per object.
 #pragma once
 
@@ -18,6 +20,7 @@
 #include "core/clock.h"
 #include "modules/unit_of_work.h"
 #include "notify/email.h"
+#include "notify/line.h"
 
 namespace ecotown::notify {
 
@@ -38,7 +41,9 @@ struct MailReport {
 
 class ComplaintMailer {
  public:
-  ComplaintMailer(Transactor& transactor, const core::Clock& clock, SmtpSettings smtp, MailerOptions options = {});
+  // line.api_base is the Messaging API host (its channel_token is unused: each LAO has its own).
+  ComplaintMailer(Transactor& transactor, const core::Clock& clock, SmtpSettings smtp, MailerOptions options = {},
+                  LineSettings line = {});
   MailReport DrainOnce();
   int64_t BackoffAfter(int attempts) const;
 
@@ -47,6 +52,7 @@ class ComplaintMailer {
   const core::Clock& clock_;
   const SmtpSettings smtp_;
   const MailerOptions options_;
+  const LineSettings line_;
 };
 
 struct ComplaintWorkerOptions {

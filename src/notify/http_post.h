@@ -1,4 +1,4 @@
-// Outbound HTTP POST over libcurl, for webhooks and the LINE Messaging API.
+// Outbound HTTP POST and GET over libcurl, for webhooks and the LINE Messaging API.
 //
 // Every call has a total timeout; redirects are not followed; only http and https are allowed.
 // Transport failures (refused, reset, timeout, TLS) are Unavailable so that the dispatcher
@@ -30,6 +30,16 @@ struct HttpAnswer {
 };
 
 Result<HttpAnswer> Post(const HttpPost& request);
+
+struct HttpGet {
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> headers;
+  int timeout_seconds = 10;
+  size_t max_bytes = 64 * 1024;  // a longer body is TooLarge (the transfer is cut)
+};
+
+// GET with the same rules as Post; the whole body up to max_bytes.
+Result<HttpAnswer> Get(const HttpGet& request);
 
 // Transient answers worth retrying: 408, 425, 429 and 5xx.
 bool IsTransientHttpStatus(long status);

@@ -22,7 +22,76 @@ std::string CutText(std::string_view text, size_t max_chars) {
   return std::string(text.substr(0, i)) + "…";
 }
 
+std::string WithoutTrailingSlash(std::string base) {
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return base;
+}
+
+Status StatusOfAnswer(const HttpAnswer& answer) {
+  if (answer.status == 200) return Status::Ok();
+  const std::string detail = "LINE answered " + std::to_string(answer.status) + ": " + BriefBody(answer.body);
+  if (IsTransientHttpStatus(answer.status)) return Status::Unavailable(detail);
+  return Status::Invalid(detail);
+}
+
 }  // namespace
+
+std::string LineReplyBody(std::string_view reply_token, const std::vector<complaints::LineMessage>& messages) {
+  nlohmann::json out = nlohmann::json::array();
+  // LINE takes at most 5 messages per reply and 13 quick reply buttons per message.
+  for (size_t i = 0; i < messages.size() && i < 5; ++i) {
+    const auto& m = messages[i];
+    nlohmann::json message = {{"type", "text"}, {"text", CutText(m.text, kLineMaxTextChars)}};
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& button : m.quick_replies) {
+      if (items.size() == 13) break;
+      items.push_back({{"type", "action"},
+                       {"action",
+                        {{"type", "postback"},
+                         {"label", CutText(button.label, 20)},
+                         {"data", button.data},
+                         {"displayText", button.label}}}});
+    }
+    if (m.ask_location && items.size() < 13) {
+      items.push_back({{"type", "action"}, {"action", {{"type", "location"}, {"label", "ส่งตำแหน่ง"}}}});
+    }
+    if (!items.empty()) message["quickReply"] = {{"items", items}};
+    out.push_back(std::move(message));
+  }
+  return nlohmann::json({{"replyToken", reply_token}, {"messages", out}}).dump();
+}
+
+LineMessagingApi::LineMessagingApi(std::string api_base, std::string content_base, int timeout_seconds)
+    : api_base_(WithoutTrailingSlash(std::move(api_base))),
+      content_base_(WithoutTrailingSlash(std::move(content_base))),
+      timeout_seconds_(timeout_seconds) {}
+
+Status LineMessagingApi::Reply(std::string_view access_token, std::string_view reply_token,
+                               const std::vector<complaints::LineMessage>& messages) {
+  HttpPost request;
+  request.url = api_base_ + "/v2/bot/message/reply";
+  request.headers = {{"Authorization", "Bearer " + std::string(access_token)}};
+  request.body = LineReplyBody(reply_token, messages);
+  request.timeout_seconds = timeout_seconds_;
+  ASSIGN_OR_RETURN(const HttpAnswer answer, Post(request));
+  return StatusOfAnswer(answer);
+}
+
+Result<std::string> LineMessagingApi::FetchContent(std::string_view access_token, std::string_view message_id,
+                                                   size_t max_bytes) {
+  // Message ids are digits; anything else would change the path.
+  if (message_id.empty() || message_id.find_first_not_of("0123456789") != std::string_view::npos) {
+    return Status::Invalid("a LINE message id is digits", "message_id");
+  }
+  HttpGet request;
+  request.url = content_base_ + "/v2/bot/message/" + std::string(message_id) + "/content";
+  request.headers = {{"Authorization", "Bearer " + std::string(access_token)}};
+  request.timeout_seconds = timeout_seconds_;
+  request.max_bytes = max_bytes;
+  ASSIGN_OR_RETURN(HttpAnswer answer, Get(request));
+  RETURN_IF_ERROR(StatusOfAnswer(answer));
+  return std::move(answer.body);
+}
 
 std::string LinePushBody(std::string_view to, std::string_view text) {
   nlohmann::json body = {

@@ -15,7 +15,7 @@ constexpr const char* kComplaintColumns =
     "COALESCE(u.display_name, ''), c.merged_into, COALESCE(m.tracking, ''), c.factory_id, c.inspection_id, "
     "c.contact_name, c.contact_email, c.contact_phone, c.device_id, c.consent_version, c.consent_at, "
     "c.personal_erased_at, c.source, c.idempotency_key, c.deadline_at, c.created_at, c.updated_at, c.resolved_at, "
-    "c.closed_at, (SELECT COUNT(*) FROM complaint_photos p WHERE p.complaint_id = c.id) "
+    "c.closed_at, (SELECT COUNT(*) FROM complaint_photos p WHERE p.complaint_id = c.id), c.line_user_id "
     "FROM complaints c LEFT JOIN users u ON u.id = c.assignee_user_id "
     "LEFT JOIN complaints m ON m.id = c.merged_into ";
 
@@ -60,6 +60,7 @@ Complaint ComplaintFromRow(const Row& row) {
   c.resolved_at = row.OptInt(32);
   c.closed_at = row.OptInt(33);
   c.photo_count = static_cast<int>(row.Int(34));
+  c.contact.line_user_id = row.OptText(35);
   return c;
 }
 
@@ -81,12 +82,13 @@ complaints::Notice NoticeFromRow(const Row& row) {
   n.sent_at = row.OptInt(10);
   n.retry_key = row.Text(11);
   n.created_at = row.Int(12);
+  n.channel = row.Text(13) == "line" ? complaints::NoticeChannel::kLine : complaints::NoticeChannel::kEmail;
   return n;
 }
 
 constexpr const char* kNoticeColumns =
     "SELECT id, org_id, complaint_id, to_address, subject, body, status, attempts, next_attempt_at, last_error, "
-    "sent_at, retry_key, created_at FROM complaint_notices ";
+    "sent_at, retry_key, created_at, channel FROM complaint_notices ";
 
 std::string IdList(const std::vector<int64_t>& ids) {
   std::string out;
@@ -115,9 +117,9 @@ Result<int64_t> SqlComplaintStore::Insert(const Complaint& c) {
   auto row = conn_.QueryOne(
       "INSERT INTO complaints (org_id, tracking, category, description, lat, lon, address, area_code, area_name_th, "
       "area_name_en, observed_at, status, contact_name, contact_email, contact_phone, device_id, consent_version, "
-      "consent_at, source, idempotency_key, deadline_at, created_at, updated_at) "
+      "consent_at, source, idempotency_key, deadline_at, created_at, updated_at, line_user_id) "
       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, "
-      "$23) RETURNING id",
+      "$23, $24) RETURNING id",
       {V(c.org_id),
        V(c.tracking),
        V(complaints::CategoryCode(c.category)),
@@ -140,7 +142,8 @@ Result<int64_t> SqlComplaintStore::Insert(const Complaint& c) {
        V(c.idempotency_key),
        V(c.deadline_at),
        V(c.created_at),
-       V(c.updated_at)});
+       V(c.updated_at),
+       V(c.contact.line_user_id)});
   if (!row.ok()) {
     if (row.status().code() == StatusCode::kConflict &&
         row.status().message().find("idempotency") != std::string::npos) {
@@ -241,7 +244,7 @@ Status SqlComplaintStore::Update(const Complaint& c) {
 
 Result<complaints::Contact> SqlComplaintStore::GetContact(int64_t id) {
   auto row = conn_.QueryOne(
-      "SELECT contact_name, contact_email, contact_phone, device_id FROM complaints c "
+      "SELECT contact_name, contact_email, contact_phone, device_id, line_user_id FROM complaints c "
       "WHERE c.id = $1 AND " +
           scope_.OrgFilterSql("c.org_id"),
       {V(id)}, "complaint");
@@ -251,6 +254,7 @@ Result<complaints::Contact> SqlComplaintStore::GetContact(int64_t id) {
   contact.email = row->OptText(1);
   contact.phone = row->OptText(2);
   contact.device_id = row->OptText(3);
+  contact.line_user_id = row->OptText(4);
   return contact;
 }
 
@@ -258,7 +262,8 @@ Result<std::vector<int64_t>> SqlComplaintStore::ErasePersonalData(int64_t org_id
   RETURN_IF_ERROR(scope_.RequireWrite(org_id, "organisation"));
   auto rows = conn_.Query(
       "SELECT id FROM complaints WHERE org_id = $1 AND created_at < $2 AND personal_erased_at IS NULL AND "
-      "(contact_name IS NOT NULL OR contact_email IS NOT NULL OR contact_phone IS NOT NULL OR device_id IS NOT NULL) "
+      "(contact_name IS NOT NULL OR contact_email IS NOT NULL OR contact_phone IS NOT NULL OR device_id IS NOT NULL OR "
+      "line_user_id IS NOT NULL) "
       "ORDER BY id",
       {V(org_id), V(filed_before)});
   if (!rows.ok()) return rows.status();
@@ -268,7 +273,7 @@ Result<std::vector<int64_t>> SqlComplaintStore::ErasePersonalData(int64_t org_id
   const std::string in = IdList(ids);
   auto erased = conn_.Exec(
       "UPDATE complaints SET contact_name = NULL, contact_email = NULL, contact_phone = NULL, device_id = NULL, "
-      "personal_erased_at = $1 WHERE org_id = $2 AND id IN (" +
+      "line_user_id = NULL, personal_erased_at = $1 WHERE org_id = $2 AND id IN (" +
           in + ")",
       {V(now), V(org_id)});
   if (!erased.ok()) return erased.status();
@@ -497,9 +502,10 @@ Result<int64_t> SqlComplaintStore::InsertNotice(const complaints::Notice& n) {
   RETURN_IF_ERROR(scope_.RequireWrite(n.org_id, "complaint"));
   auto row = conn_.QueryOne(
       "INSERT INTO complaint_notices (org_id, complaint_id, to_address, subject, body, status, attempts, "
-      "next_attempt_at, retry_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9) RETURNING id",
+      "next_attempt_at, retry_key, created_at, channel) VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9, $10) "
+      "RETURNING id",
       {V(n.org_id), V(n.complaint_id), V(n.to), V(n.subject), V(n.body), V(complaints::NoticeStatusName(n.status)),
-       V(n.next_attempt_at), V(n.retry_key), V(n.created_at)});
+       V(n.next_attempt_at), V(n.retry_key), V(n.created_at), V(complaints::NoticeChannelName(n.channel))});
   if (!row.ok()) return row.status();
   return row->Int(0);
 }
@@ -514,12 +520,24 @@ Result<std::vector<complaints::Notice>> SqlComplaintStore::NoticesOf(int64_t com
   return out;
 }
 
-Result<std::vector<complaints::Notice>> SqlComplaintStore::ClaimDueNotices(int64_t now, int64_t lease_until,
-                                                                           int limit) {
+Result<std::vector<complaints::Notice>> SqlComplaintStore::ClaimDueNotices(
+    int64_t now, int64_t lease_until, int limit, const std::vector<complaints::NoticeChannel>& channels) {
   RETURN_IF_ERROR(scope_.Require(tenancy::Permission::kWrite));
-  auto due = conn_.Query("SELECT id FROM complaint_notices WHERE status = 'pending' AND next_attempt_at <= $1 AND " +
-                             scope_.OrgFilterSql("org_id") + " ORDER BY next_attempt_at, id LIMIT $2",
-                         {V(now), V(static_cast<int64_t>(limit))});
+  std::vector<complaints::Notice> out;
+  if (channels.empty()) return out;
+  Where where;
+  where.sql = "WHERE status = 'pending' AND next_attempt_at <= " + where.Param(V(now)) + " AND " +
+              scope_.OrgFilterSql("org_id");
+  std::string list;
+  for (const auto channel : channels) {
+    if (!list.empty()) list += ", ";
+    list += where.Param(V(complaints::NoticeChannelName(channel)));
+  }
+  where.And("channel IN (" + list + ")");
+  const std::string limit_param = where.Param(V(static_cast<int64_t>(limit)));
+  auto due = conn_.Query("SELECT id FROM complaint_notices " + where.sql + " ORDER BY next_attempt_at, id LIMIT " +
+                             limit_param,
+                         where.params);
   if (!due.ok()) return due.status();
   std::vector<int64_t> claimed;
   for (const auto& row : due->rows) {
@@ -531,7 +549,6 @@ Result<std::vector<complaints::Notice>> SqlComplaintStore::ClaimDueNotices(int64
     if (!updated.ok()) return updated.status();
     if (*updated == 1) claimed.push_back(row.Int(0));
   }
-  std::vector<complaints::Notice> out;
   if (claimed.empty()) return out;
   auto rows = conn_.Query(std::string(kNoticeColumns) + "WHERE id IN (" + IdList(claimed) + ") ORDER BY id", {});
   if (!rows.ok()) return rows.status();

@@ -34,7 +34,8 @@ class SqlComplaintStore final : public complaints::ComplaintStore {
   Result<std::optional<complaints::Area>> NearestArea(std::string_view province_code, double lat, double lon) override;
   Result<int64_t> InsertNotice(const complaints::Notice& notice) override;
   Result<std::vector<complaints::Notice>> NoticesOf(int64_t complaint_id) override;
-  Result<std::vector<complaints::Notice>> ClaimDueNotices(int64_t now, int64_t lease_until, int limit) override;
+  Result<std::vector<complaints::Notice>> ClaimDueNotices(int64_t now, int64_t lease_until, int limit,
+                                                          const std::vector<complaints::NoticeChannel>& channels) override;
   Status FinishNotice(int64_t id, complaints::NoticeStatus status, int64_t next_attempt_at,
                       const std::optional<std::string>& last_error, std::optional<int64_t> sent_at) override;
 

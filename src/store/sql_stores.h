@@ -10,6 +10,7 @@
 #include "store/sql_complaint_store.h"
 #include "store/sql_factory_store.h"
 #include "store/sql_inspection_store.h"
+#include "store/sql_line_store.h"
 #include "store/sql_network_store.h"
 #include "store/sql_reading_store.h"
 #include "store/sql_sensor_store.h"
@@ -95,7 +96,7 @@ class SqlUnitOfWork final : public UnitOfWork {
       : scope_(scope), info_(info), orgs_(conn), accounts_(conn, scope), audit_(conn, scope), events_(conn),
         sensors_(conn, scope), readings_(conn, scope), calibrations_(conn, scope), alerts_(conn, scope),
         factories_(conn, scope), inspections_(conn, scope), training_(conn, scope), clinic_(conn, scope),
-        complaints_(conn, scope), network_(conn, scope) {}
+        complaints_(conn, scope), network_(conn, scope), line_(conn, scope) {}
   const tenancy::Scope& scope() const override { return scope_; }
   const RequestInfo& info() const override { return info_; }
   orgs::OrgStore& orgs() override { return orgs_; }
@@ -112,6 +113,7 @@ class SqlUnitOfWork final : public UnitOfWork {
   clinic::ClinicStore& clinic() override { return clinic_; }
   complaints::ComplaintStore& complaints() override { return complaints_; }
   network::NetworkStore& network() override { return network_; }
+  complaints::LineStore& line() override { return line_; }
 
  private:
   const tenancy::Scope& scope_;
@@ -130,6 +132,7 @@ class SqlUnitOfWork final : public UnitOfWork {
   SqlClinicStore clinic_;
   SqlComplaintStore complaints_;
   SqlNetworkStore network_;
+  SqlLineStore line_;
 };
 
 class SqlTransactor final : public Transactor {

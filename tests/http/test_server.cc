@@ -98,6 +98,10 @@ std::unique_ptr<TestServer> TestServer::Start(const TestServerOptions& options) 
   config.io_threads = 2;
   config.max_login_failures = options.max_login_failures;
   if (options.qa) config.qa = *options.qa;
+  if (!options.line_api_base.empty()) config.line_api_base = options.line_api_base;
+  if (!options.line_content_base.empty()) config.line_content_base = options.line_content_base;
+  config.public_url = options.public_url;
+  config.alerts_dispatch_interval_seconds = options.dispatch_interval_seconds;
   config.data_dir = ECOTOWN_HTTP_TEST_DATA_DIR;
   config.web_dir = WebDir();
   config.node_modules_dir = NodeModulesDir();

@@ -28,6 +28,10 @@ struct TestServerOptions {
   size_t body_limit = 64 * 1024;  // small, so that 413 is cheap to provoke
   int max_login_failures = 5;
   std::optional<core::QaConfig> qa = std::nullopt;  // [qa] thresholds of every ingest path; defaults if unset
+  std::string line_api_base = "";  // alerts.line_api_base / line_content_base: a local receiver; empty: defaults
+  std::string line_content_base = "";
+  std::string public_url = "";  // complaints.public_url
+  int dispatch_interval_seconds = 10;  // the background outbox workers' period
 };
 
 // A logged-in browser: the session cookie and the CSRF token that writes must echo.

@@ -404,9 +404,9 @@ TEST_P(ComplaintStoreTest, OnlyPublicChangesQueueAnEmailAndOnlyWhenTheResidentLe
 
   // Claimed once: a second claim within the lease finds nothing.
   ASSERT_TRUE(SystemWrite([&](UnitOfWork& work) -> Status {
-                ASSIGN_OR_RETURN(auto claimed, work.complaints().ClaimDueNotices(kNow, kNow + 120, 10));
+                ASSIGN_OR_RETURN(auto claimed, work.complaints().ClaimDueNotices(kNow, kNow + 120, 10, {complaints::NoticeChannel::kEmail}));
                 EXPECT_EQ(claimed.size(), 3u);
-                ASSIGN_OR_RETURN(auto again, work.complaints().ClaimDueNotices(kNow + 60, kNow + 180, 10));
+                ASSIGN_OR_RETURN(auto again, work.complaints().ClaimDueNotices(kNow + 60, kNow + 180, 10, {complaints::NoticeChannel::kEmail}));
                 EXPECT_TRUE(again.empty());
                 for (const auto& n : claimed) {
                   RETURN_IF_ERROR(

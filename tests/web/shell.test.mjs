@@ -155,7 +155,7 @@ describe('web shell on a phone', () => {
       await shot(page, '02-home-th');
 
       // The menu shows every part this role may use, in Thai.
-      assert.deepEqual(await menuLabels(page), [th['nav.home'], th['nav.map'], th['nav.sensors'], th['nav.health'], th['nav.alerts'], th['nav.factories'], th['nav.training'], th['nav.clinic'], th['nav.inspections'], th['nav.checklists'], th['nav.actions'], th['nav.complaints'], th['nav.network'], th['nav.users'], th['nav.audit'], th['nav.orgs'], th['nav.aqi']]);
+      assert.deepEqual(await menuLabels(page), [th['nav.home'], th['nav.map'], th['nav.sensors'], th['nav.health'], th['nav.alerts'], th['nav.factories'], th['nav.training'], th['nav.clinic'], th['nav.inspections'], th['nav.checklists'], th['nav.actions'], th['nav.complaints'], th['nav.network'], th['nav.line'], th['nav.users'], th['nav.audit'], th['nav.orgs'], th['nav.aqi']]);
       await shot(page, '03-menu-th');
 
       // Audit log: this login is the newest entry.
@@ -221,7 +221,7 @@ describe('web shell on a phone', () => {
       await page.reload();
       await page.getByRole('heading', { level: 1, name: en['audit.title'] }).waitFor();
       assert.match(await page.locator('#audit-list time').first().textContent(), /^\d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d:\d\d$/);
-      assert.deepEqual(await menuLabels(page), [en['nav.home'], en['nav.map'], en['nav.sensors'], en['nav.health'], en['nav.alerts'], en['nav.factories'], en['nav.training'], en['nav.clinic'], en['nav.inspections'], en['nav.checklists'], en['nav.actions'], en['nav.complaints'], en['nav.network'], en['nav.users'], en['nav.audit'], en['nav.orgs'], en['nav.aqi']]);
+      assert.deepEqual(await menuLabels(page), [en['nav.home'], en['nav.map'], en['nav.sensors'], en['nav.health'], en['nav.alerts'], en['nav.factories'], en['nav.training'], en['nav.clinic'], en['nav.inspections'], en['nav.checklists'], en['nav.actions'], en['nav.complaints'], en['nav.network'], en['nav.line'], en['nav.users'], en['nav.audit'], en['nav.orgs'], en['nav.aqi']]);
       await page.getByRole('link', { name: en['nav.home'], exact: true }).click();
       await page.getByRole('heading', { level: 1, name: 'Hello, ผู้ดูแลระบบ เทศบาลเมืองบ้านโป่ง' }).waitFor();
       assert.equal(await page.locator('[data-testid="today"]').textContent(), formatThaiDate(Date.now(), { lang: 'en' }));

@@ -20,6 +20,7 @@ import { renderHealth } from './views/health.js';
 import { renderHome } from './views/home.js';
 import { renderInspection } from './views/inspection.js';
 import { renderInspections } from './views/inspections.js';
+import { renderLineSettings } from './views/line_settings.js';
 import { renderLogin } from './views/login.js';
 import { renderMap } from './views/map.js';
 import { renderNetwork, renderNetworkMeeting, renderNetworkPartner } from './views/network.js';
@@ -73,6 +74,7 @@ const ROUTES = [
   { path: '/track', title: 'nav.track', access: 'public', render: renderTrack, menu: false },
   { path: '/track/{tracking}', title: 'nav.track', access: 'public', render: renderTrack, menu: false },
   { path: '/transparency/{code}', title: 'nav.transparency', access: 'public', render: renderTransparency, menu: false },
+  { path: '/line-settings', title: 'nav.line', access: 'manage_users', render: renderLineSettings },
   { path: '/users', title: 'nav.users', access: 'manage_users', render: renderUsers },
   { path: '/audit', title: 'nav.audit', access: 'read_audit', render: renderAudit },
   { path: '/orgs', title: 'nav.orgs', access: 'public', render: renderOrgs },

@@ -159,6 +159,10 @@ bool IsPublicEvent(EventKind kind) {
   return kind == EventKind::kStatus || kind == EventKind::kPublicReply || kind == EventKind::kMerge;
 }
 
+const char* NoticeChannelName(NoticeChannel channel) {
+  return channel == NoticeChannel::kLine ? "line" : "email";
+}
+
 const char* NoticeStatusName(NoticeStatus status) {
   switch (status) {
     case NoticeStatus::kPending:
@@ -227,6 +231,13 @@ Status ValidateDescription(std::string_view text) {
     return Status::Invalid("describe what you saw in at least " + std::to_string(kMinDescriptionChars) + " characters",
                            "description");
   }
+  return Status::Ok();
+}
+
+Status ValidateLineUserId(std::string_view user_id) {
+  const bool ok = user_id.size() == 33 && user_id.front() == 'U' &&
+                  std::all_of(user_id.begin() + 1, user_id.end(), [](char c) { return std::isxdigit(c); });
+  if (!ok) return Status::Invalid("a LINE user id is U and 32 hexadecimal digits", "line_user_id");
   return Status::Ok();
 }
 

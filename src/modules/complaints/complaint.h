@@ -81,7 +81,8 @@ struct Contact {
   std::optional<std::string> email;
   std::optional<std::string> phone;
   std::optional<std::string> device_id;  // Open311 device_id
-  bool Any() const { return name || email || phone || device_id; }
+  std::optional<std::string> line_user_id;  // the LINE user who filed over the LAO's Official Account
+  bool Any() const { return name || email || phone || device_id || line_user_id; }
 };
 
 struct Complaint {
@@ -110,7 +111,7 @@ struct Complaint {
   std::optional<std::string> consent_version;
   std::optional<int64_t> consent_at;
   std::optional<int64_t> personal_erased_at;
-  std::string source = "web";  // "web" or "open311"
+  std::string source = "web";  // "web", "open311" or "line"
   std::optional<std::string> idempotency_key;
   int64_t deadline_at = 0;
   int64_t created_at = 0;
@@ -159,14 +160,18 @@ struct Settings {
 Settings DefaultSettings(int64_t org_id, std::string_view org_code);
 Status ValidateSettings(const Settings& settings);
 
-// One e-mail to a resident, queued in the same transaction as the change it reports.
+// One message to a resident (an e-mail, or a LINE push to a resident who filed over LINE), queued
+// in the same transaction as the change it reports.
 enum class NoticeStatus { kPending, kSent, kFailed };
 const char* NoticeStatusName(NoticeStatus status);
+enum class NoticeChannel { kEmail, kLine };
+const char* NoticeChannelName(NoticeChannel channel);  // "email", "line"
 struct Notice {
   int64_t id = 0;
   int64_t org_id = 0;
   int64_t complaint_id = 0;
-  std::string to;  // blanked when the complaint's personal data are erased
+  NoticeChannel channel = NoticeChannel::kEmail;
+  std::string to;  // e-mail address or LINE user id; blanked when personal data are erased
   std::string subject;
   std::string body;
   NoticeStatus status = NoticeStatus::kPending;
@@ -174,7 +179,7 @@ struct Notice {
   int64_t next_attempt_at = 0;
   std::optional<std::string> last_error;
   std::optional<int64_t> sent_at;
-  std::string retry_key;
+  std::string retry_key;  // Message-ID of the e-mail; for LINE the X-Line-Retry-Key (a UUID)
   int64_t created_at = 0;
 };
 
@@ -229,6 +234,7 @@ struct Area {
 Status ValidateDescription(std::string_view text);
 Status ValidateEmail(std::string_view email);  // "email"
 Status ValidatePhone(std::string_view phone);  // "phone": 6..20 of digits, +, -, space
+Status ValidateLineUserId(std::string_view user_id);  // "line_user_id": "U" and 32 hex digits
 // A text field of at most max characters, valid UTF-8, naming field.
 Status ValidateText(std::string_view text, size_t max_chars, std::string_view field);
 
@@ -258,7 +264,7 @@ class ComplaintStore {
   virtual Status Update(const Complaint& complaint) = 0;
   // The contact of a complaint (officers; the route audits the view).
   virtual Result<Contact> GetContact(int64_t id) = 0;
-  // Blanks name, e-mail, phone and device id, sets personal_erased_at, blanks pending and past
+  // Blanks name, e-mail, phone, device id and LINE user id, sets personal_erased_at, blanks pending and past
   // notices' addresses. Returns the ids of the complaints filed before `filed_before` in the
   // organisation whose personal data were erased now.
   virtual Result<std::vector<int64_t>> ErasePersonalData(int64_t org_id, int64_t filed_before, int64_t now) = 0;
@@ -294,9 +300,10 @@ class ComplaintStore {
   // The notice outbox.
   virtual Result<int64_t> InsertNotice(const Notice& notice) = 0;
   virtual Result<std::vector<Notice>> NoticesOf(int64_t complaint_id) = 0;
-  // Claims up to `limit` pending notices due at `now`: attempts + 1 and next_attempt_at =
-  // lease_until, so that no other dispatcher sends them meanwhile.
-  virtual Result<std::vector<Notice>> ClaimDueNotices(int64_t now, int64_t lease_until, int limit) = 0;
+  // Claims up to `limit` pending notices of these channels due at `now`: attempts + 1 and
+  // next_attempt_at = lease_until, so that no other dispatcher sends them meanwhile.
+  virtual Result<std::vector<Notice>> ClaimDueNotices(int64_t now, int64_t lease_until, int limit,
+                                                      const std::vector<NoticeChannel>& channels) = 0;
   virtual Status FinishNotice(int64_t id, NoticeStatus status, int64_t next_attempt_at,
                               const std::optional<std::string>& last_error, std::optional<int64_t> sent_at) = 0;
 };

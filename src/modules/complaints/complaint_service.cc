@@ -7,11 +7,13 @@
 #include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <sodium.h>
 
 #include "core/thai_calendar.h"
 #include "modules/accounts/secrets.h"
 #include "modules/audit/recorder.h"
 #include "modules/calibration/sensor_photo.h"
+#include "modules/complaints/line.h"
 
 namespace ecotown::complaints {
 namespace {
@@ -65,11 +67,46 @@ Status ValidateContact(const Contact& contact) {
   if (contact.email) RETURN_IF_ERROR(ValidateEmail(*contact.email));
   if (contact.phone) RETURN_IF_ERROR(ValidatePhone(*contact.phone));
   if (contact.device_id) RETURN_IF_ERROR(ValidateText(*contact.device_id, 200, "device_id"));
+  if (contact.line_user_id) RETURN_IF_ERROR(ValidateLineUserId(*contact.line_user_id));
   return Status::Ok();
 }
 
+// A random RFC 4122 version 4 UUID: LINE takes only UUIDs as X-Line-Retry-Key.
+std::string NewUuid() {
+  unsigned char b[16];
+  randombytes_buf(b, sizeof b);
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
+  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
+  char out[37];
+  std::snprintf(out, sizeof out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+  return out;
+}
+
+// The LINE push of a change: short, Thai, with the tracking number. The retry key is drawn once
+// with the outbox row, so every retry of that row carries the same key and LINE delivers it once.
+Status QueueLineNotice(UnitOfWork& work, const Complaint& c, const std::string& news_th) {
+  if (!c.contact.line_user_id || c.personal_erased_at) return Status::Ok();
+  Notice notice;
+  notice.org_id = c.org_id;
+  notice.complaint_id = c.id;
+  notice.channel = NoticeChannel::kLine;
+  notice.to = *c.contact.line_user_id;
+  notice.subject = "เรื่องร้องเรียน " + c.tracking + ": " + StatusNameTh(c.status);
+  notice.body = "เรื่องร้องเรียนเลขที่ " + c.tracking + " (" + InfoOf(c.category).name_th + ")\nสถานะ: " +
+                StatusNameTh(c.status) + (news_th.empty() ? "" : "\n" + news_th);
+  notice.status = NoticeStatus::kPending;
+  notice.next_attempt_at = work.info().now;
+  notice.retry_key = NewUuid();
+  notice.created_at = work.info().now;
+  return work.complaints().InsertNotice(notice).status();
+}
+
 // The one place that says what a resident is told about a change, in Thai then English.
-Status QueueNotice(UnitOfWork& work, const Complaint& c, const std::string& news_th, const std::string& news_en) {
+// The LINE resident already had the filing's answer in the chat: no push for it (push_line false).
+Status QueueNotice(UnitOfWork& work, const Complaint& c, const std::string& news_th, const std::string& news_en,
+                   bool push_line = true) {
+  if (push_line) RETURN_IF_ERROR(QueueLineNotice(work, c, news_th));
   if (!c.contact.email || c.personal_erased_at) return Status::Ok();
   Notice notice;
   notice.org_id = c.org_id;
@@ -143,6 +180,23 @@ tenancy::Scope PublicReaderScope(const orgs::Org& org) {
   return tenancy::Scope(std::move(principal), {org.id}, false);
 }
 
+Result<std::optional<Area>> ComplaintService::CheckLocation(UnitOfWork& work, const orgs::Org& org, double lat,
+                                                            double lon) const {
+  if (!std::isfinite(lat) || lat < -90 || lat > 90) return Status::Invalid("lat is not a latitude", "lat");
+  if (!std::isfinite(lon) || lon < -180 || lon > 180) return Status::Invalid("lon is not a longitude", "lon");
+  if (!org.province_code) return std::optional<Area>();
+  ASSIGN_OR_RETURN(auto bounds, work.complaints().ProvinceBounds(*org.province_code));
+  if (bounds) {
+    if (lat < bounds->min_lat - kBoundsPadding || lat > bounds->max_lat + kBoundsPadding) {
+      return Status::Invalid("the position is outside the area of " + org.name_th, "lat");
+    }
+    if (lon < bounds->min_lon - kBoundsPadding || lon > bounds->max_lon + kBoundsPadding) {
+      return Status::Invalid("the position is outside the area of " + org.name_th, "lon");
+    }
+  }
+  return work.complaints().NearestArea(*org.province_code, lat, lon);
+}
+
 Result<Filed> ComplaintService::File(UnitOfWork& work, const orgs::Org& org, const NewComplaint& request) const {
   const int64_t now = work.info().now;
   if (!orgs::IsLao(org.type)) return Status::NotFound("organisation " + org.code + " does not take complaints");
@@ -174,28 +228,14 @@ Result<Filed> ComplaintService::File(UnitOfWork& work, const orgs::Org& org, con
     return Status::Invalid("give a map position (lat, lon) or an address", "location");
   }
   if (request.lat) {
-    const double lat = *request.lat, lon = *request.lon;
-    if (!std::isfinite(lat) || lat < -90 || lat > 90) return Status::Invalid("lat is not a latitude", "lat");
-    if (!std::isfinite(lon) || lon < -180 || lon > 180) return Status::Invalid("lon is not a longitude", "lon");
-    if (org.province_code) {
-      ASSIGN_OR_RETURN(auto bounds, work.complaints().ProvinceBounds(*org.province_code));
-      if (bounds) {
-        if (lat < bounds->min_lat - kBoundsPadding || lat > bounds->max_lat + kBoundsPadding) {
-          return Status::Invalid("the position is outside the area of " + org.name_th, "lat");
-        }
-        if (lon < bounds->min_lon - kBoundsPadding || lon > bounds->max_lon + kBoundsPadding) {
-          return Status::Invalid("the position is outside the area of " + org.name_th, "lon");
-        }
-      }
-      ASSIGN_OR_RETURN(auto area, work.complaints().NearestArea(*org.province_code, lat, lon));
-      if (area) {
-        c.area_code = area->code;
-        c.area_name_th = area->name_th;
-        c.area_name_en = area->name_en;
-      }
+    ASSIGN_OR_RETURN(const auto area, CheckLocation(work, org, *request.lat, *request.lon));
+    if (area) {
+      c.area_code = area->code;
+      c.area_name_th = area->name_th;
+      c.area_name_en = area->name_en;
     }
-    c.lat = lat;
-    c.lon = lon;
+    c.lat = *request.lat;
+    c.lon = *request.lon;
   }
 
   c.observed_at = request.observed_at.value_or(now);
@@ -208,10 +248,16 @@ Result<Filed> ComplaintService::File(UnitOfWork& work, const orgs::Org& org, con
   c.contact.email = TrimmedOpt(request.contact.email);
   c.contact.phone = TrimmedOpt(request.contact.phone);
   c.contact.device_id = TrimmedOpt(request.contact.device_id);
+  c.contact.line_user_id = request.source == "line" ? request.contact.line_user_id : std::nullopt;
+  if (request.source == "line" && !c.contact.line_user_id) {
+    return Status::Invalid("a LINE filing needs the resident's LINE user id", "line_user_id");
+  }
   RETURN_IF_ERROR(ValidateContact(c.contact));
   c.source = request.source;
   if (c.contact.Any()) {
-    if (request.source == "open311") {
+    if (request.source == "line") {
+      c.consent_version = "line-public-task";
+    } else if (request.source == "open311") {
       c.consent_version = "open311-public-task";
     } else {
       if (!request.consent_version) {
@@ -276,7 +322,8 @@ Result<Filed> ComplaintService::File(UnitOfWork& work, const orgs::Org& org, con
   RETURN_IF_ERROR(AddEvent(work, c, EventKind::kStatus, "", ComplaintStatus::kReceived).status());
   RETURN_IF_ERROR(
       audit::Record(work, "create", "complaint", std::to_string(c.id), c.org_id, std::nullopt, AuditJson(c)));
-  RETURN_IF_ERROR(QueueNotice(work, c, "หน่วยงานได้รับเรื่องของท่านแล้ว", "The office has received your complaint."));
+  RETURN_IF_ERROR(QueueNotice(work, c, "หน่วยงานได้รับเรื่องของท่านแล้ว", "The office has received your complaint.",
+                              /*push_line=*/false));
   return Filed{c, false};
 }
 
@@ -552,6 +599,8 @@ Result<ErasureReport> ComplaintService::EraseExpired(UnitOfWork& work, int64_t o
   const int64_t now = work.info().now;
   const int64_t filed_before = now - static_cast<int64_t>(settings.retention_days) * kDay;
   ASSIGN_OR_RETURN(const auto ids, work.complaints().ErasePersonalData(org.id, filed_before, now));
+  // Abandoned LINE drafts hold a user id and maybe a photo: they go once they can no longer resume.
+  RETURN_IF_ERROR(work.line().DeleteConversationsIdleSince(org.id, now - kLineConversationIdleSeconds).status());
   for (const int64_t id : ids) {
     ASSIGN_OR_RETURN(const Complaint c, work.complaints().Get(id));
     const std::string why = "ลบข้อมูลส่วนบุคคลเมื่อครบระยะเวลาเก็บรักษา " + std::to_string(settings.retention_days) +

@@ -33,9 +33,10 @@ struct NewComplaint {
   std::optional<int64_t> observed_at;  // default: now
   Contact contact;
   // The consent text version the resident agreed to; required with any contact detail on the
-  // web form. Open311 filings record the legal basis "open311-public-task" instead (PDPA s. 24).
+  // web form. Open311 filings record the legal basis "open311-public-task" instead (PDPA s. 24),
+  // LINE filings "line-public-task" (the LINE user id is kept only to answer the resident).
   std::optional<std::string> consent_version;
-  std::string source = "web";
+  std::string source = "web";  // "web", "open311" or "line" (then contact.line_user_id is required)
   std::optional<std::string> idempotency_key;
   std::vector<std::string> photos;  // image bytes (JPEG, PNG or WebP)
 };
@@ -107,6 +108,10 @@ struct ErasureReport {
 
 class ComplaintService {
  public:
+  // The check File applies to a map position: inside the LAO's province (padded bounds); the
+  // nearest subdistrict when known. Invalid naming "lat" or "lon" otherwise.
+  Result<std::optional<Area>> CheckLocation(UnitOfWork& work, const orgs::Org& org, double lat, double lon) const;
+
   // Files a complaint of `org` (an LAO). Invalid naming the field for bad input (category,
   // description, lat/lon outside the LAO's province, address, observed_at, email, phone, name,
   // consent, photos); TooLarge for a photo over 5 MiB. A known idempotency key returns the
@@ -137,8 +142,9 @@ class ComplaintService {
   // Needs kManageUsers (an LAO administrator).
   Result<Settings> PutSettings(UnitOfWork& work, Settings settings) const;
 
-  // Erases the personal data of the organisation's complaints filed more than retention_days
-  // before now (work.info().now), logging each erasure in the audit log and the history.
+  // Erases the personal data (contact, LINE user id, notice addresses) of the organisation's
+  // complaints filed more than retention_days before now (work.info().now), logging each erasure
+  // in the audit log and the history; deletes LINE conversations idle past resuming.
   Result<ErasureReport> EraseExpired(UnitOfWork& work, int64_t org_id) const;
   // EraseExpired for every organisation with complaints (the background job, System scope).
   Result<std::vector<ErasureReport>> EraseExpiredEverywhere(UnitOfWork& work) const;

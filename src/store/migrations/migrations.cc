@@ -1619,6 +1619,73 @@ CREATE INDEX complaint_notices_complaint ON complaint_notices(complaint_id);
 CREATE INDEX complaint_notices_due ON complaint_notices(status, next_attempt_at);
 )SQL";
 
+// LINE Official Account as a complaint channel (docs/complaints-api.md §"LINE"): the LAO's
+// connection, one conversation per resident, the webhook events already handled (replays), the
+// resident's LINE user id on the complaint (personal data) and the channel of each notice.
+constexpr const char* kSqlite0010 = R"SQL(
+ALTER TABLE complaints ADD COLUMN line_user_id TEXT;
+ALTER TABLE complaint_notices ADD COLUMN channel TEXT NOT NULL DEFAULT 'email';
+CREATE TABLE line_connections (
+  org_id INTEGER PRIMARY KEY REFERENCES orgs(id),
+  channel_id TEXT NOT NULL DEFAULT '',
+  channel_secret TEXT NOT NULL DEFAULT '',
+  access_token TEXT NOT NULL DEFAULT '',
+  enabled INTEGER NOT NULL DEFAULT 0,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE line_conversations (
+  org_id INTEGER NOT NULL REFERENCES orgs(id),
+  user_id TEXT NOT NULL,
+  step TEXT NOT NULL,
+  category TEXT,
+  photo BLOB,
+  lat REAL,
+  lon REAL,
+  address TEXT NOT NULL DEFAULT '',
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (org_id, user_id)
+);
+CREATE INDEX line_conversations_updated ON line_conversations(updated_at);
+CREATE TABLE line_webhook_events (
+  org_id INTEGER NOT NULL REFERENCES orgs(id),
+  event_id TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  PRIMARY KEY (org_id, event_id)
+);
+)SQL";
+
+constexpr const char* kPostgres0010 = R"SQL(
+ALTER TABLE complaints ADD COLUMN line_user_id TEXT;
+ALTER TABLE complaint_notices ADD COLUMN channel TEXT NOT NULL DEFAULT 'email';
+CREATE TABLE line_connections (
+  org_id BIGINT PRIMARY KEY REFERENCES orgs(id),
+  channel_id TEXT NOT NULL DEFAULT '',
+  channel_secret TEXT NOT NULL DEFAULT '',
+  access_token TEXT NOT NULL DEFAULT '',
+  enabled INTEGER NOT NULL DEFAULT 0,
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE line_conversations (
+  org_id BIGINT NOT NULL REFERENCES orgs(id),
+  user_id TEXT NOT NULL,
+  step TEXT NOT NULL,
+  category TEXT,
+  photo BYTEA,
+  lat DOUBLE PRECISION,
+  lon DOUBLE PRECISION,
+  address TEXT NOT NULL DEFAULT '',
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (org_id, user_id)
+);
+CREATE INDEX line_conversations_updated ON line_conversations(updated_at);
+CREATE TABLE line_webhook_events (
+  org_id BIGINT NOT NULL REFERENCES orgs(id),
+  event_id TEXT NOT NULL,
+  received_at BIGINT NOT NULL,
+  PRIMARY KEY (org_id, event_id)
+);
+)SQL";
+
 constexpr const char* kSqlite0011 = R"SQL(
 -- cooperation network (migration 11): partner organisations, contacts, agreements (MoUs),
 -- meetings with attendees and action items.
@@ -1911,6 +1978,8 @@ const std::vector<Migration>& AllMigrations() {
        kSqlite0008, kPostgres0008},
       {9, "complaints: resident complaints, history, photos, settings and the e-mail outbox", kSqlite0009,
        kPostgres0009},
+      {10, "line: LINE Official Account connections, conversations, handled webhook events, notice channels",
+       kSqlite0010, kPostgres0010},
       {11, "cooperation network: partner organisations, contacts, agreements, meetings, action items", kSqlite0011,
        kPostgres0011},
       {12, "complaints: a change counter per organisation for the public answer caches; status and category in the "

@@ -1,0 +1,114 @@
+#include "store/sql_line_store.h"
+
+namespace ecotown::store {
+
+using complaints::LineConnection;
+using complaints::LineConversation;
+
+// The webhook reads the connection under the LAO's resident scope (write access, no read), the
+// administrator under its own: either suffices.
+Result<std::optional<LineConnection>> SqlLineStore::GetConnection(int64_t org_id) {
+  if (!scope_.CanRead(org_id) && !scope_.CanWrite(org_id)) return Status::NotFound("organisation not found");
+  auto rows = conn_.Query(
+      "SELECT org_id, channel_id, channel_secret, access_token, enabled, updated_at FROM line_connections "
+      "WHERE org_id = $1",
+      {V(org_id)});
+  if (!rows.ok()) return rows.status();
+  if (rows->rows.empty()) return std::optional<LineConnection>();
+  const Row& row = rows->rows.front();
+  LineConnection c;
+  c.org_id = row.Int(0);
+  c.channel_id = row.Text(1);
+  c.channel_secret = row.Text(2);
+  c.access_token = row.Text(3);
+  c.enabled = row.Bool(4);
+  c.updated_at = row.Int(5);
+  return std::optional<LineConnection>(std::move(c));
+}
+
+Status SqlLineStore::PutConnection(const LineConnection& c) {
+  RETURN_IF_ERROR(scope_.RequireWrite(c.org_id, "organisation"));
+  return conn_
+      .Exec(
+          "INSERT INTO line_connections (org_id, channel_id, channel_secret, access_token, enabled, updated_at) "
+          "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (org_id) DO UPDATE SET channel_id = excluded.channel_id, "
+          "channel_secret = excluded.channel_secret, access_token = excluded.access_token, "
+          "enabled = excluded.enabled, updated_at = excluded.updated_at",
+          {V(c.org_id), V(c.channel_id), V(c.channel_secret), V(c.access_token), V(c.enabled), V(c.updated_at)})
+      .status();
+}
+
+Result<std::optional<LineConversation>> SqlLineStore::GetConversation(int64_t org_id, std::string_view user_id) {
+  RETURN_IF_ERROR(scope_.RequireWrite(org_id, "organisation"));
+  auto rows = conn_.Query(
+      "SELECT step, category, photo, lat, lon, address, updated_at FROM line_conversations "
+      "WHERE org_id = $1 AND user_id = $2",
+      {V(org_id), V(user_id)});
+  if (!rows.ok()) return rows.status();
+  if (rows->rows.empty()) return std::optional<LineConversation>();
+  const Row& row = rows->rows.front();
+  LineConversation c;
+  c.org_id = org_id;
+  c.user_id = std::string(user_id);
+  auto step = complaints::ParseLineStep(row.Text(0));
+  c.step = step.ok() ? *step : complaints::LineStep::kCategory;
+  if (auto code = row.OptText(1)) {
+    auto category = complaints::ParseCategory(*code);
+    if (category.ok()) c.category = *category;
+  }
+  if (!row.IsNull(2)) c.photo = row.Bytes(2);
+  c.lat = row.OptReal(3);
+  c.lon = row.OptReal(4);
+  c.address = row.Text(5);
+  c.updated_at = row.Int(6);
+  return std::optional<LineConversation>(std::move(c));
+}
+
+Status SqlLineStore::PutConversation(const LineConversation& c) {
+  RETURN_IF_ERROR(scope_.RequireWrite(c.org_id, "organisation"));
+  std::optional<std::string> category;
+  if (c.category) category = complaints::CategoryCode(*c.category);
+  return conn_
+      .Exec(
+          "INSERT INTO line_conversations (org_id, user_id, step, category, photo, lat, lon, address, updated_at) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (org_id, user_id) DO UPDATE SET "
+          "step = excluded.step, category = excluded.category, photo = excluded.photo, lat = excluded.lat, "
+          "lon = excluded.lon, address = excluded.address, updated_at = excluded.updated_at",
+          {V(c.org_id), V(c.user_id), V(complaints::LineStepName(c.step)), V(category), c.photo ? B(*c.photo) : Value(),
+           V(c.lat), V(c.lon), V(c.address), V(c.updated_at)})
+      .status();
+}
+
+Status SqlLineStore::DeleteConversation(int64_t org_id, std::string_view user_id) {
+  RETURN_IF_ERROR(scope_.RequireWrite(org_id, "organisation"));
+  return conn_.Exec("DELETE FROM line_conversations WHERE org_id = $1 AND user_id = $2", {V(org_id), V(user_id)})
+      .status();
+}
+
+Result<int> SqlLineStore::DeleteConversationsIdleSince(int64_t org_id, int64_t before) {
+  RETURN_IF_ERROR(scope_.RequireWrite(org_id, "organisation"));
+  auto deleted =
+      conn_.Exec("DELETE FROM line_conversations WHERE org_id = $1 AND updated_at < $2", {V(org_id), V(before)});
+  if (!deleted.ok()) return deleted.status();
+  return static_cast<int>(*deleted);
+}
+
+Result<bool> SqlLineStore::RememberEvent(int64_t org_id, std::string_view event_id, int64_t now) {
+  RETURN_IF_ERROR(scope_.RequireWrite(org_id, "organisation"));
+  auto inserted = conn_.Exec(
+      "INSERT INTO line_webhook_events (org_id, event_id, received_at) VALUES ($1, $2, $3) "
+      "ON CONFLICT (org_id, event_id) DO NOTHING",
+      {V(org_id), V(event_id), V(now)});
+  if (!inserted.ok()) return inserted.status();
+  return *inserted == 1;
+}
+
+Result<bool> SqlLineStore::EventSeen(int64_t org_id, std::string_view event_id) {
+  RETURN_IF_ERROR(scope_.RequireWrite(org_id, "organisation"));
+  auto rows =
+      conn_.Query("SELECT 1 FROM line_webhook_events WHERE org_id = $1 AND event_id = $2", {V(org_id), V(event_id)});
+  if (!rows.ok()) return rows.status();
+  return !rows->rows.empty();
+}
+
+}  // namespace ecotown::store

@@ -1,0 +1,30 @@
+// SqlLineStore: the LINE channel of complaints (connections, conversations, handled webhook
+// events) on either SQL dialect, bound to one Scope.
+#pragma once
+
+#include "modules/complaints/line.h"
+#include "modules/tenancy/access.h"
+#include "store/database.h"
+
+namespace ecotown::store {
+
+class SqlLineStore final : public complaints::LineStore {
+ public:
+  SqlLineStore(Connection& conn, const tenancy::Scope& scope) : conn_(conn), scope_(scope) {}
+
+  Result<std::optional<complaints::LineConnection>> GetConnection(int64_t org_id) override;
+  Status PutConnection(const complaints::LineConnection& connection) override;
+  Result<std::optional<complaints::LineConversation>> GetConversation(int64_t org_id,
+                                                                      std::string_view user_id) override;
+  Status PutConversation(const complaints::LineConversation& conversation) override;
+  Status DeleteConversation(int64_t org_id, std::string_view user_id) override;
+  Result<int> DeleteConversationsIdleSince(int64_t org_id, int64_t before) override;
+  Result<bool> RememberEvent(int64_t org_id, std::string_view event_id, int64_t now) override;
+  Result<bool> EventSeen(int64_t org_id, std::string_view event_id) override;
+
+ private:
+  Connection& conn_;
+  const tenancy::Scope& scope_;
+};
+
+}  // namespace ecotown::store

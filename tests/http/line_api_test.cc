@@ -1,0 +1,409 @@
+// API tests of the LINE complaint channel: the real server on 127.0.0.1 with webhook bodies built
+// and signed exactly as LINE's Messaging API reference shows them, and a local cpp-httplib
+// receiver standing in for api.line.me and api-data.line.me (replies, pushes, content). SQLite
+// always; PostgreSQL with the CTest fixture.
+#include <gtest/gtest.h>
+
+#include <mutex>
+#include <regex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "http/test_server.h"
+#include "modules/complaints/line.h"
+#include "notify/complaint_mailer.h"
+#include "support/test_env.h"
+
+namespace ecotown::testing {
+namespace {
+
+using nlohmann::json;
+
+const char* const kSecret = "8c570fa6dd201bb328f1c1eac23a96d8";
+const char* const kToken = "test-channel-access-token-0123456789";
+const char* const kUser = "U4af4980629a1b2c3d4e5f6a7b8c9d0e1";
+const std::string kJpeg = std::string("\xFF\xD8\xFF\xE0", 4) + std::string(2000, 'j');
+
+// What the receiver saw of one call.
+struct Seen {
+  std::string method, path, authorization, retry_key, body;
+};
+
+// api.line.me and api-data.line.me on one local port: records every call; pushes answer with the
+// queued statuses (then 200); content downloads return kJpeg.
+class LineReceiver {
+ public:
+  LineReceiver() {
+    server_.Post("/v2/bot/message/reply", [this](const httplib::Request& req, httplib::Response& res) {
+      Record(req);
+      res.set_content("{}", "application/json");
+    });
+    server_.Post("/v2/bot/message/push", [this](const httplib::Request& req, httplib::Response& res) {
+      Record(req);
+      std::lock_guard lock(mu_);
+      res.status = push_answers_.empty() ? 200 : push_answers_.front();
+      if (!push_answers_.empty()) push_answers_.erase(push_answers_.begin());
+      res.set_content("{}", "application/json");
+    });
+    server_.Get(R"(/v2/bot/message/(\d+)/content)", [this](const httplib::Request& req, httplib::Response& res) {
+      Record(req);
+      res.set_content(kJpeg, "image/jpeg");
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    // Connections queue in the listen backlog until the loop runs: no need to wait for it.
+  }
+  ~LineReceiver() {
+    server_.stop();
+    thread_.join();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  void QueuePushAnswer(int status) {
+    std::lock_guard lock(mu_);
+    push_answers_.push_back(status);
+  }
+  std::vector<Seen> Calls(const std::string& path_part) const {
+    std::lock_guard lock(mu_);
+    std::vector<Seen> out;
+    for (const auto& s : seen_) {
+      if (s.path.find(path_part) != std::string::npos) out.push_back(s);
+    }
+    return out;
+  }
+
+ private:
+  void Record(const httplib::Request& req) {
+    std::lock_guard lock(mu_);
+    seen_.push_back({req.method, req.path, req.get_header_value("Authorization"),
+                     req.get_header_value("X-Line-Retry-Key"), req.body});
+  }
+
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+  mutable std::mutex mu_;
+  std::vector<Seen> seen_;         // guarded by mu_
+  std::vector<int> push_answers_;  // guarded by mu_
+};
+
+class LineApiTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "postgres" && !PostgresAdminUrl()) GTEST_SKIP() << "ECOTOWN_TEST_PG_URL is not set";
+    TestServerOptions options;
+    options.backend = GetParam();
+    options.body_limit = 1024 * 1024;
+    options.line_api_base = line_.url();
+    options.line_content_base = line_.url();
+    options.public_url = "https://ecotown.example.go.th";
+    options.dispatch_interval_seconds = 3600;  // the test drains the outbox itself
+    server_ = TestServer::Start(options);
+    ASSERT_NE(server_, nullptr);
+    client_ = server_->NewClient();
+    admin_ = server_->Login("banpong.admin");
+    officer_ = server_->Login("banpong.officer");
+  }
+
+  void Connect() {
+    auto res = client_->Put(
+        "/api/v1/line-connection", CookieHeaders(admin_),
+        json({{"channel_id", "1657000001"}, {"channel_secret", kSecret}, {"access_token", kToken}, {"enabled", true}})
+            .dump(),
+        "application/json");
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 200) << res->body;
+  }
+
+  // One event in LINE's documented envelope; `event` holds the type-specific fields.
+  json Event(const std::string& id, json event, bool redelivery = false) {
+    event["mode"] = "active";
+    event["timestamp"] = 1764200000000;
+    event["source"] = {{"type", "user"}, {"userId", kUser}};
+    event["webhookEventId"] = id;
+    event["deliveryContext"] = {{"isRedelivery", redelivery}};
+    if (event.value("type", "") != "unfollow") event["replyToken"] = "rt-" + id;
+    return event;
+  }
+  static json Message(json message) { return {{"type", "message"}, {"message", std::move(message)}}; }
+
+  static std::string Body(std::vector<json> events) {
+    return json({{"destination", "U0123456789abcdef0123456789abcdef"}, {"events", events}}).dump();
+  }
+
+  httplib::Result Deliver(const std::string& body, std::optional<std::string> signature = std::nullopt) {
+    httplib::Headers headers;
+    const std::string sig = signature.value_or(complaints::LineSignature(kSecret, body));
+    if (!sig.empty()) headers.emplace("X-Line-Signature", sig);
+    return client_->Post("/line/webhook/banpong", headers, body, "application/json");
+  }
+
+  int Send(const std::string& id, json event) {
+    auto res = Deliver(Body({Event(id, std::move(event))}));
+    EXPECT_TRUE(res);
+    return res ? res->status : 0;
+  }
+
+  // The text of the reply LINE got for this event's reply token.
+  std::string ReplyTo(const std::string& id) {
+    for (const auto& call : line_.Calls("/reply")) {
+      const json body = json::parse(call.body, nullptr, false);
+      if (body.value("replyToken", "") == "rt-" + id) return body["messages"][0]["text"];
+    }
+    ADD_FAILURE() << "no reply to " << id;
+    return "";
+  }
+
+  int64_t Count(const std::string& table, const std::string& where = "1=1") {
+    auto conn = server_->runtime().db().Acquire();
+    if (!conn.ok()) return -1;
+    auto row = (*conn)->QueryOne("SELECT COUNT(*) FROM " + table + " WHERE " + where, {});
+    return row.ok() ? row->Int(0) : -1;
+  }
+
+  // Runs the whole conversation; returns the tracking number from the last reply.
+  std::string FileOverLine() {
+    EXPECT_EQ(Send("01HZ0000000000000000000001", Message({{"id", "1001"}, {"type", "text"}, {"text", "ร้องเรียน"}})),
+              200);
+    EXPECT_EQ(
+        Send("01HZ0000000000000000000002", {{"type", "postback"}, {"postback", {{"data", "category=dust_smoke"}}}}),
+        200);
+    EXPECT_EQ(Send("01HZ0000000000000000000003",
+                   Message({{"id", "1003"}, {"type", "image"}, {"contentProvider", {{"type", "line"}}}})),
+              200);
+    EXPECT_EQ(Send("01HZ0000000000000000000004", Message({{"id", "1004"},
+                                                          {"type", "location"},
+                                                          {"title", "บ้าน"},
+                                                          {"address", "ซอยวัดดอนตูม บ้านโป่ง"},
+                                                          {"latitude", 13.8161},
+                                                          {"longitude", 99.8735}})),
+              200);
+    EXPECT_EQ(Send("01HZ0000000000000000000005",
+                   Message({{"id", "1005"}, {"type", "text"}, {"text", "ฝุ่นดำจากปล่องโรงงานลอยเข้าบ้านทุกเช้า"}})),
+              200);
+    std::smatch match;
+    const std::string reply = ReplyTo("01HZ0000000000000000000005");
+    if (!std::regex_search(reply, match, std::regex("[A-Z]{2,4}-25[0-9]{2}-[2-9A-Z]{5}"))) {
+      ADD_FAILURE() << "no tracking number in " << reply;
+      return "";
+    }
+    return match.str();
+  }
+
+  LineReceiver line_;
+  std::unique_ptr<TestServer> server_;
+  std::unique_ptr<httplib::Client> client_;
+  BrowserSession admin_, officer_;
+};
+
+TEST_P(LineApiTest, OnlyTheAdministratorConnectsAndNoGetShowsTheSecretOrToken) {
+  auto before = client_->Get("/api/v1/line-connection", CookieHeaders(admin_));
+  ASSERT_TRUE(before);
+  ASSERT_EQ(before->status, 200) << before->body;
+  EXPECT_FALSE(JsonOf(before)["enabled"].get<bool>());
+  EXPECT_EQ(JsonOf(before)["webhook_path"], "/line/webhook/banpong");
+  auto by_officer = client_->Put("/api/v1/line-connection", CookieHeaders(officer_),
+                                 json({{"channel_secret", kSecret}}).dump(), "application/json");
+  ASSERT_TRUE(by_officer);
+  EXPECT_EQ(by_officer->status, 403);
+  auto bad = client_->Put("/api/v1/line-connection", CookieHeaders(admin_), json({{"enabled", true}}).dump(),
+                          "application/json");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 422);
+  EXPECT_EQ(JsonOf(bad)["error"]["field"], "channel_id") << bad->body;
+  Connect();
+  auto after = client_->Get("/api/v1/line-connection", CookieHeaders(admin_));
+  ASSERT_TRUE(after);
+  EXPECT_TRUE(JsonOf(after)["channel_secret_set"].get<bool>());
+  EXPECT_TRUE(JsonOf(after)["access_token_set"].get<bool>());
+  EXPECT_EQ(after->body.find(kSecret), std::string::npos);
+  EXPECT_EQ(after->body.find(kToken), std::string::npos);
+  EXPECT_EQ(Count("audit_log", "entity = 'line_connection'"), 1);
+}
+
+TEST_P(LineApiTest, UnsignedForgedAndUnconnectedCallsAreRefusedAndStoreNothing) {
+  const std::string body =
+      Body({Event("01HZ0000000000000000000A01", Message({{"id", "1"}, {"type", "text"}, {"text", "ร้องเรียน"}}))});
+  auto not_connected = Deliver(body);
+  ASSERT_TRUE(not_connected);
+  EXPECT_EQ(not_connected->status, 404);
+  Connect();
+  auto unsigned_call = Deliver(body, std::string());
+  ASSERT_TRUE(unsigned_call);
+  EXPECT_EQ(unsigned_call->status, 401);
+  auto forged = Deliver(body, complaints::LineSignature("00000000000000000000000000000000", body));
+  ASSERT_TRUE(forged);
+  EXPECT_EQ(forged->status, 401);
+  auto tampered = Deliver(body, complaints::LineSignature(kSecret, body + " "));
+  ASSERT_TRUE(tampered);
+  EXPECT_EQ(tampered->status, 401);
+  EXPECT_EQ(Count("line_webhook_events"), 0);
+  EXPECT_EQ(Count("line_conversations"), 0);
+  EXPECT_TRUE(line_.Calls("/reply").empty());
+
+  // LINE's "verify" call: no events, answered 200.
+  auto verify = Deliver(Body({}));
+  ASSERT_TRUE(verify);
+  EXPECT_EQ(verify->status, 200) << verify->body;
+  auto malformed = Deliver("{\"events\": 5}");
+  ASSERT_TRUE(malformed);
+  EXPECT_EQ(malformed->status, 400);
+}
+
+TEST_P(LineApiTest, AConversationFilesAComplaintWithItsPhotoThroughTheWebFormsRules) {
+  Connect();
+  const std::string tracking = FileOverLine();
+  ASSERT_FALSE(tracking.empty());
+
+  // Replies went to LINE's reply endpoint with each event's token and the channel token.
+  const auto replies = line_.Calls("/v2/bot/message/reply");
+  ASSERT_EQ(replies.size(), 5u);
+  for (const auto& r : replies) EXPECT_EQ(r.authorization, std::string("Bearer ") + kToken);
+  const json first = json::parse(replies[0].body);
+  EXPECT_EQ(first["replyToken"], "rt-01HZ0000000000000000000001");
+  const json& items = first["messages"][0]["quickReply"]["items"];
+  ASSERT_EQ(items.size(), 7u);
+  EXPECT_EQ(items[0]["action"]["type"], "postback");
+  EXPECT_EQ(items[0]["action"]["data"], "category=dust_smoke");
+  EXPECT_EQ(items[0]["action"]["label"], "ฝุ่นหรือควัน");
+  const json location_ask = json::parse(replies[2].body);
+  EXPECT_EQ(location_ask["messages"][0]["quickReply"]["items"][0]["action"]["type"], "location");
+  EXPECT_NE(ReplyTo("01HZ0000000000000000000005").find("https://ecotown.example.go.th/#/track/" + tracking),
+            std::string::npos);
+
+  // The photo came from the content endpoint with the channel token.
+  const auto content = line_.Calls("/content");
+  ASSERT_EQ(content.size(), 1u);
+  EXPECT_EQ(content[0].method, "GET");
+  EXPECT_EQ(content[0].path, "/v2/bot/message/1003/content");
+  EXPECT_EQ(content[0].authorization, std::string("Bearer ") + kToken);
+
+  auto list = client_->Get("/api/v1/complaints", CookieHeaders(officer_));
+  ASSERT_TRUE(list);
+  ASSERT_EQ(JsonOf(list)["items"].size(), 1u) << list->body;
+  const json c = JsonOf(list)["items"][0];
+  EXPECT_EQ(c["tracking"], tracking);
+  EXPECT_EQ(c["source"], "line");
+  EXPECT_EQ(c["category"]["code"], "dust_smoke");
+  EXPECT_TRUE(c["has_line"].get<bool>());
+  EXPECT_EQ(Count("complaint_photos", "size = " + std::to_string(kJpeg.size())), 1);
+  EXPECT_EQ(Count("complaints", "address = 'ซอยวัดดอนตูม บ้านโป่ง' AND area_code IS NOT NULL"), 1);
+  EXPECT_EQ(Count("line_conversations"), 0);  // done: the draft is gone
+
+  // The user id is personal data: never in a public or Open311 answer.
+  auto page = client_->Get("/api/v1/public/complaints/" + tracking);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_EQ(page->body.find(kUser), std::string::npos);
+  auto open311 = client_->Get("/open311/v2/requests/" + tracking + ".json?jurisdiction_id=banpong");
+  ASSERT_TRUE(open311);
+  EXPECT_EQ(open311->status, 200);
+  EXPECT_EQ(open311->body.find(kUser), std::string::npos);
+  auto detail = client_->Get("/api/v1/complaints/" + c["id"].dump(), CookieHeaders(officer_));
+  ASSERT_TRUE(detail);
+  EXPECT_EQ(detail->body.find(kUser), std::string::npos);
+}
+
+TEST_P(LineApiTest, ALocationOutsideTheLaoIsRefusedInThaiAndTheStepIsKept) {
+  Connect();
+  ASSERT_EQ(Send("01HZ0000000000000000000B01", Message({{"id", "1"}, {"type", "text"}, {"text", "complaint"}})), 200);
+  ASSERT_EQ(Send("01HZ0000000000000000000B02", Message({{"id", "2"}, {"type", "text"}, {"text", "ไฟไหม้บ้าน"}})), 200);
+  EXPECT_NE(ReplyTo("01HZ0000000000000000000B02").find("ไม่พบประเภทนี้"), std::string::npos);
+  ASSERT_EQ(Send("01HZ0000000000000000000B03", {{"type", "postback"}, {"postback", {{"data", "category=noise"}}}}),
+            200);
+  ASSERT_EQ(Send("01HZ0000000000000000000B04", Message({{"id", "4"}, {"type", "text"}, {"text", "ข้าม"}})), 200);
+  // Hat Yai, Songkhla: far outside Ratchaburi.
+  ASSERT_EQ(Send("01HZ0000000000000000000B05", Message({{"id", "5"},
+                                                        {"type", "location"},
+                                                        {"address", "หาดใหญ่"},
+                                                        {"latitude", 7.0086},
+                                                        {"longitude", 100.4747}})),
+            200);
+  EXPECT_NE(ReplyTo("01HZ0000000000000000000B05").find("นอกพื้นที่"), std::string::npos);
+  auto conversation = Count("line_conversations", "step = 'location' AND category = 'noise'");
+  EXPECT_EQ(conversation, 1);
+  ASSERT_EQ(Send("01HZ0000000000000000000B06", Message({{"id", "6"}, {"type", "text"}, {"text", "ยกเลิก"}})), 200);
+  EXPECT_EQ(Count("line_conversations"), 0);
+  EXPECT_EQ(Count("complaints"), 0);
+}
+
+TEST_P(LineApiTest, ReplayedCallsAreRefusedAndRedeliveriesAreHarmless) {
+  Connect();
+  const std::string body =
+      Body({Event("01HZ0000000000000000000C01", Message({{"id", "1"}, {"type", "text"}, {"text", "ร้องเรียน"}}))});
+  auto first = Deliver(body);
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->status, 200) << first->body;
+  ASSERT_EQ(Send("01HZ0000000000000000000C02", {{"type", "postback"}, {"postback", {{"data", "category=odour"}}}}),
+            200);
+
+  // The same signed body again (captured and replayed): refused, nothing changes.
+  auto replayed = Deliver(body);
+  ASSERT_TRUE(replayed);
+  EXPECT_EQ(replayed->status, 409) << replayed->body;
+  EXPECT_EQ(Count("line_conversations", "step = 'photo'"), 1);  // not restarted by the replay
+  EXPECT_EQ(line_.Calls("/reply").size(), 2u);
+
+  // LINE's own redelivery of a handled event: 200 so that LINE stops, and still nothing changes.
+  auto redelivered = Deliver(
+      Body({Event("01HZ0000000000000000000C01", Message({{"id", "1"}, {"type", "text"}, {"text", "ร้องเรียน"}}), true)}));
+  ASSERT_TRUE(redelivered);
+  EXPECT_EQ(redelivered->status, 200) << redelivered->body;
+  EXPECT_EQ(Count("line_conversations", "step = 'photo'"), 1);
+  EXPECT_EQ(line_.Calls("/reply").size(), 2u);
+  EXPECT_EQ(Count("line_webhook_events"), 2);
+}
+
+TEST_P(LineApiTest, EachPublicStatusChangeIsPushedOnceAndRetriedAfterA500) {
+  Connect();
+  const std::string tracking = FileOverLine();
+  ASSERT_FALSE(tracking.empty());
+  auto list = client_->Get("/api/v1/complaints", CookieHeaders(officer_));
+  ASSERT_TRUE(list);
+  const int64_t id = JsonOf(list)["items"][0]["id"];
+  auto moved =
+      client_->Post("/api/v1/complaints/" + std::to_string(id) + "/transition", CookieHeaders(officer_),
+                    json({{"status", "assigned"}, {"assignee_user_id", server_->user_id("banpong.officer")}}).dump(),
+                    "application/json");
+  ASSERT_TRUE(moved);
+  ASSERT_EQ(moved->status, 200) << moved->body;
+  auto note =
+      client_->Post("/api/v1/complaints/" + std::to_string(id) + "/notes", CookieHeaders(officer_),
+                    json({{"text", "ญาติของผู้ร้องเป็นเจ้าของโรงงาน"}, {"public", false}}).dump(), "application/json");
+  ASSERT_TRUE(note);
+  ASSERT_EQ(note->status, 201);
+
+  line_.QueuePushAnswer(500);
+  notify::MailerOptions options;
+  options.backoff_base_seconds = 0;  // retry at once, within this drain
+  notify::LineSettings settings;
+  settings.api_base = line_.url();
+  settings.timeout_seconds = 5;
+  notify::ComplaintMailer mailer(server_->runtime().transactor(), server_->runtime().clock(), notify::SmtpSettings{},
+                                 options, settings);
+  const notify::MailReport report = mailer.DrainOnce();
+  EXPECT_TRUE(report.errors.empty());
+  EXPECT_EQ(report.retried, 1);
+  EXPECT_EQ(report.sent, 1);
+  const auto pushes = line_.Calls("/v2/bot/message/push");
+  ASSERT_EQ(pushes.size(), 2u);                         // the 500, then the retry
+  EXPECT_EQ(pushes[0].retry_key, pushes[1].retry_key);  // so LINE delivers it once
+  EXPECT_TRUE(std::regex_match(pushes[0].retry_key,
+                               std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")));
+  EXPECT_EQ(pushes[1].authorization, std::string("Bearer ") + kToken);
+  const json push = json::parse(pushes[1].body);
+  EXPECT_EQ(push["to"], kUser);
+  const std::string text = push["messages"][0]["text"];
+  EXPECT_NE(text.find(tracking), std::string::npos) << text;
+  EXPECT_NE(text.find("มอบหมายเจ้าหน้าที่แล้ว"), std::string::npos) << text;
+  EXPECT_EQ(text.find("ญาติ"), std::string::npos);  // internal notes are never pushed
+  // Delivered: a second drain sends nothing more.
+  EXPECT_EQ(mailer.DrainOnce().sent, 0);
+  EXPECT_EQ(line_.Calls("/v2/bot/message/push").size(), 2u);
+}
+
+INSTANTIATE_TEST_SUITE_P(http, LineApiTest, ::testing::Values("sqlite", "postgres"),
+                         [](const ::testing::TestParamInfo<std::string>& param_info) { return param_info.param; });
+
+}  // namespace
+}  // namespace ecotown::testing

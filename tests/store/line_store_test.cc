@@ -1,0 +1,249 @@
+// The LINE complaint channel on every backend: the LAO's connection (administrator only, audited
+// without secrets), conversations that survive a restart with their photo, webhook event ids
+// remembered once, LINE filings with the resident's user id, one push per public change in the
+// notice outbox, and the retention erasure of user ids and abandoned drafts. SQLite always;
+// PostgreSQL with the CTest fixture.
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <string>
+
+#include "modules/complaints/complaint_service.h"
+#include "modules/complaints/line_service.h"
+#include "store/store_fixture.h"
+
+namespace ecotown::store {
+namespace {
+
+using complaints::Category;
+using complaints::ComplaintService;
+using complaints::ComplaintStatus;
+using complaints::LineChannelService;
+using complaints::LineConversation;
+using complaints::NoticeChannel;
+
+constexpr int64_t kDay = 86400;
+const char* const kUser = "U4af4980629a1b2c3d4e5f6a7b8c9d0e1";
+const char* const kSecret = "8c570fa6dd201bb328f1c1eac23a96d8";
+const char* const kToken = "test-channel-access-token-0123456789";
+const std::string kJpeg = std::string("\xFF\xD8\xFF\xE0", 4) + std::string(100, 'x');
+
+class LineStoreTest : public StoreContractTest {
+ protected:
+  void SetUp() override {
+    StoreContractTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    ASSERT_TRUE(AddOrg("national", orgs::OrgType::kNationalOffice, std::nullopt).ok());
+    ASSERT_TRUE(AddOrg("po-70", orgs::OrgType::kProvinceOffice, std::string("national")).ok());
+    auto a = AddOrg("lao-a", orgs::OrgType::kTown, std::string("po-70"));
+    auto b = AddOrg("lao-b", orgs::OrgType::kTown, std::string("po-70"));
+    ASSERT_TRUE(a.ok() && b.ok());
+    lao_a_ = *a;
+    lao_b_ = *b;
+    auto admin = AddUser("lao-a", "admin-a", Role::kLaoAdmin);
+    auto officer = AddUser("lao-a", "officer-a", Role::kOfficer);
+    auto admin_b = AddUser("lao-b", "admin-b", Role::kLaoAdmin);
+    ASSERT_TRUE(admin.ok() && officer.ok() && admin_b.ok());
+    admin_a_ = *admin;
+    officer_a_ = *officer;
+    admin_b_ = *admin_b;
+  }
+
+  template <typename Fn>
+  Status As(const User& user, Fn fn, int64_t now = kNow) {
+    return transactor_->Write(ScopeOf(user), Info(now), [&](UnitOfWork& work) -> Status { return fn(work); });
+  }
+  template <typename Fn>
+  Status AsLine(Fn fn, int64_t now = kNow) {
+    return transactor_->Write(complaints::ResidentScope(lao_a_, "line"), Info(now),
+                              [&](UnitOfWork& work) -> Status { return fn(work); });
+  }
+
+  Result<complaints::Filed> FileOverLine(int64_t now = kNow) {
+    complaints::NewComplaint request;
+    request.category = Category::kOdour;
+    request.description = "กลิ่นเหม็นจากบ่อน้ำเสียของโรงงานทุกคืน";
+    request.address = "หมู่ 5";
+    request.source = "line";
+    request.contact.line_user_id = kUser;
+    request.photos = {kJpeg};
+    std::optional<complaints::Filed> filed;
+    RETURN_IF_ERROR(AsLine(
+        [&](UnitOfWork& work) -> Status {
+          ASSIGN_OR_RETURN(filed, ComplaintService().File(work, lao_a_, request));
+          return Status::Ok();
+        },
+        now));
+    return *filed;
+  }
+
+  orgs::Org lao_a_, lao_b_;
+  User admin_a_, officer_a_, admin_b_;
+};
+
+TEST_P(LineStoreTest, OnlyTheLaoAdministratorConnectsLineAndTheAuditLogNeverHoldsTheSecrets) {
+  complaints::LineConnectionUpdate update;
+  update.org_id = lao_a_.id;
+  update.channel_id = "1657000001";
+  update.channel_secret = kSecret;
+  update.access_token = kToken;
+  update.enabled = true;
+  Status refused =
+      As(officer_a_, [&](UnitOfWork& work) { return LineChannelService().PutConnection(work, update).status(); });
+  EXPECT_EQ(refused.code(), StatusCode::kForbidden) << refused.ToString();
+  Status other_lao =
+      As(admin_b_, [&](UnitOfWork& work) { return LineChannelService().PutConnection(work, update).status(); });
+  EXPECT_FALSE(other_lao.ok());
+  ASSERT_TRUE(
+      As(admin_a_, [&](UnitOfWork& work) { return LineChannelService().PutConnection(work, update).status(); }).ok());
+
+  // Turning on without a token is refused naming the field; nothing changes.
+  complaints::LineConnectionUpdate clear;
+  clear.org_id = lao_a_.id;
+  clear.access_token = "";
+  Status cleared =
+      As(admin_a_, [&](UnitOfWork& work) { return LineChannelService().PutConnection(work, clear).status(); });
+  EXPECT_EQ(cleared.field(), "access_token");
+  complaints::LineConnectionUpdate bad_secret;
+  bad_secret.org_id = lao_a_.id;
+  bad_secret.channel_secret = "not-hex";
+  EXPECT_EQ(
+      As(admin_a_, [&](UnitOfWork& work) { return LineChannelService().PutConnection(work, bad_secret).status(); })
+          .field(),
+      "channel_secret");
+
+  ASSERT_TRUE(AsLine([&](UnitOfWork& work) -> Status {
+                ASSIGN_OR_RETURN(auto c, work.line().GetConnection(lao_a_.id));
+                EXPECT_TRUE(c.has_value());
+                EXPECT_TRUE(c->Usable());
+                EXPECT_EQ(c->channel_secret, kSecret);  // retrievable: it signs every webhook call
+                EXPECT_EQ(c->access_token, kToken);
+                return Status::Ok();
+              }).ok());
+  auto audit = Sql("SELECT before_json, after_json FROM audit_log WHERE entity = 'line_connection'");
+  ASSERT_TRUE(audit.ok());
+  ASSERT_EQ(audit->rows.size(), 1u);
+  const std::string after = audit->rows[0].Text(1);
+  EXPECT_NE(after.find("\"channel_secret_set\":true"), std::string::npos) << after;
+  EXPECT_EQ(after.find(kSecret), std::string::npos);
+  EXPECT_EQ(after.find(kToken), std::string::npos);
+}
+
+TEST_P(LineStoreTest, AConversationKeepsItsStepAndPhotoAndEventIdsAreRememberedOnce) {
+  LineConversation c;
+  c.org_id = lao_a_.id;
+  c.user_id = kUser;
+  c.step = complaints::LineStep::kLocation;
+  c.category = Category::kNoise;
+  c.photo = kJpeg;
+  c.updated_at = kNow;
+  ASSERT_TRUE(AsLine([&](UnitOfWork& work) { return work.line().PutConversation(c); }).ok());
+  ASSERT_TRUE(
+      AsLine([&](UnitOfWork& work) -> Status {
+        ASSIGN_OR_RETURN(auto read, work.line().GetConversation(lao_a_.id, kUser));
+        EXPECT_TRUE(read.has_value());
+        EXPECT_EQ(read->step, complaints::LineStep::kLocation);
+        EXPECT_EQ(read->category, Category::kNoise);
+        EXPECT_EQ(read->photo, kJpeg);
+        EXPECT_FALSE(read->lat.has_value());
+        ASSIGN_OR_RETURN(auto other, work.line().GetConversation(lao_a_.id, "Uffffffffffffffffffffffffffffffff"));
+        EXPECT_FALSE(other.has_value());
+        ASSIGN_OR_RETURN(const bool first, work.line().RememberEvent(lao_a_.id, "01FZ74A0TDDPYRVKNK77XKC3ZR", kNow));
+        ASSIGN_OR_RETURN(const bool again, work.line().RememberEvent(lao_a_.id, "01FZ74A0TDDPYRVKNK77XKC3ZR", kNow));
+        EXPECT_TRUE(first);
+        EXPECT_FALSE(again);
+        ASSIGN_OR_RETURN(const bool seen, work.line().EventSeen(lao_a_.id, "01FZ74A0TDDPYRVKNK77XKC3ZR"));
+        EXPECT_TRUE(seen);
+        return Status::Ok();
+      }).ok());
+  // Another LAO's channel is another namespace of event ids; and it cannot read this LAO's drafts.
+  Status foreign =
+      transactor_->Write(complaints::ResidentScope(lao_b_, "line"), Info(), [&](UnitOfWork& work) -> Status {
+        ASSIGN_OR_RETURN(const bool fresh, work.line().RememberEvent(lao_b_.id, "01FZ74A0TDDPYRVKNK77XKC3ZR", kNow));
+        EXPECT_TRUE(fresh);
+        return work.line().GetConversation(lao_a_.id, kUser).status();
+      });
+  EXPECT_FALSE(foreign.ok());
+  EXPECT_EQ(Count("line_conversations"), 1);
+}
+
+TEST_P(LineStoreTest, ALineFilingKeepsTheUserIdPrivateAndEachPublicChangeQueuesOnePush) {
+  auto filed = FileOverLine();
+  ASSERT_TRUE(filed.ok()) << filed.status().ToString();
+  EXPECT_EQ(filed->complaint.source, "line");
+  EXPECT_EQ(filed->complaint.consent_version, "line-public-task");
+  EXPECT_EQ(Count("complaint_photos"), 1);
+  EXPECT_EQ(Count("complaints", "source = 'line' AND line_user_id = '" + std::string(kUser) + "'"), 1);
+  EXPECT_EQ(Count("complaint_notices"), 0);  // the chat already answered the filing
+  // The audit log knows there is a contact, not who.
+  EXPECT_EQ(Count("audit_log", "after_json LIKE '%" + std::string(kUser) + "%'"), 0);
+
+  ASSERT_TRUE(As(officer_a_, [&](UnitOfWork& work) {
+                complaints::TransitionRequest to{ComplaintStatus::kAssigned, {}, officer_a_.id, {}};
+                return ComplaintService().Transition(work, filed->complaint.id, to).status();
+              }).ok());
+  ASSERT_TRUE(As(officer_a_, [&](UnitOfWork& work) {
+                return ComplaintService().AddNote(work, filed->complaint.id, "ญาติของผู้ร้อง", false).status();
+              }).ok());
+  EXPECT_EQ(Count("complaint_notices", "channel = 'line' AND to_address = '" + std::string(kUser) + "'"), 1);
+  auto row = Sql("SELECT retry_key, body FROM complaint_notices");
+  ASSERT_TRUE(row.ok());
+  ASSERT_EQ(row->rows.size(), 1u);
+  EXPECT_TRUE(std::regex_match(row->rows[0].Text(0),
+                               std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
+      << row->rows[0].Text(0);
+  EXPECT_NE(row->rows[0].Text(1).find(filed->complaint.tracking), std::string::npos);
+
+  ASSERT_TRUE(
+      SystemWrite([&](UnitOfWork& work) -> Status {
+        ASSIGN_OR_RETURN(auto email, work.complaints().ClaimDueNotices(kNow, kNow + 120, 10, {NoticeChannel::kEmail}));
+        EXPECT_TRUE(email.empty());
+        ASSIGN_OR_RETURN(auto line, work.complaints().ClaimDueNotices(kNow, kNow + 120, 10, {NoticeChannel::kLine}));
+        EXPECT_EQ(line.size(), 1u);
+        if (!line.empty()) {
+          EXPECT_EQ(line[0].channel, NoticeChannel::kLine);
+          EXPECT_EQ(line[0].attempts, 1);
+        }
+        return Status::Ok();
+      }).ok());
+
+  // An officer sees the LINE user id through the audited contact view.
+  ASSERT_TRUE(As(officer_a_, [&](UnitOfWork& work) -> Status {
+                ASSIGN_OR_RETURN(auto contact, ComplaintService().ViewContact(work, filed->complaint.id));
+                EXPECT_EQ(contact.line_user_id, kUser);
+                return Status::Ok();
+              }).ok());
+}
+
+TEST_P(LineStoreTest, RetentionErasesTheUserIdFailsPendingPushesAndDropsAbandonedDrafts) {
+  ASSERT_TRUE(As(admin_a_, [&](UnitOfWork& work) -> Status {
+                ASSIGN_OR_RETURN(auto settings, ComplaintService().GetSettings(work, lao_a_.id));
+                settings.retention_days = 30;
+                return ComplaintService().PutSettings(work, settings).status();
+              }).ok());
+  auto filed = FileOverLine();
+  ASSERT_TRUE(filed.ok()) << filed.status().ToString();
+  ASSERT_TRUE(As(officer_a_, [&](UnitOfWork& work) {
+                return ComplaintService().AddNote(work, filed->complaint.id, "รับเรื่องแล้ว จะลงพื้นที่", true).status();
+              }).ok());
+  LineConversation draft;
+  draft.org_id = lao_a_.id;
+  draft.user_id = "U0000000000000000000000000000000a";
+  draft.step = complaints::LineStep::kPhoto;
+  draft.updated_at = kNow;
+  ASSERT_TRUE(AsLine([&](UnitOfWork& work) { return work.line().PutConversation(draft); }).ok());
+
+  ASSERT_TRUE(transactor_
+                  ->Write(Scope::System("retention"), Info(kNow + 31 * kDay),
+                          [&](UnitOfWork& work) { return ComplaintService().EraseExpiredEverywhere(work).status(); })
+                  .ok());
+  EXPECT_EQ(Count("complaints", "line_user_id IS NULL AND personal_erased_at IS NOT NULL"), 1);
+  EXPECT_EQ(Count("complaint_notices", "to_address = '" + std::string(kUser) + "'"), 0);
+  EXPECT_EQ(Count("complaint_notices", "status = 'failed'"), 1);
+  EXPECT_EQ(Count("line_conversations"), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(store, LineStoreTest, ::testing::Values("sqlite", "postgres"), BackendName);
+
+}  // namespace
+}  // namespace ecotown::store
