@@ -178,6 +178,7 @@ Result<std::optional<Complaint>> SqlComplaintStore::FindByIdempotencyKey(int64_t
 }
 
 Result<complaints::ComplaintPage> SqlComplaintStore::List(const complaints::ComplaintQuery& q) {
+  RETURN_IF_ERROR(conn_.PlanForActualValues());  // date windows and status sets decide the index
   Where where;
   where.sql = "WHERE " + scope_.OrgFilterSql("c.org_id");
   if (q.org_id) where.And("c.org_id = " + where.Param(V(*q.org_id)));

@@ -127,7 +127,16 @@ Result<Factory> SqlFactoryStore::Get(int64_t id) {
 
 Result<factories::FactoryPage> SqlFactoryStore::List(const factories::FactoryQuery& q) {
   RETURN_IF_ERROR(conn_.PlanForActualValues());
-  std::string sql = std::string(kFactoryColumns) + "WHERE " + scope_.FactoryFilterSql("org_id", "id");
+  const bool sqlite = conn_.dialect() == Dialect::kSqlite;
+  const bool has_text = q.text && !q.text->empty();
+  // SQLite finds a text of 3 or more characters through its trigram index (FTS5), walked newest
+  // first: it yields the matches in descending rowid order and stops at the page size, for a rare
+  // text (a registration-number fragment, ~1,000 matches far back: 1 ms) as for a common one (a
+  // word in most names: 1 ms). Shorter texts are found by walking the newest rows with LIKE.
+  const bool fts = sqlite && has_text && core::CodePointCount(*q.text) >= 3;
+  std::string sql = std::string(kFactoryColumns) +
+                    (fts ? "JOIN factories_search ON factories_search.rowid = factories.id " : "") + "WHERE " +
+                    scope_.FactoryFilterSql("org_id", "id");
   Params params;
   auto add = [&](const std::string& condition, Value value) {
     params.push_back(std::move(value));
@@ -157,11 +166,11 @@ Result<factories::FactoryPage> SqlFactoryStore::List(const factories::FactoryQue
     constexpr int64_t kWideRange = 5000;
     const std::string from = q.registered_from.value_or(""), to = q.registered_to.value_or("9999-12-31");
     std::string column = "registered_on";
-    if (conn_.dialect() == Dialect::kSqlite && q.org_id) {
-      auto rows = conn_.QueryOne(
-          "SELECT COUNT(*) FROM (SELECT 1 FROM factories WHERE org_id = $1 AND registered_on >= $2 "
-          "AND registered_on <= $3 LIMIT $4) AS in_range",
-          {V(*q.org_id), V(from), V(to), V(kWideRange)});
+    if (sqlite && !fts) {
+      auto rows = conn_.QueryOne("SELECT COUNT(*) FROM (SELECT 1 FROM factories WHERE " +
+                                     scope_.FactoryFilterSql("org_id", "id") +
+                                     " AND registered_on >= $1 AND registered_on <= $2 LIMIT $3) AS in_range",
+                                 {V(from), V(to), V(kWideRange)});
       if (!rows.ok()) return rows.status();
       if (rows->Int(0) >= kWideRange) column = "+registered_on";
     }
@@ -170,40 +179,38 @@ Result<factories::FactoryPage> SqlFactoryStore::List(const factories::FactoryQue
   }
   // Newest first: the primary key gives that order without sorting, and stops at the page size.
   std::string order = "id DESC";
-  if (q.text && !q.text->empty()) {
-    // A rare text (fewer than kCommonText matching rows) is found fastest through the trigram index
-    // and a sort of its few matches; a common one by walking the newest rows with LIKE, which stops
-    // at the page size. A count, stopped at kCommonText, tells which (it costs about as much as the
-    // list itself: ~2 ms at 100,000 factories). Either way LIKE keeps the exact meaning.
+  std::string id_column = "id";
+  if (fts) {
+    add("factories_search MATCH ?", V(FtsPhrase(*q.text)));
+    add("factories.search_text LIKE ? ESCAPE '\\'", V(LikeContains(*q.text)));  // the exact meaning
+    order = id_column = "factories_search.rowid";
+    order += " DESC";
+  } else if (has_text && sqlite) {
+    add("search_text LIKE ? ESCAPE '\\'", V(LikeContains(*q.text)));
+  } else if (has_text) {
+    // (PostgreSQL's LIKE escapes with a backslash by default.) A rare text (fewer than kCommonText
+    // matching rows) is found fastest through the trigram index and a sort of its few matches; a
+    // common one by walking the newest rows with LIKE, which stops at the page size. The planner,
+    // guessing the matches spread evenly, walks the newest rows even for a rare text whose matches
+    // all lie far back (a registration-number fragment: 76,000 rows read for 51). A count, stopped
+    // at kCommonText, tells which; for a rare text "id + 0" takes the key order away from the
+    // planner, so that the trigram index finds the matches.
+    // The count goes through the trigram index (sequential scans are off for it): a rare text's
+    // matches, far back, would otherwise be counted by reading the whole table.
     constexpr int64_t kCommonText = 1000;
-    if (conn_.dialect() == Dialect::kSqlite && core::CodePointCount(*q.text) >= 3) {
-      auto matches = conn_.QueryOne(
-          "SELECT COUNT(*) FROM (SELECT rowid FROM factories_search WHERE factories_search MATCH $1 LIMIT $2)",
-          {V(FtsPhrase(*q.text)), V(kCommonText)});
+    if (core::CodePointCount(*q.text) >= 3) {
+      RETURN_IF_ERROR(conn_.Exec("SET LOCAL enable_seqscan = off", {}).status());
+      auto matches = conn_.QueryOne("SELECT COUNT(*) FROM (SELECT 1 FROM factories WHERE " +
+                                        scope_.FactoryFilterSql("org_id", "id") +
+                                        " AND search_text LIKE $1 LIMIT $2) AS matches",
+                                    {V(LikeContains(*q.text)), V(kCommonText)});
       if (!matches.ok()) return matches.status();
-      if (matches->Int(0) < kCommonText) {
-        add("id IN (SELECT rowid FROM factories_search WHERE factories_search MATCH ?)", V(FtsPhrase(*q.text)));
-      }
+      RETURN_IF_ERROR(conn_.Exec("SET LOCAL enable_seqscan = on", {}).status());
+      if (matches->Int(0) < kCommonText) order = "id + 0 DESC";
     }
-    if (conn_.dialect() == Dialect::kPostgres) {
-      // (PostgreSQL's LIKE escapes with a backslash by default.) Its planner, guessing the matches
-      // spread evenly, walks the newest rows even for a rare text whose matches all lie far back
-      // (a registration-number fragment: 76,000 rows read for 51). For a rare text, "id + 0"
-      // takes the key order away from it, so that the trigram index finds the matches.
-      if (core::CodePointCount(*q.text) >= 3) {
-        auto matches = conn_.QueryOne(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM factories WHERE " + scope_.FactoryFilterSql("org_id", "id") +
-                " AND search_text LIKE $1 LIMIT $2) AS matches",
-            {V(LikeContains(*q.text)), V(kCommonText)});
-        if (!matches.ok()) return matches.status();
-        if (matches->Int(0) < kCommonText) order = "id + 0 DESC";
-      }
-      add("search_text LIKE ?", V(LikeContains(*q.text)));
-    } else {
-      add("search_text LIKE ? ESCAPE '\\'", V(LikeContains(*q.text)));
-    }
+    add("search_text LIKE ?", V(LikeContains(*q.text)));
   }
-  if (q.after_id) add("id < ?", V(*q.after_id));
+  if (q.after_id) add(id_column + " < ?", V(*q.after_id));
   const int limit = std::clamp(q.limit, 1, 500);
   params.push_back(V(static_cast<int64_t>(limit + 1)));
   sql += " ORDER BY " + order + " LIMIT $" + std::to_string(params.size());
