@@ -13,7 +13,6 @@ namespace {
 using calibration::CalibrationModel;
 using nlohmann::json;
 
-
 json StatsJson(const core::FitStatistics& stats) {
   return {{"n", stats.n}, {"r2", stats.r2}, {"rmse", stats.rmse}, {"bias", stats.bias}, {"raw_bias", stats.raw_bias}};
 }

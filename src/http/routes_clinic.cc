@@ -15,7 +15,6 @@ namespace {
 using clinic::ClinicService;
 using nlohmann::json;
 
-
 json CaseJson(const clinic::Case& c) {
   return {{"id", c.id},
           {"org_id", c.org_id},

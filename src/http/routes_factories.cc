@@ -26,7 +26,6 @@ using factories::Receptor;
 using factories::WastewaterOutlet;
 using nlohmann::json;
 
-
 json FactoryJson(const Factory& f) {
   return {{"id", f.id},
           {"org_id", f.org_id},

@@ -26,7 +26,6 @@ namespace {
 using namespace inspections;
 using nlohmann::json;
 
-
 json TemplateJson(const ChecklistTemplate& t, bool with_sections) {
   json out = {{"id", t.id},
               {"org_id", JsonOrNull(t.org_id)},

@@ -16,7 +16,6 @@ namespace {
 using nlohmann::json;
 using training::TrainingService;
 
-
 json CourseJson(const training::Course& c) {
   return {{"id", c.id},
           {"org_id", c.org_id},

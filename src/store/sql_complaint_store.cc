@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "store/sql_rows.h"
+
 namespace ecotown::store {
 namespace {
 
@@ -98,17 +100,6 @@ std::string IdList(const std::vector<int64_t>& ids) {
   }
   return out;
 }
-
-// Builds "$n" placeholders as parameters are appended.
-struct Where {
-  std::string sql;
-  Params params;
-  std::string Param(Value value) {
-    params.push_back(std::move(value));
-    return "$" + std::to_string(params.size());
-  }
-  void And(const std::string& condition) { sql += " AND " + condition; }
-};
 
 }  // namespace
 

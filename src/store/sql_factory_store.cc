@@ -88,17 +88,6 @@ std::string FtsPhrase(std::string_view text) {
   return out;
 }
 
-// Escapes LIKE wildcards; the statements say ESCAPE '\'.
-std::string LikeContains(std::string_view text) {
-  std::string out = "%";
-  for (char c : text) {
-    if (c == '%' || c == '_' || c == '\\') out += '\\';
-    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  }
-  out += '%';
-  return out;
-}
-
 }  // namespace
 
 Result<int64_t> SqlFactoryStore::Insert(const Factory& f) {

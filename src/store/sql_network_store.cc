@@ -132,29 +132,9 @@ Result<T> One(Result<Row> row, FromRow from_row) {
   return from_row(*row);
 }
 
-// A WHERE clause whose "$n" placeholders are numbered as parameters are added.
-struct Filter {
-  std::string sql;
-  Params params;
-  std::string Param(Value value) {
-    params.push_back(std::move(value));
-    return "$" + std::to_string(params.size());
-  }
-};
-
 Status ExpectOne(Result<int64_t> affected, std::string_view what) {
   if (!affected.ok()) return affected.status();
   return *affected == 1 ? Status::Ok() : Status::NotFound(std::string(what) + " not found");
-}
-
-// For LIKE ... ESCAPE '\': the user's text matches literally.
-std::string LikePattern(std::string_view text) {
-  std::string out = "%";
-  for (char c : text) {
-    if (c == '%' || c == '_' || c == '\\') out += '\\';
-    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  }
-  return out + "%";
 }
 
 }  // namespace
@@ -180,12 +160,12 @@ Result<Partner> SqlNetworkStore::GetPartner(int64_t id) {
 }
 
 Result<std::vector<Partner>> SqlNetworkStore::ListPartners(const network::PartnerQuery& q) {
-  Filter f;
+  Where f;
   f.sql = "WHERE " + scope_.OrgFilterSql("p.org_id");
   if (q.org_id) f.sql += " AND p.org_id = " + f.Param(V(*q.org_id));
   if (q.kind) f.sql += " AND p.kind = " + f.Param(V(network::KindCode(*q.kind)));
   if (q.text && !q.text->empty()) {
-    const std::string pattern = LikePattern(*q.text);
+    const std::string pattern = LikeContains(*q.text);
     const std::string a = f.Param(V(pattern));
     const std::string b = f.Param(V(pattern));
     f.sql += " AND (LOWER(p.name_th) LIKE " + a + " ESCAPE '\\' OR LOWER(p.name_en) LIKE " + b + " ESCAPE '\\')";
@@ -227,7 +207,7 @@ Result<Contact> SqlNetworkStore::GetContact(int64_t id) {
 }
 
 Result<std::vector<Contact>> SqlNetworkStore::ListContacts(int64_t org_id, std::optional<int64_t> partner_id) {
-  Filter f;
+  Where f;
   f.sql = "WHERE " + scope_.OrgFilterSql("c.org_id") + " AND c.org_id = " + f.Param(V(org_id));
   if (partner_id) f.sql += " AND c.partner_id = " + f.Param(V(*partner_id));
   return Rows<Contact>(conn_.Query(std::string(kContactColumns) + f.sql + " ORDER BY c.name, c.id LIMIT 5000",
@@ -302,7 +282,7 @@ Result<Agreement> SqlNetworkStore::GetAgreement(int64_t id) {
 }
 
 Result<std::vector<Agreement>> SqlNetworkStore::ListAgreements(const network::AgreementQuery& q) {
-  Filter f;
+  Where f;
   f.sql = "WHERE " + scope_.OrgFilterSql("a.org_id");
   if (q.org_id) f.sql += " AND a.org_id = " + f.Param(V(*q.org_id));
   if (q.partner_id) {
@@ -384,7 +364,7 @@ Result<Meeting> SqlNetworkStore::GetMeeting(int64_t id) {
 }
 
 Result<std::vector<Meeting>> SqlNetworkStore::ListMeetings(const network::MeetingQuery& q) {
-  Filter f;
+  Where f;
   f.sql = "WHERE " + scope_.OrgFilterSql("m.org_id");
   if (q.org_id) f.sql += " AND m.org_id = " + f.Param(V(*q.org_id));
   if (q.partner_id) {
@@ -428,7 +408,7 @@ Result<ActionItem> SqlNetworkStore::GetAction(int64_t id) {
 }
 
 Result<std::vector<ActionItem>> SqlNetworkStore::ListActions(const network::ActionQuery& q) {
-  Filter f;
+  Where f;
   f.sql = "WHERE " + scope_.OrgFilterSql("a.org_id");
   if (q.org_id) f.sql += " AND a.org_id = " + f.Param(V(*q.org_id));
   if (q.meeting_id) f.sql += " AND a.meeting_id = " + f.Param(V(*q.meeting_id));

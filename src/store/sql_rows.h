@@ -1,11 +1,37 @@
-// Mapping query results to entities, shared by the SQL stores.
+// Shared by the SQL stores: building WHERE clauses with numbered parameters, LIKE patterns, and
+// mapping query results to entities.
 #pragma once
 
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "store/database.h"
 
 namespace ecotown::store {
+
+// A WHERE clause whose "$n" placeholders are numbered as parameters are added:
+// where.And("org_id = " + where.Param(V(org_id))).
+struct Where {
+  std::string sql;
+  Params params;
+  std::string Param(Value value) {
+    params.push_back(std::move(value));
+    return "$" + std::to_string(params.size());
+  }
+  void And(const std::string& condition) { sql += " AND " + condition; }
+};
+
+// "%text%" for LIKE ... ESCAPE '\' (on PostgreSQL the default escape): the user's text matches
+// literally, ASCII letters lower-cased for columns kept lower-cased.
+inline std::string LikeContains(std::string_view text) {
+  std::string out = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  return out + "%";
+}
 
 // Every row of a query result through from_row, or the query's error.
 template <typename T, typename FromRow>
