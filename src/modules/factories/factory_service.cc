@@ -192,6 +192,78 @@ std::string DateAfterDays(int64_t now_unix, int days) {
   return buffer;
 }
 
+// How the service reaches one kind of record kept per factory (emission sources, wastewater
+// outlets): the same add, update, delete and list rules apply to each.
+template <typename T>
+struct FactoryRecordKind {
+  const char* entity;  // in the audit log
+  const char* what;    // in messages
+  Status (*validate)(const T&);
+  std::string (*to_json)(const T&);
+  Result<int64_t> (FactoryStore::*insert)(const T&);
+  Result<T> (FactoryStore::*get)(int64_t);
+  Status (FactoryStore::*update)(const T&);
+  Status (FactoryStore::*remove)(int64_t);
+};
+
+const FactoryRecordKind<EmissionSource> kSources{"emission_source",
+                                                 "emission source",
+                                                 ValidateEmissionSource,
+                                                 SourceJson,
+                                                 &FactoryStore::InsertEmissionSource,
+                                                 &FactoryStore::GetEmissionSource,
+                                                 &FactoryStore::UpdateEmissionSource,
+                                                 &FactoryStore::DeleteEmissionSource};
+const FactoryRecordKind<WastewaterOutlet> kOutlets{"wastewater_outlet",
+                                                   "outlet",
+                                                   ValidateWastewaterOutlet,
+                                                   OutletJson,
+                                                   &FactoryStore::InsertOutlet,
+                                                   &FactoryStore::GetOutlet,
+                                                   &FactoryStore::UpdateOutlet,
+                                                   &FactoryStore::DeleteOutlet};
+
+template <typename T>
+Result<T> AddRecord(const FactoryRecordKind<T>& kind, UnitOfWork& work, int64_t factory_id, const T& draft) {
+  ASSIGN_OR_RETURN(const Factory factory, WritableFactory(work, factory_id));
+  T r = draft;
+  r.factory_id = factory.id;
+  r.org_id = factory.org_id;
+  r.created_at = r.updated_at = work.info().now;
+  RETURN_IF_ERROR(kind.validate(r));
+  ASSIGN_OR_RETURN(r.id, (work.factories().*kind.insert)(r));
+  RETURN_IF_ERROR(audit::Record(work, "create", kind.entity, std::to_string(r.id), r.org_id, std::nullopt,
+                                kind.to_json(r)));
+  return r;
+}
+
+template <typename T>
+Result<T> UpdateRecord(const FactoryRecordKind<T>& kind, UnitOfWork& work, int64_t id, const T& replacement) {
+  RETURN_IF_ERROR(work.scope().Require(Permission::kWrite));
+  ASSIGN_OR_RETURN(const T current, (work.factories().*kind.get)(id));
+  RETURN_IF_ERROR(work.scope().RequireWrite(current.org_id, kind.what));
+  T r = replacement;
+  r.id = current.id;
+  r.org_id = current.org_id;
+  r.factory_id = current.factory_id;
+  r.created_at = current.created_at;
+  r.updated_at = work.info().now;
+  RETURN_IF_ERROR(kind.validate(r));
+  RETURN_IF_ERROR((work.factories().*kind.update)(r));
+  RETURN_IF_ERROR(audit::Record(work, "update", kind.entity, std::to_string(r.id), r.org_id, kind.to_json(current),
+                                kind.to_json(r)));
+  return r;
+}
+
+template <typename T>
+Status DeleteRecord(const FactoryRecordKind<T>& kind, UnitOfWork& work, int64_t id) {
+  RETURN_IF_ERROR(work.scope().Require(Permission::kWrite));
+  ASSIGN_OR_RETURN(const T current, (work.factories().*kind.get)(id));
+  RETURN_IF_ERROR((work.factories().*kind.remove)(id));
+  return audit::Record(work, "delete", kind.entity, std::to_string(id), current.org_id, kind.to_json(current),
+                       std::nullopt);
+}
+
 }  // namespace
 
 // ---- licences ----
@@ -248,42 +320,16 @@ Result<std::vector<ExpiringLicence>> FactoryService::ExpiringLicences(UnitOfWork
 
 Result<EmissionSource> FactoryService::AddEmissionSource(UnitOfWork& work, int64_t factory_id,
                                                          const EmissionSource& draft) const {
-  ASSIGN_OR_RETURN(const Factory factory, WritableFactory(work, factory_id));
-  EmissionSource s = draft;
-  s.factory_id = factory.id;
-  s.org_id = factory.org_id;
-  s.created_at = s.updated_at = work.info().now;
-  RETURN_IF_ERROR(ValidateEmissionSource(s));
-  ASSIGN_OR_RETURN(s.id, work.factories().InsertEmissionSource(s));
-  RETURN_IF_ERROR(audit::Record(work, "create", "emission_source", std::to_string(s.id), s.org_id, std::nullopt,
-                                SourceJson(s)));
-  return s;
+  return AddRecord(kSources, work, factory_id, draft);
 }
 
 Result<EmissionSource> FactoryService::UpdateEmissionSource(UnitOfWork& work, int64_t id,
                                                             const EmissionSource& replacement) const {
-  RETURN_IF_ERROR(work.scope().Require(Permission::kWrite));
-  ASSIGN_OR_RETURN(const EmissionSource current, work.factories().GetEmissionSource(id));
-  RETURN_IF_ERROR(work.scope().RequireWrite(current.org_id, "emission source"));
-  EmissionSource s = replacement;
-  s.id = current.id;
-  s.org_id = current.org_id;
-  s.factory_id = current.factory_id;
-  s.created_at = current.created_at;
-  s.updated_at = work.info().now;
-  RETURN_IF_ERROR(ValidateEmissionSource(s));
-  RETURN_IF_ERROR(work.factories().UpdateEmissionSource(s));
-  RETURN_IF_ERROR(audit::Record(work, "update", "emission_source", std::to_string(s.id), s.org_id,
-                                SourceJson(current), SourceJson(s)));
-  return s;
+  return UpdateRecord(kSources, work, id, replacement);
 }
 
 Status FactoryService::DeleteEmissionSource(UnitOfWork& work, int64_t id) const {
-  RETURN_IF_ERROR(work.scope().Require(Permission::kWrite));
-  ASSIGN_OR_RETURN(const EmissionSource current, work.factories().GetEmissionSource(id));
-  RETURN_IF_ERROR(work.factories().DeleteEmissionSource(id));
-  return audit::Record(work, "delete", "emission_source", std::to_string(id), current.org_id, SourceJson(current),
-                       std::nullopt);
+  return DeleteRecord(kSources, work, id);
 }
 
 Result<std::vector<EmissionSource>> FactoryService::ListEmissionSources(UnitOfWork& work, int64_t factory_id) const {
@@ -295,43 +341,15 @@ Result<std::vector<EmissionSource>> FactoryService::ListEmissionSources(UnitOfWo
 
 Result<WastewaterOutlet> FactoryService::AddOutlet(UnitOfWork& work, int64_t factory_id,
                                                    const WastewaterOutlet& draft) const {
-  ASSIGN_OR_RETURN(const Factory factory, WritableFactory(work, factory_id));
-  WastewaterOutlet o = draft;
-  o.factory_id = factory.id;
-  o.org_id = factory.org_id;
-  o.created_at = o.updated_at = work.info().now;
-  RETURN_IF_ERROR(ValidateWastewaterOutlet(o));
-  ASSIGN_OR_RETURN(o.id, work.factories().InsertOutlet(o));
-  RETURN_IF_ERROR(audit::Record(work, "create", "wastewater_outlet", std::to_string(o.id), o.org_id, std::nullopt,
-                                OutletJson(o)));
-  return o;
+  return AddRecord(kOutlets, work, factory_id, draft);
 }
 
 Result<WastewaterOutlet> FactoryService::UpdateOutlet(UnitOfWork& work, int64_t id,
                                                       const WastewaterOutlet& replacement) const {
-  RETURN_IF_ERROR(work.scope().Require(Permission::kWrite));
-  ASSIGN_OR_RETURN(const WastewaterOutlet current, work.factories().GetOutlet(id));
-  RETURN_IF_ERROR(work.scope().RequireWrite(current.org_id, "outlet"));
-  WastewaterOutlet o = replacement;
-  o.id = current.id;
-  o.org_id = current.org_id;
-  o.factory_id = current.factory_id;
-  o.created_at = current.created_at;
-  o.updated_at = work.info().now;
-  RETURN_IF_ERROR(ValidateWastewaterOutlet(o));
-  RETURN_IF_ERROR(work.factories().UpdateOutlet(o));
-  RETURN_IF_ERROR(audit::Record(work, "update", "wastewater_outlet", std::to_string(o.id), o.org_id,
-                                OutletJson(current), OutletJson(o)));
-  return o;
+  return UpdateRecord(kOutlets, work, id, replacement);
 }
 
-Status FactoryService::DeleteOutlet(UnitOfWork& work, int64_t id) const {
-  RETURN_IF_ERROR(work.scope().Require(Permission::kWrite));
-  ASSIGN_OR_RETURN(const WastewaterOutlet current, work.factories().GetOutlet(id));
-  RETURN_IF_ERROR(work.factories().DeleteOutlet(id));
-  return audit::Record(work, "delete", "wastewater_outlet", std::to_string(id), current.org_id, OutletJson(current),
-                       std::nullopt);
-}
+Status FactoryService::DeleteOutlet(UnitOfWork& work, int64_t id) const { return DeleteRecord(kOutlets, work, id); }
 
 Result<std::vector<WastewaterOutlet>> FactoryService::ListOutlets(UnitOfWork& work, int64_t factory_id) const {
   RETURN_IF_ERROR(work.factories().Get(factory_id).status());
