@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
 
-import { startDemo } from './harness.mjs';
+import { apiCall, startDemo } from './harness.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = process.env.ECOTOWN_BIN;
@@ -52,13 +52,6 @@ async function openPage(username) {
 }
 
 /** A JSON API call from inside the signed-in page (cookie + CSRF token), for test setup. */
-function apiCall(page, method, path, body) {
-  return page.evaluate(async ([m, p, b]) => {
-    const api = await import('/js/api.js');
-    return api.request(m, p, b);
-  }, [method, path, body]);
-}
-
 async function shot(page, name) {
   await page.evaluate(() => document.fonts.ready);
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });

@@ -14,13 +14,12 @@ import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
 
-import { startDemo } from './harness.mjs';
+import { ARTIFACTS, shot, startDemo } from './harness.mjs';
 
 import { toBuddhistYear } from '../../web/js/dates.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = process.env.ECOTOWN_BIN;
-const ARTIFACTS = process.env.ECOTOWN_WEB_ARTIFACTS || join(ROOT, 'build', 'web-artifacts');
 const CHROMIUM = process.env.ECOTOWN_CHROMIUM || '/usr/bin/chromium';
 const DEMO_PASSWORD = 'ecotown-demo';
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
@@ -53,14 +52,6 @@ async function newPhone() {
     if (!request.url().startsWith(base) && !/^(data|blob):/.test(request.url())) problems.push(`offsite: ${request.url()}`);
   });
   return { context, page, problems };
-}
-
-async function shot(page, name) {
-  await page.evaluate(async () => {
-    await document.fonts.ready;
-    window.scrollTo(0, 0);
-  });
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
 describe('complaints on a phone', () => {

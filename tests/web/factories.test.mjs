@@ -14,11 +14,10 @@ import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
 
-import { startDemo } from './harness.mjs';
+import { ARTIFACTS, shot, startDemo } from './harness.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = process.env.ECOTOWN_BIN;
-const ARTIFACTS = process.env.ECOTOWN_WEB_ARTIFACTS || join(ROOT, 'build', 'web-artifacts');
 const CHROMIUM = process.env.ECOTOWN_CHROMIUM || '/usr/bin/chromium';
 const DEMO_PASSWORD = 'ecotown-demo';
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
@@ -56,14 +55,6 @@ async function openFromMenu(page, label, heading) {
   if (await toggle.isVisible() && (await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
   await page.locator('#nav-list a', { hasText: label }).click();
   await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor();
-}
-
-async function shot(page, name) {
-  await page.evaluate(async () => {
-    await document.fonts.ready;
-    window.scrollTo(0, 0);
-  });
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
 const IMPORT_CSV = [

@@ -73,3 +73,23 @@ export function startDemo(name, { watchdogMs = 140_000, config = null, startMs =
     });
   });
 }
+
+// Screenshots of the browser tests go here (CTest sets ECOTOWN_WEB_ARTIFACTS).
+export const ARTIFACTS = process.env.ECOTOWN_WEB_ARTIFACTS || join(ROOT, 'build', 'web-artifacts');
+
+/** The app's own API client (web/js/api.js) called inside the page, with its session and CSRF token. */
+export function apiCall(page, method, path, body) {
+  return page.evaluate(async ([m, p, b]) => {
+    const api = await import('/js/api.js');
+    return api.request(m, p, b);
+  }, [method, path, body]);
+}
+
+/** A full-page screenshot ARTIFACTS/name.png, taken with the fonts loaded and scrolled to the top. */
+export async function shot(page, name) {
+  await page.evaluate(async () => {
+    await document.fonts.ready;
+    window.scrollTo(0, 0);
+  });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}

@@ -15,11 +15,10 @@ import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
 
-import { startDemo } from './harness.mjs';
+import { ARTIFACTS, apiCall, shot, startDemo } from './harness.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = process.env.ECOTOWN_BIN;
-const ARTIFACTS = process.env.ECOTOWN_WEB_ARTIFACTS || join(ROOT, 'build', 'web-artifacts');
 const CHROMIUM = process.env.ECOTOWN_CHROMIUM || '/usr/bin/chromium';
 const DEMO_PASSWORD = 'ecotown-demo';
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
@@ -55,14 +54,6 @@ async function openPage(device = PHONE) {
   return { context, page, problems };
 }
 
-async function shot(page, name) {
-  await page.evaluate(async () => {
-    await document.fonts.ready;
-    window.scrollTo(0, 0);
-  });
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-}
-
 async function login(page, username) {
   await page.goto(`${base}/#/login`);
   await page.getByLabel(th['login.username'], { exact: true }).fill(username);
@@ -72,13 +63,6 @@ async function login(page, username) {
 }
 
 /** A JSON API call from inside the signed-in page (cookie + CSRF token). */
-function apiCall(page, method, path, body) {
-  return page.evaluate(async ([m, p, b]) => {
-    const api = await import('/js/api.js');
-    return api.request(m, p, b);
-  }, [method, path, body]);
-}
-
 /** Follows a menu link, opening the menu first on a phone. */
 async function openFromMenu(page, name) {
   const toggle = page.locator('#menu-toggle');

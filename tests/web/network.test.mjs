@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
 
-import { startDemo } from './harness.mjs';
+import { apiCall, startDemo } from './harness.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = process.env.ECOTOWN_BIN;
@@ -46,13 +46,6 @@ async function openPage(username) {
   await page.getByRole('button', { name: th['login.submit'], exact: true }).click();
   await page.waitForURL(/#\/$/);
   return { context, page, problems };
-}
-
-function apiCall(page, method, path, body) {
-  return page.evaluate(async ([m, p, b]) => {
-    const api = await import('/js/api.js');
-    return api.request(m, p, b);
-  }, [method, path, body]);
 }
 
 async function shot(page, name) {
