@@ -10,6 +10,7 @@
 #include "core/aqi.h"
 #include "core/qa.h"
 #include "http/api.h"
+#include "http/json_writer.h"
 #include "modules/orgs/org.h"
 #include "modules/readings/aggregate.h"
 #include "modules/readings/reading_queries.h"
@@ -180,14 +181,17 @@ void RegisterReadingRoutes(Router& router) {
       std::map<int64_t, std::string> codes;
       for (const auto& s : sensors) codes[s.id] = s.code;
       ASSIGN_OR_RETURN(auto windows, readings::RawDayWindow(work, org, end));
-      json items = json::array();
-      for (const auto& w : windows) {
-        json item = {{"sensor_id", w.sensor_id}, {"code", codes[w.sensor_id]}, {"pm25_24h_raw", Opt(w.pm25.mean())},
-                     {"samples_24h", w.pm25.count}};
-        item["latest_valid"] = w.latest_valid ? ReadingJson(*w.latest_valid) : json(nullptr);
-        items.push_back(std::move(item));
+      JsonWriter w;
+      w.BeginObject().Key("end").Int(end).Key("items").BeginArray();
+      for (const auto& window : windows) {
+        w.BeginObject().Key("sensor_id").Int(window.sensor_id).Key("code").String(codes[window.sensor_id]);
+        w.Key("pm25_24h_raw").Number(window.pm25.mean()).Key("samples_24h").Int(window.pm25.count);
+        w.Key("latest_valid");
+        if (window.latest_valid) w.Raw(ReadingJson(*window.latest_valid).dump());
+        else w.Null();
+        w.EndObject();
       }
-      out = json({{"end", end}, {"items", items}}).dump();
+      out = w.EndArray().EndObject().Take();
       return Status::Ok();
     }));
     return Response::Json(200, std::move(out));
@@ -214,17 +218,20 @@ void RegisterReadingRoutes(Router& router) {
     if (to < from || to - from > kMaxSeriesSeconds) return Status::Invalid("from..to must span at most 400 days", "to");
     std::string out;
     RETURN_IF_ERROR(call.Read([&](UnitOfWork& work) -> Status {
-      json items = json::array();
+      JsonWriter w;
+      w.BeginObject().Key("sensor_id").Int(id).Key("from").Int(from).Key("to").Int(to).Key("items").BeginArray();
       if (RawStatistic(call)) {
         ASSIGN_OR_RETURN(auto hours, readings::RawHoursByStart(work, id, from, to));
+        w.Reserve(hours.size() * 64 + 100);
         for (const auto& h : hours) {
-          items.push_back({{"hour_start", h.start}, {"pm25_raw", *h.pm25.mean()}, {"samples", h.pm25.count}});
+          w.BeginObject().Key("hour_start").Int(h.start).Key("pm25_raw").Number(*h.pm25.mean());
+          w.Key("samples").Int(h.pm25.count).EndObject();
         }
       } else {
         ASSIGN_OR_RETURN(auto hours, work.readings().Hours(id, from, to));
-        for (const auto& h : hours) items.push_back(HourJson(h));
+        for (const auto& h : hours) w.Raw(HourJson(h).dump());
       }
-      out = json({{"sensor_id", id}, {"from", from}, {"to", to}, {"items", items}}).dump();
+      out = w.EndArray().EndObject().Take();
       return Status::Ok();
     }));
     return Response::Json(200, std::move(out));
@@ -295,35 +302,46 @@ void RegisterReadingRoutes(Router& router) {
     std::string out;
     RETURN_IF_ERROR(call.Read([&](UnitOfWork& work) -> Status {
       ASSIGN_OR_RETURN(const int64_t org, OrgOf(call, work));
-      json sensors_out = json::array();
+      JsonWriter w;
+      w.BeginObject().Key("from").String(from).Key("to").String(to).Key("sensors").BeginArray();
+      // One sensor's days: the mean of each day and the days above the standard.
+      auto write_sensor = [&](int64_t sensor_id, auto&& write_days) {
+        w.BeginObject().Key("sensor_id").Int(sensor_id).Key("days").BeginArray();
+        const int exceed = write_days();
+        w.EndArray().Key("days_above_37_5").Int(exceed).EndObject();
+      };
       if (RawStatistic(call)) {
         ASSIGN_OR_RETURN(auto by_sensor, readings::RawDaysOfOrg(work, org, from, to));
+        w.Reserve(by_sensor.size() * 2000);
         for (const auto& [sensor_id, days] : by_sensor) {
-          json items = json::array();
-          int exceed = 0;
-          for (const auto& d : days) {
-            const double mean = *d.pm25.mean();
-            exceed += mean > kThaiPm25Daily;
-            items.push_back({{"date", d.label}, {"pm25_raw", mean}, {"samples", d.pm25.count}});
-          }
-          sensors_out.push_back({{"sensor_id", sensor_id}, {"days", items}, {"days_above_37_5", exceed}});
+          write_sensor(sensor_id, [&] {
+            int exceed = 0;
+            for (const auto& d : days) {
+              const double mean = *d.pm25.mean();
+              exceed += mean > kThaiPm25Daily;
+              w.BeginObject().Key("date").String(d.label).Key("pm25_raw").Number(mean);
+              w.Key("samples").Int(d.pm25.count).EndObject();
+            }
+            return exceed;
+          });
         }
       } else {
         ASSIGN_OR_RETURN(auto days, work.readings().DaysOfOrg(org, from, to));
         size_t i = 0;
         while (i < days.size()) {
-          const int64_t sensor_id = days[i].sensor_id;
-          json items = json::array();
-          int exceed = 0;
-          for (; i < days.size() && days[i].sensor_id == sensor_id; ++i) {
-            const auto mean = days[i].pm25_mean();
-            exceed += mean && *mean > kThaiPm25Daily;
-            items.push_back(DayJson(days[i]));
-          }
-          sensors_out.push_back({{"sensor_id", sensor_id}, {"days", items}, {"days_above_37_5", exceed}});
+          write_sensor(days[i].sensor_id, [&] {
+            const int64_t sensor_id = days[i].sensor_id;
+            int exceed = 0;
+            for (; i < days.size() && days[i].sensor_id == sensor_id; ++i) {
+              const auto mean = days[i].pm25_mean();
+              exceed += mean && *mean > kThaiPm25Daily;
+              w.Raw(DayJson(days[i]).dump());
+            }
+            return exceed;
+          });
         }
       }
-      out = json({{"from", from}, {"to", to}, {"sensors", sensors_out}}).dump();
+      out = w.EndArray().EndObject().Take();
       return Status::Ok();
     }));
     return Response::Json(200, std::move(out));
@@ -335,27 +353,29 @@ void RegisterReadingRoutes(Router& router) {
     std::string out;
     RETURN_IF_ERROR(call.Read([&](UnitOfWork& work) -> Status {
       ASSIGN_OR_RETURN(const int64_t org, OrgOf(call, work));
-      json sensors_out = json::array();
+      JsonWriter w;
+      w.BeginObject().Key("from").String(from).Key("to").String(to).Key("sensors").BeginArray();
       if (RawStatistic(call)) {
         ASSIGN_OR_RETURN(auto by_sensor, readings::RawMonthsOfOrg(work, org, from, to));
         for (const auto& [sensor_id, months] : by_sensor) {
-          json items = json::array();
+          w.BeginObject().Key("sensor_id").Int(sensor_id).Key("months").BeginArray();
           for (const auto& m : months) {
-            items.push_back({{"month", m.label}, {"pm25_raw", *m.pm25.mean()}, {"samples", m.pm25.count}});
+            w.BeginObject().Key("month").String(m.label).Key("pm25_raw").Number(*m.pm25.mean());
+            w.Key("samples").Int(m.pm25.count).EndObject();
           }
-          sensors_out.push_back({{"sensor_id", sensor_id}, {"months", items}});
+          w.EndArray().EndObject();
         }
       } else {
         ASSIGN_OR_RETURN(auto months, work.readings().MonthsOfOrg(org, from, to));
         size_t i = 0;
         while (i < months.size()) {
           const int64_t sensor_id = months[i].sensor_id;
-          json items = json::array();
-          for (; i < months.size() && months[i].sensor_id == sensor_id; ++i) items.push_back(MonthJson(months[i]));
-          sensors_out.push_back({{"sensor_id", sensor_id}, {"months", items}});
+          w.BeginObject().Key("sensor_id").Int(sensor_id).Key("months").BeginArray();
+          for (; i < months.size() && months[i].sensor_id == sensor_id; ++i) w.Raw(MonthJson(months[i]).dump());
+          w.EndArray().EndObject();
         }
       }
-      out = json({{"from", from}, {"to", to}, {"sensors", sensors_out}}).dump();
+      out = w.EndArray().EndObject().Take();
       return Status::Ok();
     }));
     return Response::Json(200, std::move(out));

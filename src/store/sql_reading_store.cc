@@ -74,12 +74,13 @@ HourAggregate HourFromRow(const Row& row) {
   h.pm25_24h = row.OptReal(17);
   h.pm25_24h_hours = static_cast<int>(row.Int(18));
   h.pm25_nowcast = row.OptReal(19);
+  h.pm25_in_range_24h = SumAt(row, 20);
   return h;
 }
 
 constexpr const char* kHourColumns =
     "sensor_id, hour_end, samples, flagged, flags, expected, pm25_ir_n, pm25_ir_sum, pm25_ir_end, pm25_n, pm25_sum, "
-    "pm10_n, pm10_sum, rh_n, rh_sum, t_n, t_sum, pm25_24h, pm25_24h_n, pm25_nowcast";
+    "pm10_n, pm10_sum, rh_n, rh_sum, t_n, t_sum, pm25_24h, pm25_24h_n, pm25_nowcast, pm25_ir_24h_n, pm25_ir_24h_sum";
 
 DayAggregate DayFromRow(const Row& row) {
   DayAggregate d;
@@ -218,14 +219,15 @@ Result<std::vector<MonthAggregate>> SqlReadingStore::Months(int64_t sensor_id, s
 namespace {
 
 // "SELECT h.c1, h.c2, ... FROM <table> h JOIN sensors s ON s.id = h.sensor_id WHERE <scope> AND
-// s.org_id = $1 AND h.<key> >= $2 AND h.<key> <= $3 ORDER BY h.sensor_id, h.<key>"
+// s.org_id = $1 AND h.<key> >= $2 AND h.<key> <= $3 ORDER BY s.id, h.<key>" (s.id, not h.sensor_id:
+// the order the sensors index gives, so that SQLite needs no sort)
 std::string OrgQuery(std::string_view columns, std::string_view table, std::string_view key, bool from_inclusive,
                      const tenancy::Scope& scope) {
   std::string prefixed;
   for (const auto& name : ColumnNames(columns)) prefixed += (prefixed.empty() ? "h." : ", h.") + name;
   return "SELECT " + prefixed + " FROM " + std::string(table) + " h JOIN sensors s ON s.id = h.sensor_id WHERE " +
          scope.OrgFilterSql("s.org_id") + " AND s.org_id = $1 AND h." + std::string(key) +
-         (from_inclusive ? " >= $2" : " > $2") + " AND h." + std::string(key) + " <= $3 ORDER BY h.sensor_id, h." +
+         (from_inclusive ? " >= $2" : " > $2") + " AND h." + std::string(key) + " <= $3 ORDER BY s.id, h." +
          std::string(key);
 }
 
@@ -260,6 +262,49 @@ Result<std::vector<MonthAggregate>> SqlReadingStore::MonthsOfOrg(int64_t org_id,
   std::vector<MonthAggregate> out;
   out.reserve(result.rows.size());
   for (const Row& row : result.rows) out.push_back(MonthFromRow(row));
+  return out;
+}
+
+Result<std::vector<readings::InRangeSums>> SqlReadingStore::InRangeSumsOfOrg(int64_t org_id, int64_t from_end,
+                                                                              int64_t to_end) {
+  RETURN_IF_ERROR(scope_.RequireRead(org_id, "organisation"));
+  // A 24-h window ending with a stored hour is that hour's kept 24-h sums: two rows per sensor.
+  // Other windows (another length, or no hour stored at to_end) are summed from the hours.
+  const bool day = to_end - from_end == 24 * readings::kHour;
+  const std::string summed = day ? "t.sensor_id IS NULL" : "1 = 1";
+  ASSIGN_OR_RETURN(
+      auto result,
+      conn_.Query(std::string("SELECT s.id, ") +
+                      (day ? "t.pm25_ir_24h_n, t.pm25_ir_24h_sum, " : "NULL, NULL, ") +
+                      "f.pm25_ir_end, t.pm25_ir_end, "
+                      "CASE WHEN " + summed + " THEN (SELECT CAST(sum(h.pm25_ir_n) AS BIGINT) FROM "
+                      "reading_hours h WHERE h.sensor_id = s.id AND h.hour_end > $2 AND h.hour_end <= $3) END, "
+                      "CASE WHEN " + summed + " THEN (SELECT sum(h.pm25_ir_sum) FROM reading_hours h "
+                      "WHERE h.sensor_id = s.id AND h.hour_end > $2 AND h.hour_end <= $3) END "
+                      "FROM sensors s LEFT JOIN reading_hours t ON t.sensor_id = s.id AND t.hour_end = $3 "
+                      "LEFT JOIN reading_hours f ON f.sensor_id = s.id AND f.hour_end = $2 WHERE " +
+                      scope_.OrgFilterSql("s.org_id") + " AND s.org_id = $1 ORDER BY s.id",
+                  {V(org_id), V(from_end), V(to_end)}));
+  std::vector<readings::InRangeSums> out;
+  out.reserve(result.rows.size());
+  for (const Row& row : result.rows) {
+    readings::InRangeSums sums{row.Int(0), {}, row.OptReal(3), row.OptReal(4)};
+    sums.hours = row.IsNull(1) ? Sum{row.OptInt(5).value_or(0), row.OptReal(6).value_or(0)} : SumAt(row, 1);
+    if (sums.hours.count > 0 || sums.at_from || sums.at_to) out.push_back(sums);
+  }
+  return out;
+}
+
+Result<std::vector<readings::InRangeHour>> SqlReadingStore::InRangeHours(int64_t sensor_id, int64_t from_end,
+                                                                         int64_t to_end) {
+  RETURN_IF_ERROR(CheckSensor(sensor_id));
+  ASSIGN_OR_RETURN(auto result, conn_.Query("SELECT hour_end, pm25_ir_n, pm25_ir_sum, pm25_ir_end FROM reading_hours "
+                                            "WHERE sensor_id = $1 AND hour_end > $2 AND hour_end <= $3 "
+                                            "ORDER BY hour_end",
+                                            {V(sensor_id), V(from_end), V(to_end)}));
+  std::vector<readings::InRangeHour> out;
+  out.reserve(result.rows.size());
+  for (const Row& row : result.rows) out.push_back({row.Int(0), SumAt(row, 1), row.OptReal(3)});
   return out;
 }
 
@@ -386,14 +431,14 @@ Status SqlReadingStore::PutHours(std::span<const readings::HourWrite> hours) {
                              }));
   static const std::string kHead = std::string("INSERT INTO reading_hours (") + kHourColumns + ") VALUES ";
   static const std::string kTail = UpdateAll(kHourColumns, 2);
-  return InsertMany(conn_, kHead, 20, kTail, hours, [](const readings::HourWrite& w, Params& p) {
+  return InsertMany(conn_, kHead, 22, kTail, hours, [](const readings::HourWrite& w, Params& p) {
     const HourAggregate& h = w.aggregate;
     p.insert(p.end(), {V(h.sensor_id), V(h.hour_end), V(h.samples), V(h.flagged), V(static_cast<int64_t>(h.flags)),
                        V(h.expected_samples), V(h.pm25_in_range.count), V(h.pm25_in_range.sum),
                        OptV(h.pm25_in_range_at_end), V(h.pm25.count), V(h.pm25.sum), V(h.pm10.count),
                        V(h.pm10.sum), V(h.humidity.count), V(h.humidity.sum), V(h.temperature.count),
                        V(h.temperature.sum), OptV(h.pm25_24h), V(static_cast<int64_t>(h.pm25_24h_hours)),
-                       OptV(h.pm25_nowcast)});
+                       OptV(h.pm25_nowcast), V(h.pm25_in_range_24h.count), V(h.pm25_in_range_24h.sum)});
   });
 }
 

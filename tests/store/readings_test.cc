@@ -14,6 +14,7 @@
 
 #include "ingest/csv.h"
 #include "modules/readings/aggregate.h"
+#include "modules/readings/reading_queries.h"
 #include "modules/readings/reading_service.h"
 #include "store/store_fixture.h"
 
@@ -325,6 +326,83 @@ TEST_P(ReadingsTest, ConcurrentBatchesOfOneSensorLoseNothing) {
       [&](readings::ReadingStore& store) { return store.Raw(sensor_.id, kDayStart, kDayStart + 3600, 10000); });
   ASSERT_TRUE(raw.ok());
   EXPECT_EQ(raw->size(), static_cast<size_t>(kBatches * 60));
+}
+
+// The raw 24-h window (the dashboard's "mean of the last 24 h", read from the 24-h sums kept on
+// each hour) and the start-labelled raw hours equal a direct computation from the readings sent,
+// whatever order the batches arrive in: late hours must update the sums kept on later hours.
+TEST_P(ReadingsTest, RawWindowsAndHoursMatchADirectComputationWhateverTheArrivalOrder) {
+  const sensors::Sensor second = AddSensor("s2", "dev-2", 60);
+  // Two sensors, 60 hours at 1-minute steps with gaps (dev-2 silent for hours 30-40), values out
+  // of range (every 97th) and a reading missing its PM2.5 (every 89th).
+  std::vector<RawReading> all;
+  for (int64_t t = kDayStart; t < kDayStart + 60 * 3600; t += 60) {
+    const int64_t i = (t - kDayStart) / 60;
+    const double value = i % 97 == 0 ? 1500.0 : 5.0 + static_cast<double>(i % 53) * 0.7;
+    const std::optional<double> pm25 = i % 89 == 0 ? std::nullopt : std::optional<double>(value);
+    all.push_back(Raw("dev-1", t, pm25, 50));
+    const int64_t hour = (t - kDayStart) / 3600;
+    if (hour < 30 || hour > 40) all.push_back(Raw("dev-2", t, value * 1.3, 50));
+  }
+  // Batches of 3 hours, sent newest first: every batch is late for the hours after it.
+  std::vector<std::vector<RawReading>> batches(20);
+  for (const auto& r : all) batches[static_cast<size_t>((r.ts - kDayStart) / (3 * 3600))].push_back(r);
+  readings::IngestOptions options;
+  options.all_or_nothing = false;
+  for (auto it = batches.rbegin(); it != batches.rend(); ++it) {
+    auto summary = Ingest(*it, kDayStart + 61 * 3600, options);
+    ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  }
+
+  auto direct = [&](const std::string& key, int64_t from, int64_t to) {  // in-range PM2.5, from <= ts < to
+    readings::Sum sum;
+    for (const auto& r : all) {
+      if (r.device_key != key || r.ts < from || r.ts >= to || !r.pm2_5 || *r.pm2_5 < 0 || *r.pm2_5 > 1000) continue;
+      sum = {sum.count + 1, sum.sum + *r.pm2_5};
+    }
+    return sum;
+  };
+  const std::map<int64_t, std::string> keys = {{sensor_.id, "dev-1"}, {second.id, "dev-2"}};
+  // Window ends: inside the data, inside dev-2's gap (no hour stored at the end: summed from the
+  // hours), at the very end, and after it.
+  for (const int64_t end_hour : {24, 26, 35, 41, 60, 70}) {
+    const int64_t end = kDayStart + end_hour * 3600;
+    std::vector<readings::RawWindow> windows;
+    ASSERT_TRUE(transactor_
+                    ->Read(tenancy::Scope::System("test"), Info(),
+                           [&](UnitOfWork& work) -> Status {
+                             ASSIGN_OR_RETURN(windows, readings::RawDayWindow(work, org_.id, end));
+                             return Status::Ok();
+                           })
+                    .ok());
+    ASSERT_EQ(windows.size(), 2u) << end_hour;
+    for (const auto& w : windows) {
+      const readings::Sum expected = direct(keys.at(w.sensor_id), end - 86400, end);
+      EXPECT_EQ(w.pm25.count, expected.count) << "sensor " << w.sensor_id << " end hour " << end_hour;
+      EXPECT_NEAR(w.pm25.sum, expected.sum, 1e-9 * expected.sum) << "sensor " << w.sensor_id << " end hour " << end_hour;
+    }
+  }
+
+  std::vector<readings::RawPeriod> hours;
+  const int64_t from = kDayStart + 2 * 3600, to = kDayStart + 50 * 3600;
+  ASSERT_TRUE(transactor_
+                  ->Read(tenancy::Scope::System("test"), Info(),
+                         [&](UnitOfWork& work) -> Status {
+                           ASSIGN_OR_RETURN(hours, readings::RawHoursByStart(work, second.id, from, to));
+                           return Status::Ok();
+                         })
+                  .ok());
+  size_t i = 0;
+  for (int64_t start = from; start < to; start += 3600) {
+    const readings::Sum expected = direct("dev-2", start, start + 3600);
+    if (expected.count == 0) continue;
+    ASSERT_LT(i, hours.size());
+    EXPECT_EQ(hours[i].start, start);
+    EXPECT_EQ(hours[i].pm25.count, expected.count) << start;
+    EXPECT_NEAR(hours[i].pm25.sum, expected.sum, 1e-9 * expected.sum) << start;
+    ++i;
+  }
+  EXPECT_EQ(i, hours.size());
 }
 
 // The Sensor.Community archive (Aberdeen, SDS011, ~145 s cadence) imported through the same

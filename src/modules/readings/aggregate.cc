@@ -130,21 +130,24 @@ HourAggregate AggregateHour(int64_t sensor_id, int64_t hour_end, std::span<const
 }
 
 void SetRollingMeans(HourAggregate& hour, const std::map<int64_t, HourAggregate>& history) {
-  auto mean_at = [&](int64_t end) -> std::optional<double> {
-    if (end == hour.hour_end) return hour.pm25_mean();
+  auto hour_at = [&](int64_t end) -> const HourAggregate* {
+    if (end == hour.hour_end) return &hour;
     auto it = history.find(end);
-    return it == history.end() ? std::nullopt : it->second.pm25_mean();
+    return it == history.end() ? nullptr : &it->second;
   };
-  Sum day;
+  Sum day, in_range;
+  std::vector<std::optional<double>> last12;
+  last12.reserve(core::kNowCastHours);
   for (int64_t e = hour.hour_end - 23 * kHour; e <= hour.hour_end; e += kHour) {
-    if (const auto m = mean_at(e)) day = {day.count + 1, day.sum + *m};
+    const HourAggregate* h = hour_at(e);
+    const std::optional<double> m = h ? h->pm25_mean() : std::nullopt;
+    if (m) day = {day.count + 1, day.sum + *m};
+    if (h) in_range = {in_range.count + h->pm25_in_range.count, in_range.sum + h->pm25_in_range.sum};
+    if (e > hour.hour_end - core::kNowCastHours * kHour) last12.push_back(m);
   }
   hour.pm25_24h_hours = static_cast<int>(day.count);
   hour.pm25_24h = day.count >= kHoursPerDayForMean ? day.mean() : std::nullopt;
-  std::vector<std::optional<double>> last12;
-  for (int64_t e = hour.hour_end - (core::kNowCastHours - 1) * kHour; e <= hour.hour_end; e += kHour) {
-    last12.push_back(mean_at(e));
-  }
+  hour.pm25_in_range_24h = in_range;
   auto nowcast = core::ComputeNowCast(core::Pollutant::kPm25, last12);
   hour.pm25_nowcast = nowcast.ok() ? nowcast->value : std::nullopt;
 }

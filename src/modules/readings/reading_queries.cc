@@ -12,26 +12,29 @@ namespace {
 
 constexpr int64_t kDay = 24 * kHour;
 
-// A time-ending period and where the next one starts, for relabelling to [start, end).
+// A time-ending period (start, end], for relabelling to [start, end).
 struct EndingPeriod {
-  int64_t start = 0;  // numeric start (hours) or 0
+  int64_t start = 0;
+  int64_t end = 0;
   std::string label;
-  std::string next_label;
-  int64_t next_start = 0;
   Sum sum;
   std::optional<double> at_end;
 };
 
-std::vector<RawPeriod> StartLabelled(const std::vector<EndingPeriod>& rows) {
+// Periods [start, end) from time-ending ones: each loses its sample stamped at end and gains the
+// one stamped at its start (held by the period before it, when that one is stored). next_label
+// names the period after a stored one that is not itself stored (it may hold only that sample).
+template <typename NextLabel>
+std::vector<RawPeriod> StartLabelled(const std::vector<EndingPeriod>& rows, NextLabel next_label) {
   std::vector<RawPeriod> out;
   out.reserve(rows.size() + 1);
   for (size_t i = 0; i < rows.size(); ++i) {
     const EndingPeriod& r = rows[i];
-    const bool prev_adjacent = i > 0 && rows[i - 1].next_label == r.label;
+    const bool prev_adjacent = i > 0 && rows[i - 1].end == r.start;
     const Sum sum = RawHalfOpen(r.sum, r.at_end, prev_adjacent ? rows[i - 1].at_end : std::nullopt);
     if (sum.count > 0) out.push_back({r.start, r.label, sum});
-    const bool next_adjacent = i + 1 < rows.size() && rows[i + 1].label == r.next_label;
-    if (r.at_end && !next_adjacent) out.push_back({r.next_start, r.next_label, Sum{1, *r.at_end}});
+    const bool next_adjacent = i + 1 < rows.size() && rows[i + 1].start == r.end;
+    if (r.at_end && !next_adjacent) out.push_back({r.end, next_label(r.label), Sum{1, *r.at_end}});
   }
   return out;
 }
@@ -64,18 +67,20 @@ std::string PreviousMonth(const std::string& month) {
   return MonthKey(y, m);
 }
 
-template <typename Row, typename ToPeriod>
+template <typename Row, typename ToPeriod, typename NextLabel>
 std::vector<std::pair<int64_t, std::vector<RawPeriod>>> GroupBySensor(const std::vector<Row>& rows,
-                                                                      ToPeriod to_period, const std::string& from,
-                                                                      const std::string& to) {
+                                                                      ToPeriod to_period, NextLabel next_label,
+                                                                      const std::string& from, const std::string& to) {
   std::vector<std::pair<int64_t, std::vector<RawPeriod>>> out;
+  std::vector<EndingPeriod> periods;
   size_t i = 0;
   while (i < rows.size()) {
     const int64_t sensor = rows[i].sensor_id;
-    std::vector<EndingPeriod> periods;
+    periods.clear();
     for (; i < rows.size() && rows[i].sensor_id == sensor; ++i) periods.push_back(to_period(rows[i]));
     std::vector<RawPeriod> labelled;
-    for (auto& p : StartLabelled(periods)) {
+    labelled.reserve(periods.size());
+    for (auto& p : StartLabelled(periods, next_label)) {
       if (p.label >= from && p.label <= to) labelled.push_back(std::move(p));
     }
     if (!labelled.empty()) out.emplace_back(sensor, std::move(labelled));
@@ -212,18 +217,15 @@ Result<std::vector<SensorNow>> CurrentStatus(UnitOfWork& work, std::optional<int
 Result<std::vector<RawWindow>> RawDayWindow(UnitOfWork& work, int64_t org_id, int64_t end) {
   if (end % kHour != 0) return Status::Invalid("the window must end on a whole hour", "end");
   ASSIGN_OR_RETURN(auto latest, work.readings().Latest(org_id));
-  // Hours ending in [end - 24 h, end]: the first holds only the sample stamped at end - 24 h.
-  ASSIGN_OR_RETURN(auto hours, work.readings().HoursOfOrg(org_id, end - kDay - 1, end));
+  // Hours ending in (end - 24 h, end], minus the sample stamped at end, plus the one stamped at
+  // end - 24 h (held by the hour ending there).
+  ASSIGN_OR_RETURN(auto sums, work.readings().InRangeSumsOfOrg(org_id, end - kDay, end));
   std::map<int64_t, RawWindow> windows;
   for (auto& l : latest) windows[l.sensor_id] = {l.sensor_id, l.latest_valid, {}};
-  for (const auto& h : hours) {
-    RawWindow& w = windows[h.sensor_id];
-    w.sensor_id = h.sensor_id;
-    const bool first = h.hour_end == end - kDay;  // contributes only its sample stamped at end - 24 h
-    const Sum hour = first ? Sum{} : h.pm25_in_range;
-    const Sum half_open = RawHalfOpen(hour, h.hour_end == end ? h.pm25_in_range_at_end : std::nullopt,
-                                      first ? h.pm25_in_range_at_end : std::nullopt);
-    w.pm25 = {w.pm25.count + half_open.count, w.pm25.sum + half_open.sum};
+  for (const auto& s : sums) {
+    RawWindow& w = windows[s.sensor_id];
+    w.sensor_id = s.sensor_id;
+    w.pm25 = RawHalfOpen(s.hours, s.at_to, s.at_from);
   }
   std::vector<RawWindow> out;
   out.reserve(windows.size());
@@ -234,16 +236,21 @@ Result<std::vector<RawWindow>> RawDayWindow(UnitOfWork& work, int64_t org_id, in
 Result<std::vector<RawPeriod>> RawHoursByStart(UnitOfWork& work, int64_t sensor_id, int64_t from, int64_t to) {
   // Start-labelled hours [h, h+1) for from <= h < to come from the time-ending hours ending in
   // [from, to] (the one ending at `from` holds the sample stamped at from).
-  ASSIGN_OR_RETURN(auto hours, work.readings().Hours(sensor_id, from - 1, to));
-  std::vector<EndingPeriod> periods;
-  periods.reserve(hours.size());
-  for (const auto& h : hours) {
-    periods.push_back({h.hour_end - kHour, std::to_string(h.hour_end - kHour), std::to_string(h.hour_end),
-                       h.hour_end, h.pm25_in_range, h.pm25_in_range_at_end});
-  }
+  ASSIGN_OR_RETURN(auto hours, work.readings().InRangeHours(sensor_id, from - 1, to));
   std::vector<RawPeriod> out;
-  for (auto& p : StartLabelled(periods)) {
-    if (p.start >= from && p.start < to) out.push_back(std::move(p));
+  out.reserve(hours.size() + 1);
+  // Hour [h, h+1) = the hour ending h+1 minus its sample at h+1, plus the sample at h (held by
+  // the hour ending h, when stored).
+  for (size_t i = 0; i < hours.size(); ++i) {
+    const InRangeHour& h = hours[i];
+    const bool prev_adjacent = i > 0 && hours[i - 1].hour_end == h.hour_end - kHour;
+    const Sum sum = RawHalfOpen(h.pm25, h.at_end, prev_adjacent ? hours[i - 1].at_end : std::nullopt);
+    const int64_t start = h.hour_end - kHour;
+    if (sum.count > 0 && start >= from && start < to) out.push_back({start, {}, sum});
+    const bool next_adjacent = i + 1 < hours.size() && hours[i + 1].hour_end == h.hour_end + kHour;
+    if (h.at_end && !next_adjacent && h.hour_end >= from && h.hour_end < to) {
+      out.push_back({h.hour_end, {}, Sum{1, *h.at_end}});
+    }
   }
   return out;
 }
@@ -255,10 +262,9 @@ Result<std::vector<std::pair<int64_t, std::vector<RawPeriod>>>> RawDaysOfOrg(Uni
   return GroupBySensor(
       days,
       [](const DayAggregate& d) {
-        return EndingPeriod{d.day_end - kDay, d.date, NextDate(d.date), d.day_end, d.pm25_in_range,
-                            d.pm25_in_range_at_end};
+        return EndingPeriod{d.day_end - kDay, d.day_end, d.date, d.pm25_in_range, d.pm25_in_range_at_end};
       },
-      from_date, to_date);
+      NextDate, from_date, to_date);
 }
 
 Result<std::vector<std::pair<int64_t, std::vector<RawPeriod>>>> RawMonthsOfOrg(UnitOfWork& work, int64_t org_id,
@@ -268,9 +274,10 @@ Result<std::vector<std::pair<int64_t, std::vector<RawPeriod>>>> RawMonthsOfOrg(U
   return GroupBySensor(
       months,
       [](const MonthAggregate& m) {
-        return EndingPeriod{0, m.month, NextMonth(m.month), m.month_end, m.pm25_in_range, m.pm25_in_range_at_end};
+        return EndingPeriod{m.month_end - m.days_in_month * kDay, m.month_end, m.month, m.pm25_in_range,
+                            m.pm25_in_range_at_end};
       },
-      from_month, to_month);
+      NextMonth, from_month, to_month);
 }
 
 }  // namespace ecotown::readings

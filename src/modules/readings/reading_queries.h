@@ -73,7 +73,7 @@ Result<std::vector<RawWindow>> RawDayWindow(UnitOfWork& work, int64_t org_id, in
 // Raw hourly series of one sensor labelled by hour START: hours h with from <= h < to.
 struct RawPeriod {
   int64_t start = 0;
-  std::string label;  // date or month for days and months
+  std::string label;  // the date or month of days and months; empty for hours
   Sum pm25;
 };
 Result<std::vector<RawPeriod>> RawHoursByStart(UnitOfWork& work, int64_t sensor_id, int64_t from, int64_t to);

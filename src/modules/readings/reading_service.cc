@@ -301,8 +301,8 @@ Status ReadingService::StoreSensorReadings(UnitOfWork& work, const sensors::Sens
     w.aggregate = AggregateHour(sensor.id, h, rows, expected);
     writes.push_back(std::move(w));
   }
-  // Rolling means (24-h mean, NowCast) of the changed hours, and of the stored hours after them
-  // that they feed (late data changes the next 23 hours too).
+  // Rolling means (24-h mean, NowCast, raw 24-h sums) of the changed hours, and of the stored
+  // hours after them that they feed (late data changes the next 23 hours too).
   const int64_t first_dirty = *dirty.begin(), last_dirty = *dirty.rbegin();
   ASSIGN_OR_RETURN(auto around, store.Hours(sensor.id, first_dirty - 24 * kHour, last_dirty + 23 * kHour));
   std::map<int64_t, HourAggregate> history;
@@ -314,7 +314,9 @@ Status ReadingService::StoreSensorReadings(UnitOfWork& work, const sensors::Sens
     HourAggregate updated = stored_hour;
     SetRollingMeans(updated, history);
     if (updated.pm25_24h != stored_hour.pm25_24h || updated.pm25_nowcast != stored_hour.pm25_nowcast ||
-        updated.pm25_24h_hours != stored_hour.pm25_24h_hours) {
+        updated.pm25_24h_hours != stored_hour.pm25_24h_hours ||
+        updated.pm25_in_range_24h.count != stored_hour.pm25_in_range_24h.count ||
+        updated.pm25_in_range_24h.sum != stored_hour.pm25_in_range_24h.sum) {
       HourWrite w;
       w.chunk.sensor_id = sensor.id;
       w.chunk.hour_end = end;

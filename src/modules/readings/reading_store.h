@@ -63,6 +63,9 @@ struct HourAggregate {
   std::optional<double> pm25_24h;
   int pm25_24h_hours = 0;
   std::optional<double> pm25_nowcast;
+  // In-range PM2.5 of the hours ending in (hour_end - 24 h, hour_end], kept current the same way:
+  // a raw 24-h window is then one row, not 24.
+  Sum pm25_in_range_24h;
   // Hourly means that meet the completeness rule (75 % of expected samples), else empty.
   std::optional<double> pm25_mean() const;
   std::optional<double> pm10_mean() const;
@@ -124,6 +127,22 @@ struct IngestEvent {
   int64_t count = 0;       // readings concerned
 };
 
+// In-range PM2.5 (the benchmark's validity rule) of the hours with from_end < hour_end <= to_end
+// summed per sensor, with the in-range values stamped exactly at from_end and at to_end: enough to
+// make the half-open window [from_end, to_end) without reading the hours one by one.
+struct InRangeSums {
+  int64_t sensor_id = 0;
+  Sum hours;
+  std::optional<double> at_from, at_to;
+};
+
+// The in-range part of one sensor-hour alone (what raw hourly series need of an hour).
+struct InRangeHour {
+  int64_t hour_end = 0;
+  Sum pm25;
+  std::optional<double> at_end;
+};
+
 // A chunk as stored: the readings of one sensor-hour, encoded.
 struct StoredChunk {
   int64_t sensor_id = 0;
@@ -161,6 +180,11 @@ class ReadingStore {
                                                       std::string_view to_date) = 0;
   virtual Result<std::vector<MonthAggregate>> MonthsOfOrg(int64_t org_id, std::string_view from_month,
                                                           std::string_view to_month) = 0;
+  // In-range sums (InRangeSums) of every sensor of an organisation (in scope) with in-range data
+  // in the window, ordered by sensor; a 24-h window reads each sensor's kept 24-h sums.
+  virtual Result<std::vector<InRangeSums>> InRangeSumsOfOrg(int64_t org_id, int64_t from_end, int64_t to_end) = 0;
+  // The in-range part of a sensor's hours with from_end < hour_end <= to_end, in time order.
+  virtual Result<std::vector<InRangeHour>> InRangeHours(int64_t sensor_id, int64_t from_end, int64_t to_end) = 0;
   // Raw readings with from < ts <= to, oldest first, at most limit.
   virtual Result<std::vector<Reading>> Raw(int64_t sensor_id, int64_t from, int64_t to, int64_t limit) = 0;
   // The latest readings of every sensor in scope (or of one organisation when org_id is set).

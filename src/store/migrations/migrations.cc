@@ -1959,6 +1959,29 @@ constexpr const char* kPostgres0013 = R"SQL(
 CREATE INDEX corrective_actions_org_due ON corrective_actions(org_id, due_date, id);
 )SQL";
 
+// The raw (in-range) PM2.5 of the 24 hours ending with each hour, kept current at ingest like
+// the 24-h mean, so that a 24-h window is one row per sensor; existing hours summed once here.
+constexpr const char* kSqlite0016 = R"SQL(
+ALTER TABLE reading_hours ADD COLUMN pm25_ir_24h_n INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE reading_hours ADD COLUMN pm25_ir_24h_sum REAL NOT NULL DEFAULT 0;
+UPDATE reading_hours SET
+  pm25_ir_24h_n = (SELECT sum(p.pm25_ir_n) FROM reading_hours p WHERE p.sensor_id = reading_hours.sensor_id
+                   AND p.hour_end > reading_hours.hour_end - 86400 AND p.hour_end <= reading_hours.hour_end),
+  pm25_ir_24h_sum = (SELECT sum(p.pm25_ir_sum) FROM reading_hours p WHERE p.sensor_id = reading_hours.sensor_id
+                     AND p.hour_end > reading_hours.hour_end - 86400 AND p.hour_end <= reading_hours.hour_end);
+)SQL";
+
+constexpr const char* kPostgres0016 = R"SQL(
+ALTER TABLE reading_hours ADD COLUMN pm25_ir_24h_n BIGINT NOT NULL DEFAULT 0,
+                          ADD COLUMN pm25_ir_24h_sum DOUBLE PRECISION NOT NULL DEFAULT 0;
+UPDATE reading_hours h SET pm25_ir_24h_n = w.n, pm25_ir_24h_sum = w.total
+FROM (SELECT q.sensor_id, q.hour_end, sum(p.pm25_ir_n) AS n, sum(p.pm25_ir_sum) AS total
+      FROM reading_hours q JOIN reading_hours p ON p.sensor_id = q.sensor_id
+       AND p.hour_end > q.hour_end - 86400 AND p.hour_end <= q.hour_end
+      GROUP BY q.sensor_id, q.hour_end) w
+WHERE h.sensor_id = w.sensor_id AND h.hour_end = w.hour_end;
+)SQL";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -1986,6 +2009,7 @@ const std::vector<Migration>& AllMigrations() {
            "date index",
        kSqlite0012, kPostgres0012},
       {13, "corrective actions: index for the organisation's list by due date", kSqlite0013, kPostgres0013},
+      {16, "readings: raw 24-h sums kept on each hour (a 24-h window in one row)", kSqlite0016, kPostgres0016},
   };
   return kMigrations;
 }
