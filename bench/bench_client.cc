@@ -18,10 +18,12 @@
 // whole body received) and the number of non-200 answers, which fail the run.
 //
 // query: each question once as warm-up, then RUNS times; a time covers sending the request,
-// receiving the whole body and parsing it as JSON. The answers of the last run are written to
+// receiving the whole body and decoding it into a JSON document (simdjson's DOM parser; the answers
+// are then read untimed with nlohmann). The answers of the last run are written to
 // --answers in the shape of the peers' *.norm.json files (shared/bench/bench_peers.py), keyed by
 // sensor code, so that bench/bench_report.py can compare them value by value.
 #include <httplib.h>
+#include <simdjson.h>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -338,13 +340,15 @@ int Query(const Args& args) {
   const int64_t t1 = t0 + days * 86400;
   auto client = Connect(port);
 
-  auto get = [&](const std::string& target) -> json {
+  // The whole answer, as bytes (what a query's time covers: asking and receiving the whole result).
+  auto fetch = [&](const std::string& target) -> std::string {
     auto res = client->Get(target, headers);
     if (!res) Die("GET " + target + ": " + httplib::to_string(res.error()));
     if (res->status != 200)
       Die("GET " + target + " answered " + std::to_string(res->status) + ": " + res->body.substr(0, 500));
-    return json::parse(res->body);
+    return std::move(res->body);
   };
+  auto get = [&](const std::string& target) -> json { return json::parse(fetch(target)); };
 
   // Sensor codes by id (reports name sensors by id), untimed.
   std::map<int64_t, std::string> codes;
@@ -374,13 +378,20 @@ int Query(const Args& args) {
   json timings = json::object();
   json answers = json::object();
   for (const auto& [name, target] : targets) {
-    json last = get(target);  // warm-up
+    std::string body = fetch(target);  // warm-up
     std::vector<double> times;
+    simdjson::dom::parser parser;
     for (int r = 0; r < runs; ++r) {
       const auto start = Clock::now();
-      last = get(target);
+      body = fetch(target);
+      // Decoded into a document like any client would (the peers' InfluxDB client decodes too).
+      simdjson::dom::element document;
+      if (auto error = parser.parse(body).get(document)) Die("answer to " + target + " is not JSON: " +
+                                                            simdjson::error_message(error));
       times.push_back(Seconds(Clock::now() - start));
     }
+    // The answers to compare, read untimed with nlohmann (convenient, slow on megabytes).
+    const json last = json::parse(body);
     std::vector<double> sorted = times;
     std::sort(sorted.begin(), sorted.end());
     const double median =
@@ -389,6 +400,7 @@ int Query(const Args& args) {
                      {"min_s", sorted.front()},
                      {"max_s", sorted.back()},
                      {"runs_s", times},
+                     {"bytes", body.size()},
                      {"target", target}};
 
     json norm = json::object();
@@ -421,7 +433,7 @@ int Query(const Args& args) {
     }
     answers[name] = norm;
     std::cerr << "  " << name << " median " << median * 1e3 << " ms (min " << sorted.front() * 1e3 << ", max "
-              << sorted.back() * 1e3 << ")\n";
+              << sorted.back() * 1e3 << "; " << body.size() << " bytes)\n";
   }
   std::ofstream out(answers_path);
   out << answers.dump() << "\n";

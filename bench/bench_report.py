@@ -283,7 +283,7 @@ def main():
     L = []
     L.append("Command: `%s` (run from the repository root; `make bench` runs it with SIZES=\"%s\"). "
              "Date: %s. Machine: %s. ecotown: %s. Median of %d runs after one warm-up; a query time covers the request, the whole "
-             "response and parsing it in the client (bench/bench_client.cc for ecotown, Python for the peers). "
+             "response and decoding it in the client (bench/bench_client.cc with simdjson for ecotown, Python for the peers). "
              "Total wall time of the run: %s." % (a.command, " ".join(sizes), now.strftime("%Y-%m-%d %H:%M UTC"),
                                                  machine_line, a.build, a.runs,
                                                  fmt_s(a.wall_s) if a.wall_s else "n/a"))

@@ -215,6 +215,7 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  if (import_readings->parsed()) ecotown::store::SqliteDatabase::SetMemoryMapBytes(0);
   auto runtime = Runtime::Open(config);
   if (!runtime.ok()) return Fail(runtime.status());
   Runtime& rt = **runtime;

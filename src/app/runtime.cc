@@ -1,5 +1,6 @@
 #include "app/runtime.h"
 
+#include <malloc.h>
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 
@@ -269,6 +270,11 @@ void Runtime::SetIngestForMetrics(const RunningIngest* ingest) {
 }
 
 Status Runtime::Serve(const std::string& listen, const std::function<void(uint16_t)>& on_ready) {
+  // Large answers (a quarter of daily means of 200 sensors is a megabyte of rows and as much
+  // JSON) would otherwise be mapped fresh and handed back to the kernel on every request, a page
+  // fault per 4 KiB each time (a fifth of such a request's time): keep up to 64 MiB freed for reuse.
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 64 << 20);
   // Block the stop signals in every thread (the server's and the hub's threads, started below,
   // inherit this mask); one thread waits for them and stops the server.
   sigset_t signals;

@@ -1,9 +1,7 @@
 #include "http/json_writer.h"
 
-#include <fmt/format.h>
-
+#include <charconv>
 #include <cmath>
-#include <iterator>
 
 namespace ecotown::http {
 
@@ -53,14 +51,18 @@ JsonWriter& JsonWriter::Key(std::string_view name) {
 
 JsonWriter& JsonWriter::Int(int64_t value) {
   BeforeValue();
-  fmt::format_to(std::back_inserter(out_), "{}", value);
+  char buf[24];
+  const auto end = std::to_chars(buf, buf + sizeof buf, value).ptr;
+  out_.append(buf, end);
   return *this;
 }
 
 JsonWriter& JsonWriter::Number(double value) {
   if (!std::isfinite(value)) return Null();
   BeforeValue();
-  fmt::format_to(std::back_inserter(out_), "{}", value);
+  char buf[32];
+  const auto end = std::to_chars(buf, buf + sizeof buf, value).ptr;  // shortest round-trip form
+  out_.append(buf, end);
   return *this;
 }
 
@@ -69,21 +71,26 @@ JsonWriter& JsonWriter::Number(const std::optional<double>& value) { return valu
 JsonWriter& JsonWriter::String(std::string_view value) {
   BeforeValue();
   out_ += '"';
-  for (const char c : value) {
+  size_t plain = 0;  // runs of characters that need no escape are appended whole
+  for (size_t i = 0; i < value.size(); ++i) {
+    const auto c = static_cast<unsigned char>(value[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out_.append(value.data() + plain, i - plain);
+    plain = i + 1;
     switch (c) {
       case '"': out_ += "\\\""; break;
       case '\\': out_ += "\\\\"; break;
       case '\n': out_ += "\\n"; break;
       case '\r': out_ += "\\r"; break;
       case '\t': out_ += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          fmt::format_to(std::back_inserter(out_), "\\u{:04x}", static_cast<unsigned>(static_cast<unsigned char>(c)));
-        } else {
-          out_ += c;  // UTF-8 passes through as it is
-        }
+      default: {
+        static constexpr char kHex[] = "0123456789abcdef";
+        const char escaped[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+        out_.append(escaped, sizeof escaped);
+      }
     }
   }
+  out_.append(value.data() + plain, value.size() - plain);  // UTF-8 passes through as it is
   out_ += '"';
   return *this;
 }

@@ -295,16 +295,54 @@ Result<std::vector<readings::InRangeSums>> SqlReadingStore::InRangeSumsOfOrg(int
   return out;
 }
 
-Result<std::vector<readings::InRangeHour>> SqlReadingStore::InRangeHours(int64_t sensor_id, int64_t from_end,
-                                                                         int64_t to_end) {
+Result<std::vector<readings::InRangePeriod>> SqlReadingStore::InRangeHours(int64_t sensor_id, int64_t from_end,
+                                                                           int64_t to_end) {
   RETURN_IF_ERROR(CheckSensor(sensor_id));
   ASSIGN_OR_RETURN(auto result, conn_.Query("SELECT hour_end, pm25_ir_n, pm25_ir_sum, pm25_ir_end FROM reading_hours "
                                             "WHERE sensor_id = $1 AND hour_end > $2 AND hour_end <= $3 "
                                             "ORDER BY hour_end",
                                             {V(sensor_id), V(from_end), V(to_end)}));
-  std::vector<readings::InRangeHour> out;
+  std::vector<readings::InRangePeriod> out;
   out.reserve(result.rows.size());
-  for (const Row& row : result.rows) out.push_back({row.Int(0), SumAt(row, 1), row.OptReal(3)});
+  for (const Row& row : result.rows) {
+    const int64_t end = row.Int(0);
+    out.push_back({sensor_id, end - readings::kHour, end, {}, SumAt(row, 1), row.OptReal(3)});
+  }
+  return out;
+}
+
+Result<std::vector<readings::InRangePeriod>> SqlReadingStore::InRangeDaysOfOrg(int64_t org_id,
+                                                                               std::string_view from_date,
+                                                                               std::string_view to_date) {
+  RETURN_IF_ERROR(scope_.RequireRead(org_id, "organisation"));
+  ASSIGN_OR_RETURN(auto result,
+                   conn_.Query(OrgQuery("sensor_id, day, day_end, pm25_ir_n, pm25_ir_sum, pm25_ir_end", "reading_days",
+                                        "day", true, scope_),
+                               {V(org_id), V(from_date), V(to_date)}));
+  std::vector<readings::InRangePeriod> out;
+  out.reserve(result.rows.size());
+  for (const Row& row : result.rows) {
+    const int64_t end = row.Int(2);
+    out.push_back({row.Int(0), end - 24 * readings::kHour, end, row.Text(1), SumAt(row, 3), row.OptReal(5)});
+  }
+  return out;
+}
+
+Result<std::vector<readings::InRangePeriod>> SqlReadingStore::InRangeMonthsOfOrg(int64_t org_id,
+                                                                                 std::string_view from_month,
+                                                                                 std::string_view to_month) {
+  RETURN_IF_ERROR(scope_.RequireRead(org_id, "organisation"));
+  ASSIGN_OR_RETURN(auto result, conn_.Query(OrgQuery("sensor_id, month, month_end, days_in_month, pm25_ir_n, "
+                                                     "pm25_ir_sum, pm25_ir_end",
+                                                     "reading_months", "month", true, scope_),
+                                            {V(org_id), V(from_month), V(to_month)}));
+  std::vector<readings::InRangePeriod> out;
+  out.reserve(result.rows.size());
+  for (const Row& row : result.rows) {
+    const int64_t end = row.Int(2);
+    out.push_back(
+        {row.Int(0), end - row.Int(3) * 24 * readings::kHour, end, row.Text(1), SumAt(row, 4), row.OptReal(6)});
+  }
   return out;
 }
 

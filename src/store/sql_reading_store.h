@@ -28,8 +28,12 @@ class SqlReadingStore final : public readings::ReadingStore {
                                                             std::string_view to_month) override;
   Result<std::vector<readings::InRangeSums>> InRangeSumsOfOrg(int64_t org_id, int64_t from_end,
                                                               int64_t to_end) override;
-  Result<std::vector<readings::InRangeHour>> InRangeHours(int64_t sensor_id, int64_t from_end,
-                                                          int64_t to_end) override;
+  Result<std::vector<readings::InRangePeriod>> InRangeHours(int64_t sensor_id, int64_t from_end,
+                                                            int64_t to_end) override;
+  Result<std::vector<readings::InRangePeriod>> InRangeDaysOfOrg(int64_t org_id, std::string_view from_date,
+                                                                std::string_view to_date) override;
+  Result<std::vector<readings::InRangePeriod>> InRangeMonthsOfOrg(int64_t org_id, std::string_view from_month,
+                                                                  std::string_view to_month) override;
   Result<std::vector<readings::Reading>> Raw(int64_t sensor_id, int64_t from, int64_t to, int64_t limit) override;
   Result<std::vector<readings::LatestReading>> Latest(std::optional<int64_t> org_id) override;
   Result<readings::LatestReading> LatestOf(int64_t sensor_id) override;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <span>
 
 #include "core/nowcast.h"
 #include "modules/readings/aggregate.h"
@@ -12,26 +13,18 @@ namespace {
 
 constexpr int64_t kDay = 24 * kHour;
 
-// A time-ending period (start, end], for relabelling to [start, end).
-struct EndingPeriod {
-  int64_t start = 0;
-  int64_t end = 0;
-  std::string label;
-  Sum sum;
-  std::optional<double> at_end;
-};
-
-// Periods [start, end) from time-ending ones: each loses its sample stamped at end and gains the
-// one stamped at its start (held by the period before it, when that one is stored). next_label
-// names the period after a stored one that is not itself stored (it may hold only that sample).
+// Periods [start, end) from stored time-ending ones (start, end] of one sensor, in time order:
+// each loses its sample stamped at end and gains the one stamped at its start (held by the period
+// before it, when that one is stored). next_label names the period after a stored one that is not
+// itself stored (it may hold only that sample).
 template <typename NextLabel>
-std::vector<RawPeriod> StartLabelled(const std::vector<EndingPeriod>& rows, NextLabel next_label) {
+std::vector<RawPeriod> StartLabelled(std::span<const InRangePeriod> rows, NextLabel next_label) {
   std::vector<RawPeriod> out;
   out.reserve(rows.size() + 1);
   for (size_t i = 0; i < rows.size(); ++i) {
-    const EndingPeriod& r = rows[i];
+    const InRangePeriod& r = rows[i];
     const bool prev_adjacent = i > 0 && rows[i - 1].end == r.start;
-    const Sum sum = RawHalfOpen(r.sum, r.at_end, prev_adjacent ? rows[i - 1].at_end : std::nullopt);
+    const Sum sum = RawHalfOpen(r.pm25, r.at_end, prev_adjacent ? rows[i - 1].at_end : std::nullopt);
     if (sum.count > 0) out.push_back({r.start, r.label, sum});
     const bool next_adjacent = i + 1 < rows.size() && rows[i + 1].start == r.end;
     if (r.at_end && !next_adjacent) out.push_back({r.end, next_label(r.label), Sum{1, *r.at_end}});
@@ -67,23 +60,23 @@ std::string PreviousMonth(const std::string& month) {
   return MonthKey(y, m);
 }
 
-template <typename Row, typename ToPeriod, typename NextLabel>
-std::vector<std::pair<int64_t, std::vector<RawPeriod>>> GroupBySensor(const std::vector<Row>& rows,
-                                                                      ToPeriod to_period, NextLabel next_label,
-                                                                      const std::string& from, const std::string& to) {
+// Start-labelled periods of each sensor of `rows` (ordered by sensor then time) whose label lies in
+// [from, to].
+template <typename NextLabel>
+std::vector<std::pair<int64_t, std::vector<RawPeriod>>> GroupBySensor(const std::vector<InRangePeriod>& rows,
+                                                                      NextLabel next_label, const std::string& from,
+                                                                      const std::string& to) {
   std::vector<std::pair<int64_t, std::vector<RawPeriod>>> out;
-  std::vector<EndingPeriod> periods;
   size_t i = 0;
   while (i < rows.size()) {
-    const int64_t sensor = rows[i].sensor_id;
-    periods.clear();
-    for (; i < rows.size() && rows[i].sensor_id == sensor; ++i) periods.push_back(to_period(rows[i]));
+    const size_t first = i;
+    while (i < rows.size() && rows[i].sensor_id == rows[first].sensor_id) ++i;
     std::vector<RawPeriod> labelled;
-    labelled.reserve(periods.size());
-    for (auto& p : StartLabelled(periods, next_label)) {
+    labelled.reserve(i - first);
+    for (auto& p : StartLabelled(std::span(rows).subspan(first, i - first), next_label)) {
       if (p.label >= from && p.label <= to) labelled.push_back(std::move(p));
     }
-    if (!labelled.empty()) out.emplace_back(sensor, std::move(labelled));
+    if (!labelled.empty()) out.emplace_back(rows[first].sensor_id, std::move(labelled));
   }
   return out;
 }
@@ -238,19 +231,8 @@ Result<std::vector<RawPeriod>> RawHoursByStart(UnitOfWork& work, int64_t sensor_
   // [from, to] (the one ending at `from` holds the sample stamped at from).
   ASSIGN_OR_RETURN(auto hours, work.readings().InRangeHours(sensor_id, from - 1, to));
   std::vector<RawPeriod> out;
-  out.reserve(hours.size() + 1);
-  // Hour [h, h+1) = the hour ending h+1 minus its sample at h+1, plus the sample at h (held by
-  // the hour ending h, when stored).
-  for (size_t i = 0; i < hours.size(); ++i) {
-    const InRangeHour& h = hours[i];
-    const bool prev_adjacent = i > 0 && hours[i - 1].hour_end == h.hour_end - kHour;
-    const Sum sum = RawHalfOpen(h.pm25, h.at_end, prev_adjacent ? hours[i - 1].at_end : std::nullopt);
-    const int64_t start = h.hour_end - kHour;
-    if (sum.count > 0 && start >= from && start < to) out.push_back({start, {}, sum});
-    const bool next_adjacent = i + 1 < hours.size() && hours[i + 1].hour_end == h.hour_end + kHour;
-    if (h.at_end && !next_adjacent && h.hour_end >= from && h.hour_end < to) {
-      out.push_back({h.hour_end, {}, Sum{1, *h.at_end}});
-    }
+  for (auto& p : StartLabelled(hours, [](const std::string&) { return std::string(); })) {
+    if (p.start >= from && p.start < to) out.push_back(std::move(p));
   }
   return out;
 }
@@ -258,26 +240,15 @@ Result<std::vector<RawPeriod>> RawHoursByStart(UnitOfWork& work, int64_t sensor_
 Result<std::vector<std::pair<int64_t, std::vector<RawPeriod>>>> RawDaysOfOrg(UnitOfWork& work, int64_t org_id,
                                                                             const std::string& from_date,
                                                                             const std::string& to_date) {
-  ASSIGN_OR_RETURN(auto days, work.readings().DaysOfOrg(org_id, PreviousDate(from_date), to_date));
-  return GroupBySensor(
-      days,
-      [](const DayAggregate& d) {
-        return EndingPeriod{d.day_end - kDay, d.day_end, d.date, d.pm25_in_range, d.pm25_in_range_at_end};
-      },
-      NextDate, from_date, to_date);
+  ASSIGN_OR_RETURN(auto days, work.readings().InRangeDaysOfOrg(org_id, PreviousDate(from_date), to_date));
+  return GroupBySensor(days, NextDate, from_date, to_date);
 }
 
 Result<std::vector<std::pair<int64_t, std::vector<RawPeriod>>>> RawMonthsOfOrg(UnitOfWork& work, int64_t org_id,
                                                                               const std::string& from_month,
                                                                               const std::string& to_month) {
-  ASSIGN_OR_RETURN(auto months, work.readings().MonthsOfOrg(org_id, PreviousMonth(from_month), to_month));
-  return GroupBySensor(
-      months,
-      [](const MonthAggregate& m) {
-        return EndingPeriod{m.month_end - m.days_in_month * kDay, m.month_end, m.month, m.pm25_in_range,
-                            m.pm25_in_range_at_end};
-      },
-      NextMonth, from_month, to_month);
+  ASSIGN_OR_RETURN(auto months, work.readings().InRangeMonthsOfOrg(org_id, PreviousMonth(from_month), to_month));
+  return GroupBySensor(months, NextMonth, from_month, to_month);
 }
 
 }  // namespace ecotown::readings

@@ -136,11 +136,14 @@ struct InRangeSums {
   std::optional<double> at_from, at_to;
 };
 
-// The in-range part of one sensor-hour alone (what raw hourly series need of an hour).
-struct InRangeHour {
-  int64_t hour_end = 0;
+// The in-range PM2.5 of one stored hour, day or month (start, end] of a sensor: all that raw
+// statistics over half-open periods [start, end) need of it.
+struct InRangePeriod {
+  int64_t sensor_id = 0;
+  int64_t start = 0, end = 0;
+  std::string label;             // the date or month of days and months; empty for hours
   Sum pm25;
-  std::optional<double> at_end;
+  std::optional<double> at_end;  // the in-range value stamped exactly at end
 };
 
 // A chunk as stored: the readings of one sensor-hour, encoded.
@@ -183,8 +186,13 @@ class ReadingStore {
   // In-range sums (InRangeSums) of every sensor of an organisation (in scope) with in-range data
   // in the window, ordered by sensor; a 24-h window reads each sensor's kept 24-h sums.
   virtual Result<std::vector<InRangeSums>> InRangeSumsOfOrg(int64_t org_id, int64_t from_end, int64_t to_end) = 0;
-  // The in-range part of a sensor's hours with from_end < hour_end <= to_end, in time order.
-  virtual Result<std::vector<InRangeHour>> InRangeHours(int64_t sensor_id, int64_t from_end, int64_t to_end) = 0;
+  // The in-range part of a sensor's hours with from_end < hour_end <= to_end, in time order, and
+  // of the days and months of every sensor of an organisation (in scope), by sensor then time.
+  virtual Result<std::vector<InRangePeriod>> InRangeHours(int64_t sensor_id, int64_t from_end, int64_t to_end) = 0;
+  virtual Result<std::vector<InRangePeriod>> InRangeDaysOfOrg(int64_t org_id, std::string_view from_date,
+                                                              std::string_view to_date) = 0;
+  virtual Result<std::vector<InRangePeriod>> InRangeMonthsOfOrg(int64_t org_id, std::string_view from_month,
+                                                                std::string_view to_month) = 0;
   // Raw readings with from < ts <= to, oldest first, at most limit.
   virtual Result<std::vector<Reading>> Raw(int64_t sensor_id, int64_t from, int64_t to, int64_t limit) = 0;
   // The latest readings of every sensor in scope (or of one organisation when org_id is set).

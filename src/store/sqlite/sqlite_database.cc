@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -196,6 +197,12 @@ Result<std::unique_ptr<Database>> SqliteDatabase::Open(const std::string& path, 
   return std::unique_ptr<Database>(std::move(db));
 }
 
+namespace {
+std::atomic<int64_t> memory_map_bytes{256ll << 20};
+}  // namespace
+
+void SqliteDatabase::SetMemoryMapBytes(int64_t bytes) { memory_map_bytes = bytes; }
+
 Result<std::unique_ptr<Connection>> SqliteDatabase::Connect() {
   sqlite3* handle = nullptr;
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
@@ -208,14 +215,14 @@ Result<std::unique_ptr<Connection>> SqliteDatabase::Connect() {
   }
   auto conn = std::make_unique<SqliteConnection>(handle);
   sqlite3_busy_timeout(handle, 10000);
-  // Reads go through a memory map of the file's first 256 MiB (shared by every connection through
-  // the OS page cache, no copy per read) and an 8 MiB page cache per connection. SQLite's default is
+  // Reads go through a memory map of the file's first 256 MiB (SetMemoryMapBytes; shared by every
+  // connection through the OS page cache, no copy per read) and an 8 MiB page cache per connection. SQLite's default is
   // no map and 2 MiB, so a list over a 400 MiB registry re-read its pages with a system call each
   // (registry benchmark, action list: 35 ms with the defaults, 6 ms with these). Writes still go
   // through the WAL with write(), so durability is unchanged.
   RETURN_IF_ERROR(conn->ExecScript(
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; "
-      "PRAGMA mmap_size=268435456; PRAGMA cache_size=-8192;"));
+      "PRAGMA mmap_size=" + std::to_string(memory_map_bytes.load()) + "; PRAGMA cache_size=-8192;"));
   return std::unique_ptr<Connection>(std::move(conn));
 }
 

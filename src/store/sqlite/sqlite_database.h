@@ -13,6 +13,10 @@ namespace ecotown::store {
 class SqliteDatabase final : public Database {
  public:
   static Result<std::unique_ptr<Database>> Open(const std::string& path, int pool_size);
+  // How much of the file connections opened from now on read through a memory map (default
+  // 256 MiB, for the server's lists). A bulk import, which writes, sets 0: mapped pages count in
+  // its resident memory and its reads gain nothing from them.
+  static void SetMemoryMapBytes(int64_t bytes);
 
   Dialect dialect() const override { return Dialect::kSqlite; }
   std::string Describe() const override { return "sqlite:" + path_; }
