@@ -243,7 +243,10 @@ Result<Inspection> SqlInspectionStore::GetInspection(int64_t id) {
 }
 
 Result<std::vector<Inspection>> SqlInspectionStore::ListInspections(const InspectionFilter& filter) {
-  RETURN_IF_ERROR(conn_.PlanForActualValues());
+  // No PlanForActualValues: the organisation's index (org_id, planned_date, id) is the list's order,
+  // so a cached generic plan walks it newest first for any date range, status or inspector and
+  // stops at the page size (a range without the id in the index once sorted every match). Planning
+  // each call cost more than running it (1 ms against 0.5 ms on the registry benchmark).
   std::string sql = std::string(kInspectionColumns) + "WHERE " + scope_.OrgFilterSql("i.org_id");
   Params params;
   const auto add = [&](const std::string& condition, Value value) {
