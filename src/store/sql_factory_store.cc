@@ -123,9 +123,10 @@ Result<factories::FactoryPage> SqlFactoryStore::List(const factories::FactoryQue
   // text (a registration-number fragment, ~1,000 matches far back: 1 ms) as for a common one (a
   // word in most names: 1 ms). Shorter texts are found by walking the newest rows with LIKE.
   const bool fts = sqlite && has_text && core::CodePointCount(*q.text) >= 3;
-  std::string sql = std::string(kFactoryColumns) +
-                    (fts ? "JOIN factories_search ON factories_search.rowid = factories.id " : "") + "WHERE " +
-                    scope_.FactoryFilterSql("org_id", "id");
+  // PostgreSQL finds a text of 3 or more characters through its trigram index when it is rare (see
+  // the statement at the end).
+  const bool trigram = !sqlite && has_text && core::CodePointCount(*q.text) >= 3;
+  std::string where = scope_.FactoryFilterSql("org_id", "id");
   Params params;
   auto add = [&](const std::string& condition, Value value) {
     params.push_back(std::move(value));
@@ -134,7 +135,7 @@ Result<factories::FactoryPage> SqlFactoryStore::List(const factories::FactoryQue
     for (size_t at = text.find('?'); at != std::string::npos; at = text.find('?', at + slot.size())) {
       text.replace(at, 1, slot);
     }
-    sql += " AND " + text;
+    where += " AND " + text;
   };
   if (q.org_id) add("org_id = ?", V(*q.org_id));
   if (q.status) add("status = ?", V(factories::FactoryStatusName(*q.status)));
@@ -177,32 +178,36 @@ Result<factories::FactoryPage> SqlFactoryStore::List(const factories::FactoryQue
   } else if (has_text && sqlite) {
     add("search_text LIKE ? ESCAPE '\\'", V(LikeContains(*q.text)));
   } else if (has_text) {
-    // (PostgreSQL's LIKE escapes with a backslash by default.) A rare text (fewer than kCommonText
-    // matching rows) is found fastest through the trigram index and a sort of its few matches; a
-    // common one by walking the newest rows with LIKE, which stops at the page size. The planner,
-    // guessing the matches spread evenly, walks the newest rows even for a rare text whose matches
-    // all lie far back (a registration-number fragment: 76,000 rows read for 51). A count, stopped
-    // at kCommonText, tells which; for a rare text "id + 0" takes the key order away from the
-    // planner, so that the trigram index finds the matches.
-    // The count goes through the trigram index (sequential scans are off for it): a rare text's
-    // matches, far back, would otherwise be counted by reading the whole table.
-    constexpr int64_t kCommonText = 1000;
-    if (core::CodePointCount(*q.text) >= 3) {
-      RETURN_IF_ERROR(conn_.Exec("SET LOCAL enable_seqscan = off", {}).status());
-      auto matches = conn_.QueryOne("SELECT COUNT(*) FROM (SELECT 1 FROM factories WHERE " +
-                                        scope_.FactoryFilterSql("org_id", "id") +
-                                        " AND search_text LIKE $1 LIMIT $2) AS matches",
-                                    {V(LikeContains(*q.text)), V(kCommonText)});
-      if (!matches.ok()) return matches.status();
-      RETURN_IF_ERROR(conn_.Exec("SET LOCAL enable_seqscan = on", {}).status());
-      if (matches->Int(0) < kCommonText) order = "id + 0 DESC";
-    }
-    add("search_text LIKE ?", V(LikeContains(*q.text)));
+    add("search_text LIKE ?", V(LikeContains(*q.text)));  // PostgreSQL's LIKE escapes with a backslash
   }
   if (q.after_id) add(id_column + " < ?", V(*q.after_id));
   const int limit = std::clamp(q.limit, 1, 500);
   params.push_back(V(static_cast<int64_t>(limit + 1)));
-  sql += " ORDER BY " + order + " LIMIT $" + std::to_string(params.size());
+  const std::string page_size = "$" + std::to_string(params.size());
+  std::string sql;
+  if (trigram) {
+    // One statement (one plan, one round trip) for a rare text and a common one. The planner,
+    // guessing the matches spread evenly, would walk the newest rows even for a rare text whose
+    // matches all lie far back (a registration-number fragment: 76,000 rows read for 51). So the
+    // matches are first collected, up to kCommonText, into "matches"; the cap is hidden from the
+    // planner in a subquery, so that it chooses the access path for all the matches (the trigram
+    // index unless the text is in a large share of the rows, where a scan finds the cap soonest).
+    // Fewer than kCommonText: they are every match, and the page is the newest of them. Otherwise
+    // the text is common and the walk of the newest rows, which stops at the page size, runs
+    // instead (the one-time filters on the count let only one of the two branches run).
+    constexpr int64_t kCommonText = 1000;
+    params.push_back(V(kCommonText));
+    const std::string cap = "$" + std::to_string(params.size());
+    const std::string count = "(SELECT COUNT(*) FROM matches)";
+    sql = "WITH matches AS MATERIALIZED (SELECT id FROM factories WHERE " + where + " LIMIT (SELECT " + cap +
+          "::bigint)) (" + kFactoryColumns + "WHERE id IN (SELECT id FROM matches WHERE " + count + " < " + cap +
+          " ORDER BY id DESC LIMIT " + page_size + ")) UNION ALL (" + kFactoryColumns + "WHERE " + where + " AND " +
+          count + " >= " + cap + " ORDER BY id DESC LIMIT " + page_size + ") ORDER BY id DESC LIMIT " + page_size;
+  } else {
+    sql = std::string(kFactoryColumns) +
+          (fts ? "JOIN factories_search ON factories_search.rowid = factories.id " : "") + "WHERE " + where +
+          " ORDER BY " + order + " LIMIT " + page_size;
+  }
   auto result = conn_.Query(sql, params);
   if (!result.ok()) return result.status();
   factories::FactoryPage page;

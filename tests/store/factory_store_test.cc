@@ -4,6 +4,7 @@
 // a factory representative).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -327,6 +328,66 @@ TEST_P(FactoryStoreTest, ListFiltersAndPagesNewestFirst) {
   auto refused = List(scope, bad);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().field(), "registered_from");
+}
+
+// A text in more rows than PostgreSQL's rare-text cap (1,000) is found by walking the newest rows,
+// a rarer one through the trigram index; paging through either gives every match once, newest
+// first, alone or with another filter, as on SQLite.
+TEST_P(FactoryStoreTest, TextSearchPagesEveryMatchNewestFirstForRareAndCommonTexts) {
+  const Scope scope = ScopeOf(officer_);
+  constexpr int kFactories = 1010;
+  std::vector<int64_t> all, riverside, closed;
+  Status status = transactor_->Write(scope, Info(), [&](UnitOfWork& work) -> Status {
+    for (int i = 0; i < kFactories; ++i) {
+      Factory f = Sample("Common Plant " + std::to_string(i) + (i % 97 == 5 ? " Riverside" : ""));
+      f.registration_no = std::nullopt;
+      f.registration_no14 = std::nullopt;
+      f.status = i % 3 == 0 ? FactoryStatus::kClosed : FactoryStatus::kOperating;
+      ASSIGN_OR_RETURN(const Factory created, service_.Create(work, f));
+      all.push_back(created.id);
+      if (i % 97 == 5) riverside.push_back(created.id);
+      if (i % 3 == 0) closed.push_back(created.id);
+    }
+    return Status::Ok();
+  });
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  auto newest_first = [](std::vector<int64_t> ids) {
+    std::sort(ids.rbegin(), ids.rend());
+    return ids;
+  };
+  // Every page of `query` in turn, checking that each but the last is full.
+  auto every_page = [&](FactoryQuery query) {
+    std::vector<int64_t> ids;
+    for (int pages = 0; pages < 100; ++pages) {
+      auto page = List(scope, query);
+      EXPECT_TRUE(page.ok()) << page.status().ToString();
+      if (!page.ok()) break;
+      for (const auto& f : page->items) ids.push_back(f.id);
+      if (!page->next_after_id) break;
+      EXPECT_EQ(static_cast<int>(page->items.size()), query.limit);
+      query.after_id = page->next_after_id;
+    }
+    return ids;
+  };
+  FactoryQuery common;
+  common.text = "common plant";
+  common.limit = 150;  // the first pages walk (over 1,000 matches left), the last ones do not
+  EXPECT_EQ(every_page(common), newest_first(all));
+  common.status = FactoryStatus::kClosed;
+  common.limit = 40;
+  EXPECT_EQ(every_page(common), newest_first(closed));
+  FactoryQuery rare;
+  rare.text = "riverside";
+  rare.limit = 4;
+  EXPECT_EQ(every_page(rare), newest_first(riverside));
+  ASSERT_GE(riverside.size(), 10u);
+  rare.after_id = riverside[7];
+  rare.limit = 50;
+  EXPECT_EQ(every_page(rare), std::vector<int64_t>({riverside[6], riverside[5], riverside[4], riverside[3],
+                                                    riverside[2], riverside[1], riverside[0]}));
+  rare.after_id = std::nullopt;
+  rare.text = "no such plant";
+  EXPECT_TRUE(every_page(rare).empty());
 }
 
 TEST_P(FactoryStoreTest, UpdateReplacesFieldsKeepsDuplicatesOutAndIsAudited) {

@@ -1959,6 +1959,20 @@ constexpr const char* kPostgres0013 = R"SQL(
 CREATE INDEX corrective_actions_org_due ON corrective_actions(org_id, due_date, id);
 )SQL";
 
+// Migration 15: an organisation's inspections, latest planned first, in the order of the index
+// (planned date, then id), so that a list stops at the page size instead of sorting every
+// inspection of the first date (registry benchmark: 259 inspections on one date, joined and
+// checked for the inspector before the sort; one inspector's list 7 ms, 0.5 ms with the index).
+// SQLite's index already ends with the rowid, which is the id.
+constexpr const char* kSqlite0015 = R"SQL(
+-- Nothing to change on SQLite: inspections_org_date (org_id, planned_date) ends with the rowid (id).
+)SQL";
+
+constexpr const char* kPostgres0015 = R"SQL(
+DROP INDEX inspections_org_date;
+CREATE INDEX inspections_org_date ON inspections(org_id, planned_date, id);
+)SQL";
+
 // The raw (in-range) PM2.5 of the 24 hours ending with each hour, kept current at ingest like
 // the 24-h mean, so that a 24-h window is one row per sensor; existing hours summed once here.
 constexpr const char* kSqlite0016 = R"SQL(
@@ -2009,6 +2023,7 @@ const std::vector<Migration>& AllMigrations() {
            "date index",
        kSqlite0012, kPostgres0012},
       {13, "corrective actions: index for the organisation's list by due date", kSqlite0013, kPostgres0013},
+      {15, "inspections: the organisation's date index ends with the id (PostgreSQL)", kSqlite0015, kPostgres0015},
       {16, "readings: raw 24-h sums kept on each hour (a 24-h window in one row)", kSqlite0016, kPostgres0016},
   };
   return kMigrations;
