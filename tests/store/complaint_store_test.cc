@@ -4,6 +4,7 @@
 // erasure driven by a fake clock. SQLite always; PostgreSQL with the CTest fixture.
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <regex>
 #include <string>
 
@@ -84,6 +85,27 @@ class ComplaintStoreTest : public StoreContractTest {
   template <typename Fn>
   Status As(const User& user, Fn fn, int64_t now = kNow) {
     return transactor_->Write(ScopeOf(user), Info(now), [&](UnitOfWork& work) -> Status { return fn(work); });
+  }
+
+  Status SetRetentionDays(int days) {
+    return As(admin_a_, [&](UnitOfWork& work) -> Status {
+      ASSIGN_OR_RETURN(auto settings, ComplaintService().GetSettings(work, lao_a_.id));
+      settings.retention_days = days;
+      return ComplaintService().PutSettings(work, settings).status();
+    });
+  }
+
+  // One retention run at `now` as the background worker does it; the complaints erased.
+  int EraseExpiredEverywhere(int64_t now, int limit = std::numeric_limits<int>::max()) {
+    std::vector<complaints::ErasureReport> reports;
+    Status status = transactor_->Write(Scope::System("retention"), Info(now), [&](UnitOfWork& work) -> Status {
+      ASSIGN_OR_RETURN(reports, ComplaintService().EraseExpiredEverywhere(work, limit));
+      return Status::Ok();
+    });
+    EXPECT_TRUE(status.ok()) << status.ToString();
+    int erased = 0;
+    for (const auto& r : reports) erased += r.erased;
+    return erased;
   }
 
   orgs::Org lao_a_, lao_b_;
@@ -439,29 +461,13 @@ TEST_P(ComplaintStoreTest, OnlyPublicChangesQueueAnEmailAndOnlyWhenTheResidentLe
 }
 
 TEST_P(ComplaintStoreTest, PersonalDataAreErasedWhenTheRetentionPeriodHasPassedAndTheErasureIsLogged) {
-  ASSERT_TRUE(As(admin_a_, [&](UnitOfWork& work) -> Status {
-                ASSIGN_OR_RETURN(auto settings, ComplaintService().GetSettings(work, lao_a_.id));
-                settings.retention_days = 30;
-                return ComplaintService().PutSettings(work, settings).status();
-              }).ok());
+  ASSERT_TRUE(SetRetentionDays(30).ok());
   auto old_one = File(Dust("somsri@example.org"));
   auto newer = File(Dust("preecha@example.org"), kNow + 20 * kDay);
   auto no_contact = File(Dust());
   ASSERT_TRUE(old_one.ok() && newer.ok() && no_contact.ok());
 
-  const auto erase_at = [&](int64_t now) {
-    std::vector<complaints::ErasureReport> reports;
-    EXPECT_TRUE(transactor_
-                    ->Write(Scope::System("retention"), Info(now),
-                            [&](UnitOfWork& work) -> Status {
-                              ASSIGN_OR_RETURN(reports, ComplaintService().EraseExpiredEverywhere(work));
-                              return Status::Ok();
-                            })
-                    .ok());
-    int erased = 0;
-    for (const auto& r : reports) erased += r.erased;
-    return erased;
-  };
+  const auto erase_at = [&](int64_t now) { return EraseExpiredEverywhere(now); };
   EXPECT_EQ(erase_at(kNow + 29 * kDay), 0);
   EXPECT_EQ(erase_at(kNow + 31 * kDay), 1);
   EXPECT_EQ(erase_at(kNow + 32 * kDay), 0);  // nothing left to erase twice
@@ -481,30 +487,14 @@ TEST_P(ComplaintStoreTest, PersonalDataAreErasedWhenTheRetentionPeriodHasPassedA
 }
 
 TEST_P(ComplaintStoreTest, ARetentionBacklogIsErasedInBatchesOldestFirst) {
-  ASSERT_TRUE(As(admin_a_, [&](UnitOfWork& work) -> Status {
-                ASSIGN_OR_RETURN(auto settings, ComplaintService().GetSettings(work, lao_a_.id));
-                settings.retention_days = 30;
-                return ComplaintService().PutSettings(work, settings).status();
-              }).ok());
+  ASSERT_TRUE(SetRetentionDays(30).ok());
   std::vector<int64_t> ids;
   for (int i = 0; i < 3; ++i) {
     auto filed = File(Dust("resident" + std::to_string(i) + "@example.org"), kNow + i * kDay);
     ASSERT_TRUE(filed.ok()) << filed.status().ToString();
     ids.push_back(filed->complaint.id);
   }
-  const auto erase_batch = [&](int limit) {
-    std::vector<complaints::ErasureReport> reports;
-    EXPECT_TRUE(transactor_
-                    ->Write(Scope::System("retention"), Info(kNow + 60 * kDay),
-                            [&](UnitOfWork& work) -> Status {
-                              ASSIGN_OR_RETURN(reports, ComplaintService().EraseExpiredEverywhere(work, limit));
-                              return Status::Ok();
-                            })
-                    .ok());
-    int erased = 0;
-    for (const auto& r : reports) erased += r.erased;
-    return erased;
-  };
+  const auto erase_batch = [&](int limit) { return EraseExpiredEverywhere(kNow + 60 * kDay, limit); };
   EXPECT_EQ(erase_batch(2), 2);
   EXPECT_EQ(Count("complaints", "personal_erased_at IS NOT NULL AND id IN (" + std::to_string(ids[0]) + ", " +
                                     std::to_string(ids[1]) + ")"),
