@@ -35,9 +35,10 @@ def main():
         lines.append(f"**{backend}**: {seed.get('complaints', '?'):,} complaints, {seed.get('events', '?'):,} events "
                      f"(seeded in {seed.get('seconds', '?')} s); {crowd.get('clients')} clients every "
                      f"{crowd.get('interval_ms')} ms +-50 %, {crowd.get('filings_per_second')} filings/s, "
+                     f"Accept-Encoding: {crowd.get('accept_encoding', 'none')}, "
                      f"{crowd.get('seconds_measured')} s measured, {crowd.get('requests_per_second')} GET/s answered; "
                      f"server CPU {machine.get('server_cpu_seconds')} s on {machine.get('cores')} cores; "
-                     f"load average before: {machine.get('load_before')}; late sends {crowd.get('late_sends')}, "
+                     f"load average before: {machine.get('load_before')}, at the end: {machine.get('load_after', '?')}; late sends {crowd.get('late_sends')}, "
                      f"reconnects {crowd.get('reconnects')}, unanswered at the end {crowd.get('unanswered', 0)}.")
         lines.append('')
         lines.append('| endpoint | count | p50 ms | p95 ms | p99 ms | max ms | errors | target p95 | met |')

@@ -13,7 +13,9 @@ pilot (dust/smoke and odour most common); statuses by age (older ones mostly clo
 resolved, recent ones still received/assigned/investigating); each point lies within ~600 m
 of a subdistrict centre of the LAO's district, with that subdistrict as the area; a status
 event per step of the workflow and a public reply on a third of the finished ones; contact
-details on 60 % (with the current consent version).
+details on 60 % (with the current consent version), erased with an erasure event a day after the
+default retention period of 365 days as the server's hourly retention sweep leaves them (so that
+the server under test does not start by erasing a backlog of ~60,000 in one transaction).
 
 Prints a JSON summary, and with --trackings FILE writes every tracking number with its org code.
 
@@ -33,6 +35,9 @@ CATEGORIES = [  # code, weight, default deadline days (modules/complaints/compla
 ALPHABET = '23456789ABCDEFGHJKMNPQRSTVWXYZ'
 CONSENT = '2026-11-v1'
 DAY = 86400
+RETENTION_DAYS = 365  # the default [complaints] retention (modules/complaints/complaint.h)
+ERASURE_TEXT = (f'ลบข้อมูลส่วนบุคคลเมื่อครบระยะเวลาเก็บรักษา {RETENTION_DAYS} วัน / '
+                'personal data erased after the retention period')  # ComplaintService::EraseExpired
 DESCRIPTIONS = {
     'dust_smoke': ['ฝุ่นจากลานกองวัตถุดิบฟุ้งเข้าบ้านเรือนทุกเช้า', 'ควันดำจากปล่องโรงงานช่วงกลางคืน'],
     'odour': ['กลิ่นเหม็นจากบ่อบำบัดน้ำเสียของฟาร์มสุกร', 'กลิ่นมันสำปะหลังหมักรบกวนทั้งหมู่บ้าน'],
@@ -163,14 +168,20 @@ def main():
             closed_at = at
         merged_into = last_closed.get(org['id']) if final == 'merged' else None
         has_contact = rnd.random() < 0.6
+        erased_at = None  # the contact goes, the consent record stays (SqlComplaintStore::ErasePersonalData)
+        if has_contact and created < now - RETENTION_DAYS * DAY:
+            erased_at = min(now - 60, created + (RETENTION_DAYS + 1) * DAY)
+            event_id += 1
+            events.append((event_id, cid, org['id'], erased_at, 'erasure', None, ERASURE_TEXT, 'complaint-retention'))
         complaints.append((
             cid, org['id'], tracking, category, rnd.choice(DESCRIPTIONS[category]), lat, lon,
             f'หมู่ {rnd.randint(1, 15)} {name_th}', code, name_th, name_en, created - rnd.randrange(0, 3 * 3600),
             final, 'ไม่อยู่ในอำนาจหน้าที่' if final == 'rejected' else None, merged_into,
-            'ผู้ร้องเรียน' if has_contact else None, None, f'08{rnd.randrange(10**8):08d}' if has_contact else None,
+            'ผู้ร้องเรียน' if has_contact and not erased_at else None, None,
+            f'08{rnd.randrange(10**8):08d}' if has_contact and not erased_at else None,
             CONSENT if has_contact else None, created if has_contact else None,
             'open311' if rnd.random() < 0.1 else 'web', created + deadline_days[category] * DAY, created, at,
-            resolved_at, closed_at))
+            resolved_at, closed_at, erased_at))
         if final in ('closed', 'resolved'):
             last_closed[org['id']] = cid
         tracking_rows.append((tracking, org['code']))
@@ -178,7 +189,7 @@ def main():
     columns = ('id, org_id, tracking, category, description, lat, lon, address, area_code, area_name_th, '
                'area_name_en, observed_at, status, reject_reason, merged_into, contact_name, contact_email, '
                'contact_phone, consent_version, consent_at, source, deadline_at, created_at, updated_at, '
-               'resolved_at, closed_at')
+               'resolved_at, closed_at, personal_erased_at')
     event_columns = 'id, complaint_id, org_id, at, kind, status, text, actor_name'
     if dialect == 'sqlite':
         marks = ', '.join('?' * len(complaints[0]))

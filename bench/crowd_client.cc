@@ -3,7 +3,7 @@
 // prints one JSON object on stdout.
 //
 //   crowd_client --port P --trackings FILE --points FILE [--clients 1000] [--interval-ms 1000]
-//                [--seconds 60] [--warmup 10] [--filings-per-second 2]
+//                [--seconds 60] [--warmup 10] [--filings-per-second 2] [--accept-encoding gzip]
 //
 // The crowd: CLIENTS keep-alive connections on one epoll thread (non-blocking sockets). Each
 // client is one resident: it picks a random tracking number from FILE ("tracking<TAB>org" lines)
@@ -12,6 +12,8 @@
 // /open311/v2/requests.json with its filter. Clients start spread over the first interval.
 // Every client sends X-Forwarded-For with its own documentation address (2001:db8::/32), so that
 // a server with `[server] trust_proxy = true` limits each one on its own, as behind nginx.
+// The GETs send Accept-Encoding: gzip, as browsers and the HTTP stacks of phone apps do by
+// default (--accept-encoding none: no header; the answers are then read uncompressed).
 //
 // The filer: its own thread and keep-alive connection, POSTing the public filing form
 // (/api/v1/public/orgs/{org}/complaints) at FILINGS-PER-SECOND, each from a fresh documentation
@@ -194,17 +196,24 @@ void RunFiler(int port, const std::vector<std::vector<std::string>>& points, dou
     const std::string request = std::string(head) + body;
     const auto sent = Clock::now();
     bool ok = ::send(fd, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size());
+    std::string failure = ok ? "" : std::string("send: ") + std::strerror(errno);
     int status = 0;
     size_t used = 0;
     while (ok && (used = ParseAnswer(buffer, &status)) == 0) {
       char chunk[65536];
       const ssize_t got = ::recv(fd, chunk, sizeof chunk, 0);
-      if (got <= 0) ok = false; else buffer.append(chunk, static_cast<size_t>(got));
+      if (got > 0) {
+        buffer.append(chunk, static_cast<size_t>(got));
+      } else {
+        ok = false;
+        failure = got == 0 ? "the server closed the connection" : std::string("recv: ") + std::strerror(errno);
+      }
     }
     const double ms = std::chrono::duration<double, std::milli>(Clock::now() - sent).count();
     std::lock_guard lock(*mu);
     if (!ok) {
       ++stats->errors;
+      std::cerr << "crowd_client: filing " << n << " got no answer after " << ms << " ms: " << failure << "\n";
       ::close(fd);
       fd = Connect(port, false);
       buffer.clear();
@@ -239,6 +248,7 @@ int main(int argc, char** argv) {
   const int seconds = std::atoi(arg("seconds", "60").c_str());
   const int warmup = std::atoi(arg("warmup", "10").c_str());
   const double filings = std::atof(arg("filings-per-second", "2").c_str());
+  const std::string accept_encoding = arg("accept-encoding", "gzip");
   if (port <= 0 || clients <= 0 || interval_ms <= 0 || seconds <= warmup) Die("bad --port/--clients/--seconds");
 
   rlimit files{};
@@ -325,7 +335,8 @@ int main(int argc, char** argv) {
       c.tracking_request = c.next_is_tracking;
       c.next_is_tracking = !c.next_is_tracking;
       const std::string& path = c.tracking_request ? c.tracking_path : c.open311_path;
-      c.out = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Forwarded-For: " + c.address + "\r\n\r\n";
+      c.out = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Forwarded-For: " + c.address + "\r\n" +
+              (accept_encoding == "none" ? "" : "Accept-Encoding: " + accept_encoding + "\r\n") + "\r\n";
       c.out_pos = 0;
       c.busy = true;
       any_busy = true;
@@ -418,6 +429,7 @@ int main(int argc, char** argv) {
               {"interval_ms", interval_ms},
               {"seconds_measured", measured},
               {"filings_per_second", filings},
+              {"accept_encoding", accept_encoding},
               {"late_sends", late},
               {"reconnects", reconnects},
               {"unanswered", unanswered},

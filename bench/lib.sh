@@ -77,6 +77,11 @@ max_wal_size = '8GB'
 checkpoint_timeout = '30min'
 timezone = 'UTC'
 EOF
+  # PG_STAT_STATEMENTS=1: record what each statement costs (run_complaints_bench.sh writes the top
+  # statements of each crowd run next to the server's log).
+  if [ "${PG_STAT_STATEMENTS:-0}" = 1 ]; then
+    echo "shared_preload_libraries = 'pg_stat_statements'" >> "$PG_DIR/data/postgresql.conf"
+  fi
   as_pg "$PGBIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 120 start >/dev/null
 }
 

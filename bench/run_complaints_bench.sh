@@ -11,11 +11,17 @@
 #      its own address, as behind nginx), then bench/crowd_client for SECONDS seconds.
 # Targets (issue 5 item 8): tracking page and requests.json p95 <= 20 ms; filing p95 <= 50 ms.
 # Writes bench/results/complaints.json and .md, and the generated section of bench/RESULTS.md.
-# The load, the machine's load average before the run and the server's CPU time are recorded.
+# The load, the machine's load average before and at the end of the run (the crowd itself counts
+# in the latter) and the server's CPU time are recorded.
+#
+# PG_STAT_STATEMENTS=1 in the environment records PostgreSQL's per-statement costs of each crowd
+# run in WORK/eco/postgres-statements.txt (with --keep to read them).
 #
 # Usage: bench/run_complaints_bench.sh [--backend sqlite|postgres|both] [--complaints 200000]
 #          [--clients 1000] [--seconds 60] [--warmup 10] [--filings-per-second 2] [--work DIR]
-#          [--keep] [--build-dir DIR] [--no-build] [--no-results-md]
+#          [--accept-encoding gzip|none] [--keep] [--build-dir DIR] [--no-build] [--no-results-md]
+# The crowd's GETs send Accept-Encoding: gzip (as browsers and phone apps do) unless
+# --accept-encoding none.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -24,6 +30,7 @@ CLIENTS=1000
 SECONDS_RUN=60
 WARMUP=10
 FILINGS=2
+ACCEPT_ENCODING=gzip
 BACKENDS="sqlite postgres"
 WORK=""
 KEEP=0
@@ -45,12 +52,13 @@ while [ $# -gt 0 ]; do
     --seconds) SECONDS_RUN=$2; shift 2 ;;
     --warmup) WARMUP=$2; shift 2 ;;
     --filings-per-second) FILINGS=$2; shift 2 ;;
+    --accept-encoding) ACCEPT_ENCODING=$2; shift 2 ;;
     --work) WORK=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
     --build-dir) BUILD_DIR=$2; shift 2 ;;
     --no-build) BUILD=0; shift ;;
     --no-results-md) RESULTS_MD=0; shift ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "run_complaints_bench.sh: unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -114,18 +122,28 @@ for b in $BACKENDS; do
   log "$b: seeded: $(cat "$WORK/eco/$b-seed.json")"
 
   ECOTOWN_CONFIG=$REPO/bench/complaints_bench.toml start_server "$url" "$WORK/eco/$b-server.log"
+  if [ "$b" = postgres ] && [ "${PG_STAT_STATEMENTS:-0}" = 1 ]; then
+    psql_admin "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()" >/dev/null
+  fi
   load_before=$(cut -d' ' -f1-3 /proc/loadavg)
   cpu_before=$(cpu_seconds "$SERVER_PID")
   log "$b: $CLIENTS clients for $SECONDS_RUN s (warm-up $WARMUP s), $FILINGS filings a second (load before: $load_before)"
   status=0
   "$CLIENT" --port "$PORT" --trackings "$WORK/eco/trackings.tsv" --points "$WORK/eco/points.tsv" \
     --clients "$CLIENTS" --seconds "$SECONDS_RUN" --warmup "$WARMUP" --filings-per-second "$FILINGS" \
+    --accept-encoding "$ACCEPT_ENCODING" \
     > "$WORK/eco/$b-crowd.json" 2> "$WORK/eco/$b-crowd.err" || status=$?
   [ "$status" -le 1 ] || { cat "$WORK/eco/$b-crowd.err" >&2; exit 1; }
   [ "$status" = 0 ] || { log "$b: the crowd saw errors:"; head -n 5 "$WORK/eco/$b-crowd.err" >&2; }
   cpu_after=$(cpu_seconds "$SERVER_PID")
+  if [ "$b" = postgres ] && [ "${PG_STAT_STATEMENTS:-0}" = 1 ]; then
+    psql_admin "SELECT calls, round(total_exec_time::numeric, 1) AS total_ms, round(mean_exec_time::numeric, 3) AS mean_ms,
+                rows, left(regexp_replace(query, '\s+', ' ', 'g'), 160) FROM pg_stat_statements
+                ORDER BY total_exec_time DESC LIMIT 30" > "$WORK/eco/$b-statements.txt"
+  fi
+  load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   record "$b" crowd "$(cat "$WORK/eco/$b-crowd.json")"
-  record "$b" machine "{\"load_before\": \"$load_before\", \"server_cpu_seconds\": $(python3 -c "print(round($cpu_after - $cpu_before, 1))"), \"cores\": $(nproc)}"
+  record "$b" machine "{\"load_before\": \"$load_before\", \"load_after\": \"$load_after\", \"server_cpu_seconds\": $(python3 -c "print(round($cpu_after - $cpu_before, 1))"), \"cores\": $(nproc)}"
   record "$b" disk_bytes "$(db_bytes "$b" "$name")"
   stop_server
 done

@@ -9,7 +9,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git clang clang-format libclang-rt-14-dev
   libboost-dev nlohmann-json3-dev libsimdjson-dev libsqlite3-dev sqlite3 libpq-dev
   libsodium-dev libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev
-  libcurl4-openssl-dev libcpp-httplib-dev libmosquitto-dev libeigen3-dev
+  libcurl4-openssl-dev zlib1g-dev libcpp-httplib-dev libmosquitto-dev libeigen3-dev
   libcairo2-dev libpango1.0-dev fonts-thai-tlwg libxlsxwriter-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # Real servers and browser the tests start on loopback.

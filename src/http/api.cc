@@ -89,7 +89,9 @@ Response Api::Handle(Request& request) {
     spdlog::error("request {} {} failed: {}", request.method, request.path, e.what());
     response = ErrorResponse(Status::Internal(e.what()));
   }
-  if (response.status >= 500) spdlog::error("request {} answered {}: {}", request.request_id, response.status, response.body);
+  if (response.status >= 500) {
+    spdlog::error("request {} answered {}: {}", request.request_id, response.status, response.Body());
+  }
   response.AddHeader("Content-Security-Policy", kContentSecurityPolicy);
   response.AddHeader("Referrer-Policy", "same-origin");
   response.AddHeader("X-Frame-Options", "DENY");
@@ -100,7 +102,7 @@ Response Api::Handle(Request& request) {
 void Api::Observe(const Request& request, const Response& response, std::chrono::microseconds latency) {
   metrics_.Observe(request.route, request.method, response.status, latency);
   spdlog::info("{} {} {} {} {}B {:.1f}ms id={}", request.remote_ip, request.method, request.target, response.status,
-               response.body.size(), static_cast<double>(latency.count()) / 1000.0, request.request_id);
+               response.Body().size(), static_cast<double>(latency.count()) / 1000.0, request.request_id);
 }
 
 }  // namespace ecotown::http

@@ -26,15 +26,19 @@ std::optional<Response> RefuseOverLimit(RateLimiter& limiter, const Request& req
   return response;
 }
 
+Result<orgs::Org> FindLao(UnitOfWork& work, const std::string& code) {
+  // Organisations are public records (SqlOrgStore is not scoped).
+  ASSIGN_OR_RETURN(auto org, work.orgs().FindByCode(code));
+  if (!orgs::IsLao(org.type)) return Status::NotFound("organisation " + code + " does not take complaints");
+  return org;
+}
+
 Result<orgs::Org> FindLao(Call& call, const std::string& code) {
   std::optional<orgs::Org> org;
-  // Organisations are public records (SqlOrgStore is not scoped).
   RETURN_IF_ERROR(call.Read([&](UnitOfWork& work) -> Status {
-    ASSIGN_OR_RETURN(auto found, work.orgs().FindByCode(code));
-    org = std::move(found);
+    ASSIGN_OR_RETURN(org, FindLao(work, code));
     return Status::Ok();
   }));
-  if (!orgs::IsLao(org->type)) return Status::NotFound("organisation " + code + " does not take complaints");
   return *org;
 }
 

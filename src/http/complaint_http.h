@@ -25,6 +25,8 @@ struct PublicLimiters {
 std::optional<Response> RefuseOverLimit(RateLimiter& limiter, const Request& request);
 
 // The organisation with this code, which must take complaints (an LAO): NotFound otherwise.
+// Organisations are public records: any scope reads them.
+Result<orgs::Org> FindLao(UnitOfWork& work, const std::string& code);
 Result<orgs::Org> FindLao(Call& call, const std::string& code);
 
 // "2026-11-26T20:42:10+07:00".

@@ -44,7 +44,15 @@ struct Response {
   std::string content_type = "application/json; charset=utf-8";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // Set instead of `body` for an answer shared by many responses (cached lists, up to ~1 MB):
+  // sent from the shared buffer, never copied.
+  std::shared_ptr<const std::string> shared_body;
+  // The same body gzip-compressed (with shared_body only): the server sends it instead to a
+  // client whose Accept-Encoding allows gzip.
+  std::shared_ptr<const std::string> shared_gzip_body;
   std::shared_ptr<EventSource> events;  // set for text/event-stream responses
+
+  std::string_view Body() const { return shared_body ? std::string_view(*shared_body) : std::string_view(body); }
 
   static Response Json(int status, std::string body);
   static Response Text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");

@@ -402,15 +402,17 @@ void RegisterComplaintRoutes(Router& router, std::shared_ptr<PublicLimiters> lim
     if (tracking.empty()) return Status::NotFound("complaint not found");
     std::optional<Complaint> complaint;
     std::optional<orgs::Org> org;
-    RETURN_IF_ERROR(call.Read([&](UnitOfWork& work) -> Status {
-      ASSIGN_OR_RETURN(complaint, work.complaints().FindByTracking(tracking));
-      ASSIGN_OR_RETURN(org, work.orgs().Get(complaint->org_id));
-      return Status::Ok();
-    }));
     json out;
-    RETURN_IF_ERROR(
-        call.transactor.Read(complaints::PublicReaderScope(*org), call.info, [&](UnitOfWork& work) -> Status {
-          ASSIGN_OR_RETURN(auto view, ComplaintService().PublicStatus(work, *complaint));
+    // The tracking number names the complaint, whose LAO scopes the rest: one snapshot.
+    RETURN_IF_ERROR(call.transactor.ReadThen(
+        call.Scope(), call.info,
+        [&](UnitOfWork& work) -> Result<tenancy::Scope> {
+          ASSIGN_OR_RETURN(complaint, work.complaints().FindByTracking(tracking));
+          ASSIGN_OR_RETURN(org, work.orgs().Get(complaint->org_id));
+          return complaints::PublicReaderScope(*org);
+        },
+        [&](UnitOfWork& work) -> Status {
+          ASSIGN_OR_RETURN(auto view, ComplaintService().PublicStatus(work, *complaint, *org));
           out = PublicComplaintJson(view);
           return Status::Ok();
         }));

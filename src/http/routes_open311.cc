@@ -236,6 +236,122 @@ std::variant<orgs::Org, Response> JurisdictionOf(Call& call, const std::multimap
   return *org;
 }
 
+// GET requests.{fmt}: the LAO's requests, newest first. service_request_id overrides every other
+// filter. Served from `answers` while the LAO's change version is unchanged (public_answer_cache.h).
+Response RequestsAnswer(Call& call, Format format, PublicAnswerCache& answers) {
+  const auto& q = call.request.query;
+  const auto jurisdiction = Param(q, "jurisdiction_id");
+  if (!jurisdiction) {
+    return Error(400, format, "jurisdiction_id is required: this endpoint serves several jurisdictions");
+  }
+  bool window_slides = false;  // no dates given: the last 90 days up to now
+  complaints::ComplaintQuery query;
+  query.limit = kMaxRequests;
+  if (auto ids = Param(q, "service_request_id")) {
+    for (const auto& id : SplitList(*ids)) query.trackings.push_back(complaints::NormalizeTracking(id));
+  } else {
+    if (auto codes = Param(q, "service_code")) {
+      for (const auto& code : SplitList(*codes)) {
+        auto category = complaints::ParseCategory(code, "service_code");
+        if (!category.ok()) return Error(404, format, "service_code " + code + " not found");
+        query.categories.push_back(*category);
+      }
+    }
+    std::optional<int64_t> start, end;
+    if (auto v = Param(q, "start_date")) {
+      auto parsed = ParseIsoTime(*v, "start_date");
+      if (!parsed.ok()) return ErrorOf(parsed.status(), format);
+      start = *parsed;
+    }
+    if (auto v = Param(q, "end_date")) {
+      auto parsed = ParseIsoTime(*v, "end_date");
+      if (!parsed.ok()) return ErrorOf(parsed.status(), format);
+      end = *parsed;
+    }
+    if (!start && !end) {
+      window_slides = true;
+      end = call.info.now + 1;
+      start = *end - kMaxWindow;
+    } else if (!start) {
+      start = *end - kMaxWindow;
+    } else if (!end) {
+      end = std::min(*start + kMaxWindow, call.info.now + 1);
+    }
+    if (*end < *start) return Error(400, format, "end_date is before start_date");
+    if (*end - *start > kMaxWindow) return Error(400, format, "start_date to end_date spans more than 90 days");
+    query.from = start;
+    query.to = *end + 1;
+    if (auto statuses = Param(q, "status")) {
+      for (const auto& s : SplitList(*statuses)) {
+        using S = complaints::ComplaintStatus;
+        if (s == "open") {
+          query.statuses.insert(query.statuses.end(), {S::kReceived, S::kAssigned, S::kInvestigating});
+        } else if (s == "closed") {
+          query.statuses.insert(query.statuses.end(), {S::kResolved, S::kRejected, S::kClosed, S::kMerged});
+        } else {
+          return Error(400, format, "status is open or closed");
+        }
+      }
+    }
+  }
+  std::optional<orgs::Org> org;
+  // The answer depends on the LAO (its name is in every item), the format and the filters;
+  // a window that ends now also on the clock (see valid_until below).
+  std::string cache_key;
+  std::optional<Response> answer;
+  std::optional<PublicAnswerCache::Rebuild> rebuild;
+  const ScopeFn find_lao = [&](UnitOfWork& work) -> Result<tenancy::Scope> {
+    auto found = FindLao(work, *jurisdiction);
+    if (!found.ok() && found.status().code() == StatusCode::kNotFound) {
+      return Status::NotFound("jurisdiction_id " + *jurisdiction + " not found");
+    }
+    ASSIGN_OR_RETURN(org, std::move(found));
+    cache_key = std::to_string(org->id) + '\n' + org->name_th + '\n' + (format == Format::kXml ? "xml" : "json");
+    for (const char* name : {"service_request_id", "service_code", "start_date", "end_date", "status"}) {
+      cache_key += '\n';
+      cache_key += Param(q, name).value_or("");
+    }
+    return complaints::PublicReaderScope(*org);
+  };
+  const auto build = [&](UnitOfWork& work, int64_t version) -> Status {
+    query.org_id = org->id;
+    ASSIGN_OR_RETURN(auto page, work.complaints().List(query));
+    // Until a complaint filed at the start of a sliding window leaves it.
+    int64_t valid_until = std::numeric_limits<int64_t>::max();
+    if (window_slides) {
+      for (const auto& c : page.items) valid_until = std::min(valid_until, c.created_at + kMaxWindow - 1);
+    }
+    ASSIGN_OR_RETURN(const json out, RequestsJson(work, page.items, *org));
+    answer = answers.Put(cache_key, version, valid_until, Render(200, format, "service_requests", out));
+    return Status::Ok();
+  };
+  // The version first: the data read after it, in the same snapshot, are exactly that new. A
+  // current answer is served; after a change one request rebuilds and the others get the previous
+  // answer; a key with no answer yet is built when `build_if_missing`.
+  const auto serve = [&](UnitOfWork& work, bool build_if_missing) -> Status {
+    if (!answers.enabled()) return build(work, 0);
+    ASSIGN_OR_RETURN(const int64_t version, work.complaints().ChangeVersion(org->id));
+    auto found = answers.Find(cache_key, version, call.info.now);
+    if (found.answer) {
+      answer = std::move(found.answer);
+      return Status::Ok();
+    }
+    rebuild = std::move(found.rebuild);
+    return rebuild || build_if_missing ? build(work, version) : Status::Ok();
+  };
+  Status read =
+      call.transactor.ReadThen(call.Scope(), call.info, find_lao, [&](UnitOfWork& work) { return serve(work, false); });
+  if (!read.ok()) return ErrorOf(read, format);
+  if (answer) return std::move(*answer);
+  // Nothing to serve yet: one request builds while the others of the key wait for it, holding no
+  // connection, then find its answer.
+  auto only_builder = answers.LockKey(cache_key);
+  read =
+      call.transactor.ReadThen(call.Scope(), call.info, find_lao, [&](UnitOfWork& work) { return serve(work, true); });
+  if (!read.ok()) return ErrorOf(read, format);
+  return std::move(*answer);
+}
+
 }  // namespace
 
 void RegisterOpen311Routes(Router& router, accounts::AccountService& accounts, std::shared_ptr<PublicLimiters> limits,
@@ -266,106 +382,13 @@ void RegisterOpen311Routes(Router& router, accounts::AccountService& accounts, s
       return Render(200, format, "discovery", out);
     }
     if (target->name != "services" && target->name != "requests") return Error(404, format, "unknown resource");
+    if (target->name == "requests") return RequestsAnswer(call, format, *answers);
     auto jurisdiction = JurisdictionOf(call, call.request.query, format);
     if (auto* error = std::get_if<Response>(&jurisdiction)) return *error;
-    const orgs::Org org = std::get<orgs::Org>(jurisdiction);
 
-    if (target->name == "services") {
-      json out = json::array();
-      for (const auto& info : complaints::AllCategories()) out.push_back(ServiceJson(info));
-      return Render(200, format, "services", out);
-    }
-
-    // GET requests: service_request_id overrides every other filter.
-    const auto& q = call.request.query;
-    // The answer depends on the LAO (its name is in every item), the format and the filters;
-    // a window that ends now also on the clock (see valid_until below).
-    std::string cache_key = std::to_string(org.id) + '\n' + org.name_th + '\n' + (format == Format::kXml ? "xml" : "json");
-    for (const char* name : {"service_request_id", "service_code", "start_date", "end_date", "status"}) {
-      cache_key += '\n';
-      cache_key += Param(q, name).value_or("");
-    }
-    bool window_slides = false;  // no dates given: the last 90 days up to now
-    complaints::ComplaintQuery query;
-    query.org_id = org.id;
-    query.limit = kMaxRequests;
-    if (auto ids = Param(q, "service_request_id")) {
-      for (const auto& id : SplitList(*ids)) query.trackings.push_back(complaints::NormalizeTracking(id));
-    } else {
-      if (auto codes = Param(q, "service_code")) {
-        for (const auto& code : SplitList(*codes)) {
-          auto category = complaints::ParseCategory(code, "service_code");
-          if (!category.ok()) return Error(404, format, "service_code " + code + " not found");
-          query.categories.push_back(*category);
-        }
-      }
-      std::optional<int64_t> start, end;
-      if (auto v = Param(q, "start_date")) {
-        auto parsed = ParseIsoTime(*v, "start_date");
-        if (!parsed.ok()) return ErrorOf(parsed.status(), format);
-        start = *parsed;
-      }
-      if (auto v = Param(q, "end_date")) {
-        auto parsed = ParseIsoTime(*v, "end_date");
-        if (!parsed.ok()) return ErrorOf(parsed.status(), format);
-        end = *parsed;
-      }
-      if (!start && !end) {
-        window_slides = true;
-        end = call.info.now + 1;
-        start = *end - kMaxWindow;
-      } else if (!start) {
-        start = *end - kMaxWindow;
-      } else if (!end) {
-        end = std::min(*start + kMaxWindow, call.info.now + 1);
-      }
-      if (*end < *start) return Error(400, format, "end_date is before start_date");
-      if (*end - *start > kMaxWindow) return Error(400, format, "start_date to end_date spans more than 90 days");
-      query.from = start;
-      query.to = *end + 1;
-      if (auto statuses = Param(q, "status")) {
-        for (const auto& s : SplitList(*statuses)) {
-          using S = complaints::ComplaintStatus;
-          if (s == "open") {
-            query.statuses.insert(query.statuses.end(), {S::kReceived, S::kAssigned, S::kInvestigating});
-          } else if (s == "closed") {
-            query.statuses.insert(query.statuses.end(), {S::kResolved, S::kRejected, S::kClosed, S::kMerged});
-          } else {
-            return Error(400, format, "status is open or closed");
-          }
-        }
-      }
-    }
-    // The version first, in its own transaction: the data read after it are at least that new.
-    // No connection is held while waiting for another request that builds the same answer.
-    int64_t version = 0;
-    std::unique_lock<std::mutex> building;
-    if (answers->enabled()) {
-      Status versioned =
-          call.transactor.Read(complaints::PublicReaderScope(org), call.info, [&](UnitOfWork& work) -> Status {
-            ASSIGN_OR_RETURN(version, work.complaints().ChangeVersion(org.id));
-            return Status::Ok();
-          });
-      if (!versioned.ok()) return ErrorOf(versioned, format);
-      if (auto cached = answers->Find(cache_key, version, call.info.now)) return std::move(*cached);
-      building = answers->LockKey(cache_key);
-      if (auto cached = answers->Find(cache_key, version, call.info.now)) return std::move(*cached);
-    }
-    json out;
-    // Until a complaint filed at the start of a sliding window leaves it.
-    int64_t valid_until = std::numeric_limits<int64_t>::max();
-    Status read = call.transactor.Read(complaints::PublicReaderScope(org), call.info, [&](UnitOfWork& work) -> Status {
-      ASSIGN_OR_RETURN(auto page, work.complaints().List(query));
-      if (window_slides) {
-        for (const auto& c : page.items) valid_until = std::min(valid_until, c.created_at + kMaxWindow - 1);
-      }
-      ASSIGN_OR_RETURN(out, RequestsJson(work, page.items, org));
-      return Status::Ok();
-    });
-    if (!read.ok()) return ErrorOf(read, format);
-    Response response = Render(200, format, "service_requests", out);
-    answers->Put(cache_key, version, valid_until, response);
-    return response;
+    json out = json::array();
+    for (const auto& info : complaints::AllCategories()) out.push_back(ServiceJson(info));
+    return Render(200, format, "services", out);
   });
 
   router.Add("GET", "/open311/v2/services/{file}", Access::kPublic, [limits](Call& call) -> Result<Response> {

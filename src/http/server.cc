@@ -12,6 +12,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "http/gzip.h"
+
 namespace ecotown::http {
 namespace {
 
@@ -149,6 +151,7 @@ class Session : public std::enable_shared_from_this<Session> {
     auto supplied = request.Header("x-request-id");
     request.request_id = (supplied && IsSaneRequestId(*supplied)) ? *supplied : NewRequestId();
     keep_alive_ = message.keep_alive();
+    accepts_gzip_ = AcceptsGzip(request);
     version_ = message.version();
     head_ = message.method() == bhttp::verb::head;
 
@@ -197,26 +200,47 @@ class Session : public std::enable_shared_from_this<Session> {
   void Write(Response response, const std::string& request_id) {
     // HEAD of an event stream gets its headers only, not a stream.
     if (response.events && response.status == 200 && !head_) return StartEvents(std::move(response), request_id);
+    if (response.shared_body) {
+      // A shared answer (a cached list) is sent from its buffer, which the write keeps alive;
+      // compressed when it has a gzip form and the client accepts it.
+      if (response.shared_gzip_body) {
+        response.AddHeader("Vary", "Accept-Encoding");
+        if (accepts_gzip_) {
+          response.AddHeader("Content-Encoding", "gzip");
+          response.shared_body = response.shared_gzip_body;
+        }
+      }
+      auto res = std::make_shared<bhttp::response<bhttp::span_body<const char>>>();
+      res->body() = {response.shared_body->data(), response.shared_body->size()};
+      return Send(std::move(res), response, request_id);
+    }
     auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
+    res->body() = std::move(response.body);
+    Send(std::move(res), response, request_id);
+  }
+
+  template <class Body>
+  void Send(std::shared_ptr<bhttp::response<Body>> res, const Response& response, const std::string& request_id) {
     res->version(version_);
     res->result(static_cast<unsigned>(response.status));
     res->set(bhttp::field::server, "ecotown");
     res->set(bhttp::field::content_type, response.content_type);
     res->set("X-Request-Id", request_id);
     res->set("X-Content-Type-Options", "nosniff");
-    for (auto& [name, value] : response.headers) res->insert(name, value);
+    for (const auto& [name, value] : response.headers) res->insert(name, value);
     const bool keep = keep_alive_ && !server_->stopping;
     res->keep_alive(keep);
-    res->body() = std::move(response.body);
     res->prepare_payload();
-    if (head_) res->body().clear();
+    if (head_) res->body() = {};
     stream_.expires_after(server_->options.read_timeout);
-    bhttp::async_write(stream_, *res, [self = shared_from_this(), res, keep](beast::error_code ec, size_t) {
-      --self->server_->in_flight;
-      if (ec) return self->Close();
-      if (!keep) return self->request_unread_ ? self->LingeringClose() : self->Close();
-      self->DoRead();
-    });
+    bhttp::async_write(
+        stream_, *res,
+        [self = shared_from_this(), res, shared = response.shared_body, keep](beast::error_code ec, size_t) {
+          --self->server_->in_flight;
+          if (ec) return self->Close();
+          if (!keep) return self->request_unread_ ? self->LingeringClose() : self->Close();
+          self->DoRead();
+        });
   }
 
   // text/event-stream: headers now, then whatever the source has, polled on a timer.
@@ -294,6 +318,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Clock::time_point last_event_write_ = Clock::now();
   unsigned version_ = 11;
   bool keep_alive_ = true;
+  bool accepts_gzip_ = false;  // the current request's Accept-Encoding allows gzip
   bool head_ = false;
   bool idle_ = false;
   bool streaming_ = false;

@@ -62,6 +62,7 @@ class UnitOfWork {
 };
 
 using WorkFn = std::function<Status(UnitOfWork&)>;
+using ScopeFn = std::function<Result<tenancy::Scope>(UnitOfWork&)>;
 
 class Transactor {
  public:
@@ -70,6 +71,13 @@ class Transactor {
   virtual Status Write(const tenancy::Scope& scope, const RequestInfo& info, const WorkFn& fn) = 0;
   // One read-only snapshot.
   virtual Status Read(const tenancy::Scope& scope, const RequestInfo& info, const WorkFn& fn) = 0;
+  // One read-only snapshot in two steps, for public pages whose record names the organisation
+  // that scopes the rest (a complaint found by its tracking number, an LAO by its code): `find`
+  // runs under `scope` and returns the scope under which `fn` then runs, in the same snapshot.
+  // An error of `find` ends it. One transaction instead of two: on PostgreSQL every transaction
+  // costs a BEGIN and a COMMIT round trip.
+  virtual Status ReadThen(const tenancy::Scope& scope, const RequestInfo& info, const ScopeFn& find,
+                          const WorkFn& fn) = 0;
 };
 
 }  // namespace ecotown

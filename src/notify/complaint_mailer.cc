@@ -124,18 +124,29 @@ void ComplaintWorker::Stop() {
 
 int ComplaintWorker::RetentionNow() {
   int erased = 0;
-  std::vector<complaints::ErasureReport> reports;
-  Status status =
-      transactor_.Write(tenancy::Scope::System("complaint-retention"),
-                        RequestInfo{"complaint-retention", "local", clock_.NowUnix()}, [&](UnitOfWork& work) -> Status {
-                          ASSIGN_OR_RETURN(reports, complaints::ComplaintService().EraseExpiredEverywhere(work));
-                          return Status::Ok();
-                        });
-  if (!status.ok()) {
-    spdlog::warn("complaint retention: {}", status.ToString());
-    return 0;
+  // In batches, one transaction each: a backlog (the first run over old data, a raised retention
+  // period) must not hold every LAO's complaints, and so their residents' filings, for minutes.
+  for (bool more = true; more;) {
+    std::vector<complaints::ErasureReport> reports;
+    Status status = transactor_.Write(
+        tenancy::Scope::System("complaint-retention"), RequestInfo{"complaint-retention", "local", clock_.NowUnix()},
+        [&](UnitOfWork& work) -> Status {
+          ASSIGN_OR_RETURN(reports,
+                           complaints::ComplaintService().EraseExpiredEverywhere(work, options_.retention_batch));
+          return Status::Ok();
+        });
+    if (!status.ok()) {
+      spdlog::warn("complaint retention: {}", status.ToString());
+      break;
+    }
+    more = false;
+    for (const auto& report : reports) {
+      erased += report.erased;
+      more = more || report.erased >= options_.retention_batch;
+    }
+    std::lock_guard lock(mu_);
+    if (stopping_) break;
   }
-  for (const auto& report : reports) erased += report.erased;
   if (erased > 0) spdlog::info("complaint retention: personal data of {} complaint(s) erased", erased);
   return erased;
 }

@@ -58,6 +58,7 @@ class ComplaintMailer {
 struct ComplaintWorkerOptions {
   std::chrono::seconds dispatch_interval{10};
   std::chrono::seconds retention_interval{3600};
+  int retention_batch = 200;  // complaints erased per organisation and transaction
 };
 
 // The background loop: mail every dispatch_interval, retention erasure every retention_interval.

@@ -105,12 +105,14 @@ std::string IdList(const std::vector<int64_t>& ids) {
 
 Result<int64_t> SqlComplaintStore::Insert(const Complaint& c) {
   RETURN_IF_ERROR(scope_.RequireWrite(c.org_id, "complaint"));
-  auto row = conn_.QueryOne(
+  // A taken tracking number inserts nothing instead of failing the statement: on PostgreSQL a
+  // failed statement aborts the whole transaction, and with it the caller's next draw.
+  auto rows = conn_.Query(
       "INSERT INTO complaints (org_id, tracking, category, description, lat, lon, address, area_code, area_name_th, "
       "area_name_en, observed_at, status, contact_name, contact_email, contact_phone, device_id, consent_version, "
       "consent_at, source, idempotency_key, deadline_at, created_at, updated_at, line_user_id) "
       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, "
-      "$23, $24) RETURNING id",
+      "$23, $24) ON CONFLICT (tracking) DO NOTHING RETURNING id",
       {V(c.org_id),
        V(c.tracking),
        V(complaints::CategoryCode(c.category)),
@@ -135,14 +137,15 @@ Result<int64_t> SqlComplaintStore::Insert(const Complaint& c) {
        V(c.created_at),
        V(c.updated_at),
        V(c.contact.line_user_id)});
-  if (!row.ok()) {
-    if (row.status().code() == StatusCode::kConflict &&
-        row.status().message().find("idempotency") != std::string::npos) {
+  if (!rows.ok()) {
+    if (rows.status().code() == StatusCode::kConflict &&
+        rows.status().message().find("idempotency") != std::string::npos) {
       return Status::Conflict("idempotency_key was used before", "idempotency_key");
     }
-    return row.status();
+    return rows.status();
   }
-  return row->Int(0);
+  if (rows->rows.empty()) return Status::Conflict("tracking number " + c.tracking + " is taken", "tracking");
+  return rows->rows.front().Int(0);
 }
 
 Result<Complaint> SqlComplaintStore::Get(int64_t id) {
@@ -250,14 +253,15 @@ Result<complaints::Contact> SqlComplaintStore::GetContact(int64_t id) {
   return contact;
 }
 
-Result<std::vector<int64_t>> SqlComplaintStore::ErasePersonalData(int64_t org_id, int64_t filed_before, int64_t now) {
+Result<std::vector<int64_t>> SqlComplaintStore::ErasePersonalData(int64_t org_id, int64_t filed_before, int64_t now,
+                                                                  int limit) {
   RETURN_IF_ERROR(scope_.RequireWrite(org_id, "organisation"));
   auto rows = conn_.Query(
       "SELECT id FROM complaints WHERE org_id = $1 AND created_at < $2 AND personal_erased_at IS NULL AND "
       "(contact_name IS NOT NULL OR contact_email IS NOT NULL OR contact_phone IS NOT NULL OR device_id IS NOT NULL OR "
       "line_user_id IS NOT NULL) "
-      "ORDER BY id",
-      {V(org_id), V(filed_before)});
+      "ORDER BY id LIMIT $3",
+      {V(org_id), V(filed_before), V(static_cast<int64_t>(limit))});
   if (!rows.ok()) return rows.status();
   std::vector<int64_t> ids;
   for (const auto& row : rows->rows) ids.push_back(row.Int(0));

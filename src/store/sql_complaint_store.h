@@ -18,7 +18,8 @@ class SqlComplaintStore final : public complaints::ComplaintStore {
   Result<complaints::ComplaintPage> List(const complaints::ComplaintQuery& query) override;
   Status Update(const complaints::Complaint& complaint) override;
   Result<complaints::Contact> GetContact(int64_t id) override;
-  Result<std::vector<int64_t>> ErasePersonalData(int64_t org_id, int64_t filed_before, int64_t now) override;
+  Result<std::vector<int64_t>> ErasePersonalData(int64_t org_id, int64_t filed_before, int64_t now,
+                                                 int limit) override;
   Result<int64_t> AddEvent(const complaints::ComplaintEvent& event, int64_t org_id) override;
   Result<std::vector<complaints::ComplaintEvent>> EventsOf(int64_t complaint_id) override;
   Result<std::map<int64_t, std::string>> LatestPublicReplies(const std::vector<int64_t>& complaint_ids) override;

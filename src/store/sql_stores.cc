@@ -418,4 +418,17 @@ Status SqlTransactor::Read(const tenancy::Scope& scope, const RequestInfo& info,
   });
 }
 
+Status SqlTransactor::ReadThen(const tenancy::Scope& scope, const RequestInfo& info, const ScopeFn& find,
+                               const WorkFn& fn) {
+  return db_.Transaction(false, [&](Connection& conn) -> Status {
+    Result<tenancy::Scope> narrowed = [&] {
+      SqlUnitOfWork work(conn, scope, info);
+      return find(work);
+    }();
+    if (!narrowed.ok()) return narrowed.status();
+    SqlUnitOfWork work(conn, *narrowed, info);
+    return fn(work);
+  });
+}
+
 }  // namespace ecotown::store

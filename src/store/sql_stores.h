@@ -140,6 +140,7 @@ class SqlTransactor final : public Transactor {
   explicit SqlTransactor(Database& db) : db_(db) {}
   Status Write(const tenancy::Scope& scope, const RequestInfo& info, const WorkFn& fn) override;
   Status Read(const tenancy::Scope& scope, const RequestInfo& info, const WorkFn& fn) override;
+  Status ReadThen(const tenancy::Scope& scope, const RequestInfo& info, const ScopeFn& find, const WorkFn& fn) override;
 
  private:
   Database& db_;

@@ -722,6 +722,40 @@ TEST_P(ComplaintsApiTest, PolledOpen311ListsShowEveryChangeOnTheNextPoll) {
   EXPECT_EQ(poll(".json?jurisdiction_id=boekphrai"), "[]");
 }
 
+TEST_P(ComplaintsApiTest, PolledOpen311ListsGoGzippedToClientsThatAcceptIt) {
+  for (int i = 0; i < 3; ++i) FileOk(Dust());  // a list of more than 1 KB
+  const std::string path = "/open311/v2/requests.json?jurisdiction_id=banpong";
+  auto plain = Get(path);
+  ASSERT_TRUE(plain);
+  ASSERT_EQ(plain->status, 200) << plain->body;
+  EXPECT_FALSE(plain->has_header("Content-Encoding"));
+  EXPECT_EQ(plain->get_header_value("Vary"), "Accept-Encoding");
+  EXPECT_EQ(JsonOf(plain).size(), 3u);
+
+  auto gzip_client = server_->NewClient();
+  gzip_client->set_decompress(false);  // the bytes as sent
+  const httplib::Headers accepts = {{"Accept-Encoding", "gzip, deflate, br"}};
+  auto packed = gzip_client->Get(path, accepts);
+  ASSERT_TRUE(packed);
+  ASSERT_EQ(packed->status, 200);
+  EXPECT_EQ(packed->get_header_value("Content-Encoding"), "gzip");
+  EXPECT_EQ(packed->get_header_value("Vary"), "Accept-Encoding");
+  EXPECT_LT(packed->body.size(), plain->body.size());
+  EXPECT_EQ(Gunzip(packed->body), plain->body);
+
+  // After a change, the request that rebuilds the list sends the new list compressed too.
+  const std::string fourth = FileOk(Dust());
+  auto rebuilt = gzip_client->Get(path, accepts);
+  ASSERT_TRUE(rebuilt);
+  EXPECT_EQ(rebuilt->get_header_value("Content-Encoding"), "gzip");
+  EXPECT_NE(Gunzip(rebuilt->body).find(fourth), std::string::npos);
+  // A client that refuses gzip gets the plain list.
+  auto refused = gzip_client->Get(path, {{"Accept-Encoding", "gzip;q=0, identity"}});
+  ASSERT_TRUE(refused);
+  EXPECT_FALSE(refused->has_header("Content-Encoding"));
+  EXPECT_NE(refused->body.find(fourth), std::string::npos);
+}
+
 TEST_P(ComplaintsApiTest, AnLaoCanRequireAnOpen311ApiKey) {
   const auto admin = server_->Login("banpong.admin");
   auto settings = client_->Put("/api/v1/complaint-settings", CookieHeaders(admin),
@@ -784,6 +818,33 @@ TEST_P(ComplaintsApiTest, SettingsChangeDeadlinesAndOnlyAnAdministratorMayChange
   auto run_by_officer = Post("/api/v1/complaint-retention/run", json::object(), officer_);
   ASSERT_TRUE(run_by_officer);
   EXPECT_EQ(run_by_officer->status, 403);
+}
+
+// A first run over years of complaints erased ~60,000 in one transaction that kept every filing
+// waiting (up to 107 s on PostgreSQL): the worker now erases in batches, one transaction each.
+TEST_P(ComplaintsApiTest, TheRetentionWorkerErasesABacklogInBatches) {
+  for (int i = 0; i < 5; ++i) {
+    json b = Dust();
+    b["email"] = "resident" + std::to_string(i) + "@example.org";
+    b["consent_version"] = "2026-11-v1";
+    ASSERT_FALSE(FileOk(b).empty());
+  }
+  {  // filed two years ago: past the default retention of 365 days
+    auto conn = server_->runtime().db().Acquire();
+    ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+    ASSERT_TRUE((*conn)->ExecScript("UPDATE complaints SET created_at = created_at - 730 * 86400").ok());
+  }
+  notify::ComplaintMailer mailer(server_->runtime().transactor(), server_->runtime().clock(), notify::SmtpSettings{});
+  notify::ComplaintWorkerOptions options;
+  options.retention_batch = 2;
+  notify::ComplaintWorker worker(server_->runtime().transactor(), server_->runtime().clock(), mailer, options);
+  EXPECT_EQ(worker.RetentionNow(), 5);  // three transactions: 2, 2 and 1
+  EXPECT_EQ(worker.RetentionNow(), 0);
+  auto conn = server_->runtime().db().Acquire();
+  ASSERT_TRUE(conn.ok());
+  auto left = (*conn)->Query("SELECT COUNT(*) FROM complaints WHERE contact_email IS NOT NULL");
+  ASSERT_TRUE(left.ok());
+  EXPECT_EQ(left->rows.at(0).Int(0), 0);
 }
 
 TEST_P(ComplaintsApiTest, TheTransparencyPageCountsByCategoryMonthAndArea) {

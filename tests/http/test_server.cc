@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <cerrno>
 #include <chrono>
@@ -202,6 +203,26 @@ httplib::Headers BearerHeaders(const std::string& token) { return {{"Authorizati
 nlohmann::json JsonOf(const httplib::Result& result) {
   if (!result) return nlohmann::json::value_t::discarded;
   return nlohmann::json::parse(result->body, nullptr, false);
+}
+
+std::string Gunzip(const std::string& packed) {
+  z_stream stream{};
+  EXPECT_EQ(inflateInit2(&stream, 15 + 16), Z_OK);  // gzip only
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(packed.data()));
+  stream.avail_in = static_cast<uInt>(packed.size());
+  std::string out;
+  char chunk[16384];
+  int status = Z_OK;
+  while (status == Z_OK) {
+    stream.next_out = reinterpret_cast<Bytef*>(chunk);
+    stream.avail_out = sizeof chunk;
+    status = inflate(&stream, Z_NO_FLUSH);
+    out.append(chunk, sizeof chunk - stream.avail_out);
+  }
+  inflateEnd(&stream);
+  EXPECT_EQ(status, Z_STREAM_END) << "not one whole gzip stream";
+  EXPECT_EQ(stream.avail_in, 0u) << "bytes after the gzip stream";
+  return out;
 }
 
 RawConnection::RawConnection(uint16_t port) {

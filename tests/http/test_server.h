@@ -79,6 +79,10 @@ httplib::Headers BearerHeaders(const std::string& token);
 // The body as JSON; a discarded value when it is not JSON.
 nlohmann::json JsonOf(const httplib::Result& result);
 
+// A gzip body inflated (a Content-Encoding: gzip answer read with set_decompress(false));
+// fails the test and returns what it got when the bytes are not one whole gzip stream.
+std::string Gunzip(const std::string& packed);
+
 // One plain TCP connection to the server, for tests that need to see the wire.
 class RawConnection {
  public:

@@ -4,6 +4,7 @@
 // erasure driven by a fake clock. SQLite always; PostgreSQL with the CTest fixture.
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <regex>
 #include <string>
 
@@ -86,6 +87,27 @@ class ComplaintStoreTest : public StoreContractTest {
     return transactor_->Write(ScopeOf(user), Info(now), [&](UnitOfWork& work) -> Status { return fn(work); });
   }
 
+  Status SetRetentionDays(int days) {
+    return As(admin_a_, [&](UnitOfWork& work) -> Status {
+      ASSIGN_OR_RETURN(auto settings, ComplaintService().GetSettings(work, lao_a_.id));
+      settings.retention_days = days;
+      return ComplaintService().PutSettings(work, settings).status();
+    });
+  }
+
+  // One retention run at `now` as the background worker does it; the complaints erased.
+  int EraseExpiredEverywhere(int64_t now, int limit = std::numeric_limits<int>::max()) {
+    std::vector<complaints::ErasureReport> reports;
+    Status status = transactor_->Write(Scope::System("retention"), Info(now), [&](UnitOfWork& work) -> Status {
+      ASSIGN_OR_RETURN(reports, ComplaintService().EraseExpiredEverywhere(work, limit));
+      return Status::Ok();
+    });
+    EXPECT_TRUE(status.ok()) << status.ToString();
+    int erased = 0;
+    for (const auto& r : reports) erased += r.erased;
+    return erased;
+  }
+
   orgs::Org lao_a_, lao_b_;
   User officer_a_, admin_a_, executive_a_, officer_b_;
 };
@@ -138,6 +160,27 @@ TEST_P(ComplaintStoreTest, AReplayedIdempotencyKeyReturnsTheFirstComplaintAndSto
   auto elsewhere = File(request, kNow, &lao_b_);
   ASSERT_TRUE(elsewhere.ok());
   EXPECT_FALSE(elsewhere->replayed);
+  EXPECT_EQ(Count("complaints"), 2);
+}
+
+// The filing that met a taken tracking number on PostgreSQL answered 500 ("current transaction is
+// aborted"): the failed INSERT had aborted the transaction its next draw ran in.
+TEST_P(ComplaintStoreTest, ATakenTrackingNumberIsAConflictThatLeavesTheTransactionUsable) {
+  auto first = File(Dust());
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  Status status = transactor_->Write(complaints::ResidentScope(lao_a_, "public"), Info(), [&](UnitOfWork& work) {
+    complaints::Complaint c = first->complaint;
+    c.id = 0;
+    c.idempotency_key.reset();
+    auto taken = work.complaints().Insert(c);
+    EXPECT_EQ(taken.status().code(), StatusCode::kConflict);
+    EXPECT_EQ(taken.status().field(), "tracking");
+    c.tracking = first->complaint.tracking == "LA-2568-22222" ? "LA-2568-33333" : "LA-2568-22222";
+    auto drawn_again = work.complaints().Insert(c);  // in the same transaction
+    EXPECT_TRUE(drawn_again.ok()) << drawn_again.status().ToString();
+    return drawn_again.status();
+  });
+  EXPECT_TRUE(status.ok()) << status.ToString();
   EXPECT_EQ(Count("complaints"), 2);
 }
 
@@ -418,29 +461,13 @@ TEST_P(ComplaintStoreTest, OnlyPublicChangesQueueAnEmailAndOnlyWhenTheResidentLe
 }
 
 TEST_P(ComplaintStoreTest, PersonalDataAreErasedWhenTheRetentionPeriodHasPassedAndTheErasureIsLogged) {
-  ASSERT_TRUE(As(admin_a_, [&](UnitOfWork& work) -> Status {
-                ASSIGN_OR_RETURN(auto settings, ComplaintService().GetSettings(work, lao_a_.id));
-                settings.retention_days = 30;
-                return ComplaintService().PutSettings(work, settings).status();
-              }).ok());
+  ASSERT_TRUE(SetRetentionDays(30).ok());
   auto old_one = File(Dust("somsri@example.org"));
   auto newer = File(Dust("preecha@example.org"), kNow + 20 * kDay);
   auto no_contact = File(Dust());
   ASSERT_TRUE(old_one.ok() && newer.ok() && no_contact.ok());
 
-  const auto erase_at = [&](int64_t now) {
-    std::vector<complaints::ErasureReport> reports;
-    EXPECT_TRUE(transactor_
-                    ->Write(Scope::System("retention"), Info(now),
-                            [&](UnitOfWork& work) -> Status {
-                              ASSIGN_OR_RETURN(reports, ComplaintService().EraseExpiredEverywhere(work));
-                              return Status::Ok();
-                            })
-                    .ok());
-    int erased = 0;
-    for (const auto& r : reports) erased += r.erased;
-    return erased;
-  };
+  const auto erase_at = [&](int64_t now) { return EraseExpiredEverywhere(now); };
   EXPECT_EQ(erase_at(kNow + 29 * kDay), 0);
   EXPECT_EQ(erase_at(kNow + 31 * kDay), 1);
   EXPECT_EQ(erase_at(kNow + 32 * kDay), 0);  // nothing left to erase twice
@@ -457,6 +484,26 @@ TEST_P(ComplaintStoreTest, PersonalDataAreErasedWhenTheRetentionPeriodHasPassedA
   EXPECT_EQ(erase_at(kNow + 51 * kDay), 1);
   // The complaint itself stays: only the personal data go.
   EXPECT_EQ(Count("complaints"), 3);
+}
+
+TEST_P(ComplaintStoreTest, ARetentionBacklogIsErasedInBatchesOldestFirst) {
+  ASSERT_TRUE(SetRetentionDays(30).ok());
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 3; ++i) {
+    auto filed = File(Dust("resident" + std::to_string(i) + "@example.org"), kNow + i * kDay);
+    ASSERT_TRUE(filed.ok()) << filed.status().ToString();
+    ids.push_back(filed->complaint.id);
+  }
+  const auto erase_batch = [&](int limit) { return EraseExpiredEverywhere(kNow + 60 * kDay, limit); };
+  EXPECT_EQ(erase_batch(2), 2);
+  EXPECT_EQ(Count("complaints", "personal_erased_at IS NOT NULL AND id IN (" + std::to_string(ids[0]) + ", " +
+                                    std::to_string(ids[1]) + ")"),
+            2);  // the oldest first
+  EXPECT_EQ(Count("complaints", "contact_email = 'resident2@example.org'"), 1);
+  EXPECT_EQ(erase_batch(2), 1);
+  EXPECT_EQ(erase_batch(2), 0);
+  EXPECT_EQ(Count("audit_log", "action = 'erase_personal_data'"), 3);
+  EXPECT_EQ(Count("complaint_events", "kind = 'erasure'"), 3);
 }
 
 TEST_P(ComplaintStoreTest, SettingsAreValidatedAndOnlyAnAdministratorChangesThem) {

@@ -421,6 +421,45 @@ TEST_P(StoreContractTest, ReadTransactionSeesCommittedWrites) {
   EXPECT_TRUE(status.ok()) << status.ToString();
 }
 
+TEST_P(StoreContractTest, ReadThenRunsItsSecondStepUnderTheScopeItsFirstStepReturns) {
+  ASSERT_TRUE(AddOrg("first", orgs::OrgType::kTown, std::nullopt).ok());
+  ASSERT_TRUE(AddOrg("other", orgs::OrgType::kTown, std::nullopt).ok());
+  const Scope anonymous(tenancy::Principal{}, {}, false);
+  std::optional<orgs::Org> found;
+  bool second_ran = false;
+  Status status = transactor_->ReadThen(
+      anonymous, Info(),
+      [&](UnitOfWork& work) -> Result<Scope> {
+        EXPECT_TRUE(work.scope().readable_orgs().empty());
+        ASSIGN_OR_RETURN(found, work.orgs().FindByCode("first"));  // a public record
+        tenancy::Principal reader;
+        reader.org_id = found->id;
+        reader.role = Role::kExecutive;
+        return Scope(reader, {found->id}, false);
+      },
+      [&](UnitOfWork& work) -> Status {
+        second_ran = true;
+        EXPECT_EQ(work.scope().readable_orgs(), std::vector<int64_t>{found->id});
+        ASSIGN_OR_RETURN(auto other, work.orgs().FindByCode("other"));
+        EXPECT_TRUE(work.scope().CanRead(found->id));
+        EXPECT_FALSE(work.scope().CanRead(other.id));
+        return Status::Ok();
+      });
+  EXPECT_TRUE(status.ok()) << status.ToString();
+  EXPECT_TRUE(second_ran);
+
+  // A failed first step ends the read: the second does not run.
+  second_ran = false;
+  status = transactor_->ReadThen(
+      anonymous, Info(), [&](UnitOfWork& work) -> Result<Scope> { return work.orgs().FindByCode("missing").status(); },
+      [&](UnitOfWork&) -> Status {
+        second_ran = true;
+        return Status::Ok();
+      });
+  EXPECT_EQ(status.code(), StatusCode::kNotFound);
+  EXPECT_FALSE(second_ran);
+}
+
 // ---- audit log ----
 
 TEST_P(StoreContractTest, AuditLogIsAppendOnly) {

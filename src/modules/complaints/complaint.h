@@ -266,8 +266,9 @@ class ComplaintStore {
   virtual Result<Contact> GetContact(int64_t id) = 0;
   // Blanks name, e-mail, phone, device id and LINE user id, sets personal_erased_at, blanks pending and past
   // notices' addresses. Returns the ids of the complaints filed before `filed_before` in the
-  // organisation whose personal data were erased now.
-  virtual Result<std::vector<int64_t>> ErasePersonalData(int64_t org_id, int64_t filed_before, int64_t now) = 0;
+  // organisation whose personal data were erased now: at most `limit`, oldest first.
+  virtual Result<std::vector<int64_t>> ErasePersonalData(int64_t org_id, int64_t filed_before, int64_t now,
+                                                         int limit) = 0;
 
   virtual Result<int64_t> AddEvent(const ComplaintEvent& event, int64_t org_id) = 0;
   // Oldest first.

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -133,8 +134,9 @@ class ComplaintService {
   Result<Contact> ViewContact(UnitOfWork& work, int64_t id) const;
   Result<Photo> GetPhoto(UnitOfWork& work, int64_t id, int64_t photo_id) const;
 
-  // Under PublicReaderScope (or any scope reading the complaint's organisation).
-  Result<PublicView> PublicStatus(UnitOfWork& work, const Complaint& complaint) const;
+  // Under PublicReaderScope (or any scope reading the complaint's organisation); `org` is the
+  // complaint's organisation, as the caller read it to build that scope.
+  Result<PublicView> PublicStatus(UnitOfWork& work, const Complaint& complaint, const orgs::Org& org) const;
   Result<Transparency> Stats(UnitOfWork& work, int64_t org_id, int64_t from, int64_t to) const;
 
   // Settings of the caller's organisation (or `org_id` for a system administrator).
@@ -144,10 +146,15 @@ class ComplaintService {
 
   // Erases the personal data (contact, LINE user id, notice addresses) of the organisation's
   // complaints filed more than retention_days before now (work.info().now), logging each erasure
-  // in the audit log and the history; deletes LINE conversations idle past resuming.
-  Result<ErasureReport> EraseExpired(UnitOfWork& work, int64_t org_id) const;
-  // EraseExpired for every organisation with complaints (the background job, System scope).
-  Result<std::vector<ErasureReport>> EraseExpiredEverywhere(UnitOfWork& work) const;
+  // in the audit log and the history; deletes LINE conversations idle past resuming. At most
+  // `limit` complaints (oldest first): a backlog goes in several transactions, none of which holds
+  // the organisation's complaints (and its residents' filings) for long.
+  Result<ErasureReport> EraseExpired(UnitOfWork& work, int64_t org_id,
+                                     int limit = std::numeric_limits<int>::max()) const;
+  // EraseExpired for every organisation with complaints (the background job, System scope), at
+  // most `limit` per organisation.
+  Result<std::vector<ErasureReport>> EraseExpiredEverywhere(UnitOfWork& work,
+                                                            int limit = std::numeric_limits<int>::max()) const;
 };
 
 }  // namespace ecotown::complaints
