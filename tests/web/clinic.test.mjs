@@ -15,11 +15,10 @@ import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
 
-import { apiCall, startDemo } from './harness.mjs';
+import { ARTIFACTS, apiCall, shot, startDemo } from './harness.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = process.env.ECOTOWN_BIN;
-const ARTIFACTS = process.env.ECOTOWN_WEB_ARTIFACTS || join(ROOT, 'build', 'web-artifacts');
 const CHROMIUM = process.env.ECOTOWN_CHROMIUM || '/usr/bin/chromium';
 const DEMO_PASSWORD = 'ecotown-demo';
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
@@ -52,11 +51,6 @@ async function openPage(username) {
 }
 
 /** A JSON API call from inside the signed-in page (cookie + CSRF token), for test setup. */
-async function shot(page, name) {
-  await page.evaluate(() => document.fonts.ready);
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-}
-
 const REQUEST = 'ฝุ่นจากกองหินคลุกปลิวเข้าหมู่บ้านด้านทิศใต้ช่วงบ่ายที่ลมแรง ชาวบ้านร้องเรียนสองครั้งแล้ว ขอคำแนะนำการทำผนังกันลมและสเปรย์น้ำ';
 
 describe('pollution clinic on a phone', () => {

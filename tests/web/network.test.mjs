@@ -14,11 +14,10 @@ import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
 
-import { apiCall, startDemo } from './harness.mjs';
+import { ARTIFACTS, apiCall, shot, startDemo } from './harness.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = process.env.ECOTOWN_BIN;
-const ARTIFACTS = process.env.ECOTOWN_WEB_ARTIFACTS || join(ROOT, 'build', 'web-artifacts');
 const CHROMIUM = process.env.ECOTOWN_CHROMIUM || '/usr/bin/chromium';
 const DEMO_PASSWORD = 'ecotown-demo';
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
@@ -46,11 +45,6 @@ async function openPage(username) {
   await page.getByRole('button', { name: th['login.submit'], exact: true }).click();
   await page.waitForURL(/#\/$/);
   return { context, page, problems };
-}
-
-async function shot(page, name) {
-  await page.evaluate(() => document.fonts.ready);
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
 describe('cooperation network on a phone', () => {
