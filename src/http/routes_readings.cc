@@ -33,11 +33,9 @@ json FlagNames(core::QaFlags flags) {
   return names;
 }
 
-json ReadingJson(const Reading& r) {
-  json out = {{"ts", r.ts}, {"source", readings::SourceName(r.source)}, {"flags", FlagNames(r.flags)}};
-  auto put = [&](const char* name, const std::optional<double>& v) {
-    if (v) out[name] = std::isfinite(*v) ? json(*v) : json(nullptr);
-  };
+// The fields of a reading's JSON, in order: put(name, optional value) for each measured value.
+template <typename Put>
+void ReadingValues(const Reading& r, Put&& put) {
   put("pm1", r.pm1);
   put("pm2_5", r.pm2_5);
   put("pm10", r.pm10);
@@ -48,8 +46,28 @@ json ReadingJson(const Reading& r) {
   put("humidity", r.humidity_pct);
   put("pressure", r.pressure_hpa);
   put("co2", r.co2_ppm);
+}
+
+json ReadingJson(const Reading& r) {
+  json out = {{"ts", r.ts}, {"source", readings::SourceName(r.source)}, {"flags", FlagNames(r.flags)}};
+  ReadingValues(r, [&](const char* name, const std::optional<double>& v) {
+    if (v) out[name] = std::isfinite(*v) ? json(*v) : json(nullptr);
+  });
   if (r.pm2_5 && !std::isfinite(*r.pm2_5)) out["pm2_5_not_finite"] = true;
   return out;
+}
+
+// The same object as ReadingJson, streamed (members in nlohmann's sorted key order are not
+// promised to clients; the field set and values are the same).
+void WriteReading(JsonWriter& w, const Reading& r) {
+  w.BeginObject().Key("ts").Int(r.ts).Key("source").String(readings::SourceName(r.source)).Key("flags").BeginArray();
+  for (auto name : core::QaFlagNames(r.flags)) w.String(name);
+  w.EndArray();
+  ReadingValues(r, [&](const char* name, const std::optional<double>& v) {
+    if (v) w.Key(name).Number(*v);  // null when not finite
+  });
+  if (r.pm2_5 && !std::isfinite(*r.pm2_5)) w.Key("pm2_5_not_finite").Bool(true);
+  w.EndObject();
 }
 
 json AqiJson(const std::optional<core::Aqi>& aqi, core::AqiScale scale) {
@@ -177,17 +195,15 @@ void RegisterReadingRoutes(Router& router) {
     std::string out;
     RETURN_IF_ERROR(call.Read([&](UnitOfWork& work) -> Status {
       ASSIGN_OR_RETURN(const int64_t org, OrgOf(call, work));
-      ASSIGN_OR_RETURN(auto sensors, work.sensors().List(std::nullopt));
-      std::map<int64_t, std::string> codes;
-      for (const auto& s : sensors) codes[s.id] = s.code;
       ASSIGN_OR_RETURN(auto windows, readings::RawDayWindow(work, org, end));
       JsonWriter w;
+      w.Reserve(windows.size() * 240 + 64);
       w.BeginObject().Key("end").Int(end).Key("items").BeginArray();
       for (const auto& window : windows) {
-        w.BeginObject().Key("sensor_id").Int(window.sensor_id).Key("code").String(codes[window.sensor_id]);
+        w.BeginObject().Key("sensor_id").Int(window.sensor_id).Key("code").String(window.code);
         w.Key("pm25_24h_raw").Number(window.pm25.mean()).Key("samples_24h").Int(window.pm25.count);
         w.Key("latest_valid");
-        if (window.latest_valid) w.Raw(ReadingJson(*window.latest_valid).dump());
+        if (window.latest_valid) WriteReading(w, *window.latest_valid);
         else w.Null();
         w.EndObject();
       }

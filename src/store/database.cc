@@ -56,6 +56,12 @@ Result<Row> Connection::QueryOne(std::string_view sql, const Params& params, std
   return std::move(result->rows.front());
 }
 
+Status Connection::ForEachRow(std::string_view sql, const Params& params, const RowVisitor& visit) {
+  ASSIGN_OR_RETURN(auto result, Query(sql, params));
+  for (const Row& row : result.rows) RETURN_IF_ERROR(visit(row));
+  return Status::Ok();
+}
+
 Result<int64_t> Connection::Exec(std::string_view sql, const Params& params) {
   auto result = Query(sql, params);
   if (!result.ok()) return result.status();

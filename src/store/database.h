@@ -67,10 +67,15 @@ class Row {
     return IsNull(i) ? std::nullopt : std::optional(Text(i));
   }
   const Value& at(size_t i) const { return values_.at(i); }
+  // For a connection that reads rows into one reused Row (Connection::ForEachRow).
+  std::vector<Value>& mutable_values() { return values_; }
 
  private:
   std::vector<Value> values_;
 };
+
+// Called with each row of a query as it is read; a non-ok status stops the query and is returned.
+using RowVisitor = std::function<Status(const Row&)>;
 
 struct QueryResult {
   std::vector<std::string> columns;
@@ -93,6 +98,12 @@ class Connection {
   virtual Status Begin(bool write) = 0;
   virtual Status Commit() = 0;
   virtual Status Rollback() = 0;
+
+  // Runs one read and hands each row to visit as it is read, without keeping the rows: for reads
+  // of thousands of rows (series, reports). The Row is valid only during the call. SQLite reads
+  // each row into one reused Row; the default (PostgreSQL, whose client library receives the
+  // whole result anyway) visits the rows of Query.
+  virtual Status ForEachRow(std::string_view sql, const Params& params, const RowVisitor& visit);
 
   Result<QueryResult> Query(std::string_view sql) { return Query(sql, Params{}); }
   // The first row, or NotFound(what) when there is none.

@@ -4,6 +4,8 @@
 
 #include "modules/readings/aggregate.h"
 #include "modules/readings/chunk_codec.h"
+#include "modules/readings/period_pack.h"
+#include "store/sql_rows.h"
 
 namespace ecotown::store {
 namespace {
@@ -179,41 +181,25 @@ Status SqlReadingStore::CheckSensor(int64_t sensor_id) {
 
 Result<std::vector<HourAggregate>> SqlReadingStore::Hours(int64_t sensor_id, int64_t from_end, int64_t to_end) {
   RETURN_IF_ERROR(CheckSensor(sensor_id));
-  ASSIGN_OR_RETURN(auto result, conn_.Query(std::string("SELECT ") + kHourColumns +
+  return CollectRows<HourAggregate>(conn_, std::string("SELECT ") + kHourColumns +
                                                 " FROM reading_hours WHERE sensor_id = $1 AND hour_end > $2 AND "
-                                                "hour_end <= $3 ORDER BY hour_end",
-                                            {V(sensor_id), V(from_end), V(to_end)}));
-  std::vector<HourAggregate> out;
-  out.reserve(result.rows.size());
-  for (const Row& row : result.rows) out.push_back(HourFromRow(row));
-  return out;
+                                                "hour_end <= $3 ORDER BY hour_end", {V(sensor_id), V(from_end), V(to_end)}, HourFromRow);
 }
 
 Result<std::vector<DayAggregate>> SqlReadingStore::Days(int64_t sensor_id, std::string_view from_date,
                                                         std::string_view to_date) {
   RETURN_IF_ERROR(CheckSensor(sensor_id));
-  ASSIGN_OR_RETURN(auto result, conn_.Query(std::string("SELECT ") + kDayColumns +
+  return CollectRows<DayAggregate>(conn_, std::string("SELECT ") + kDayColumns +
                                                 " FROM reading_days WHERE sensor_id = $1 AND day >= $2 AND day <= $3 "
-                                                "ORDER BY day",
-                                            {V(sensor_id), V(from_date), V(to_date)}));
-  std::vector<DayAggregate> out;
-  out.reserve(result.rows.size());
-  for (const Row& row : result.rows) out.push_back(DayFromRow(row));
-  return out;
+                                                "ORDER BY day", {V(sensor_id), V(from_date), V(to_date)}, DayFromRow);
 }
 
 Result<std::vector<MonthAggregate>> SqlReadingStore::Months(int64_t sensor_id, std::string_view from_month,
                                                             std::string_view to_month) {
   RETURN_IF_ERROR(CheckSensor(sensor_id));
-  ASSIGN_OR_RETURN(auto result,
-                   conn_.Query(std::string("SELECT ") + kMonthColumns +
+  return CollectRows<MonthAggregate>(conn_, std::string("SELECT ") + kMonthColumns +
                                    " FROM reading_months WHERE sensor_id = $1 AND month >= $2 AND month <= $3 "
-                                   "ORDER BY month",
-                               {V(sensor_id), V(from_month), V(to_month)}));
-  std::vector<MonthAggregate> out;
-  out.reserve(result.rows.size());
-  for (const Row& row : result.rows) out.push_back(MonthFromRow(row));
-  return out;
+                                   "ORDER BY month", {V(sensor_id), V(from_month), V(to_month)}, MonthFromRow);
 }
 
 namespace {
@@ -235,34 +221,19 @@ std::string OrgQuery(std::string_view columns, std::string_view table, std::stri
 
 Result<std::vector<HourAggregate>> SqlReadingStore::HoursOfOrg(int64_t org_id, int64_t from_end, int64_t to_end) {
   RETURN_IF_ERROR(scope_.RequireRead(org_id, "organisation"));
-  ASSIGN_OR_RETURN(auto result, conn_.Query(OrgQuery(kHourColumns, "reading_hours", "hour_end", false, scope_),
-                                            {V(org_id), V(from_end), V(to_end)}));
-  std::vector<HourAggregate> out;
-  out.reserve(result.rows.size());
-  for (const Row& row : result.rows) out.push_back(HourFromRow(row));
-  return out;
+  return CollectRows<HourAggregate>(conn_, OrgQuery(kHourColumns, "reading_hours", "hour_end", false, scope_), {V(org_id), V(from_end), V(to_end)}, HourFromRow);
 }
 
 Result<std::vector<DayAggregate>> SqlReadingStore::DaysOfOrg(int64_t org_id, std::string_view from_date,
                                                              std::string_view to_date) {
   RETURN_IF_ERROR(scope_.RequireRead(org_id, "organisation"));
-  ASSIGN_OR_RETURN(auto result, conn_.Query(OrgQuery(kDayColumns, "reading_days", "day", true, scope_),
-                                            {V(org_id), V(from_date), V(to_date)}));
-  std::vector<DayAggregate> out;
-  out.reserve(result.rows.size());
-  for (const Row& row : result.rows) out.push_back(DayFromRow(row));
-  return out;
+  return CollectRows<DayAggregate>(conn_, OrgQuery(kDayColumns, "reading_days", "day", true, scope_), {V(org_id), V(from_date), V(to_date)}, DayFromRow);
 }
 
 Result<std::vector<MonthAggregate>> SqlReadingStore::MonthsOfOrg(int64_t org_id, std::string_view from_month,
                                                                  std::string_view to_month) {
   RETURN_IF_ERROR(scope_.RequireRead(org_id, "organisation"));
-  ASSIGN_OR_RETURN(auto result, conn_.Query(OrgQuery(kMonthColumns, "reading_months", "month", true, scope_),
-                                            {V(org_id), V(from_month), V(to_month)}));
-  std::vector<MonthAggregate> out;
-  out.reserve(result.rows.size());
-  for (const Row& row : result.rows) out.push_back(MonthFromRow(row));
-  return out;
+  return CollectRows<MonthAggregate>(conn_, OrgQuery(kMonthColumns, "reading_months", "month", true, scope_), {V(org_id), V(from_month), V(to_month)}, MonthFromRow);
 }
 
 Result<std::vector<readings::InRangeSums>> SqlReadingStore::InRangeSumsOfOrg(int64_t org_id, int64_t from_end,
@@ -272,42 +243,59 @@ Result<std::vector<readings::InRangeSums>> SqlReadingStore::InRangeSumsOfOrg(int
   // Other windows (another length, or no hour stored at to_end) are summed from the hours.
   const bool day = to_end - from_end == 24 * readings::kHour;
   const std::string summed = day ? "t.sensor_id IS NULL" : "1 = 1";
-  ASSIGN_OR_RETURN(
-      auto result,
-      conn_.Query(std::string("SELECT s.id, ") +
+  std::vector<readings::InRangeSums> out;
+  RETURN_IF_ERROR(conn_.ForEachRow(
+      std::string("SELECT s.id, ") +
                       (day ? "t.pm25_ir_24h_n, t.pm25_ir_24h_sum, " : "NULL, NULL, ") +
                       "f.pm25_ir_end, t.pm25_ir_end, "
                       "CASE WHEN " + summed + " THEN (SELECT CAST(sum(h.pm25_ir_n) AS BIGINT) FROM "
                       "reading_hours h WHERE h.sensor_id = s.id AND h.hour_end > $2 AND h.hour_end <= $3) END, "
                       "CASE WHEN " + summed + " THEN (SELECT sum(h.pm25_ir_sum) FROM reading_hours h "
-                      "WHERE h.sensor_id = s.id AND h.hour_end > $2 AND h.hour_end <= $3) END "
+                      "WHERE h.sensor_id = s.id AND h.hour_end > $2 AND h.hour_end <= $3) END, "
+                      "s.code, l.sensor_id IS NOT NULL, l.valid_ts, l.valid_data "
                       "FROM sensors s LEFT JOIN reading_hours t ON t.sensor_id = s.id AND t.hour_end = $3 "
-                      "LEFT JOIN reading_hours f ON f.sensor_id = s.id AND f.hour_end = $2 WHERE " +
+                      "LEFT JOIN reading_hours f ON f.sensor_id = s.id AND f.hour_end = $2 "
+                      "LEFT JOIN reading_latest l ON l.sensor_id = s.id WHERE " +
                       scope_.OrgFilterSql("s.org_id") + " AND s.org_id = $1 ORDER BY s.id",
-                  {V(org_id), V(from_end), V(to_end)}));
-  std::vector<readings::InRangeSums> out;
-  out.reserve(result.rows.size());
-  for (const Row& row : result.rows) {
-    readings::InRangeSums sums{row.Int(0), {}, row.OptReal(3), row.OptReal(4)};
-    sums.hours = row.IsNull(1) ? Sum{row.OptInt(5).value_or(0), row.OptReal(6).value_or(0)} : SumAt(row, 1);
-    if (sums.hours.count > 0 || sums.at_from || sums.at_to) out.push_back(sums);
-  }
+      {V(org_id), V(from_end), V(to_end)}, [&](const Row& row) -> Status {
+        readings::InRangeSums sums;
+        sums.sensor_id = row.Int(0);
+        sums.at_from = row.OptReal(3);
+        sums.at_to = row.OptReal(4);
+        sums.hours = row.IsNull(1) ? Sum{row.OptInt(5).value_or(0), row.OptReal(6).value_or(0)} : SumAt(row, 1);
+        sums.has_latest = row.Bool(8);
+        if (!sums.has_latest && sums.hours.count == 0 && !sums.at_from && !sums.at_to) return Status::Ok();
+        sums.code = row.Bytes(7);
+        ASSIGN_OR_RETURN(sums.latest_valid, DecodeOne(row, 9, 10));
+        out.push_back(std::move(sums));
+        return Status::Ok();
+      }));
   return out;
 }
 
 Result<std::vector<readings::InRangePeriod>> SqlReadingStore::InRangeHours(int64_t sensor_id, int64_t from_end,
                                                                            int64_t to_end) {
   RETURN_IF_ERROR(CheckSensor(sensor_id));
-  ASSIGN_OR_RETURN(auto result, conn_.Query("SELECT hour_end, pm25_ir_n, pm25_ir_sum, pm25_ir_end FROM reading_hours "
-                                            "WHERE sensor_id = $1 AND hour_end > $2 AND hour_end <= $3 "
-                                            "ORDER BY hour_end",
-                                            {V(sensor_id), V(from_end), V(to_end)}));
+  // The hours ending in (from_end, to_end] are packed on the rows of the days that hold them.
   std::vector<readings::InRangePeriod> out;
-  out.reserve(result.rows.size());
-  for (const Row& row : result.rows) {
-    const int64_t end = row.Int(0);
-    out.push_back({sensor_id, end - readings::kHour, end, {}, SumAt(row, 1), row.OptReal(3)});
-  }
+  if (to_end <= from_end) return out;
+  const std::string from_day = readings::DayKey(readings::DayOfHourEnd(readings::HourEndOf(from_end + 1)));
+  const std::string to_day = readings::DayKey(readings::DayOfHourEnd(readings::HourEndOf(to_end)));
+  std::vector<readings::SubPeriodSum> slots;
+  RETURN_IF_ERROR(conn_.ForEachRow(
+      "SELECT day_end, pm25_ir_hours FROM reading_days WHERE sensor_id = $1 AND day >= $2 AND day <= $3 ORDER BY day",
+      {V(sensor_id), V(from_day), V(to_day)}, [&](const Row& row) -> Status {
+        const int64_t day_start = row.Int(0) - 24 * readings::kHour;
+        slots.clear();
+        RETURN_IF_ERROR(readings::UnpackSubPeriods(row.Bytes(1), slots));
+        for (const auto& s : slots) {
+          const int64_t end = day_start + (s.slot + 1) * readings::kHour;
+          if (end > from_end && end <= to_end) {
+            out.push_back({sensor_id, end - readings::kHour, end, {}, s.pm25, s.at_end});
+          }
+        }
+        return Status::Ok();
+      }));
   return out;
 }
 
@@ -315,16 +303,27 @@ Result<std::vector<readings::InRangePeriod>> SqlReadingStore::InRangeDaysOfOrg(i
                                                                                std::string_view from_date,
                                                                                std::string_view to_date) {
   RETURN_IF_ERROR(scope_.RequireRead(org_id, "organisation"));
-  ASSIGN_OR_RETURN(auto result,
-                   conn_.Query(OrgQuery("sensor_id, day, day_end, pm25_ir_n, pm25_ir_sum, pm25_ir_end", "reading_days",
-                                        "day", true, scope_),
-                               {V(org_id), V(from_date), V(to_date)}));
+  // The days are packed on the rows of their months: one row per sensor-month.
   std::vector<readings::InRangePeriod> out;
-  out.reserve(result.rows.size());
-  for (const Row& row : result.rows) {
-    const int64_t end = row.Int(2);
-    out.push_back({row.Int(0), end - 24 * readings::kHour, end, row.Text(1), SumAt(row, 3), row.OptReal(5)});
-  }
+  out.reserve(4096);
+  std::vector<readings::SubPeriodSum> slots;
+  RETURN_IF_ERROR(conn_.ForEachRow(
+      OrgQuery("sensor_id, month, pm25_ir_days", "reading_months", "month", true, scope_),
+      {V(org_id), V(from_date.substr(0, 7)), V(to_date.substr(0, 7))}, [&](const Row& row) -> Status {
+        const int64_t sensor_id = row.Int(0);
+        const std::string& month = row.Bytes(1);
+        const int year = std::stoi(month.substr(0, 4)), month_number = std::stoi(month.substr(5, 2));
+        slots.clear();
+        RETURN_IF_ERROR(readings::UnpackSubPeriods(row.Bytes(2), slots));
+        for (const auto& s : slots) {
+          const core::CivilDate day{year, month_number, s.slot + 1};
+          std::string label = readings::DayKey(day);
+          if (label < from_date || label > to_date) continue;
+          const int64_t end = readings::DayEnd(day);
+          out.push_back({sensor_id, end - 24 * readings::kHour, end, std::move(label), s.pm25, s.at_end});
+        }
+        return Status::Ok();
+      }));
   return out;
 }
 
@@ -332,18 +331,15 @@ Result<std::vector<readings::InRangePeriod>> SqlReadingStore::InRangeMonthsOfOrg
                                                                                  std::string_view from_month,
                                                                                  std::string_view to_month) {
   RETURN_IF_ERROR(scope_.RequireRead(org_id, "organisation"));
-  ASSIGN_OR_RETURN(auto result, conn_.Query(OrgQuery("sensor_id, month, month_end, days_in_month, pm25_ir_n, "
-                                                     "pm25_ir_sum, pm25_ir_end",
-                                                     "reading_months", "month", true, scope_),
-                                            {V(org_id), V(from_month), V(to_month)}));
-  std::vector<readings::InRangePeriod> out;
-  out.reserve(result.rows.size());
-  for (const Row& row : result.rows) {
-    const int64_t end = row.Int(2);
-    out.push_back(
-        {row.Int(0), end - row.Int(3) * 24 * readings::kHour, end, row.Text(1), SumAt(row, 4), row.OptReal(6)});
-  }
-  return out;
+  return CollectRows<readings::InRangePeriod>(
+      conn_,
+      OrgQuery("sensor_id, month, month_end, days_in_month, pm25_ir_n, pm25_ir_sum, pm25_ir_end", "reading_months",
+               "month", true, scope_),
+      {V(org_id), V(from_month), V(to_month)}, [](const Row& row) {
+        const int64_t end = row.Int(2);
+        return readings::InRangePeriod{row.Int(0), end - row.Int(3) * 24 * readings::kHour, end, row.Bytes(1),
+                                       SumAt(row, 4), row.OptReal(6)};
+      });
 }
 
 Result<std::vector<readings::Reading>> SqlReadingStore::Raw(int64_t sensor_id, int64_t from, int64_t to,
@@ -482,24 +478,27 @@ Status SqlReadingStore::PutHours(std::span<const readings::HourWrite> hours) {
 
 Status SqlReadingStore::PutDays(std::span<const DayAggregate> days) {
   for (const auto& d : days) RETURN_IF_ERROR(CheckSensor(d.sensor_id));
-  static const std::string kHead = std::string("INSERT INTO reading_days (") + kDayColumns + ") VALUES ";
-  static const std::string kTail = UpdateAll(kDayColumns, 2);
-  return InsertMany(conn_, kHead, 12, kTail, days, [](const DayAggregate& d, Params& p) {
+  static const std::string kColumns = std::string(kDayColumns) + ", pm25_ir_hours";
+  static const std::string kHead = "INSERT INTO reading_days (" + kColumns + ") VALUES ";
+  static const std::string kTail = UpdateAll(kColumns, 2);
+  return InsertMany(conn_, kHead, 13, kTail, days, [](const DayAggregate& d, Params& p) {
     p.insert(p.end(), {V(d.sensor_id), V(d.date), V(d.day_end), V(d.samples), V(d.flagged),
                        V(d.pm25_in_range.count), V(d.pm25_in_range.sum), OptV(d.pm25_in_range_at_end),
-                       V(d.pm25_hours.count), V(d.pm25_hours.sum), V(d.pm10_hours.count), V(d.pm10_hours.sum)});
+                       V(d.pm25_hours.count), V(d.pm25_hours.sum), V(d.pm10_hours.count), V(d.pm10_hours.sum),
+                       B(readings::PackSubPeriods(d.pm25_in_range_hours))});
   });
 }
 
 Status SqlReadingStore::PutMonths(std::span<const MonthAggregate> months) {
   for (const auto& m : months) RETURN_IF_ERROR(CheckSensor(m.sensor_id));
-  static const std::string kHead = std::string("INSERT INTO reading_months (") + kMonthColumns + ") VALUES ";
-  static const std::string kTail = UpdateAll(kMonthColumns, 2);
-  return InsertMany(conn_, kHead, 13, kTail, months, [](const MonthAggregate& m, Params& p) {
+  static const std::string kColumns = std::string(kMonthColumns) + ", pm25_ir_days";
+  static const std::string kHead = "INSERT INTO reading_months (" + kColumns + ") VALUES ";
+  static const std::string kTail = UpdateAll(kColumns, 2);
+  return InsertMany(conn_, kHead, 14, kTail, months, [](const MonthAggregate& m, Params& p) {
     p.insert(p.end(), {V(m.sensor_id), V(m.month), V(m.month_end), V(static_cast<int64_t>(m.days_in_month)),
                        V(m.samples), V(m.flagged), V(m.pm25_in_range.count), V(m.pm25_in_range.sum),
                        OptV(m.pm25_in_range_at_end), V(m.pm25_days.count), V(m.pm25_days.sum),
-                       V(m.pm10_days.count), V(m.pm10_days.sum)});
+                       V(m.pm10_days.count), V(m.pm10_days.sum), B(readings::PackSubPeriods(m.pm25_in_range_days))});
   });
 }
 

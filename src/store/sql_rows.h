@@ -43,4 +43,16 @@ Result<std::vector<T>> Rows(Result<QueryResult> result, FromRow from_row) {
   return out;
 }
 
+// Every row of a query through from_row, each converted as it is read (Connection::ForEachRow):
+// no intermediate QueryResult for reads of thousands of rows.
+template <typename T, typename FromRow>
+Result<std::vector<T>> CollectRows(Connection& conn, std::string_view sql, const Params& params, FromRow from_row) {
+  std::vector<T> out;
+  RETURN_IF_ERROR(conn.ForEachRow(sql, params, [&](const Row& row) {
+    out.push_back(from_row(row));
+    return Status::Ok();
+  }));
+  return out;
+}
+
 }  // namespace ecotown::store

@@ -14,8 +14,10 @@
 
 #include "ingest/csv.h"
 #include "modules/readings/aggregate.h"
+#include "modules/readings/period_pack.h"
 #include "modules/readings/reading_queries.h"
 #include "modules/readings/reading_service.h"
+#include "store/migrations/migrations.h"
 #include "store/store_fixture.h"
 
 namespace ecotown::store {
@@ -403,6 +405,107 @@ TEST_P(ReadingsTest, RawWindowsAndHoursMatchADirectComputationWhateverTheArrival
     ++i;
   }
   EXPECT_EQ(i, hours.size());
+
+  // Raw calendar days (Bangkok [00:00, 24:00)), read from the days packed on the month rows.
+  std::vector<std::pair<int64_t, std::vector<readings::RawPeriod>>> days;
+  ASSERT_TRUE(transactor_
+                  ->Read(tenancy::Scope::System("test"), Info(),
+                         [&](UnitOfWork& work) -> Status {
+                           ASSIGN_OR_RETURN(days, readings::RawDaysOfOrg(work, org_.id, "2025-01-01", "2025-01-31"));
+                           return Status::Ok();
+                         })
+                  .ok());
+  ASSERT_EQ(days.size(), 2u);
+  for (const auto& [sensor_id, periods] : days) {
+    ASSERT_EQ(periods.size(), 3u) << sensor_id;  // 15, 16 and the first 12 hours of 17 January
+    for (size_t d = 0; d < periods.size(); ++d) {
+      const int64_t start = kDayStart + static_cast<int64_t>(d) * 86400;
+      const readings::Sum expected = direct(keys.at(sensor_id), start, start + 86400);
+      EXPECT_EQ(periods[d].label, "2025-01-1" + std::to_string(5 + d));
+      EXPECT_EQ(periods[d].pm25.count, expected.count) << sensor_id << " day " << d;
+      EXPECT_NEAR(periods[d].pm25.sum, expected.sum, 1e-9 * expected.sum) << sensor_id << " day " << d;
+    }
+  }
+}
+
+// Migration 20 packs the hours of the days and the days of the months already stored: what it
+// packs is exactly what ingest packs, so series and reports read the same before and after.
+TEST_P(ReadingsTest, PackedSubPeriodsRebuiltFromStoredRowsEqualThoseWrittenAtIngest) {
+  std::vector<RawReading> rows;
+  for (int64_t t = kDayStart - 5 * 3600; t < kDayStart + 40 * 86400; t += 300) {  // across a month end
+    const int64_t i = (t - kDayStart + 5 * 3600) / 300;
+    rows.push_back(Raw("dev-1", t, i % 41 == 0 ? -3.0 : 8.0 + static_cast<double>(i % 29) * 1.1, 40));
+  }
+  readings::IngestOptions options;
+  options.all_or_nothing = false;
+  ASSERT_TRUE(Ingest(rows, kDayStart + 41 * 86400, options).ok());
+
+  using Days = std::vector<std::pair<int64_t, std::vector<readings::RawPeriod>>>;
+  auto read = [&](Days& days, std::vector<readings::RawPeriod>& hours) {
+    ASSERT_TRUE(transactor_
+                    ->Read(tenancy::Scope::System("test"), Info(),
+                           [&](UnitOfWork& work) -> Status {
+                             ASSIGN_OR_RETURN(days, readings::RawDaysOfOrg(work, org_.id, "2025-01-01", "2025-03-01"));
+                             ASSIGN_OR_RETURN(hours, readings::RawHoursByStart(work, sensor_.id, kDayStart - 86400,
+                                                                               kDayStart + 45 * 86400));
+                             return Status::Ok();
+                           })
+                    .ok());
+  };
+  Days ingested_days, rebuilt_days;
+  std::vector<readings::RawPeriod> ingested_hours, rebuilt_hours;
+  read(ingested_days, ingested_hours);
+  ASSERT_EQ(ingested_days.size(), 1u);
+  EXPECT_EQ(ingested_days[0].second.size(), 41u);
+  EXPECT_EQ(ingested_hours.size(), 5u + 40 * 24);
+
+  ASSERT_TRUE(db_->Transaction(true, [](Connection& conn) -> Status {
+                   RETURN_IF_ERROR(conn.Exec("UPDATE reading_days SET pm25_ir_hours = NULL", {}).status());
+                   RETURN_IF_ERROR(conn.Exec("UPDATE reading_months SET pm25_ir_days = NULL", {}).status());
+                   return PackSubPeriodSums(conn);
+                 }).ok());
+  read(rebuilt_days, rebuilt_hours);
+  ASSERT_EQ(rebuilt_days.size(), 1u);
+  ASSERT_EQ(rebuilt_days[0].second.size(), ingested_days[0].second.size());
+  for (size_t i = 0; i < ingested_days[0].second.size(); ++i) {
+    const auto &a = ingested_days[0].second[i], &b = rebuilt_days[0].second[i];
+    EXPECT_EQ(a.label, b.label);
+    EXPECT_EQ(a.pm25.count, b.pm25.count) << a.label;
+    EXPECT_EQ(a.pm25.sum, b.pm25.sum) << a.label;  // bit-identical, not just close
+  }
+  ASSERT_EQ(rebuilt_hours.size(), ingested_hours.size());
+  for (size_t i = 0; i < ingested_hours.size(); ++i) {
+    EXPECT_EQ(ingested_hours[i].start, rebuilt_hours[i].start);
+    EXPECT_EQ(ingested_hours[i].pm25.count, rebuilt_hours[i].pm25.count) << ingested_hours[i].start;
+    EXPECT_EQ(ingested_hours[i].pm25.sum, rebuilt_hours[i].pm25.sum) << ingested_hours[i].start;
+  }
+}
+
+TEST(PeriodPackTest, RoundTripsBitIdenticalAndRefusesTruncatedBlobs) {
+  const std::vector<readings::SubPeriodSum> sums = {
+      {0, {60, 1234.5678901234567}, std::nullopt}, {7, {1, 0.1}, 0.30000000000000004}, {30, {0, 0}, 999.9}};
+  const std::string packed = readings::PackSubPeriods(sums);
+  EXPECT_EQ(packed.size(), 1u + 3 * 14 + 2 * 8);
+  std::vector<readings::SubPeriodSum> back;
+  ASSERT_TRUE(readings::UnpackSubPeriods(packed, back).ok());
+  ASSERT_EQ(back.size(), sums.size());
+  for (size_t i = 0; i < sums.size(); ++i) {
+    EXPECT_EQ(back[i].slot, sums[i].slot);
+    EXPECT_EQ(back[i].pm25.count, sums[i].pm25.count);
+    EXPECT_EQ(back[i].pm25.sum, sums[i].pm25.sum);
+    EXPECT_EQ(back[i].at_end, sums[i].at_end);
+  }
+  back.clear();
+  EXPECT_TRUE(readings::UnpackSubPeriods("", back).ok());
+  EXPECT_TRUE(back.empty());
+  EXPECT_TRUE(readings::UnpackSubPeriods(readings::PackSubPeriods({}), back).ok());
+  EXPECT_TRUE(back.empty());
+  for (size_t cut : {2u, 10u, 20u, 30u}) {
+    const Status status = readings::UnpackSubPeriods(std::string_view(packed).substr(0, cut), back);
+    EXPECT_EQ(status.code(), StatusCode::kInternal) << cut;
+    EXPECT_NE(status.message().find("truncated"), std::string::npos) << status.message();
+  }
+  EXPECT_EQ(readings::UnpackSubPeriods(std::string("\x02", 1), back).code(), StatusCode::kInternal);
 }
 
 // The Sensor.Community archive (Aberdeen, SDS011, ~145 s cadence) imported through the same

@@ -20,16 +20,46 @@ core::CivilDate DayOfHourEnd(int64_t hour_end) { return core::BangkokDateOf(hour
 
 int64_t DayEnd(const core::CivilDate& day) { return core::BangkokDayEndUnix(day); }
 
+namespace {
+
+// Writes value as `width` decimal digits (zero-padded; years 0..9999, months and days 1..31).
+char* Digits(char* out, int value, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    out[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+  return out + width;
+}
+
+}  // namespace
+
+// Formatted by hand: reports format one key per sensor-day (snprintf was a fifth of a report).
 std::string DayKey(const core::CivilDate& day) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", day.year, day.month, day.day);
-  return buf;
+  if (day.year < 0 || day.year > 9999) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%04d-%02d-%02d", day.year, day.month, day.day);
+    return text;
+  }
+  char buf[10];
+  char* p = Digits(buf, day.year, 4);
+  *p++ = '-';
+  p = Digits(p, day.month, 2);
+  *p++ = '-';
+  Digits(p, day.day, 2);
+  return std::string(buf, sizeof buf);
 }
 
 std::string MonthKey(int year, int month) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d", year, month);
-  return buf;
+  if (year < 0 || year > 9999) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%04d-%02d", year, month);
+    return text;
+  }
+  char buf[7];
+  char* p = Digits(buf, year, 4);
+  *p++ = '-';
+  Digits(p, month, 2);
+  return std::string(buf, sizeof buf);
 }
 
 int DaysInMonth(int year, int month) {
@@ -173,7 +203,13 @@ DayAggregate AggregateDay(int64_t sensor_id, const core::CivilDate& day, std::sp
       ++out.pm10_hours.count;
       out.pm10_hours.sum += *m;
     }
+    if (h.pm25_in_range.count > 0 || h.pm25_in_range_at_end) {
+      const int slot = static_cast<int>((h.hour_end - day_start) / kHour) - 1;
+      out.pm25_in_range_hours.push_back({slot, h.pm25_in_range, h.pm25_in_range_at_end});
+    }
   }
+  std::sort(out.pm25_in_range_hours.begin(), out.pm25_in_range_hours.end(),
+            [](const SubPeriodSum& a, const SubPeriodSum& b) { return a.slot < b.slot; });
   return out;
 }
 
@@ -199,7 +235,13 @@ MonthAggregate AggregateMonth(int64_t sensor_id, int year, int month, std::span<
       ++out.pm10_days.count;
       out.pm10_days.sum += *m;
     }
+    if (d.pm25_in_range.count > 0 || d.pm25_in_range_at_end) {
+      const int slot = std::stoi(d.date.substr(prefix.size())) - 1;  // "YYYY-MM-DD": the day
+      out.pm25_in_range_days.push_back({slot, d.pm25_in_range, d.pm25_in_range_at_end});
+    }
   }
+  std::sort(out.pm25_in_range_days.begin(), out.pm25_in_range_days.end(),
+            [](const SubPeriodSum& a, const SubPeriodSum& b) { return a.slot < b.slot; });
   return out;
 }
 

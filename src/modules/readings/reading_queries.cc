@@ -209,20 +209,14 @@ Result<std::vector<SensorNow>> CurrentStatus(UnitOfWork& work, std::optional<int
 
 Result<std::vector<RawWindow>> RawDayWindow(UnitOfWork& work, int64_t org_id, int64_t end) {
   if (end % kHour != 0) return Status::Invalid("the window must end on a whole hour", "end");
-  ASSIGN_OR_RETURN(auto latest, work.readings().Latest(org_id));
   // Hours ending in (end - 24 h, end], minus the sample stamped at end, plus the one stamped at
-  // end - 24 h (held by the hour ending there).
+  // end - 24 h (held by the hour ending there); with each sensor's newest valid reading.
   ASSIGN_OR_RETURN(auto sums, work.readings().InRangeSumsOfOrg(org_id, end - kDay, end));
-  std::map<int64_t, RawWindow> windows;
-  for (auto& l : latest) windows[l.sensor_id] = {l.sensor_id, l.latest_valid, {}};
-  for (const auto& s : sums) {
-    RawWindow& w = windows[s.sensor_id];
-    w.sensor_id = s.sensor_id;
-    w.pm25 = RawHalfOpen(s.hours, s.at_to, s.at_from);
-  }
   std::vector<RawWindow> out;
-  out.reserve(windows.size());
-  for (auto& [id, w] : windows) out.push_back(std::move(w));
+  out.reserve(sums.size());
+  for (auto& s : sums) {
+    out.push_back({s.sensor_id, std::move(s.code), std::move(s.latest_valid), RawHalfOpen(s.hours, s.at_to, s.at_from)});
+  }
   return out;
 }
 

@@ -65,6 +65,7 @@ Sum RawHalfOpen(const Sum& time_ending, const std::optional<double>& at_end, con
 // end - 86400 <= ts < end (end must be on an hour boundary), with each sensor's newest valid reading.
 struct RawWindow {
   int64_t sensor_id = 0;
+  std::string code;
   std::optional<Reading> latest_valid;
   Sum pm25;
 };

@@ -46,6 +46,16 @@ struct Sum {
   }
 };
 
+// The raw (in-range) PM2.5 of one sub-period of a stored period, kept packed on the period's row
+// (period_pack.h): the hours of a day (slot 0..23 = the hour ending day start + (slot + 1) h) and
+// the days of a month (slot = day of the month - 1). A series of hours or a report of days then
+// reads one row per day or month instead of one per hour or day.
+struct SubPeriodSum {
+  int slot = 0;
+  Sum pm25;                      // in-range samples of the sub-period
+  std::optional<double> at_end;  // the in-range value stamped exactly at its end
+};
+
 // One sensor-hour. hour_end is the label (time-ending, Unix seconds).
 struct HourAggregate {
   int64_t sensor_id = 0;
@@ -81,6 +91,8 @@ struct DayAggregate {
   std::optional<double> pm25_in_range_at_end;    // in-range PM2.5 stamped exactly at day_end
   Sum pm25_hours, pm10_hours;                    // sums of the complete hourly means
   int64_t samples = 0, flagged = 0;
+  // The in-range sums of its hours (written with the day; not read back by Days()).
+  std::vector<SubPeriodSum> pm25_in_range_hours;
   // Mean of the complete hourly means when at least 18 of 24 hours are complete, else empty.
   std::optional<double> pm25_mean() const;
   std::optional<double> pm10_mean() const;
@@ -97,6 +109,8 @@ struct MonthAggregate {
   Sum pm25_days, pm10_days;  // sums of the valid daily means
   int days_in_month = 0;
   int64_t samples = 0, flagged = 0;
+  // The in-range sums of its days (written with the month; not read back by Months()).
+  std::vector<SubPeriodSum> pm25_in_range_days;
   // Mean of the valid daily means when at least 75 % of the days are valid, else empty.
   std::optional<double> pm25_mean() const;
   std::optional<double> pm10_mean() const;
@@ -132,8 +146,11 @@ struct IngestEvent {
 // make the half-open window [from_end, to_end) without reading the hours one by one.
 struct InRangeSums {
   int64_t sensor_id = 0;
+  std::string code;
   Sum hours;
   std::optional<double> at_from, at_to;
+  bool has_latest = false;              // the sensor has a latest-values row
+  std::optional<Reading> latest_valid;  // its newest valid reading
 };
 
 // The in-range PM2.5 of one stored hour, day or month (start, end] of a sensor: all that raw
@@ -184,7 +201,8 @@ class ReadingStore {
   virtual Result<std::vector<MonthAggregate>> MonthsOfOrg(int64_t org_id, std::string_view from_month,
                                                           std::string_view to_month) = 0;
   // In-range sums (InRangeSums) of every sensor of an organisation (in scope) with in-range data
-  // in the window, ordered by sensor; a 24-h window reads each sensor's kept 24-h sums.
+  // in the window or a latest-values row, ordered by sensor, with its code and newest valid
+  // reading (the dashboard in one statement); a 24-h window reads each sensor's kept 24-h sums.
   virtual Result<std::vector<InRangeSums>> InRangeSumsOfOrg(int64_t org_id, int64_t from_end, int64_t to_end) = 0;
   // The in-range part of a sensor's hours with from_end < hour_end <= to_end, in time order, and
   // of the days and months of every sensor of an organisation (in scope), by sensor then time.

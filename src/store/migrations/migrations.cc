@@ -1,6 +1,10 @@
 #include "store/migrations/migrations.h"
 
+#include <map>
 #include <string>
+
+#include "modules/readings/aggregate.h"
+#include "modules/readings/period_pack.h"
 
 namespace ecotown::store {
 namespace {
@@ -1996,7 +2000,73 @@ FROM (SELECT q.sensor_id, q.hour_end, sum(p.pm25_ir_n) AS n, sum(p.pm25_ir_sum) 
 WHERE h.sensor_id = w.sensor_id AND h.hour_end = w.hour_end;
 )SQL";
 
+// The in-range PM2.5 of each day's hours and each month's days, packed on the day and month rows
+// (readings::PackSubPeriods): a series of hours or a report of days reads one row per day or
+// month. PackSubPeriodSums fills the rows already stored; ingest writes them from then on.
+constexpr const char* kSqlite0020 = R"SQL(
+ALTER TABLE reading_days ADD COLUMN pm25_ir_hours BLOB;
+ALTER TABLE reading_months ADD COLUMN pm25_ir_days BLOB;
+)SQL";
+
+constexpr const char* kPostgres0020 = R"SQL(
+ALTER TABLE reading_days ADD COLUMN pm25_ir_hours BYTEA;
+ALTER TABLE reading_months ADD COLUMN pm25_ir_days BYTEA;
+)SQL";
+
 }  // namespace
+
+Status PackSubPeriodSums(Connection& conn) {
+  using readings::DayAggregate;
+  using readings::HourAggregate;
+  ASSIGN_OR_RETURN(auto sensors, conn.Query("SELECT DISTINCT sensor_id FROM reading_days WHERE pm25_ir_hours IS NULL "
+                                            "ORDER BY sensor_id"));
+  for (const Row& sensor_row : sensors.rows) {
+    const int64_t sensor = sensor_row.Int(0);
+    // Days from their hours, through the same aggregation that ingest uses.
+    std::map<std::string, std::pair<core::CivilDate, std::vector<HourAggregate>>> hours_by_day;
+    RETURN_IF_ERROR(conn.ForEachRow(
+        "SELECT hour_end, pm25_ir_n, pm25_ir_sum, pm25_ir_end FROM reading_hours WHERE sensor_id = $1",
+        {V(sensor)}, [&](const Row& row) {
+          HourAggregate h;
+          h.hour_end = row.Int(0);
+          h.pm25_in_range = {row.Int(1), row.Real(2)};
+          h.pm25_in_range_at_end = row.OptReal(3);
+          const core::CivilDate day = readings::DayOfHourEnd(h.hour_end);
+          auto& entry = hours_by_day[readings::DayKey(day)];
+          entry.first = day;
+          entry.second.push_back(h);
+          return Status::Ok();
+        }));
+    for (const auto& [key, entry] : hours_by_day) {
+      const DayAggregate day = readings::AggregateDay(sensor, entry.first, entry.second);
+      RETURN_IF_ERROR(conn.Exec("UPDATE reading_days SET pm25_ir_hours = $3 WHERE sensor_id = $1 AND day = $2",
+                                {V(sensor), V(key), B(readings::PackSubPeriods(day.pm25_in_range_hours))})
+                          .status());
+    }
+    // Months from their days.
+    std::map<std::pair<int, int>, std::vector<DayAggregate>> days_by_month;
+    RETURN_IF_ERROR(conn.ForEachRow(
+        "SELECT day, pm25_ir_n, pm25_ir_sum, pm25_ir_end FROM reading_days WHERE sensor_id = $1", {V(sensor)},
+        [&](const Row& row) {
+          DayAggregate d;
+          d.date = row.Text(0);
+          d.pm25_in_range = {row.Int(1), row.Real(2)};
+          d.pm25_in_range_at_end = row.OptReal(3);
+          days_by_month[{std::stoi(d.date.substr(0, 4)), std::stoi(d.date.substr(5, 2))}].push_back(std::move(d));
+          return Status::Ok();
+        }));
+    for (const auto& [month, days] : days_by_month) {
+      const auto aggregate = readings::AggregateMonth(sensor, month.first, month.second, days);
+      RETURN_IF_ERROR(conn.Exec("UPDATE reading_months SET pm25_ir_days = $3 WHERE sensor_id = $1 AND month = $2",
+                                {V(sensor), V(aggregate.month), B(readings::PackSubPeriods(aggregate.pm25_in_range_days))})
+                          .status());
+    }
+  }
+  // Rows with no hours or days below them hold no sub-periods.
+  const std::string empty = readings::PackSubPeriods({});
+  RETURN_IF_ERROR(conn.Exec("UPDATE reading_days SET pm25_ir_hours = $1 WHERE pm25_ir_hours IS NULL", {B(empty)}).status());
+  return conn.Exec("UPDATE reading_months SET pm25_ir_days = $1 WHERE pm25_ir_days IS NULL", {B(empty)}).status();
+}
 
 const std::vector<Migration>& AllMigrations() {
   static const std::vector<Migration> kMigrations = {
@@ -2025,6 +2095,8 @@ const std::vector<Migration>& AllMigrations() {
       {13, "corrective actions: index for the organisation's list by due date", kSqlite0013, kPostgres0013},
       {15, "inspections: the organisation's date index ends with the id (PostgreSQL)", kSqlite0015, kPostgres0015},
       {16, "readings: raw 24-h sums kept on each hour (a 24-h window in one row)", kSqlite0016, kPostgres0016},
+      {20, "readings: the in-range sums of each day's hours and each month's days packed on their rows", kSqlite0020,
+       kPostgres0020, PackSubPeriodSums},
   };
   return kMigrations;
 }
@@ -2060,6 +2132,7 @@ Result<int> Migrate(Database& db, int64_t now_unix) {
       if (!done->rows.empty()) return Status::Ok();
       RETURN_IF_ERROR(conn.ExecScript(db.dialect() == Dialect::kSqlite ? migration.sqlite_sql
                                                                        : migration.postgres_sql));
+      if (migration.after_sql) RETURN_IF_ERROR(migration.after_sql(conn));
       auto recorded = conn.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
                                 {V(migration.version), V(migration.name), V(now_unix)});
       if (!recorded.ok()) return recorded.status();

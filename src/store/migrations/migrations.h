@@ -13,6 +13,9 @@ struct Migration {
   const char* name;
   const char* sqlite_sql;
   const char* postgres_sql;
+  // Work the SQL cannot do, run after it in the same transaction (e.g. filling a new column from
+  // data that only C++ decodes); nullptr for none.
+  Status (*after_sql)(Connection& conn) = nullptr;
 };
 
 const std::vector<Migration>& AllMigrations();
@@ -21,6 +24,10 @@ const std::vector<Migration>& AllMigrations();
 // Safe to run from several processes at once on PostgreSQL (advisory lock) and SQLite (write lock).
 // Returns how many were applied.
 Result<int> Migrate(Database& db, int64_t now_unix);
+
+// Migration 20's data step: packs the in-range sums of each stored day's hours and each month's
+// days onto their rows (readings::PackSubPeriods), for rows that have none yet.
+Status PackSubPeriodSums(Connection& conn);
 
 // The highest applied version (0 for an empty database).
 Result<int> SchemaVersion(Database& db);

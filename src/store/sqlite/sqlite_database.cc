@@ -62,8 +62,54 @@ class SqliteConnection final : public Connection {
   sqlite3* handle() { return db_; }
 
   Result<QueryResult> Query(std::string_view sql, const Params& params) override {
-    auto prepared = Prepare(sql);
-    if (!prepared.ok()) return prepared.status();
+    ASSIGN_OR_RETURN(sqlite3_stmt* stmt, Bound(sql, params));
+    QueryResult result;
+    const int ncols = sqlite3_column_count(stmt);
+    for (int c = 0; c < ncols; ++c) result.columns.emplace_back(sqlite3_column_name(stmt, c));
+    RETURN_IF_ERROR(Step(stmt, [&] {
+      std::vector<Value> values(static_cast<size_t>(ncols));
+      for (int c = 0; c < ncols; ++c) ReadColumn(stmt, c, values[static_cast<size_t>(c)]);
+      result.rows.emplace_back(std::move(values));
+      return Status::Ok();
+    }));
+    result.affected_rows = sqlite3_stmt_readonly(stmt) ? 0 : sqlite3_changes64(db_);
+    sqlite3_reset(stmt);
+    return result;
+  }
+
+  Status ForEachRow(std::string_view sql, const Params& params, const RowVisitor& visit) override {
+    ASSIGN_OR_RETURN(sqlite3_stmt* stmt, Bound(sql, params));
+    const int ncols = sqlite3_column_count(stmt);
+    Row row(std::vector<Value>(static_cast<size_t>(ncols)));
+    auto& values = row.mutable_values();
+    Status status = Step(stmt, [&] {
+      for (int c = 0; c < ncols; ++c) ReadColumn(stmt, c, values[static_cast<size_t>(c)]);
+      return visit(row);
+    });
+    sqlite3_reset(stmt);
+    return status;
+  }
+
+  Status ExecScript(std::string_view sql) override {
+    char* error = nullptr;
+    const std::string text(sql);
+    const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error);
+    if (rc != SQLITE_OK) {
+      std::string message = error ? error : sqlite3_errstr(rc);
+      sqlite3_free(error);
+      return Status::Internal("script: " + message);
+    }
+    return Status::Ok();
+  }
+
+  Status Begin(bool write) override { return Simple(write ? "BEGIN IMMEDIATE" : "BEGIN"); }
+  Status Commit() override { return Simple("COMMIT"); }
+  Status Rollback() override { return Simple("ROLLBACK"); }
+
+ private:
+  // The cached statement of sql, reset, with params bound.
+  Result<sqlite3_stmt*> Bound(std::string_view sql, const Params& params) {
+    ASSIGN_OR_RETURN(const Prepared* prepared, Prepare(sql));
     sqlite3_stmt* stmt = prepared->stmt;
     sqlite3_reset(stmt);
     sqlite3_clear_bindings(stmt);
@@ -90,67 +136,53 @@ class SqliteConnection final : public Connection {
       }
       if (rc != SQLITE_OK) return StatusFromSqlite(db_, rc, "bind");
     }
-    QueryResult result;
-    const int ncols = sqlite3_column_count(stmt);
-    for (int c = 0; c < ncols; ++c) result.columns.emplace_back(sqlite3_column_name(stmt, c));
+    return stmt;
+  }
+
+  // Steps stmt to the end, calling on_row at each row; the statement is reset on an error.
+  template <typename OnRow>
+  Status Step(sqlite3_stmt* stmt, OnRow&& on_row) {
     for (;;) {
       const int rc = sqlite3_step(stmt);
-      if (rc == SQLITE_DONE) break;
-      if (rc != SQLITE_ROW) {
-        Status status = StatusFromSqlite(db_, rc, "query");
+      if (rc == SQLITE_DONE) return Status::Ok();
+      Status status = rc == SQLITE_ROW ? on_row() : StatusFromSqlite(db_, rc, "query");
+      if (!status.ok()) {
         sqlite3_reset(stmt);
         return status;
       }
-      std::vector<Value> values;
-      values.reserve(static_cast<size_t>(ncols));
-      for (int c = 0; c < ncols; ++c) {
-        switch (sqlite3_column_type(stmt, c)) {
-          case SQLITE_INTEGER: values.emplace_back(static_cast<int64_t>(sqlite3_column_int64(stmt, c))); break;
-          case SQLITE_FLOAT: values.emplace_back(sqlite3_column_double(stmt, c)); break;
-          case SQLITE_NULL: values.emplace_back(Null{}); break;
-          case SQLITE_BLOB: {
-            const auto* data = static_cast<const char*>(sqlite3_column_blob(stmt, c));
-            values.emplace_back(Blob{std::string(data ? data : "", static_cast<size_t>(sqlite3_column_bytes(stmt, c)))});
-            break;
-          }
-          default: {
-            const auto* data = static_cast<const char*>(sqlite3_column_blob(stmt, c));
-            values.emplace_back(std::string(data ? data : "", static_cast<size_t>(sqlite3_column_bytes(stmt, c))));
-          }
-        }
+    }
+  }
+
+  // Column c of the current row into v (a string or blob keeps its buffer when v already holds one).
+  static void ReadColumn(sqlite3_stmt* stmt, int c, Value& v) {
+    switch (sqlite3_column_type(stmt, c)) {
+      case SQLITE_INTEGER: v = static_cast<int64_t>(sqlite3_column_int64(stmt, c)); return;
+      case SQLITE_FLOAT: v = sqlite3_column_double(stmt, c); return;
+      case SQLITE_NULL: v = Null{}; return;
+      case SQLITE_BLOB: {
+        const auto* data = static_cast<const char*>(sqlite3_column_blob(stmt, c));
+        const auto size = static_cast<size_t>(sqlite3_column_bytes(stmt, c));
+        if (auto* blob = std::get_if<Blob>(&v)) blob->bytes.assign(data ? data : "", size);
+        else v = Blob{std::string(data ? data : "", size)};
+        return;
       }
-      result.rows.emplace_back(std::move(values));
+      default: {
+        const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
+        const auto size = static_cast<size_t>(sqlite3_column_bytes(stmt, c));
+        if (auto* text = std::get_if<std::string>(&v)) text->assign(data ? data : "", size);
+        else v = std::string(data ? data : "", size);
+      }
     }
-    result.affected_rows = sqlite3_stmt_readonly(stmt) ? 0 : sqlite3_changes64(db_);
-    sqlite3_reset(stmt);
-    return result;
   }
 
-  Status ExecScript(std::string_view sql) override {
-    char* error = nullptr;
-    const std::string text(sql);
-    const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error);
-    if (rc != SQLITE_OK) {
-      std::string message = error ? error : sqlite3_errstr(rc);
-      sqlite3_free(error);
-      return Status::Internal("script: " + message);
-    }
-    return Status::Ok();
-  }
-
-  Status Begin(bool write) override { return Simple(write ? "BEGIN IMMEDIATE" : "BEGIN"); }
-  Status Commit() override { return Simple("COMMIT"); }
-  Status Rollback() override { return Simple("ROLLBACK"); }
-
- private:
   Status Simple(const char* sql) {
     const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
     return rc == SQLITE_OK ? Status::Ok() : StatusFromSqlite(db_, rc, sql);
   }
 
-  Result<Prepared> Prepare(std::string_view sql) {
-    auto it = cache_.find(std::string(sql));
-    if (it != cache_.end()) return it->second;
+  Result<const Prepared*> Prepare(std::string_view sql) {
+    auto it = cache_.find(sql);
+    if (it != cache_.end()) return &it->second;
     // Scope filters inline organisation ids, so statement texts vary; keep the cache bounded.
     if (cache_.size() >= kMaxCachedStatements) {
       for (auto& [text, cached] : cache_) sqlite3_finalize(cached.stmt);
@@ -167,13 +199,17 @@ class SqliteConnection final : public Connection {
     if (rc != SQLITE_OK) return StatusFromSqlite(db_, rc, "prepare");
     const int count = sqlite3_bind_parameter_count(prepared.stmt);
     for (int slot = 1; slot <= count; ++slot) prepared.slot_to_param.push_back(slot - 1);
-    cache_.emplace(std::string(sql), prepared);
-    return prepared;
+    return &cache_.emplace(std::string(sql), std::move(prepared)).first->second;
   }
 
   static constexpr size_t kMaxCachedStatements = 512;
   sqlite3* db_;
-  std::unordered_map<std::string, Prepared> cache_;
+  // Looked up by string_view (no key string built per query).
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+  std::unordered_map<std::string, Prepared, TextHash, std::equal_to<>> cache_;
 };
 
 // Copies the whole of source into dest with the online backup API (a consistent snapshot).
