@@ -24,8 +24,8 @@ using factories::Factory;
 using factories::FactoryService;
 using factories::Licence;
 using factories::LicenceReminderService;
-using factories::ReminderSettings;
 using factories::Receptor;
+using factories::ReminderSettings;
 using factories::WastewaterOutlet;
 using nlohmann::json;
 
@@ -58,7 +58,7 @@ json FactoryJson(const Factory& f) {
 }
 
 json ReminderSettingsJson(const ReminderSettings& s) {
-  return {{"configured", true},       {"days", s.days},
+  return {{"configured", true},         {"days", s.days},
           {"recipients", s.recipients}, {"enabled", s.enabled},
           {"updated_at", s.updated_at}, {"updated_by", s.updated_by}};
 }
@@ -521,7 +521,9 @@ void RegisterFactoryRoutes(Router& router) {
       auto settings = LicenceReminderService().GetSettings(work);
       if (!settings.ok() && settings.status().code() != StatusCode::kNotFound) return settings.status();
       out = settings.ok() ? ReminderSettingsJson(*settings)
-                          : json({{"configured", false}, {"days", json::array()}, {"recipients", json::array()},
+                          : json({{"configured", false},
+                                  {"days", json::array()},
+                                  {"recipients", json::array()},
                                   {"enabled", false}});
       return Status::Ok();
     }));

@@ -25,7 +25,8 @@ struct ReminderRunReport {
 
 class LicenceReminderMailer {
  public:
-  LicenceReminderMailer(Transactor& transactor, const core::Clock& clock, SmtpSettings smtp, MailerOptions options = {});
+  LicenceReminderMailer(Transactor& transactor, const core::Clock& clock, SmtpSettings smtp,
+                        MailerOptions options = {});
   // Queues what became due, then sends what is due.
   ReminderRunReport RunOnce();
 

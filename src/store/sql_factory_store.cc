@@ -545,9 +545,9 @@ factories::LicenceReminder ReminderFromRow(const Row& r) {
 }  // namespace
 
 Result<factories::ReminderSettings> SqlFactoryStore::GetReminderSettings(int64_t org_id) {
-  auto row = conn_.QueryOne(std::string(kReminderSettingsColumns) + "WHERE org_id = $1 AND " +
-                                scope_.OrgFilterSql("org_id"),
-                            {V(org_id)}, "licence reminder settings");
+  auto row =
+      conn_.QueryOne(std::string(kReminderSettingsColumns) + "WHERE org_id = $1 AND " + scope_.OrgFilterSql("org_id"),
+                     {V(org_id)}, "licence reminder settings");
   if (!row.ok()) return row.status();
   return ReminderSettingsFromRow(*row);
 }
@@ -557,12 +557,12 @@ Status SqlFactoryStore::PutReminderSettings(const factories::ReminderSettings& s
   std::vector<std::string> days;
   for (int d : s.days) days.push_back(std::to_string(d));
   return conn_
-      .Exec("INSERT INTO licence_reminder_settings (org_id, days, recipients, enabled, updated_at, updated_by) "
-            "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (org_id) DO UPDATE SET days = excluded.days, "
-            "recipients = excluded.recipients, enabled = excluded.enabled, updated_at = excluded.updated_at, "
-            "updated_by = excluded.updated_by",
-            {V(s.org_id), V(JoinComma(days)), V(JoinComma(s.recipients)), V(s.enabled), V(s.updated_at),
-             V(s.updated_by)})
+      .Exec(
+          "INSERT INTO licence_reminder_settings (org_id, days, recipients, enabled, updated_at, updated_by) "
+          "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (org_id) DO UPDATE SET days = excluded.days, "
+          "recipients = excluded.recipients, enabled = excluded.enabled, updated_at = excluded.updated_at, "
+          "updated_by = excluded.updated_by",
+          {V(s.org_id), V(JoinComma(days)), V(JoinComma(s.recipients)), V(s.enabled), V(s.updated_at), V(s.updated_by)})
       .status();
 }
 
@@ -575,18 +575,19 @@ Result<std::vector<factories::ReminderSettings>> SqlFactoryStore::ListReminderSe
 
 Result<bool> SqlFactoryStore::QueueReminder(const factories::LicenceReminder& m) {
   RETURN_IF_ERROR(scope_.RequireWrite(m.org_id, "organisation"));
-  ASSIGN_OR_RETURN(const int64_t n,
-                   conn_.Exec("INSERT INTO licence_reminders (org_id, factory_id, licence_id, expires_on, threshold_days, "
-                              "to_address, subject, body, status, attempts, next_attempt_at, created_at) VALUES ($1, $2, "
-                              "$3, $4, $5, $6, $7, $8, 'pending', 0, $9, $10) ON CONFLICT (licence_id, expires_on, "
-                              "threshold_days, to_address) DO NOTHING",
-                              {V(m.org_id), V(m.factory_id), V(m.licence_id), V(m.expires_on), V(m.threshold_days),
-                               V(m.to_address), V(m.subject), V(m.body), V(m.next_attempt_at), V(m.created_at)}));
+  ASSIGN_OR_RETURN(
+      const int64_t n,
+      conn_.Exec("INSERT INTO licence_reminders (org_id, factory_id, licence_id, expires_on, threshold_days, "
+                 "to_address, subject, body, status, attempts, next_attempt_at, created_at) VALUES ($1, $2, "
+                 "$3, $4, $5, $6, $7, $8, 'pending', 0, $9, $10) ON CONFLICT (licence_id, expires_on, "
+                 "threshold_days, to_address) DO NOTHING",
+                 {V(m.org_id), V(m.factory_id), V(m.licence_id), V(m.expires_on), V(m.threshold_days), V(m.to_address),
+                  V(m.subject), V(m.body), V(m.next_attempt_at), V(m.created_at)}));
   return n == 1;
 }
 
 Result<std::vector<factories::LicenceReminder>> SqlFactoryStore::ClaimDueReminders(int64_t now, int64_t lease_until,
-                                                                                  int limit) {
+                                                                                   int limit) {
   RETURN_IF_ERROR(scope_.Require(tenancy::Permission::kWrite));
   ASSIGN_OR_RETURN(auto due, conn_.Query("SELECT id FROM licence_reminders WHERE status = 'pending' AND "
                                          "next_attempt_at <= $1 AND " +
@@ -610,20 +611,19 @@ Result<std::vector<factories::LicenceReminder>> SqlFactoryStore::ClaimDueReminde
 Status SqlFactoryStore::FinishReminder(int64_t id, factories::ReminderStatus status, int64_t next_attempt_at,
                                        const std::optional<std::string>& last_error, std::optional<int64_t> sent_at) {
   RETURN_IF_ERROR(scope_.Require(tenancy::Permission::kWrite));
-  return OneRow(conn_.Exec("UPDATE licence_reminders SET status = $1, next_attempt_at = $2, last_error = $3, "
-                           "sent_at = $4 WHERE id = $5 AND " +
-                               scope_.OrgFilterSql("org_id"),
-                           {V(factories::ReminderStatusName(status)), V(next_attempt_at), V(last_error), V(sent_at),
-                            V(id)}),
-                "reminder");
+  return OneRow(
+      conn_.Exec("UPDATE licence_reminders SET status = $1, next_attempt_at = $2, last_error = $3, "
+                 "sent_at = $4 WHERE id = $5 AND " +
+                     scope_.OrgFilterSql("org_id"),
+                 {V(factories::ReminderStatusName(status)), V(next_attempt_at), V(last_error), V(sent_at), V(id)}),
+      "reminder");
 }
 
 Result<std::vector<factories::LicenceReminder>> SqlFactoryStore::ListReminders(int64_t org_id, int limit) {
-  return Rows<factories::LicenceReminder>(
-      conn_.Query(std::string(kReminderColumns) + "WHERE org_id = $1 AND " + scope_.OrgFilterSql("org_id") +
-                      " ORDER BY id DESC LIMIT $2",
-                  {V(org_id), V(static_cast<int64_t>(limit))}),
-      ReminderFromRow);
+  return Rows<factories::LicenceReminder>(conn_.Query(std::string(kReminderColumns) + "WHERE org_id = $1 AND " +
+                                                          scope_.OrgFilterSql("org_id") + " ORDER BY id DESC LIMIT $2",
+                                                      {V(org_id), V(static_cast<int64_t>(limit))}),
+                                          ReminderFromRow);
 }
 
 // ---- emission sources ----

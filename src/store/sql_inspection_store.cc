@@ -280,15 +280,15 @@ Result<std::vector<Inspection>> SqlInspectionStore::ListInspections(const Inspec
 
 Status SqlInspectionStore::UpdateInspection(const Inspection& inspection) {
   RETURN_IF_ERROR(scope_.RequireWrite(inspection.org_id, "inspection"));
-  ASSIGN_OR_RETURN(const int64_t n,
-                   conn_.Exec("UPDATE inspections SET status = $1, notes = $2, started_at = $3, signed_off_at = $4, "
-                              "signed_off_by = $5, signed_off_name = $6, certificate = $7, updated_at = $8, cancelled_at = $9, "
-                              "cancelled_by = $10, cancel_reason = $11 WHERE id = $12 AND org_id = $13",
-                              {V(InspectionStatusName(inspection.status)), V(inspection.notes), V(inspection.started_at),
-                               V(inspection.signed_off_at), V(inspection.signed_off_by), V(inspection.signed_off_name),
-                               V(inspection.certificate), V(inspection.updated_at), V(inspection.cancelled_at),
-                               V(inspection.cancelled_by), V(inspection.cancel_reason), V(inspection.id),
-                               V(inspection.org_id)}));
+  ASSIGN_OR_RETURN(
+      const int64_t n,
+      conn_.Exec("UPDATE inspections SET status = $1, notes = $2, started_at = $3, signed_off_at = $4, "
+                 "signed_off_by = $5, signed_off_name = $6, certificate = $7, updated_at = $8, cancelled_at = $9, "
+                 "cancelled_by = $10, cancel_reason = $11 WHERE id = $12 AND org_id = $13",
+                 {V(InspectionStatusName(inspection.status)), V(inspection.notes), V(inspection.started_at),
+                  V(inspection.signed_off_at), V(inspection.signed_off_by), V(inspection.signed_off_name),
+                  V(inspection.certificate), V(inspection.updated_at), V(inspection.cancelled_at),
+                  V(inspection.cancelled_by), V(inspection.cancel_reason), V(inspection.id), V(inspection.org_id)}));
   return n == 1 ? Status::Ok() : Status::NotFound("inspection not found");
 }
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "core/thai_calendar.h"
 #include "core/clock.h"
+#include "core/thai_calendar.h"
 #include "http/test_server.h"
 #include "notify/licence_reminder_mailer.h"
 #include "notify/local_servers.h"
@@ -492,16 +492,18 @@ TEST_P(FactoriesApiTest, LicenceExpiryRemindersAreEmailedOncePerLicenceAndThresh
   const int64_t id = AddFactory(SampleFactory("โรงงานแจ้งเตือนใบอนุญาต", "31"), officer_);
   const auto AddLicence = [&](const std::string& number, int days) {
     auto res = Post(FactoryPath(id, "/licences"),
-                    {{"kind", "ph_hazardous_business"}, {"number", number}, {"issuer", "เทศบาลเมืองบ้านโป่ง"},
+                    {{"kind", "ph_hazardous_business"},
+                     {"number", number},
+                     {"issuer", "เทศบาลเมืองบ้านโป่ง"},
                      {"expires_on", DateIn(days)}},
                     officer_);
     EXPECT_EQ(res->status, 201) << res->body;
     return JsonOf(res).value("id", int64_t{0});
   };
-  AddLicence("20/2568", 20);   // crossed 30
+  AddLicence("20/2568", 20);                     // crossed 30
   const int64_t week = AddLicence("5/2568", 5);  // crossed 7 (and 30 long ago: only the nearer one)
-  AddLicence("100/2568", 100);  // not yet
-  AddLicence("1/2567", -1);     // already expired: the list of expired licences, not a reminder
+  AddLicence("100/2568", 100);                   // not yet
+  AddLicence("1/2567", -1);                      // already expired: the list of expired licences, not a reminder
 
   SmtpSink sink;
   notify::SmtpSettings smtp;

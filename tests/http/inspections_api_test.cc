@@ -299,8 +299,10 @@ TEST_P(InspectionsApiTest, ASignedOffInspectionCannotChange) {
 TEST_P(InspectionsApiTest, CancellingKeepsTheAnswersAndRefusesSignedOffOrCancelledOnes) {
   const int64_t planned = Plan(factory1_);
   const int64_t started = Plan(factory2_);
-  ASSERT_EQ(Post(Path(started, "/sync"), {{"ops", {Answer("op-cancel-0001", "air-01", {{"choice", "no"}})}}}, inspector_)->status,
-            200);
+  ASSERT_EQ(
+      Post(Path(started, "/sync"), {{"ops", {Answer("op-cancel-0001", "air-01", {{"choice", "no"}})}}}, inspector_)
+          ->status,
+      200);
   // A reason is required and named; nothing changes.
   ExpectError(Post(Path(started, "/cancel"), json::object(), officer_), 422, "invalid", "reason");
   ExpectError(Post(Path(started, "/cancel"), {{"reason", "   "}}, officer_), 422, "invalid", "reason");
@@ -321,8 +323,9 @@ TEST_P(InspectionsApiTest, CancellingKeepsTheAnswersAndRefusesSignedOffOrCancell
   ASSERT_EQ(report["answers"].size(), 1u);
   EXPECT_EQ(report["answers"][0]["choice"], "no");
   // Read-only now, and only once.
-  ExpectError(Post(Path(started, "/sync"), {{"ops", {Answer("op-cancel-0002", "air-02", {{"choice", "yes"}})}}}, inspector_),
-              409, "conflict");
+  ExpectError(
+      Post(Path(started, "/sync"), {{"ops", {Answer("op-cancel-0002", "air-02", {{"choice", "yes"}})}}}, inspector_),
+      409, "conflict");
   ExpectError(Post(Path(started, "/cancel"), {{"reason", "อีกครั้ง"}}, officer_), 409, "conflict");
   // The report still prints what was recorded, marked cancelled with the reason.
   auto pdf = Get(Path(started, "/report.pdf"), officer_);

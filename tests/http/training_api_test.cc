@@ -166,8 +166,9 @@ TEST_P(TrainingApiTest, APassedAttendeesCertificatePrintsAsAThaiPdf) {
                                     {{"user_id", server_->user_id("banpong.admin")}}, officer_));
   const std::string pending_id = std::to_string(pending.value("id", int64_t{0}));
   ExpectError(Get("/api/v1/training/attendees/" + pending_id + "/certificate.pdf", officer_), 409, "attendee");
-  Created(Put("/api/v1/training/attendees/" + pending_id + "/result", {{"attended", true}, {"result", "passed"}}, officer_),
-          200);
+  Created(
+      Put("/api/v1/training/attendees/" + pending_id + "/result", {{"attended", true}, {"result", "passed"}}, officer_),
+      200);
   ExpectError(Get("/api/v1/training/attendees/" + pending_id + "/certificate.pdf", officer_), 409, "attendee");
   // A revoked certificate is not printed; another LAO does not see the attendee.
   ASSERT_EQ(Post("/api/v1/training/certificates/" + std::to_string(certificate.value("id", int64_t{0})) + "/revoke",

@@ -3,9 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <functional>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "core/thai_calendar.h"
 #include "modules/audit/recorder.h"
@@ -83,12 +82,15 @@ std::pair<std::string, std::string> ReminderText(const ExpiringLicence& licence,
   const std::string when = days_left == 0 ? "วันนี้" : "ในอีก " + std::to_string(days_left) + " วัน";
   std::string subject = "แจ้งเตือน: " + kind + " ของ " + licence.factory_name + " จะหมดอายุ" + when;
   std::string body = "เรียน ผู้รับผิดชอบงานอนุญาต " + std::string(org_name_th) + "\n\n" + kind + " เลขที่ " +
-                     licence.licence.number + " ของ " + licence.factory_name + " จะหมดอายุวันที่ " + expires_th +
-                     " (" + when + ")\n";
+                     licence.licence.number + " ของ " + licence.factory_name + " จะหมดอายุวันที่ " + expires_th + " (" +
+                     when + ")\n";
   if (!licence.licence.issuer.empty()) body += "ผู้ออกใบอนุญาต: " + licence.licence.issuer + "\n";
-  body += "\nโปรดแจ้งผู้ประกอบการให้ยื่นคำขอต่ออายุก่อนวันหมดอายุ\n"
-          "ดูรายละเอียดได้ที่หน้าโรงงานในระบบ ecotown (โรงงาน " + std::to_string(licence.licence.factory_id) + ")\n\n"
-          "อีเมลนี้ส่งโดยระบบ ecotown ตามการตั้งค่าการแจ้งเตือนใบอนุญาตของหน่วยงาน\n";
+  body +=
+      "\nโปรดแจ้งผู้ประกอบการให้ยื่นคำขอต่ออายุก่อนวันหมดอายุ\n"
+      "ดูรายละเอียดได้ที่หน้าโรงงานในระบบ ecotown (โรงงาน " +
+      std::to_string(licence.licence.factory_id) +
+      ")\n\n"
+      "อีเมลนี้ส่งโดยระบบ ecotown ตามการตั้งค่าการแจ้งเตือนใบอนุญาตของหน่วยงาน\n";
   return {std::move(subject), std::move(body)};
 }
 
@@ -131,9 +133,9 @@ Result<int> LicenceReminderService::Schedule(UnitOfWork& work, int64_t now) cons
     if (!settings.enabled || settings.days.empty() || settings.recipients.empty()) continue;
     const int widest = *std::max_element(settings.days.begin(), settings.days.end());
     ASSIGN_OR_RETURN(const auto org, work.orgs().Get(settings.org_id));
-    ASSIGN_OR_RETURN(const auto licences, work.factories().ExpiringLicencesOf(
-                                              settings.org_id, IsoDate(today),
-                                              IsoDate(core::CivilFromDays(today_days + widest))));
+    ASSIGN_OR_RETURN(const auto licences,
+                     work.factories().ExpiringLicencesOf(settings.org_id, IsoDate(today),
+                                                         IsoDate(core::CivilFromDays(today_days + widest))));
     for (const auto& expiring : licences) {
       const auto expires = ParseIsoDate(expiring.licence.expires_on.value_or(""));
       if (!expires) continue;
