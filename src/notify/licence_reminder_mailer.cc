@@ -22,13 +22,15 @@ LicenceReminderMailer::LicenceReminderMailer(Transactor& transactor, const core:
 
 ReminderRunReport LicenceReminderMailer::RunOnce() {
   ReminderRunReport report;
+  // Without mail nothing is queued either: a reminder queued now and sent weeks later, once mail
+  // is set up, would give a wrong number of days left; the threshold crossed then is queued then.
+  if (smtp_.url.empty()) return report;
   const int64_t start = clock_.NowUnix();
   Status scheduled = transactor_.Write(ReminderScope(), ReminderInfo(start), [&](UnitOfWork& work) -> Status {
     ASSIGN_OR_RETURN(report.queued, factories::LicenceReminderService().Schedule(work, start));
     return Status::Ok();
   });
   if (!scheduled.ok()) report.mail.errors.push_back("schedule: " + scheduled.ToString());
-  if (smtp_.url.empty()) return report;
 
   for (int round = 0; round < options_.max_per_drain; ++round) {
     const int64_t now = clock_.NowUnix();

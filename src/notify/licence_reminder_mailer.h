@@ -3,7 +3,7 @@
 // refused a second time by the store) and sends the due ones over SMTP, each claimed and finished
 // in its own short transaction like the complaint mailer (at least once; a retry after a failure
 // that reached the server may repeat a mail, a restart never re-queues one). Without an SMTP URL
-// reminders are still queued and wait until mail is set up. Thread-compatible.
+// it does nothing: reminders are queued from the day mail is set up. Thread-compatible.
 #pragma once
 
 #include <chrono>

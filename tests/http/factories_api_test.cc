@@ -512,6 +512,11 @@ TEST_P(FactoriesApiTest, LicenceExpiryRemindersAreEmailedOncePerLicenceAndThresh
   smtp.require_tls = false;
   smtp.timeout_seconds = 5;
   core::FakeClock clock(std::time(nullptr));
+  // Without mail set up nothing is queued (it would be sent late, with the wrong days left).
+  EXPECT_EQ(
+      notify::LicenceReminderMailer(server_->runtime().transactor(), clock, notify::SmtpSettings{}).RunOnce().queued,
+      0);
+  EXPECT_EQ(JsonOf(Get("/api/v1/licences/reminders", officer_))["items"].size(), 0u);
   {
     notify::LicenceReminderMailer mailer(server_->runtime().transactor(), clock, smtp);
     const auto report = mailer.RunOnce();
