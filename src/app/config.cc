@@ -250,6 +250,7 @@ const std::vector<Key>& Keys() {
       IntKey("complaints", "reads_per_hour", &Config::complaints_reads_per_hour, 0, 100000000),
       IntKey("complaints", "retention_interval_minutes", &Config::complaints_retention_interval_minutes, 1, 10080),
       IntKey("complaints", "public_cache_entries", &Config::complaints_public_cache_entries, 0, 100000),
+      IntKey("licences", "reminder_interval_minutes", &Config::licences_reminder_interval_minutes, 1, 1440),
   };
   return keys;
 }

@@ -74,6 +74,9 @@ struct Config {
   int complaints_read_burst = 120;             // public tracking/Open311 reads at once (0: no limit)
   int complaints_reads_per_hour = 3600;        // then this many an hour
   int complaints_retention_interval_minutes = 60;  // how often expired personal data are erased
+  // [licences]: licence and permit expiry reminders (docs/factories-api.md §"Expiry reminders"),
+  // e-mailed with the [alerts] SMTP settings. A shorter interval sends a crossed threshold sooner.
+  int licences_reminder_interval_minutes = 60;  // how often due reminders are queued and sent
   int complaints_public_cache_entries = 256;   // rendered Open311 lists kept until a change (0: off)
   std::string public_url;                      // the web app's public address, for links in LINE answers
                                                // ("https://ecotown.example.go.th/"); empty: no link

@@ -13,6 +13,7 @@
 #include "modules/events/event_hub.h"
 #include "notify/alert_worker.h"
 #include "notify/complaint_mailer.h"
+#include "notify/licence_reminder_mailer.h"
 #include "modules/readings/reading_service.h"
 #include "store/clinic_articles_loader.h"
 #include "store/factory_types_loader.h"
@@ -131,7 +132,11 @@ struct RunningServer::Parts {
         complaint_worker(runtime.transactor(), runtime.clock(), complaint_mailer,
                          notify::ComplaintWorkerOptions{
                              std::chrono::seconds(runtime.config().alerts_dispatch_interval_seconds),
-                             std::chrono::seconds(60 * runtime.config().complaints_retention_interval_minutes)}) {
+                             std::chrono::seconds(60 * runtime.config().complaints_retention_interval_minutes)}),
+        licence_reminder_mailer(runtime.transactor(), runtime.clock(), AlertChannelsOf(runtime.config()).smtp,
+                                ComplaintMailOf(runtime.config())),
+        licence_reminder_worker(licence_reminder_mailer,
+                                std::chrono::seconds(60 * runtime.config().licences_reminder_interval_minutes)) {
     server = std::make_unique<http::Server>(
         options, [this](http::Request& request) { return api.Handle(request); },
         [this](const http::Request& request, const http::Response& response, std::chrono::microseconds latency) {
@@ -150,6 +155,9 @@ struct RunningServer::Parts {
   // Complaints: e-mail and LINE pushes to residents and the PDPA retention erasure.
   notify::ComplaintMailer complaint_mailer;
   notify::ComplaintWorker complaint_worker;
+  // Licences: expiry reminders e-mailed to each LAO's chosen recipients.
+  notify::LicenceReminderMailer licence_reminder_mailer;
+  notify::LicenceReminderWorker licence_reminder_worker;
 };
 
 RunningServer::RunningServer(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {
@@ -170,6 +178,7 @@ void RunningServer::Wait() {
   parts_->hub.Stop();
   parts_->alert_worker.Stop();
   parts_->complaint_worker.Stop();
+  parts_->licence_reminder_worker.Stop();
 }
 
 Result<std::unique_ptr<RunningServer>> Runtime::StartServer(const std::string& listen) {
@@ -187,6 +196,7 @@ Result<std::unique_ptr<RunningServer>> Runtime::StartServer(const std::string& l
   RETURN_IF_ERROR(parts->hub.Start());
   parts->alert_worker.Start();
   parts->complaint_worker.Start();
+  parts->licence_reminder_worker.Start();
   return std::unique_ptr<RunningServer>(new RunningServer(std::move(parts)));
 }
 

@@ -14,6 +14,7 @@
 #include "modules/factories/factory_import.h"
 #include "modules/factories/factory_service.h"
 #include "modules/factories/factory_timeline.h"
+#include "modules/factories/licence_reminders.h"
 
 namespace ecotown::http {
 namespace {
@@ -22,7 +23,9 @@ using factories::EmissionSource;
 using factories::Factory;
 using factories::FactoryService;
 using factories::Licence;
+using factories::LicenceReminderService;
 using factories::Receptor;
+using factories::ReminderSettings;
 using factories::WastewaterOutlet;
 using nlohmann::json;
 
@@ -52,6 +55,12 @@ json FactoryJson(const Factory& f) {
           {"status", factories::FactoryStatusName(f.status)},
           {"created_at", f.created_at},
           {"updated_at", f.updated_at}};
+}
+
+json ReminderSettingsJson(const ReminderSettings& s) {
+  return {{"configured", true},         {"days", s.days},
+          {"recipients", s.recipients}, {"enabled", s.enabled},
+          {"updated_at", s.updated_at}, {"updated_by", s.updated_by}};
 }
 
 json LicenceJson(const Licence& l) {
@@ -504,6 +513,72 @@ void RegisterFactoryRoutes(Router& router) {
       return Status::Ok();
     }));
     return Response::Json(200, json({{"items", items}, {"days", days}}).dump());
+  });
+  // Expiry reminders: the LAO's thresholds and recipients, and what was sent.
+  router.Add("GET", "/api/v1/licences/reminders/settings", Access::kAuthenticated, [](Call& call) -> Result<Response> {
+    json out;
+    RETURN_IF_ERROR(call.Read([&](UnitOfWork& work) -> Status {
+      auto settings = LicenceReminderService().GetSettings(work);
+      if (!settings.ok() && settings.status().code() != StatusCode::kNotFound) return settings.status();
+      out = settings.ok() ? ReminderSettingsJson(*settings)
+                          : json({{"configured", false},
+                                  {"days", json::array()},
+                                  {"recipients", json::array()},
+                                  {"enabled", false}});
+      return Status::Ok();
+    }));
+    return Response::Json(200, out.dump());
+  });
+  router.Add("PUT", "/api/v1/licences/reminders/settings", Access::kAuthenticated, [](Call& call) -> Result<Response> {
+    ASSIGN_OR_RETURN(auto body, JsonBody::Parse(call.request.body));
+    ReminderSettings settings;
+    ASSIGN_OR_RETURN(const json days, body.Raw("days"));
+    ASSIGN_OR_RETURN(const json recipients, body.Raw("recipients"));
+    ASSIGN_OR_RETURN(const auto enabled, body.OptBool("enabled"));
+    RETURN_IF_ERROR(body.Finish());
+    if (!days.is_array()) return Status::Invalid("days must be an array of whole days", "days");
+    for (const auto& d : days) {
+      if (!d.is_number_integer()) return Status::Invalid("days must be an array of whole days", "days");
+      const int64_t value = d.get<int64_t>();
+      if (value < 1 || value > 365) return Status::Invalid("reminder days are whole days from 1 to 365", "days");
+      settings.days.push_back(static_cast<int>(value));
+    }
+    if (!recipients.is_array()) return Status::Invalid("recipients must be an array of e-mail addresses", "recipients");
+    for (const auto& r : recipients) {
+      if (!r.is_string()) return Status::Invalid("recipients must be an array of e-mail addresses", "recipients");
+      settings.recipients.push_back(r.get<std::string>());
+    }
+    settings.enabled = enabled.value_or(true);
+    json out;
+    RETURN_IF_ERROR(call.Write([&](UnitOfWork& work) -> Status {
+      ASSIGN_OR_RETURN(auto saved, LicenceReminderService().PutSettings(work, settings));
+      out = ReminderSettingsJson(saved);
+      return Status::Ok();
+    }));
+    return Response::Json(200, out.dump());
+  });
+  router.Add("GET", "/api/v1/licences/reminders", Access::kAuthenticated, [](Call& call) -> Result<Response> {
+    ASSIGN_OR_RETURN(const int64_t limit, IntQuery(call.request, "limit", 100, 1, 500));
+    json items = json::array();
+    RETURN_IF_ERROR(call.Read([&](UnitOfWork& work) -> Status {
+      ASSIGN_OR_RETURN(auto list, LicenceReminderService().List(work, static_cast<int>(limit)));
+      for (const auto& m : list) {
+        items.push_back({{"id", m.id},
+                         {"factory_id", m.factory_id},
+                         {"licence_id", m.licence_id},
+                         {"expires_on", m.expires_on},
+                         {"threshold_days", m.threshold_days},
+                         {"to", m.to_address},
+                         {"subject", m.subject},
+                         {"status", ReminderStatusName(m.status)},
+                         {"attempts", m.attempts},
+                         {"last_error", JsonOrNull(m.last_error)},
+                         {"sent_at", JsonOrNull(m.sent_at)},
+                         {"created_at", m.created_at}});
+      }
+      return Status::Ok();
+    }));
+    return Response::Json(200, json({{"items", items}}).dump());
   });
   router.Add("PUT", "/api/v1/licences/{id}", Access::kAuthenticated, [](Call& call) -> Result<Response> {
     ASSIGN_OR_RETURN(const int64_t id, call.IdParam("id", "licence"));

@@ -16,7 +16,6 @@
 #include "modules/inspections/inspection_service.h"
 #include "modules/factories/factory_service.h"
 #include "report/inspection_report.h"
-#include "report/pdf.h"
 #include "http/table_export.h"
 #include "core/thai_calendar.h"
 
@@ -64,6 +63,9 @@ json InspectionJson(const Inspection& i) {
           {"notes", i.notes},
           {"started_at", JsonOrNull(i.started_at)},
           {"signed_off_at", JsonOrNull(i.signed_off_at)},
+          {"cancelled_at", JsonOrNull(i.cancelled_at)},
+          {"cancelled_by", i.cancelled_by},
+          {"cancel_reason", i.cancel_reason},
           {"created_at", i.created_at},
           {"created_by", i.created_by},
           {"updated_at", i.updated_at}};
@@ -531,14 +533,7 @@ void RegisterInspectionRoutes(Router& router) {
                  document = report::InspectionDocument(inspection, context);
                  return Status::Ok();
                }));
-               ASSIGN_OR_RETURN(std::string pdf, report::RenderPdf(document));
-               Response response;
-               response.status = 200;
-               response.content_type = "application/pdf";
-               response.body = std::move(pdf);
-               response.AddHeader("Content-Disposition",
-                                  "inline; filename=\"inspection-" + std::to_string(id) + ".pdf\"");
-               return response;
+               return PdfResponse(document, "inspection-" + std::to_string(id));
              });
 
   router.Add("GET", "/api/v1/inspections/{id}", Access::kAuthenticated, [](Call& call) -> Result<Response> {
@@ -650,6 +645,20 @@ void RegisterInspectionRoutes(Router& router) {
     RETURN_IF_ERROR(call.Write([&](UnitOfWork& work) -> Status {
       ASSIGN_OR_RETURN(auto report, InspectionService().SignOff(work, id));
       out = ReportJson(report, BangkokDay(work.info().now));
+      return Status::Ok();
+    }));
+    return Response::Json(200, out.dump());
+  });
+
+  router.Add("POST", "/api/v1/inspections/{id}/cancel", Access::kAuthenticated, [](Call& call) -> Result<Response> {
+    ASSIGN_OR_RETURN(const int64_t id, call.IdParam("id", "inspection"));
+    ASSIGN_OR_RETURN(auto body, JsonBody::Parse(call.request.body));
+    ASSIGN_OR_RETURN(const std::string reason, body.String("reason", 500));
+    RETURN_IF_ERROR(body.Finish());
+    json out;
+    RETURN_IF_ERROR(call.Write([&](UnitOfWork& work) -> Status {
+      ASSIGN_OR_RETURN(auto inspection, InspectionService().Cancel(work, id, reason));
+      out = InspectionJson(inspection);
       return Status::Ok();
     }));
     return Response::Json(200, out.dump());

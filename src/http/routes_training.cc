@@ -7,8 +7,11 @@
 #include "http/api.h"
 #include "http/json_body.h"
 #include "http/json_mapping.h"
+#include "http/table_export.h"
 #include "modules/calibration/calibration.h"
+#include "modules/factories/factory_service.h"
 #include "modules/training/training_service.h"
+#include "report/training_certificate.h"
 
 namespace ecotown::http {
 namespace {
@@ -298,6 +301,27 @@ void RegisterTrainingRoutes(Router& router) {
              });
 
   // ?user_id=, ?session_id=, ?q= (part of the person's name), ?expiring_within_days=N.
+  // The certificate of a passed attendee as a PDF in Thai (Laksaman, BE dates), to print and hand over.
+  router.Add("GET", "/api/v1/training/attendees/{id}/certificate.pdf", Access::kAuthenticated,
+             [](Call& call) -> Result<Response> {
+               ASSIGN_OR_RETURN(const int64_t id, call.IdParam("id", "attendee"));
+               report::Document document;
+               RETURN_IF_ERROR(call.Read([&](UnitOfWork& work) -> Status {
+                 ASSIGN_OR_RETURN(const auto record, TrainingService().AttendeeCertificate(work, id));
+                 report::CertificateContext context;
+                 ASSIGN_OR_RETURN(const auto org, work.orgs().Get(record.certificate.org_id));
+                 context.organisation = org.name_th;
+                 if (record.attendee.factory_id) {
+                   auto factory = factories::FactoryService().Get(work, *record.attendee.factory_id);
+                   if (factory.ok()) context.factory_name = factory->name;
+                 }
+                 context.printed_at = work.info().now;
+                 document = report::CertificateDocument(record, context);
+                 return Status::Ok();
+               }));
+               return PdfResponse(document, "certificate-" + std::to_string(id));
+             });
+
   router.Add("GET", "/api/v1/training/certificates", Access::kAuthenticated, [](Call& call) -> Result<Response> {
     ASSIGN_OR_RETURN(const auto filter, ParseCertificateFilter(call.request));
     json items = json::array();

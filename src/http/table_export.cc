@@ -9,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "report/pdf.h"
+
 namespace ecotown::http {
 namespace {
 
@@ -107,6 +109,13 @@ Result<Response> TableDownload(const Table& table, std::string_view format, std:
   }
   response.AddHeader("Content-Disposition",
                      "attachment; filename=\"" + std::string(file_stem) + "." + std::string(format) + "\"");
+  return response;
+}
+
+Result<Response> PdfResponse(const report::Document& document, std::string_view file_stem) {
+  ASSIGN_OR_RETURN(std::string pdf, report::RenderPdf(document));
+  Response response = Response::Text(200, std::move(pdf), "application/pdf");
+  response.AddHeader("Content-Disposition", "inline; filename=\"" + std::string(file_stem) + ".pdf\"");
   return response;
 }
 

@@ -11,6 +11,7 @@
 
 #include "core/result.h"
 #include "http/message.h"
+#include "report/document.h"
 
 namespace ecotown::http {
 
@@ -31,6 +32,10 @@ Result<std::string> TableToXlsx(const Table& table);
 // The download response of a list screen: format "csv" or "xlsx" (Invalid naming "format"
 // otherwise), as an attachment named <file_stem>.<format>.
 Result<Response> TableDownload(const Table& table, std::string_view format, std::string_view file_stem);
+
+// A printable document (an inspection report, a training certificate) rendered to PDF and
+// answered inline as <file_stem>.pdf; Internal when rendering fails.
+Result<Response> PdfResponse(const report::Document& document, std::string_view file_stem);
 
 inline constexpr const char* kXlsxContentType =
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

@@ -20,11 +20,13 @@ ComplaintMailer::ComplaintMailer(Transactor& transactor, const core::Clock& cloc
                                  MailerOptions options, LineSettings line)
     : transactor_(transactor), clock_(clock), smtp_(std::move(smtp)), options_(options), line_(std::move(line)) {}
 
-int64_t ComplaintMailer::BackoffAfter(int attempts) const {
-  int64_t wait = options_.backoff_base_seconds;
-  for (int i = 1; i < attempts && wait < options_.backoff_max_seconds; ++i) wait *= 2;
-  return std::min(wait, options_.backoff_max_seconds);
+int64_t Backoff(const MailerOptions& options, int attempts) {
+  int64_t wait = options.backoff_base_seconds;
+  for (int i = 1; i < attempts && wait < options.backoff_max_seconds; ++i) wait *= 2;
+  return std::min(wait, options.backoff_max_seconds);
 }
+
+int64_t ComplaintMailer::BackoffAfter(int attempts) const { return Backoff(options_, attempts); }
 
 MailReport ComplaintMailer::DrainOnce() {
   MailReport report;

@@ -32,6 +32,9 @@ struct MailerOptions {
   int max_per_drain = 200;
 };
 
+// The wait before the next attempt after `attempts` failures: base doubled each time, capped.
+int64_t Backoff(const MailerOptions& options, int attempts);
+
 struct MailReport {
   int sent = 0;
   int retried = 0;

@@ -21,6 +21,9 @@ struct Text {
 
 const Text kTitle{"รายงานผลการตรวจสถานประกอบการ", "Factory inspection report"};
 const Text kDraft{"ฉบับร่าง ยังไม่ได้ลงนามรับรองผลการตรวจ", "Draft: not yet signed off"};
+const Text kCancelled{"การตรวจนี้ถูกยกเลิก", "This inspection was cancelled"};
+const Text kCancelledBy{"โดย", "by"};
+const Text kReason{"เหตุผล", "reason"};
 const Text kReportNo{"เลขที่รายงาน", "Report no."};
 const Text kVersion{"ฉบับที่", "version"};
 const Text kFactory{"ชื่อสถานประกอบการ", "Factory"};
@@ -90,7 +93,17 @@ class Builder {
     if (!r_.sign_off) doc.footer += " · " + T(kDraft);
     doc.page_label = T(kPage);
     doc.author = c_.organisation;
-    if (!r_.sign_off) doc.blocks.push_back(Paragraph{T(kDraft), false});
+    if (r_.inspection.status == inspections::InspectionStatus::kCancelled) {
+      // Cancelled: what was recorded stays in the report, under who cancelled it, when and why.
+      doc.footer += " · " + T(kCancelled);
+      std::string cancelled = T(kCancelled);
+      if (r_.inspection.cancelled_at) cancelled += " " + DateTime(*r_.inspection.cancelled_at);
+      cancelled += " " + T(kCancelledBy) + " " + r_.inspection.cancelled_by + " " + T(kReason) + ": " +
+                   r_.inspection.cancel_reason;
+      doc.blocks.push_back(Paragraph{cancelled, false});
+    } else if (!r_.sign_off) {
+      doc.blocks.push_back(Paragraph{T(kDraft), false});
+    }
     doc.blocks.push_back(HeaderFields());
     AddScores(doc);
     AddItems(doc);

@@ -467,6 +467,165 @@ Result<std::vector<factories::ExpiringLicence>> SqlFactoryStore::ExpiringLicence
   return out;
 }
 
+Result<std::vector<factories::ExpiringLicence>> SqlFactoryStore::ExpiringLicencesOf(int64_t org_id,
+                                                                                    std::string_view from,
+                                                                                    std::string_view to) {
+  auto result = conn_.Query(std::string(kLicenceColumns) +
+                                "WHERE l.org_id = $1 AND l.expires_on >= $2 AND l.expires_on <= $3 AND " +
+                                scope_.FactoryFilterSql("l.org_id", "l.factory_id") + " ORDER BY l.expires_on, l.id",
+                            {V(org_id), V(from), V(to)});
+  if (!result.ok()) return result.status();
+  std::vector<factories::ExpiringLicence> out;
+  for (const auto& row : result->rows) out.push_back({LicenceFromRow(row), row.Text(11)});
+  return out;
+}
+
+// ---- licence expiry reminders ----
+
+namespace {
+
+// Thresholds and recipients are kept as comma-separated text (neither can contain a comma).
+std::string JoinComma(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const auto& part : parts) out += (out.empty() ? "" : ",") + part;
+  return out;
+}
+
+std::vector<std::string> SplitComma(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+constexpr const char* kReminderSettingsColumns =
+    "SELECT org_id, days, recipients, enabled, updated_at, updated_by FROM licence_reminder_settings ";
+
+factories::ReminderSettings ReminderSettingsFromRow(const Row& r) {
+  factories::ReminderSettings s;
+  s.org_id = r.Int(0);
+  for (const auto& d : SplitComma(r.Text(1))) s.days.push_back(std::stoi(d));
+  s.recipients = SplitComma(r.Text(2));
+  s.enabled = r.Bool(3);
+  s.updated_at = r.Int(4);
+  s.updated_by = r.Text(5);
+  return s;
+}
+
+constexpr const char* kReminderColumns =
+    "SELECT id, org_id, factory_id, licence_id, expires_on, threshold_days, to_address, subject, body, status, "
+    "attempts, next_attempt_at, last_error, sent_at, created_at FROM licence_reminders ";
+
+factories::LicenceReminder ReminderFromRow(const Row& r) {
+  factories::LicenceReminder m;
+  m.id = r.Int(0);
+  m.org_id = r.Int(1);
+  m.factory_id = r.Int(2);
+  m.licence_id = r.Int(3);
+  m.expires_on = r.Text(4);
+  m.threshold_days = static_cast<int>(r.Int(5));
+  m.to_address = r.Text(6);
+  m.subject = r.Text(7);
+  m.body = r.Text(8);
+  auto status = factories::ParseReminderStatus(r.Text(9));
+  m.status = status.ok() ? *status : factories::ReminderStatus::kPending;
+  m.attempts = static_cast<int>(r.Int(10));
+  m.next_attempt_at = r.Int(11);
+  m.last_error = r.OptText(12);
+  m.sent_at = r.OptInt(13);
+  m.created_at = r.Int(14);
+  return m;
+}
+
+}  // namespace
+
+Result<factories::ReminderSettings> SqlFactoryStore::GetReminderSettings(int64_t org_id) {
+  auto row =
+      conn_.QueryOne(std::string(kReminderSettingsColumns) + "WHERE org_id = $1 AND " + scope_.OrgFilterSql("org_id"),
+                     {V(org_id)}, "licence reminder settings");
+  if (!row.ok()) return row.status();
+  return ReminderSettingsFromRow(*row);
+}
+
+Status SqlFactoryStore::PutReminderSettings(const factories::ReminderSettings& s) {
+  RETURN_IF_ERROR(scope_.RequireWrite(s.org_id, "organisation"));
+  std::vector<std::string> days;
+  for (int d : s.days) days.push_back(std::to_string(d));
+  return conn_
+      .Exec(
+          "INSERT INTO licence_reminder_settings (org_id, days, recipients, enabled, updated_at, updated_by) "
+          "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (org_id) DO UPDATE SET days = excluded.days, "
+          "recipients = excluded.recipients, enabled = excluded.enabled, updated_at = excluded.updated_at, "
+          "updated_by = excluded.updated_by",
+          {V(s.org_id), V(JoinComma(days)), V(JoinComma(s.recipients)), V(s.enabled), V(s.updated_at), V(s.updated_by)})
+      .status();
+}
+
+Result<std::vector<factories::ReminderSettings>> SqlFactoryStore::ListReminderSettings() {
+  return Rows<factories::ReminderSettings>(
+      conn_.Query(std::string(kReminderSettingsColumns) + "WHERE " + scope_.OrgFilterSql("org_id") + " ORDER BY org_id",
+                  {}),
+      ReminderSettingsFromRow);
+}
+
+Result<bool> SqlFactoryStore::QueueReminder(const factories::LicenceReminder& m) {
+  RETURN_IF_ERROR(scope_.RequireWrite(m.org_id, "organisation"));
+  ASSIGN_OR_RETURN(
+      const int64_t n,
+      conn_.Exec("INSERT INTO licence_reminders (org_id, factory_id, licence_id, expires_on, threshold_days, "
+                 "to_address, subject, body, status, attempts, next_attempt_at, created_at) VALUES ($1, $2, "
+                 "$3, $4, $5, $6, $7, $8, 'pending', 0, $9, $10) ON CONFLICT (licence_id, expires_on, "
+                 "threshold_days, to_address) DO NOTHING",
+                 {V(m.org_id), V(m.factory_id), V(m.licence_id), V(m.expires_on), V(m.threshold_days), V(m.to_address),
+                  V(m.subject), V(m.body), V(m.next_attempt_at), V(m.created_at)}));
+  return n == 1;
+}
+
+Result<std::vector<factories::LicenceReminder>> SqlFactoryStore::ClaimDueReminders(int64_t now, int64_t lease_until,
+                                                                                   int limit) {
+  RETURN_IF_ERROR(scope_.Require(tenancy::Permission::kWrite));
+  ASSIGN_OR_RETURN(auto due, conn_.Query("SELECT id FROM licence_reminders WHERE status = 'pending' AND "
+                                         "next_attempt_at <= $1 AND " +
+                                             scope_.OrgFilterSql("org_id") + " ORDER BY next_attempt_at, id LIMIT $2",
+                                         {V(now), V(static_cast<int64_t>(limit))}));
+  std::vector<factories::LicenceReminder> out;
+  for (const auto& row : due.rows) {
+    // Another instance may have claimed the row since the SELECT: only one UPDATE matches.
+    ASSIGN_OR_RETURN(const int64_t updated,
+                     conn_.Exec("UPDATE licence_reminders SET attempts = attempts + 1, next_attempt_at = $1 "
+                                "WHERE id = $2 AND status = 'pending' AND next_attempt_at <= $3",
+                                {V(lease_until), V(row.Int(0)), V(now)}));
+    if (updated != 1) continue;
+    ASSIGN_OR_RETURN(const Row claimed,
+                     conn_.QueryOne(std::string(kReminderColumns) + "WHERE id = $1", {V(row.Int(0))}, "reminder"));
+    out.push_back(ReminderFromRow(claimed));
+  }
+  return out;
+}
+
+Status SqlFactoryStore::FinishReminder(int64_t id, factories::ReminderStatus status, int64_t next_attempt_at,
+                                       const std::optional<std::string>& last_error, std::optional<int64_t> sent_at) {
+  RETURN_IF_ERROR(scope_.Require(tenancy::Permission::kWrite));
+  return OneRow(
+      conn_.Exec("UPDATE licence_reminders SET status = $1, next_attempt_at = $2, last_error = $3, "
+                 "sent_at = $4 WHERE id = $5 AND " +
+                     scope_.OrgFilterSql("org_id"),
+                 {V(factories::ReminderStatusName(status)), V(next_attempt_at), V(last_error), V(sent_at), V(id)}),
+      "reminder");
+}
+
+Result<std::vector<factories::LicenceReminder>> SqlFactoryStore::ListReminders(int64_t org_id, int limit) {
+  return Rows<factories::LicenceReminder>(conn_.Query(std::string(kReminderColumns) + "WHERE org_id = $1 AND " +
+                                                          scope_.OrgFilterSql("org_id") + " ORDER BY id DESC LIMIT $2",
+                                                      {V(org_id), V(static_cast<int64_t>(limit))}),
+                                          ReminderFromRow);
+}
+
 // ---- emission sources ----
 
 Result<int64_t> SqlFactoryStore::InsertEmissionSource(const EmissionSource& s) {

@@ -25,6 +25,17 @@ class SqlFactoryStore final : public factories::FactoryStore {
   Status DeleteLicence(int64_t id) override;
   Result<std::vector<factories::ExpiringLicence>> ExpiringLicences(std::string_view from,
                                                                    std::string_view to) override;
+  Result<std::vector<factories::ExpiringLicence>> ExpiringLicencesOf(int64_t org_id, std::string_view from,
+                                                                     std::string_view to) override;
+  Result<factories::ReminderSettings> GetReminderSettings(int64_t org_id) override;
+  Status PutReminderSettings(const factories::ReminderSettings& settings) override;
+  Result<std::vector<factories::ReminderSettings>> ListReminderSettings() override;
+  Result<bool> QueueReminder(const factories::LicenceReminder& reminder) override;
+  Result<std::vector<factories::LicenceReminder>> ClaimDueReminders(int64_t now, int64_t lease_until,
+                                                                    int limit) override;
+  Status FinishReminder(int64_t id, factories::ReminderStatus status, int64_t next_attempt_at,
+                        const std::optional<std::string>& last_error, std::optional<int64_t> sent_at) override;
+  Result<std::vector<factories::LicenceReminder>> ListReminders(int64_t org_id, int limit) override;
   Result<int64_t> InsertEmissionSource(const factories::EmissionSource& source) override;
   Result<factories::EmissionSource> GetEmissionSource(int64_t id) override;
   Result<std::vector<factories::EmissionSource>> ListEmissionSources(int64_t factory_id) override;

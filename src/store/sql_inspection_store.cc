@@ -34,7 +34,8 @@ Result<ChecklistTemplate> TemplateFromRow(const Row& row) {
 constexpr const char* kInspectionColumns =
     "SELECT i.id, i.org_id, i.factory_id, f.name, i.template_id, t.code, t.version, t.title_th, i.status, "
     "i.planned_date, i.previous_id, i.notes, i.started_at, i.signed_off_at, i.signed_off_by, i.signed_off_name, "
-    "i.certificate, i.created_at, i.created_by, i.updated_at FROM inspections i "
+    "i.certificate, i.created_at, i.created_by, i.updated_at, i.cancelled_at, i.cancelled_by, i.cancel_reason "
+    "FROM inspections i "
     "JOIN factories f ON f.id = i.factory_id JOIN checklist_templates t ON t.id = i.template_id ";
 
 Inspection InspectionFromRow(const Row& row) {
@@ -60,6 +61,9 @@ Inspection InspectionFromRow(const Row& row) {
   i.created_at = row.Int(17);
   i.created_by = row.Text(18);
   i.updated_at = row.Int(19);
+  i.cancelled_at = row.OptInt(20);
+  i.cancelled_by = row.Text(21);
+  i.cancel_reason = row.Text(22);
   return i;
 }
 
@@ -276,14 +280,15 @@ Result<std::vector<Inspection>> SqlInspectionStore::ListInspections(const Inspec
 
 Status SqlInspectionStore::UpdateInspection(const Inspection& inspection) {
   RETURN_IF_ERROR(scope_.RequireWrite(inspection.org_id, "inspection"));
-  ASSIGN_OR_RETURN(const int64_t n,
-                   conn_.Exec("UPDATE inspections SET status = $1, notes = $2, started_at = $3, signed_off_at = $4, "
-                              "signed_off_by = $5, signed_off_name = $6, certificate = $7, updated_at = $8 "
-                              "WHERE id = $9 AND org_id = $10",
-                              {V(InspectionStatusName(inspection.status)), V(inspection.notes), V(inspection.started_at),
-                               V(inspection.signed_off_at), V(inspection.signed_off_by), V(inspection.signed_off_name),
-                               V(inspection.certificate), V(inspection.updated_at), V(inspection.id),
-                               V(inspection.org_id)}));
+  ASSIGN_OR_RETURN(
+      const int64_t n,
+      conn_.Exec("UPDATE inspections SET status = $1, notes = $2, started_at = $3, signed_off_at = $4, "
+                 "signed_off_by = $5, signed_off_name = $6, certificate = $7, updated_at = $8, cancelled_at = $9, "
+                 "cancelled_by = $10, cancel_reason = $11 WHERE id = $12 AND org_id = $13",
+                 {V(InspectionStatusName(inspection.status)), V(inspection.notes), V(inspection.started_at),
+                  V(inspection.signed_off_at), V(inspection.signed_off_by), V(inspection.signed_off_name),
+                  V(inspection.certificate), V(inspection.updated_at), V(inspection.cancelled_at),
+                  V(inspection.cancelled_by), V(inspection.cancel_reason), V(inspection.id), V(inspection.org_id)}));
   return n == 1 ? Status::Ok() : Status::NotFound("inspection not found");
 }
 

@@ -9,8 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/thai_calendar.h"
 #include "http/test_server.h"
+#include "notify/licence_reminder_mailer.h"
+#include "notify/local_servers.h"
 #include "support/test_env.h"
 
 namespace ecotown::testing {
@@ -459,6 +462,115 @@ TEST_P(FactoriesApiTest, FactoryTypesAreSearchable) {
   ASSERT_EQ(items.size(), 1u);
   EXPECT_EQ(items[0]["class_code"], "10500");
   EXPECT_EQ(JsonOf(Get("/api/v1/factory-types?q=9(6)", officer_))["items"][0]["class_code"], "00906");
+}
+
+// Expiry reminders by e-mail: each LAO's thresholds, one mail per licence, threshold and
+// recipient, never twice (a new mailer stands for a restart), again for a renewed expiry date.
+TEST_P(FactoriesApiTest, LicenceExpiryRemindersAreEmailedOncePerLicenceAndThreshold) {
+  const auto admin = server_->Login("banpong.admin");
+  const auto Settings = [&](const json& body, const BrowserSession& who) {
+    return Put("/api/v1/licences/reminders/settings", body, who);
+  };
+  const auto ExpectRefused = [&](const json& body, const std::string& field) {
+    auto res = Settings(body, admin);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 422) << res->body;
+    EXPECT_EQ(JsonOf(res)["error"]["field"], field) << res->body;
+  };
+  ExpectRefused({{"days", json::array()}, {"recipients", {"permits@banpong.go.th"}}}, "days");
+  ExpectRefused({{"days", {0}}, {"recipients", {"permits@banpong.go.th"}}}, "days");
+  ExpectRefused({{"days", {30, 30}}, {"recipients", {"permits@banpong.go.th"}}}, "days");
+  ExpectRefused({{"days", {30}}, {"recipients", {"ไม่ใช่อีเมล"}}}, "recipients");
+  ExpectRefused({{"days", {30}}, {"recipients", "permits@banpong.go.th"}}, "recipients");
+  EXPECT_EQ(Settings({{"days", {30}}, {"recipients", {"a@b.go.th"}}}, officer_)->status, 403);
+  EXPECT_FALSE(JsonOf(Get("/api/v1/licences/reminders/settings", admin))["configured"].get<bool>());
+  auto saved = Settings({{"days", {7, 30}}, {"recipients", {"permits@banpong.go.th", "env@banpong.go.th"}}}, admin);
+  ASSERT_EQ(saved->status, 200) << saved->body;
+  EXPECT_EQ(JsonOf(saved)["days"], json({30, 7}));
+  EXPECT_EQ(JsonOf(Get("/api/v1/licences/reminders/settings", officer_))["recipients"].size(), 2u);
+
+  const int64_t id = AddFactory(SampleFactory("โรงงานแจ้งเตือนใบอนุญาต", "31"), officer_);
+  const auto AddLicence = [&](const std::string& number, int days) {
+    auto res = Post(FactoryPath(id, "/licences"),
+                    {{"kind", "ph_hazardous_business"},
+                     {"number", number},
+                     {"issuer", "เทศบาลเมืองบ้านโป่ง"},
+                     {"expires_on", DateIn(days)}},
+                    officer_);
+    EXPECT_EQ(res->status, 201) << res->body;
+    return JsonOf(res).value("id", int64_t{0});
+  };
+  AddLicence("20/2568", 20);                     // crossed 30
+  const int64_t week = AddLicence("5/2568", 5);  // crossed 7 (and 30 long ago: only the nearer one)
+  AddLicence("100/2568", 100);                   // not yet
+  AddLicence("1/2567", -1);                      // already expired: the list of expired licences, not a reminder
+
+  SmtpSink sink;
+  notify::SmtpSettings smtp;
+  smtp.url = sink.url();
+  smtp.from = "ecotown@banpong.go.th";
+  smtp.require_tls = false;
+  smtp.timeout_seconds = 5;
+  core::FakeClock clock(std::time(nullptr));
+  // Without mail set up nothing is queued (it would be sent late, with the wrong days left).
+  EXPECT_EQ(
+      notify::LicenceReminderMailer(server_->runtime().transactor(), clock, notify::SmtpSettings{}).RunOnce().queued,
+      0);
+  EXPECT_EQ(JsonOf(Get("/api/v1/licences/reminders", officer_))["items"].size(), 0u);
+  {
+    notify::LicenceReminderMailer mailer(server_->runtime().transactor(), clock, smtp);
+    const auto report = mailer.RunOnce();
+    EXPECT_TRUE(report.mail.errors.empty()) << report.mail.errors.front();
+    EXPECT_EQ(report.mail.sent, 4);  // 2 licences x 2 recipients
+  }
+  auto mails = sink.WaitFor(4);
+  ASSERT_EQ(mails.size(), 4u);
+  int for_week = 0;
+  for (const auto& mail : mails) {
+    ASSERT_EQ(mail.rcpt_to.size(), 1u);
+    const std::string body = DecodeBase64(mail.data.substr(mail.data.find("\r\n\r\n") + 4));
+    EXPECT_NE(body.find("โรงงานแจ้งเตือนใบอนุญาต"), std::string::npos) << body;
+    EXPECT_NE(body.find("ใบอนุญาตประกอบกิจการที่เป็นอันตรายต่อสุขภาพ"), std::string::npos) << body;
+    EXPECT_EQ(body.find("100/2568"), std::string::npos);
+    EXPECT_EQ(body.find("1/2567"), std::string::npos);
+    if (body.find("5/2568") != std::string::npos) {
+      ++for_week;
+      // The expiry date in the Thai style: day, Thai month name, Buddhist Era year.
+      const core::CivilDate expiry = core::CivilFromDays(core::DaysFromCivil(core::BangkokDateOf(clock.NowUnix())) + 5);
+      EXPECT_NE(body.find(core::FormatThaiDate(expiry)), std::string::npos) << body;
+      EXPECT_NE(body.find("ในอีก 5 วัน"), std::string::npos) << body;
+    }
+  }
+  EXPECT_EQ(for_week, 2);
+
+  // A restart: a new mailer on the same database queues and sends nothing again.
+  {
+    notify::LicenceReminderMailer mailer(server_->runtime().transactor(), clock, smtp);
+    const auto report = mailer.RunOnce();
+    EXPECT_EQ(report.queued, 0);
+    EXPECT_EQ(report.mail.sent, 0);
+  }
+  // Two weeks later the first licence crosses 7 days: one more mail per recipient.
+  clock.Advance(14 * 86400);
+  notify::LicenceReminderMailer mailer(server_->runtime().transactor(), clock, smtp);
+  EXPECT_EQ(mailer.RunOnce().mail.sent, 2);
+  // The week licence renewed: its new expiry date, 3 days after the (advanced) today, is reminded again.
+  const std::string renewed_on = DateIn(14 + 3);
+  ASSERT_EQ(Put("/api/v1/licences/" + std::to_string(week),
+                {{"kind", "ph_hazardous_business"}, {"number", "5/2568"}, {"expires_on", renewed_on}}, officer_)
+                ->status,
+            200);
+  EXPECT_EQ(mailer.RunOnce().mail.sent, 2);
+  EXPECT_EQ(mailer.RunOnce().mail.sent, 0);
+  EXPECT_EQ(sink.WaitFor(8).size(), 8u);
+
+  const json sent = JsonOf(Get("/api/v1/licences/reminders", officer_));
+  ASSERT_EQ(sent["items"].size(), 8u) << sent.dump();
+  for (const auto& r : sent["items"]) EXPECT_EQ(r["status"], "sent") << r.dump();
+  EXPECT_EQ(sent["items"][0]["expires_on"], renewed_on);
+  EXPECT_EQ(sent["items"][0]["threshold_days"], 7);
+  // Another LAO sees none of them.
+  EXPECT_EQ(JsonOf(Get("/api/v1/licences/reminders", server_->Login("phatong.admin")))["items"].size(), 0u);
 }
 
 INSTANTIATE_TEST_SUITE_P(http, FactoriesApiTest, ::testing::Values("sqlite", "postgres"),

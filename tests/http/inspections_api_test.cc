@@ -296,6 +296,63 @@ TEST_P(InspectionsApiTest, ASignedOffInspectionCannotChange) {
   EXPECT_EQ(JsonOf(next)["previous_id"], id);
 }
 
+TEST_P(InspectionsApiTest, CancellingKeepsTheAnswersAndRefusesSignedOffOrCancelledOnes) {
+  const int64_t planned = Plan(factory1_);
+  const int64_t started = Plan(factory2_);
+  ASSERT_EQ(
+      Post(Path(started, "/sync"), {{"ops", {Answer("op-cancel-0001", "air-01", {{"choice", "no"}})}}}, inspector_)
+          ->status,
+      200);
+  // A reason is required and named; nothing changes.
+  ExpectError(Post(Path(started, "/cancel"), json::object(), officer_), 422, "invalid", "reason");
+  ExpectError(Post(Path(started, "/cancel"), {{"reason", "   "}}, officer_), 422, "invalid", "reason");
+  ExpectError(Post(Path(started, "/cancel"), {{"reason", std::string(501, 'x')}}, officer_), 422, "invalid", "reason");
+  EXPECT_EQ(JsonOf(Get(Path(started), officer_))["status"], "in_progress");
+  // Another LAO cannot; a factory representative cannot.
+  ExpectError(Post(Path(started, "/cancel"), {{"reason", "x"}}, server_->Login("phatong.admin")), 404, "not_found");
+  ExpectError(Post(Path(started, "/cancel"), {{"reason", "x"}}, server_->Login("banpong.rep")), 403, "forbidden");
+
+  auto cancelled = Post(Path(started, "/cancel"), {{"reason", "โรงงานหยุดเดินเครื่องจักรชั่วคราว"}}, officer_);
+  ASSERT_EQ(cancelled->status, 200) << cancelled->body;
+  EXPECT_EQ(JsonOf(cancelled)["status"], "cancelled");
+  EXPECT_EQ(JsonOf(cancelled)["cancel_reason"], "โรงงานหยุดเดินเครื่องจักรชั่วคราว");
+  EXPECT_EQ(JsonOf(cancelled)["cancelled_by"], "banpong.officer");
+  EXPECT_TRUE(JsonOf(cancelled)["cancelled_at"].is_number());
+  const json report = JsonOf(Get(Path(started), officer_));
+  EXPECT_EQ(report["status"], "cancelled");
+  ASSERT_EQ(report["answers"].size(), 1u);
+  EXPECT_EQ(report["answers"][0]["choice"], "no");
+  // Read-only now, and only once.
+  ExpectError(
+      Post(Path(started, "/sync"), {{"ops", {Answer("op-cancel-0002", "air-02", {{"choice", "yes"}})}}}, inspector_),
+      409, "conflict");
+  ExpectError(Post(Path(started, "/cancel"), {{"reason", "อีกครั้ง"}}, officer_), 409, "conflict");
+  // The report still prints what was recorded, marked cancelled with the reason.
+  auto pdf = Get(Path(started, "/report.pdf"), officer_);
+  ASSERT_EQ(pdf->status, 200);
+  const std::string text = PdfText(pdf->body);
+  // pdftotext moves the tone mark of "นี้" after the next vowel: look for the words after it.
+  EXPECT_NE(text.find(Squeeze("ยกเลิก")), std::string::npos) << text;
+  EXPECT_NE(text.find(Squeeze("โรงงานหยุดเดินเครื่องจักรชั่วคราว")), std::string::npos) << text;
+  Certify(inspector_id_);
+  ExpectError(Post(Path(started, "/sign-off"), json::object(), inspector_), 409, "conflict");
+
+  // A planned one (no answers) can be cancelled too; the list shows it as cancelled.
+  ASSERT_EQ(Post(Path(planned, "/cancel"), {{"reason", "เลื่อนไปปีงบประมาณหน้า"}}, officer_)->status, 200);
+  const json list = JsonOf(Get("/api/v1/inspections?status=cancelled", officer_));
+  EXPECT_EQ(list["items"].size(), 2u) << list.dump();
+
+  // Audited with the reason.
+  const json audit = JsonOf(Get("/api/v1/audit?entity=inspection&limit=500", server_->Login("banpong.admin")));
+  int cancels = 0;
+  for (const auto& entry : audit["items"]) {
+    if (entry.value("action", "") != "cancel") continue;
+    ++cancels;
+    EXPECT_NE(entry.dump().find("cancel_reason"), std::string::npos) << entry.dump();
+  }
+  EXPECT_EQ(cancels, 2) << audit.dump();
+}
+
 TEST_P(InspectionsApiTest, AFactoryRepresentativeSeesOnlyItsOwnFactorysOpenActions) {
   const int64_t a = Plan(factory1_);
   const int64_t b = Plan(factory2_);

@@ -7,7 +7,9 @@
 #include <ctime>
 #include <string>
 
+#include "core/thai_calendar.h"
 #include "http/test_server.h"
+#include "support/pdf_text.h"
 #include "support/test_env.h"
 
 namespace ecotown::testing {
@@ -131,6 +133,52 @@ TEST_P(TrainingApiTest, PassedAttendeeGetsAThaiNumberedCertificateThatQualifiesA
   EXPECT_EQ(detail["attendees"][0].value("score", 0.0), 88.0);
   EXPECT_EQ(detail["certificates"].size(), 1u);
   EXPECT_EQ(detail["course"].value("validity_months", 0), 24);
+}
+
+TEST_P(TrainingApiTest, APassedAttendeesCertificatePrintsAsAThaiPdf) {
+  const int64_t course = AddCourse(true, 24);
+  const int64_t session = AddSession(course, -10);
+  const int64_t user = server_->user_id("banpong.officer");
+  const json certificate = Certify(session, user, BangkokDay(-5));
+  const int64_t attendee = certificate.value("attendee_id", int64_t{0});
+  ASSERT_GT(attendee, 0) << certificate.dump();
+  const std::string path = "/api/v1/training/attendees/" + std::to_string(attendee) + "/certificate.pdf";
+
+  auto pdf = Get(path, officer_);
+  ASSERT_TRUE(pdf);
+  ASSERT_EQ(pdf->status, 200) << pdf->body.substr(0, 300);
+  EXPECT_EQ(pdf->get_header_value("Content-Type"), "application/pdf");
+  EXPECT_EQ(pdf->body.rfind("%PDF-", 0), 0u);
+  const std::string text = PdfText(pdf->body);
+  const auto issued = core::BangkokDateOf(std::time(nullptr) - 5 * 86400);
+  for (const std::string& expected :
+       {std::string("เกียรติบัตร"), std::string("ใบรับรองการผ่านการฝึกอบรม"), std::string("ผู้ใช้ทดสอบ banpong.officer"),
+        std::string("การตรวจประเมินโรงงานด้านสิ่งแวดล้อมและความปลอดภัย"), std::string("18 ชั่วโมง"),
+        std::string("ห้องประชุมเทศบาลเมืองบ้านโป่ง"), certificate.value("number", std::string("?")),
+        core::FormatThaiDate(issued), std::string("ดร.สมชาย ใจดี")}) {
+    EXPECT_NE(text.find(Squeeze(expected)), std::string::npos) << expected << "\n" << text;
+  }
+  // The Thai face is embedded (pdffonts lists it).
+  EXPECT_NE(RunPoppler("pdffonts", pdf->body).find("Laksaman"), std::string::npos);
+
+  // Someone without a result yet, or passed without an issued certificate, has none to print.
+  const json pending = Created(Post("/api/v1/training/sessions/" + std::to_string(session) + "/attendees",
+                                    {{"user_id", server_->user_id("banpong.admin")}}, officer_));
+  const std::string pending_id = std::to_string(pending.value("id", int64_t{0}));
+  ExpectError(Get("/api/v1/training/attendees/" + pending_id + "/certificate.pdf", officer_), 409, "attendee");
+  Created(
+      Put("/api/v1/training/attendees/" + pending_id + "/result", {{"attended", true}, {"result", "passed"}}, officer_),
+      200);
+  ExpectError(Get("/api/v1/training/attendees/" + pending_id + "/certificate.pdf", officer_), 409, "attendee");
+  // A revoked certificate is not printed; another LAO does not see the attendee.
+  ASSERT_EQ(Post("/api/v1/training/certificates/" + std::to_string(certificate.value("id", int64_t{0})) + "/revoke",
+                 {{"reason", "ออกผิดคน"}}, officer_)
+                ->status,
+            200);
+  ExpectError(Get(path, officer_), 409, "attendee");
+  auto other = Get(path, server_->Login("phatong.admin"));
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->status, 404);
 }
 
 TEST_P(TrainingApiTest, ExpiredOrRevokedCertificateDoesNotQualify) {

@@ -180,6 +180,14 @@ describe('pollution clinic on a phone', () => {
       const cert = page.locator('[data-testid="certificate"]').first();
       assert.match(await cert.locator('h3').textContent(), /^ใบรับรองเลขที่ \d+\/25\d\d$/);
       assert.match(await cert.locator('[data-testid="certificate-expiry"]').textContent(), /25\d\d$/);
+      // The printable certificate: a PDF from the link on the card.
+      const href = await cert.locator('[data-testid="certificate-pdf"]').getAttribute('href');
+      const pdf = await page.evaluate(async (url) => {
+        const r = await fetch(url);
+        const bytes = new Uint8Array(await r.arrayBuffer());
+        return { status: r.status, type: r.headers.get('content-type'), head: String.fromCharCode(...bytes.slice(0, 5)) };
+      }, href);
+      assert.deepEqual(pdf, { status: 200, type: 'application/pdf', head: '%PDF-' });
       await page.goto(`${base}/#/training/expiring`);
       await page.locator('[data-testid="certificate-list"] [data-testid="certificate"]').first().waitFor();
       await shot(page, 'training-01-expiring');

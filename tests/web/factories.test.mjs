@@ -2,7 +2,8 @@
 // (web/js/views/map.js) against the real server: `ecotown demo` on a temporary SQLite file, Chromium
 // through playwright-core on a phone-sized screen. The officer sees the demo's expiring licence,
 // adds a factory through the form (after a refused registration number shown in Thai), finds it in
-// the list and on the map, imports a DIW-shaped CSV and reads the row report.
+// the list and on the map, imports a DIW-shaped CSV and reads the row report; then adds and edits
+// an emission source and an outlet, and edits a sensitive receptor near a factory.
 //
 // Environment: ECOTOWN_BIN (required), ECOTOWN_WEB_ARTIFACTS, ECOTOWN_CHROMIUM (see shell.test.mjs).
 // Run: ECOTOWN_BIN=build/ecotown node --test tests/web/factories.test.mjs
@@ -155,6 +156,115 @@ describe('factory registry on a phone', () => {
       await page.waitForFunction(() => /โรงมันเส้นนำเข้า/.test(document.querySelector('[data-testid="factories-list"]')?.textContent ?? ''));
       assert.equal(await page.locator('[data-testid="factories-list"] > li').count(), 1);
 
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('officer adds and edits an emission source and an outlet, and edits a nearby receptor', async () => {
+    const { context, page, problems } = await openPage('banpong.officer');
+    try {
+      const target = await page.evaluate(async () => {
+        const r = await fetch('/api/v1/factories?limit=100');
+        const withPlace = (await r.json()).items.filter((f) => f.lat !== null);
+        for (const f of withPlace) {
+          const near = await (await fetch(`/api/v1/factories/${f.id}/receptors?within_m=2000`)).json();
+          if (near.items.length > 0) return f.id;
+        }
+        return null;
+      });
+      assert.ok(target, 'a demo factory with receptors within 2 km');
+      await page.goto(`${base}/#/factories/${target}`);
+      await page.locator('[data-testid="factory-detail"]').waitFor();
+
+      // Add a stack through the form under the list.
+      const sources = page.locator('section', { has: page.getByRole('heading', { name: th['factories.section.sources'], exact: true }) });
+      await sources.locator('summary', { hasText: th['factories.source.add'] }).click();
+      const add = sources.locator('details [data-testid="source-form"]');
+      await add.locator('[data-testid="source-form-name"]').fill('ปล่องหม้อไอน้ำ (ทดสอบ)');
+      await add.locator('[data-testid="source-form-stack_height_m"]').fill('25');
+      await add.locator('[data-testid="source-form-inner_diameter_m"]').fill('0.8');
+      await add.locator('[data-testid="source-form-exit_velocity_m_s"]').fill('9.5');
+      await add.locator('[data-testid="source-form-exit_temperature_c"]').fill('180');
+      await add.locator('[data-testid="source-form-pollutants"]').fill('pm:1.5, so2:0.3');
+      await add.locator('button[type="submit"]').click();
+      const row = sources.locator('[data-testid="source-row"]', { hasText: 'ปล่องหม้อไอน้ำ (ทดสอบ)' });
+      await row.waitFor();
+      const sourceId = await row.getAttribute('data-id');
+
+      // Edit it: the form comes filled in; a bad pollutant list is refused next to its field.
+      await page.locator(`[data-testid="source-edit-${sourceId}"]`).click();
+      const edit = page.locator('[data-testid="source-editor"] [data-testid="source-form"]');
+      assert.equal(await edit.locator('[data-testid="source-form-name"]').inputValue(), 'ปล่องหม้อไอน้ำ (ทดสอบ)');
+      assert.equal(await edit.locator('[data-testid="source-form-pollutants"]').inputValue(), 'pm:1.5, so2:0.3');
+      assert.equal(await edit.locator('[data-testid="source-form-exit_temperature_c"]').inputValue(), '180');
+      await edit.locator('[data-testid="source-form-stack_height_m"]').fill('35');
+      await edit.locator('[data-testid="source-form-pollutants"]').fill('ฝุ่นเยอะ');
+      await edit.locator('button[type="submit"]').click();
+      await edit.locator('[data-testid="source-form-error-pollutants"]').waitFor({ state: 'visible' });
+      await edit.locator('[data-testid="source-form-pollutants"]').fill('pm:0.9');
+      await edit.locator('button[type="submit"]').click();
+      await sources.locator('[data-testid="source-row"]', { hasText: '35' }).waitFor();
+      const saved = await page.evaluate(async (fid) => (await (await fetch(`/api/v1/factories/${fid}/emission-sources`)).json()).items, target);
+      const stack = saved.find((x) => String(x.id) === sourceId);
+      assert.equal(stack.stack_height_m, 35);
+      assert.deepEqual(stack.pollutants, [{ pollutant: 'pm', rate_g_s: 0.9 }]);
+      assert.ok(Math.abs(stack.exit_temperature_c - 180) < 1e-6);
+
+      // An outlet: added, then renamed.
+      const outlets = page.locator('section', { has: page.getByRole('heading', { name: th['factories.section.outlets'], exact: true }) });
+      await outlets.locator('summary', { hasText: th['factories.outlet.add'] }).click();
+      const addOutlet = outlets.locator('details [data-testid="outlet-form"]');
+      await addOutlet.locator('[data-testid="outlet-form-name"]').fill('จุดระบายที่ 1');
+      await addOutlet.locator('[data-testid="outlet-form-receiving_water"]').fill('แม่น้ำแม่กลอง');
+      await addOutlet.locator('[data-testid="outlet-form-flow_m3_day"]').fill('120');
+      await addOutlet.locator('button[type="submit"]').click();
+      const outletRow = outlets.locator('[data-testid="outlet-row"]', { hasText: 'จุดระบายที่ 1' });
+      await outletRow.waitFor();
+      await page.locator(`[data-testid="outlet-edit-${await outletRow.getAttribute('data-id')}"]`).click();
+      const editOutlet = page.locator('[data-testid="outlet-editor"] [data-testid="outlet-form"]');
+      assert.equal(await editOutlet.locator('[data-testid="outlet-form-receiving_water"]').inputValue(), 'แม่น้ำแม่กลอง');
+      await editOutlet.locator('[data-testid="outlet-form-name"]').fill('จุดระบายหลังบ่อปรับเสถียร');
+      await editOutlet.locator('button[type="submit"]').click();
+      await outlets.locator('[data-testid="outlet-row"]', { hasText: 'จุดระบายหลังบ่อปรับเสถียร' }).waitFor();
+
+      // A receptor nearby: its number of people corrected.
+      const receptorRow = page.locator('[data-testid="receptor-row"]').first();
+      const receptorId = await receptorRow.getAttribute('data-id');
+      await page.locator(`[data-testid="receptor-edit-${receptorId}"]`).click();
+      const editReceptor = page.locator('[data-testid="receptor-editor"] [data-testid="receptor-form"]');
+      await editReceptor.locator('[data-testid="receptor-form-people"]').fill('1234');
+      await editReceptor.locator('button[type="submit"]').click();
+      await page.locator(`[data-testid="receptor-row"][data-id="${receptorId}"]`, { hasText: '1,234' }).waitFor();
+      await shot(page, 'factory-edit-records');
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the LAO administrator sets the e-mail reminders before licences expire', async () => {
+    const { context, page, problems } = await openPage('banpong.admin');
+    try {
+      await openFromMenu(page, th['nav.factories'], th['factories.title']);
+      const settings = page.locator('[data-testid="reminder-settings"]');
+      await settings.locator('[data-testid="reminder-settings-state"]', { hasText: th['factories.reminders.settings_off'] }).waitFor();
+      await settings.locator('summary').click();
+      await settings.locator('[data-testid="reminder-days"]').fill('30, 7');
+      await settings.locator('[data-testid="reminder-recipients"]').fill('permits@banpong.go.th\nไม่ใช่อีเมล');
+      await settings.locator('button[type="submit"]').click();
+      const error = settings.locator('[data-testid="reminder-form-error-recipients"]');
+      await error.waitFor({ state: 'visible' });
+      assert.equal(await error.textContent(), th['factories.reminders.error.recipients']);
+      await settings.locator('[data-testid="reminder-recipients"]').fill('permits@banpong.go.th\nenv@banpong.go.th');
+      await settings.locator('button[type="submit"]').click();
+      await settings.locator('[data-testid="reminder-settings-state"]',
+        { hasText: fill(th['factories.reminders.settings_state'], { days: '30, 7', to: 'permits@banpong.go.th, env@banpong.go.th' }) }).waitFor();
+      const saved = await page.evaluate(async () => (await fetch('/api/v1/licences/reminders/settings')).json());
+      assert.deepEqual(saved.days, [30, 7]);
+      assert.deepEqual(saved.recipients, ['permits@banpong.go.th', 'env@banpong.go.th']);
+      await shot(page, 'factories-reminder-settings');
       assert.deepEqual(problems, []);
     } finally {
       await context.close();

@@ -3,7 +3,8 @@
 // (context.setOffline), answers, a finding and a photo are recorded, the page is reloaded and
 // navigated while offline and still works, the network comes back, the page syncs, the server
 // has each answer, finding and photo exactly once, and the inspector signs off. Then a factory
-// representative sees only its own factory's open actions.
+// representative sees only its own factory's open actions, and an inspector cancels another
+// inspection with a reason (its answers stay).
 //
 // The real server: `ecotown demo` on a temporary SQLite file (demo factories, a planned demo
 // inspection assigned to banpong.inspector, who holds a valid inspector certificate).
@@ -222,6 +223,105 @@ describe('inspection on a phone, offline and back', () => {
       assert.equal(signed.answers.length, itemCount);
       assert.equal(await page.locator(`[data-testid="answer-${firstKey}-no"]`).isDisabled(), true, 'read-only after sign-off');
       await shot(page, 'inspection-signed-off');
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('an inspector cancels an inspection with a reason; its answers stay and it shows as cancelled', async () => {
+    const officer = await apiLogin('banpong.officer');
+    const any = (await officer.get('/api/v1/inspections')).body.items
+      .find((i) => i.inspectors.some((x) => x.name === 'เจ้าหน้าที่ตรวจโรงงาน บ้านโป่ง'));
+    assert.ok(any, 'the demo has an inspection assigned to the inspector');
+    const inspector = any.inspectors.find((x) => x.name === 'เจ้าหน้าที่ตรวจโรงงาน บ้านโป่ง');
+    const created = await officer.post('/api/v1/inspections', { factory_id: any.factory_id, template_id: any.template_id,
+      inspector_ids: [inspector.id], planned_date: '2026-12-15' });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const id = created.body.id;
+    const key = (await officer.get(`/api/v1/inspections/${id}`)).body.checklist.sections[0].items
+      .find((i) => i.answer_type === 'yes_no').key;
+    const synced = await officer.post(`/api/v1/inspections/${id}/sync`,
+      { ops: [{ id: 'op-web-cancel-1', kind: 'answer', at: 1790000000, item_key: key, choice: 'no' }] });
+    assert.equal(synced.status, 200, JSON.stringify(synced.body));
+
+    const { context, page, problems } = await openPage('banpong.inspector');
+    try {
+      await page.goto(`${base}/#/inspections/${id}`);
+      await page.locator('[data-testid="cancel-box"] summary').click();
+      await page.getByLabel(th['inspection.cancel_reason'], { exact: true }).fill('โรงงานปิดซ่อมบำรุงประจำปี เลื่อนการตรวจ');
+      await page.locator('[data-testid="cancel-inspection"]').click();
+      await page.locator('[data-testid="cancelled"]').waitFor();
+      assert.equal(await page.locator('[data-testid="inspection-status"]').textContent(), th['inspections.status.cancelled']);
+      assert.match(await page.locator('[data-testid="cancel-reason"]').textContent(), /โรงงานปิดซ่อมบำรุงประจำปี/);
+      await page.locator(`[data-testid="answer-${key}-no"][aria-pressed="true"]`).waitFor();
+      assert.equal(await page.locator(`[data-testid="answer-${key}-yes"]`).isDisabled(), true, 'read-only once cancelled');
+      assert.equal(await page.locator('[data-testid="sign-off"]').count(), 0);
+      await shot(page, 'inspection-cancelled');
+      const after = (await officer.get(`/api/v1/inspections/${id}`)).body;
+      assert.equal(after.status, 'cancelled');
+      assert.equal(after.cancel_reason, 'โรงงานปิดซ่อมบำรุงประจำปี เลื่อนการตรวจ');
+      assert.equal(after.answers.length, 1);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('an LAO admin copies a checklist, changes a limit and adds a section; a planned inspection keeps its version', async () => {
+    const admin = await apiLogin('banpong.admin');
+    const shared = (await admin.get('/api/v1/checklists')).body.items.find((c) => c.code === 'environment' && c.shared);
+    assert.ok(shared, 'the shared environment checklist');
+    const copy = await admin.post(`/api/v1/checklists/${shared.id}/copy`, { code: 'env-editor' });
+    assert.equal(copy.status, 201, JSON.stringify(copy.body));
+    const v1 = copy.body;
+    const measured = v1.sections.flatMap((sec) => sec.items).find((i) => i.answer_type === 'measure' && i.upper !== null);
+    assert.ok(measured, 'a measured item with an upper limit');
+    // An inspection planned on version 1 before the edit.
+    const officer = await apiLogin('banpong.officer');
+    const any = (await officer.get('/api/v1/inspections')).body.items[0];
+    const planned = await officer.post('/api/v1/inspections', { factory_id: any.factory_id, template_id: v1.id,
+      inspector_ids: [any.inspectors[0].id], planned_date: '2026-12-20' });
+    assert.equal(planned.status, 201, JSON.stringify(planned.body));
+
+    const { context, page, problems } = await openPage('banpong.admin');
+    try {
+      await page.goto(`${base}/#/checklists/${v1.id}`);
+      await page.locator('[data-testid="checklist-save"]').waitFor();
+      assert.equal(await page.locator(`[data-testid="limits-measure-${measured.key}"]`).isVisible(), true);
+      const upper = page.locator(`#ed-${measured.key}-upper`);
+      assert.equal(Number(await upper.inputValue()), measured.upper);
+      // Lower above upper: refused, naming the item's limit; nothing saved.
+      await upper.fill(String(measured.upper + 5));
+      await page.locator(`#ed-${measured.key}-lower`).fill(String(measured.upper + 10));
+      await page.locator('[data-testid="checklist-save"]').click();
+      await page.locator('[data-testid="checklist-error"]').waitFor({ state: 'visible' });
+      await page.locator(`#ed-${measured.key}-lower`).fill(measured.lower === null ? '' : String(measured.lower));
+
+      await page.locator('[data-testid="add-section"]').click();
+      const added = page.locator('section[data-testid^="section-sec-"]');
+      await added.locator('input[data-testid^="section-title-"]').fill('ความปลอดภัยของคลังสารเคมี (เพิ่มเอง)');
+      await added.locator('textarea[data-name="text_th"]').fill('มีป้ายเตือนและเอกสารข้อมูลความปลอดภัย (SDS) ครบทุกชนิด');
+      await added.locator('select[data-name="answer_type"]').selectOption('score');
+      await added.locator('[data-testid^="limits-score-"] input[data-name="score_max"]').fill('3');
+      await page.locator('[data-testid="checklist-save"]').click();
+      await page.locator('[data-testid="checklist-version"]', { hasText: '2' }).waitFor();
+      await shot(page, 'checklist-editor-v2');
+
+      const v2 = (await admin.get(page.url().replace(/^.*#\/checklists\//, '/api/v1/checklists/'))).body;
+      assert.equal(v2.version, 2);
+      assert.equal(v2.sections.length, v1.sections.length + 1);
+      const last = v2.sections.at(-1);
+      assert.equal(last.title_th, 'ความปลอดภัยของคลังสารเคมี (เพิ่มเอง)');
+      assert.equal(last.items[0].answer_type, 'score');
+      assert.equal(last.items[0].score_max, 3);
+      const changed = v2.sections.flatMap((sec) => sec.items).find((i) => i.key === measured.key);
+      assert.equal(changed.upper, measured.upper + 5);
+      assert.equal(changed.lower, measured.lower);
+      // The inspection planned before keeps version 1 and its limit.
+      const kept = (await officer.get(`/api/v1/inspections/${planned.body.id}`)).body.checklist;
+      assert.equal(kept.version, 1);
+      assert.equal(kept.sections.flatMap((sec) => sec.items).find((i) => i.key === measured.key).upper, measured.upper);
       assert.deepEqual(problems, []);
     } finally {
       await context.close();

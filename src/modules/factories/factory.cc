@@ -176,6 +176,29 @@ Status OptionalPoint(const std::optional<double>& lat, const std::optional<doubl
 
 }  // namespace
 
+const char* LicenceKindThai(LicenceKind kind) {
+  switch (kind) {
+    case LicenceKind::kFactoryRg4: return "ใบอนุญาตประกอบกิจการโรงงาน (ร.ง.4)";
+    case LicenceKind::kFactoryNotification: return "การแจ้งประกอบกิจการโรงงาน";
+    case LicenceKind::kPhHazardousBusiness: return "ใบอนุญาตประกอบกิจการที่เป็นอันตรายต่อสุขภาพ";
+    case LicenceKind::kPhNotificationCertificate: return "หนังสือรับรองการแจ้ง";
+  }
+  return "ใบอนุญาต";
+}
+
+std::string IsoDate(const core::CivilDate& d) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02d", d.year, d.month, d.day);
+  return text;
+}
+
+std::optional<core::CivilDate> ParseIsoDate(std::string_view iso) {
+  core::CivilDate d;
+  const std::string text(iso);
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2d", &d.year, &d.month, &d.day) != 3) return std::nullopt;
+  return d;
+}
+
 const char* LicenceKindName(LicenceKind kind) {
   for (const auto& [k, name] : kLicenceKinds) {
     if (k == kind) return name;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "core/thai_calendar.h"
 
 namespace ecotown::factories {
 
@@ -93,6 +94,11 @@ enum class LicenceKind {
 // "factory_rg4", "factory_notification", "ph_hazardous_business", "ph_notification_certificate".
 const char* LicenceKindName(LicenceKind kind);
 Result<LicenceKind> ParseLicenceKind(std::string_view name);  // Invalid(field "kind")
+const char* LicenceKindThai(LicenceKind kind);  // e.g. "ใบอนุญาตประกอบกิจการโรงงาน (ร.ง.4)"
+
+// "YYYY-MM-DD" of a date, and the date of such a text (no calendar check; see ValidateIsoDate).
+std::string IsoDate(const core::CivilDate& date);
+std::optional<core::CivilDate> ParseIsoDate(std::string_view iso);
 
 struct Licence {
   int64_t id = 0;
@@ -114,6 +120,42 @@ Status ValidateLicence(const Licence& licence);
 struct ExpiringLicence {
   Licence licence;
   std::string factory_name;
+};
+
+// ---- licence expiry reminders (the settings and the outbox; see licence_reminders.h) ----
+
+inline constexpr size_t kMaxReminderThresholds = 5;
+inline constexpr size_t kMaxReminderRecipients = 10;
+
+struct ReminderSettings {
+  int64_t org_id = 0;
+  std::vector<int> days;                // thresholds, 1..365 days, distinct, largest first
+  std::vector<std::string> recipients;  // e-mail addresses
+  bool enabled = true;
+  int64_t updated_at = 0;
+  std::string updated_by;
+};
+
+enum class ReminderStatus { kPending, kSent, kFailed };
+const char* ReminderStatusName(ReminderStatus status);  // "pending", "sent", "failed"
+Result<ReminderStatus> ParseReminderStatus(std::string_view name);
+
+struct LicenceReminder {
+  int64_t id = 0;
+  int64_t org_id = 0;
+  int64_t factory_id = 0;
+  int64_t licence_id = 0;
+  std::string expires_on;  // YYYY-MM-DD, the expiry this reminder is about
+  int threshold_days = 0;
+  std::string to_address;
+  std::string subject;
+  std::string body;
+  ReminderStatus status = ReminderStatus::kPending;
+  int attempts = 0;
+  int64_t next_attempt_at = 0;
+  std::optional<std::string> last_error;
+  std::optional<int64_t> sent_at;
+  int64_t created_at = 0;
 };
 
 // ---- emission sources and wastewater outlets (data for later dispersion analyses) ----
@@ -230,6 +272,24 @@ class FactoryStore {
   virtual Status DeleteLicence(int64_t id) = 0;
   // Licences with from <= expires_on <= to (YYYY-MM-DD) of readable factories, soonest first.
   virtual Result<std::vector<ExpiringLicence>> ExpiringLicences(std::string_view from, std::string_view to) = 0;
+
+  // Licences of one organisation with from <= expires_on <= to, soonest first (the reminders).
+  virtual Result<std::vector<ExpiringLicence>> ExpiringLicencesOf(int64_t org_id, std::string_view from,
+                                                                  std::string_view to) = 0;
+
+  // Reminder settings of an organisation (NotFound when none) and of every readable one.
+  virtual Result<ReminderSettings> GetReminderSettings(int64_t org_id) = 0;
+  virtual Status PutReminderSettings(const ReminderSettings& settings) = 0;
+  virtual Result<std::vector<ReminderSettings>> ListReminderSettings() = 0;
+  // Queues a reminder unless one exists for (licence, expiry date, threshold, recipient); true
+  // when this call queued it.
+  virtual Result<bool> QueueReminder(const LicenceReminder& reminder) = 0;
+  // Claims up to `limit` pending reminders due at `now` (attempts + 1, leased until lease_until).
+  virtual Result<std::vector<LicenceReminder>> ClaimDueReminders(int64_t now, int64_t lease_until, int limit) = 0;
+  virtual Status FinishReminder(int64_t id, ReminderStatus status, int64_t next_attempt_at,
+                                const std::optional<std::string>& last_error, std::optional<int64_t> sent_at) = 0;
+  // The newest reminders of an organisation.
+  virtual Result<std::vector<LicenceReminder>> ListReminders(int64_t org_id, int limit) = 0;
 
   virtual Result<int64_t> InsertEmissionSource(const EmissionSource& source) = 0;
   virtual Result<EmissionSource> GetEmissionSource(int64_t id) = 0;

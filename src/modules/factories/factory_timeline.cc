@@ -13,29 +13,9 @@
 namespace ecotown::factories {
 namespace {
 
-std::string IsoDate(const core::CivilDate& d) {
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02d", d.year, d.month, d.day);
-  return text;
-}
 
 std::string DayOf(int64_t unix_seconds) { return IsoDate(core::BangkokDateOf(unix_seconds)); }
 
-std::optional<core::CivilDate> ParseIso(const std::string& iso) {
-  core::CivilDate d;
-  if (std::sscanf(iso.c_str(), "%4d-%2d-%2d", &d.year, &d.month, &d.day) != 3) return std::nullopt;
-  return d;
-}
-
-const char* LicenceKindTh(LicenceKind kind) {
-  switch (kind) {
-    case LicenceKind::kFactoryRg4: return "ใบอนุญาตประกอบกิจการโรงงาน (ร.ง.4)";
-    case LicenceKind::kFactoryNotification: return "การแจ้งประกอบกิจการโรงงาน";
-    case LicenceKind::kPhHazardousBusiness: return "ใบอนุญาตประกอบกิจการที่เป็นอันตรายต่อสุขภาพ";
-    case LicenceKind::kPhNotificationCertificate: return "หนังสือรับรองการแจ้ง";
-  }
-  return "ใบอนุญาต";
-}
 
 }  // namespace
 
@@ -51,13 +31,13 @@ Result<FactoryTimeline> BuildFactoryTimeline(UnitOfWork& work, int64_t factory_i
 
   ASSIGN_OR_RETURN(const auto licences, FactoryService().ListLicences(work, factory_id));
   for (const auto& l : licences) {
-    if (l.issued_on) t.events.push_back({*l.issued_on, "licence_issued", std::string(LicenceKindTh(l.kind)) + " " + l.number, "", "", l.id});
+    if (l.issued_on) t.events.push_back({*l.issued_on, "licence_issued", std::string(LicenceKindThai(l.kind)) + " " + l.number, "", "", l.id});
     if (!l.expires_on) continue;
-    const auto expires = ParseIso(*l.expires_on);
+    const auto expires = ParseIsoDate(*l.expires_on);
     const bool expired = *l.expires_on < today_iso;
     if (expired) ++t.facts.expired_licences;
     else if (expires && core::DaysFromCivil(*expires) - today_days <= core::kLicenceWarningDays) ++t.facts.licences_expiring_soon;
-    t.events.push_back({*l.expires_on, "licence_expires", std::string(LicenceKindTh(l.kind)) + " " + l.number,
+    t.events.push_back({*l.expires_on, "licence_expires", std::string(LicenceKindThai(l.kind)) + " " + l.number,
                         expired ? "expired" : "valid", "", l.id});
   }
 

@@ -41,6 +41,9 @@ struct Inspection {
   std::optional<int64_t> signed_off_by;  // user id
   std::string signed_off_name;
   std::string certificate;               // the signer's certificate as recorded at sign-off
+  std::optional<int64_t> cancelled_at;   // set with status cancelled
+  std::string cancelled_by;              // who cancelled it (display name)
+  std::string cancel_reason;
   int64_t created_at = 0;
   std::string created_by;
   int64_t updated_at = 0;

@@ -373,6 +373,30 @@ Result<Inspection> InspectionService::Get(UnitOfWork& work, int64_t id) const {
   return work.inspections().GetInspection(id);
 }
 
+Result<Inspection> InspectionService::Cancel(UnitOfWork& work, int64_t id, const std::string& reason) const {
+  const auto& scope = work.scope();
+  RETURN_IF_ERROR(scope.Require(Permission::kWrite));
+  RETURN_IF_ERROR(CheckText(reason, "reason", 500, true));
+  ASSIGN_OR_RETURN(Inspection inspection, work.inspections().GetInspection(id));
+  RETURN_IF_ERROR(scope.RequireWrite(inspection.org_id, "inspection"));
+  if (inspection.status == InspectionStatus::kSignedOff) {
+    return Status::Conflict("the inspection is signed off; a signed-off inspection cannot be cancelled");
+  }
+  if (inspection.status == InspectionStatus::kCancelled) return Status::Conflict("the inspection is already cancelled");
+  const std::string before = InspectionAudit(inspection);
+  inspection.status = InspectionStatus::kCancelled;
+  inspection.cancelled_at = work.info().now;
+  inspection.cancelled_by = scope.principal().name;
+  inspection.cancel_reason = reason;
+  inspection.updated_at = work.info().now;
+  RETURN_IF_ERROR(work.inspections().UpdateInspection(inspection));
+  json after = json::parse(InspectionAudit(inspection));
+  after["cancel_reason"] = reason;
+  RETURN_IF_ERROR(
+      audit::Record(work, "cancel", "inspection", std::to_string(id), inspection.org_id, before, after.dump()));
+  return work.inspections().GetInspection(id);
+}
+
 Result<std::vector<Inspection>> InspectionService::List(UnitOfWork& work, const InspectionFilter& filter) const {
   RETURN_IF_ERROR(work.scope().Require(Permission::kRead));
   if (filter.from) RETURN_IF_ERROR(ValidateDate(*filter.from, "from"));

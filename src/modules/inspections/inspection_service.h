@@ -163,6 +163,11 @@ class InspectionService {
   // non-compliant has no photo; Conflict when already signed off or cancelled. Audited.
   Result<InspectionReport> SignOff(UnitOfWork& work, int64_t id) const;
 
+  // Needs kWrite. Cancels a planned or in-progress inspection with a reason (1..500 characters,
+  // Invalid("reason") otherwise); its answers, photos and findings stay and it becomes read-only.
+  // Conflict when it is signed off or already cancelled. Audited.
+  Result<Inspection> Cancel(UnitOfWork& work, int64_t id, const std::string& reason) const;
+
   // Corrective actions: officers of the LAO filter by factory, status, due date and overdue; a
   // factory representative reads only its own factory's open actions (whatever it asks for).
   Result<std::vector<CorrectiveAction>> ListActions(UnitOfWork& work, ActionFilter filter) const;

@@ -288,6 +288,25 @@ Result<Certificate> TrainingService::GetCertificate(UnitOfWork& work, int64_t id
   return work.training().GetCertificate(id);
 }
 
+Result<CertificateRecord> TrainingService::AttendeeCertificate(UnitOfWork& work, int64_t attendee_id) const {
+  RETURN_IF_ERROR(work.scope().Require(Permission::kRead));
+  CertificateRecord record;
+  ASSIGN_OR_RETURN(record.attendee, work.training().GetAttendee(attendee_id));
+  if (record.attendee.outcome != Outcome::kPassed) {
+    return Status::Conflict("only an attendee who passed has a certificate", "attendee");
+  }
+  if (!record.attendee.certificate_id) {
+    return Status::Conflict("no certificate has been issued to this attendee yet", "attendee");
+  }
+  ASSIGN_OR_RETURN(record.certificate, work.training().GetCertificate(*record.attendee.certificate_id));
+  if (record.certificate.revoked) {
+    return Status::Conflict("the certificate was revoked: " + record.certificate.revoked_reason, "attendee");
+  }
+  ASSIGN_OR_RETURN(record.session, work.training().GetSession(record.attendee.session_id));
+  ASSIGN_OR_RETURN(record.course, work.training().GetCourse(record.session.course_id));
+  return record;
+}
+
 Result<std::vector<Certificate>> TrainingService::Certificates(UnitOfWork& work,
                                                                const CertificateFilter& filter) const {
   RETURN_IF_ERROR(work.scope().Require(Permission::kRead));

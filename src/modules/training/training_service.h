@@ -50,6 +50,14 @@ struct SessionDetail {
   std::vector<Attendee> attendees;
 };
 
+// What a printed certificate shows: the certificate, its course and session, the attendee.
+struct CertificateRecord {
+  Certificate certificate;
+  Course course;
+  Session session;
+  Attendee attendee;
+};
+
 class TrainingService {
  public:
   // Needs kWrite and write access to the organisation. Invalid naming the field.
@@ -77,6 +85,9 @@ class TrainingService {
   // Invalid("reason") when empty; Conflict when already revoked.
   Result<Certificate> RevokeCertificate(UnitOfWork& work, int64_t id, const std::string& reason) const;
   Result<Certificate> GetCertificate(UnitOfWork& work, int64_t id) const;
+  // Needs kRead. The certificate of a passed attendee, to print: Conflict("attendee") when the
+  // attendee has not passed, has no certificate issued yet, or the certificate was revoked.
+  Result<CertificateRecord> AttendeeCertificate(UnitOfWork& work, int64_t attendee_id) const;
   Result<std::vector<Certificate>> Certificates(UnitOfWork& work, const CertificateFilter& filter) const;
 
   // LAO staff who can attend or advise: active users of the readable organisations who are not

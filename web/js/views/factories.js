@@ -1,19 +1,25 @@
 // The factory registry of an LAO:
 //   #/factories              the list (GET /api/v1/factories with filters, keyset paging), the
 //                            licences expiring within 60 days (GET /api/v1/licences/expiring) and
-//                            CSV/XLSX export links (GET /api/v1/factories/export)
+//                            CSV/XLSX export links (GET /api/v1/factories/export); the LAO
+//                            administrator sets the e-mail reminders before expiry there
+//                            (GET/PUT /api/v1/licences/reminders/settings)
 //   #/factories/new          the add form (POST /api/v1/factories)
 //   #/factories/import       the DIW CSV upload (POST /api/v1/factories/import) with its row report
 //   #/factories/{id}         the detail: registration, licences, emission sources, outlets and the
 //                            sensitive receptors nearby (GET /api/v1/factories/{id}/receptors)
+//                            with add and edit forms for emission sources (POST/PUT
+//                            .../emission-sources), outlets (.../outlets) and receptors (.../receptors)
 //   #/factories/{id}/edit    the edit form (PUT /api/v1/factories/{id})
 // Field errors (422/409 with a field) are shown next to the field, in Thai or English from the
 // locale files.
 import * as api from '../api.js';
+import { ApiError } from '../api.js';
 import { formatThaiDate } from '../dates.js';
 import { definitionList, h, replaceChildren, uniqueId } from '../dom.js';
 import { errorMessage, fieldLabel } from '../errors.js';
 import { getLang, has, t, tOr } from '../i18n.js';
+import { fieldForm, numberValue, optional, select, textInput } from './form_kit.js';
 
 // Keep in step with src/modules/factories/factory.cc.
 export const STATUSES = ['operating', 'suspended', 'closed'];
@@ -80,6 +86,44 @@ function reminders(items) {
   }));
 }
 
+// The LAO administrator's e-mail reminders before licences expire (GET/PUT
+// /api/v1/licences/reminders/settings): thresholds in days and the recipients.
+function reminderSettings(ctx) {
+  const area = h('div', { dataset: { testid: 'reminder-settings' } });
+  const state = h('p', { class: 'muted', dataset: { testid: 'reminder-settings-state' } });
+  const days = textInput('days', { placeholder: '90, 30, 7', dataset: { testid: 'reminder-days' } });
+  const recipients = h('textarea', { name: 'recipients', rows: '2', dataset: { testid: 'reminder-recipients' } });
+  const enabled = h('input', { type: 'checkbox', id: uniqueId('rem-enabled'), checked: true });
+  const show = (settings) => {
+    state.textContent = settings.configured && settings.enabled
+      ? t('factories.reminders.settings_state', { days: settings.days.join(', '), to: settings.recipients.join(', ') })
+      : t('factories.reminders.settings_off');
+    if (settings.configured) {
+      days.value = settings.days.join(', ');
+      recipients.value = settings.recipients.join('\n');
+      enabled.checked = settings.enabled;
+    }
+  };
+  const list = (text) => text.split(/[\s,;]+/).filter(Boolean);
+  const { form } = fieldForm({
+    prefix: 'factories.reminders', testid: 'reminder-form', submitLabel: t('factories.save'),
+    fields: [
+      { name: 'days', label: t('factories.reminders.days'), input: days, hint: t('factories.reminders.days_hint') },
+      { name: 'recipients', label: t('factories.reminders.recipients'), input: recipients, hint: t('factories.reminders.recipients_hint') },
+    ],
+    onSubmit: async () => {
+      const numbers = list(days.value).map((d) => (/^\d+$/.test(d) ? Number(d) : d));
+      show(await api.put('/api/v1/licences/reminders/settings',
+        { days: numbers, recipients: list(recipients.value), enabled: enabled.checked }));
+    },
+  });
+  form.prepend(h('div', { class: 'check' }, enabled, h('label', { for: enabled.id }, t('factories.reminders.enabled'))));
+  api.get('/api/v1/licences/reminders/settings').then((settings) => { if (ctx.isCurrent()) show(settings); })
+    .catch((e) => { if (ctx.isCurrent()) state.textContent = errorMessage(e); });
+  area.append(state, h('details', {}, h('summary', {}, t('factories.reminders.settings')), form));
+  return area;
+}
+
 export async function renderFactories(ctx) {
   const ids = { q: uniqueId('f-q'), status: uniqueId('f-status'), category: uniqueId('f-category'), type: uniqueId('f-type') };
   const q = h('input', { id: ids.q, type: 'search', name: 'q', maxlength: '200', autocomplete: 'off',
@@ -116,7 +160,8 @@ export async function renderFactories(ctx) {
         h('a', { class: 'button', href: '#/factories/import', dataset: { testid: 'factory-import-link' } }, t('factories.import.link')))
       : null,
     h('section', { 'aria-labelledby': 'f-rem-title', class: 'card' },
-      h('h2', { id: 'f-rem-title' }, t('factories.reminders.title', { days: REMINDER_DAYS })), reminderArea),
+      h('h2', { id: 'f-rem-title' }, t('factories.reminders.title', { days: REMINDER_DAYS })), reminderArea,
+      ctx.me?.role === 'lao-admin' ? reminderSettings(ctx) : null),
     form,
     listArea,
     more,
@@ -347,6 +392,92 @@ function licenceForm(ctx, factoryId, onAdded) {
   return form;
 }
 
+// ---- emission sources, outlets and receptors: one form shape for adding and editing ----
+
+// "pm:1.2, so2:0.4" -> [{pollutant, rate_g_s}]; the text itself when it does not read (the server
+// then names the field).
+function parsePollutants(text) {
+  const parts = text.split(',').map((x) => x.trim()).filter(Boolean);
+  const out = [];
+  for (const part of parts) {
+    const m = /^([a-z0-9_]+)\s*[:=]\s*([0-9]+(?:[.,][0-9]+)?)$/i.exec(part);
+    if (!m) return text;
+    out.push({ pollutant: m[1].toLowerCase(), rate_g_s: Number(m[2].replace(',', '.')) });
+  }
+  return out;
+}
+const pollutantsText = (list) => (list ?? []).map((p) => `${p.pollutant}:${p.rate_g_s}`).join(', ');
+
+const SOURCE_FIELDS = [
+  { name: 'name', label: 'factories.source.name' },
+  { name: 'stack_height_m', label: 'factories.source.height', number: true },
+  { name: 'inner_diameter_m', label: 'factories.source.diameter', number: true },
+  { name: 'exit_velocity_m_s', label: 'factories.source.velocity', number: true },
+  { name: 'exit_temperature_c', label: 'factories.source.temperature', number: true,
+    value: (r) => (r.exit_temperature_c === undefined ? '' : String(Math.round(r.exit_temperature_c * 100) / 100)) },
+  { name: 'fuel', label: 'factories.source.fuel' },
+  { name: 'pollutants', label: 'factories.source.pollutants', hint: 'factories.source.pollutants_hint',
+    value: (r) => pollutantsText(r.pollutants), read: (input) => (input.value.trim() ? parsePollutants(input.value) : []) },
+  { name: 'lat', label: 'factories.geo.lat', number: true },
+  { name: 'lon', label: 'factories.geo.lon', number: true },
+];
+const OUTLET_FIELDS = [
+  { name: 'name', label: 'factories.outlet.name' },
+  { name: 'receiving_water', label: 'factories.outlet.water' },
+  { name: 'treatment', label: 'factories.outlet.treatment' },
+  { name: 'flow_m3_day', label: 'factories.outlet.flow', number: true },
+  { name: 'lat', label: 'factories.geo.lat', number: true },
+  { name: 'lon', label: 'factories.geo.lon', number: true },
+];
+const RECEPTOR_FIELDS = [
+  { name: 'kind', label: 'factories.receptors.kind', options: () => RECEPTOR_KINDS.map((k) => [k, t(`receptors.kind.${k}`)]) },
+  { name: 'name', label: 'factories.receptors.name' },
+  { name: 'lat', label: 'factories.geo.lat', number: true },
+  { name: 'lon', label: 'factories.geo.lon', number: true },
+  { name: 'people', label: 'factories.receptors.people', number: true },
+  { name: 'notes', label: 'factories.receptors.notes' },
+];
+
+/**
+ * The form of one record, filled from `record` when editing (every field is sent, so a PUT
+ * replaces the record whole). send(body) posts or puts; onSaved() reloads the section.
+ */
+function recordForm(ctx, { prefix, testid, fields, record, submitLabel, send, onSaved }) {
+  const built = fields.map((f) => {
+    const raw = record ? (f.value ? f.value(record) : record[f.name]) : '';
+    const value = raw === null || raw === undefined ? '' : String(raw);
+    const input = f.options ? select(f.name, f.options(), value || f.options()[0][0])
+      : textInput(f.name, { value, inputmode: f.number ? 'decimal' : undefined, dataset: { testid: `${testid}-${f.name}` } });
+    return { ...f, input };
+  });
+  const { form } = fieldForm({
+    prefix, testid, submitLabel,
+    fields: built.map((f) => ({ name: f.name, label: t(f.label), input: f.input, hint: f.hint ? t(f.hint) : undefined })),
+    onSubmit: async () => {
+      const body = {};
+      for (const f of built) {
+        const v = f.read ? f.read(f.input) : f.number ? numberValue(f.input) : f.options ? f.input.value : optional(f.input);
+        if (v !== undefined) body[f.name] = v;
+        else if (record && !f.number) body[f.name] = '';  // a cleared text field is cleared on the server too
+      }
+      try {
+        await send(body);
+      } catch (e) {
+        // "pollutants[1].rate_g_s" is shown at the pollutants field.
+        if (e instanceof ApiError && e.field) e.field = e.field.replace(/\[.*$/, '');
+        throw e;
+      }
+      if (ctx.isCurrent()) await onSaved();
+    },
+  });
+  return form;
+}
+
+/** The "edit" button of a row: shows the record's form in `editor`, replacing what was there. */
+function editButton(testid, label, onClick) {
+  return h('button', { type: 'button', class: 'button secondary small', dataset: { testid }, onclick: onClick }, label);
+}
+
 function table(headers, rows, testid) {
   return h('div', { class: 'table-wrap' }, h('table', { class: 'data-table', dataset: { testid } },
     h('thead', {}, h('tr', {}, headers.map((x) => h('th', { scope: 'col' }, x)))),
@@ -411,24 +542,50 @@ export async function renderFactory(ctx) {
         : h('p', { class: 'muted' }, t('factories.licence.none')),
       canWrite(ctx) ? h('details', {}, h('summary', {}, t('factories.licence.add')), licenceForm(ctx, f.id, loadLicences)) : null);
   }
+  // The list of one kind of record with an edit button per row and an add form under it.
+  function editableList(area, { items, headers, cells, kind, fields, prefix, path, itemPath, reload, none }) {
+    const write = canWrite(ctx);
+    const editor = h('div', { dataset: { testid: `${kind}-editor` } });
+    const formFor = (record) => recordForm(ctx, {
+      prefix, testid: `${kind}-form`, fields, record,
+      submitLabel: t(record ? 'factories.save' : `${prefix}.add`),
+      send: (body) => (record ? api.put(itemPath(record.id), body) : api.post(path, body)),
+      onSaved: reload,
+    });
+    replaceChildren(area,
+      items.length ? table([...headers, ...(write ? [''] : [])], items.map((r) => h('tr', { dataset: { testid: `${kind}-row`, id: String(r.id) } },
+        ...cells(r),
+        write ? h('td', {}, editButton(`${kind}-edit-${r.id}`, t('factories.edit_row'), () => {
+          replaceChildren(editor, h('h3', {}, t(`${prefix}.edit_title`, { name: r.name })), formFor(r));
+          editor.scrollIntoView({ block: 'nearest' });
+        })) : null)), `${kind}s`) : h('p', { class: 'muted' }, t(none)),
+      editor,
+      write ? h('details', {}, h('summary', {}, t(`${prefix}.add`)), formFor(null)) : null);
+  }
   async function loadSources() {
     const data = await api.get(`/api/v1/factories/${id}/emission-sources`);
     if (!ctx.isCurrent()) return;
-    replaceChildren(sources, data.items.length ? table([t('factories.source.name'), t('factories.source.height'),
-      t('factories.source.diameter'), t('factories.source.velocity'), t('factories.source.temperature'), t('factories.source.fuel'),
-      t('factories.source.pollutants')], data.items.map((s) => h('tr', {},
-      h('td', {}, s.name), h('td', { class: 'num' }, numberText(s.stack_height_m, 1)), h('td', { class: 'num' }, numberText(s.inner_diameter_m, 2)),
-      h('td', { class: 'num' }, numberText(s.exit_velocity_m_s, 1)), h('td', { class: 'num' }, numberText(s.exit_temperature_c, 1)),
-      h('td', {}, s.fuel), h('td', {}, s.pollutants.map((p) => `${tOr(`factories.pollutant.${p.pollutant}`, p.pollutant)} ${p.rate_g_s} g/s`).join(', ')))),
-    'sources') : h('p', { class: 'muted' }, t('factories.source.none')));
+    editableList(sources, {
+      items: data.items, kind: 'source', prefix: 'factories.source', fields: SOURCE_FIELDS, none: 'factories.source.none',
+      path: `/api/v1/factories/${id}/emission-sources`, itemPath: (rid) => `/api/v1/emission-sources/${rid}`, reload: loadSources,
+      headers: [t('factories.source.name'), t('factories.source.height'), t('factories.source.diameter'), t('factories.source.velocity'),
+        t('factories.source.temperature'), t('factories.source.fuel'), t('factories.source.pollutants')],
+      cells: (s) => [h('td', {}, s.name), h('td', { class: 'num' }, numberText(s.stack_height_m, 1)),
+        h('td', { class: 'num' }, numberText(s.inner_diameter_m, 2)), h('td', { class: 'num' }, numberText(s.exit_velocity_m_s, 1)),
+        h('td', { class: 'num' }, numberText(s.exit_temperature_c, 1)), h('td', {}, s.fuel),
+        h('td', {}, s.pollutants.map((p) => `${tOr(`factories.pollutant.${p.pollutant}`, p.pollutant)} ${p.rate_g_s} g/s`).join(', '))],
+    });
   }
   async function loadOutlets() {
     const data = await api.get(`/api/v1/factories/${id}/outlets`);
     if (!ctx.isCurrent()) return;
-    replaceChildren(outlets, data.items.length ? table([t('factories.outlet.name'), t('factories.outlet.water'),
-      t('factories.outlet.treatment'), t('factories.outlet.flow')], data.items.map((o) => h('tr', {},
-      h('td', {}, o.name), h('td', {}, o.receiving_water), h('td', {}, o.treatment), h('td', { class: 'num' }, numberText(o.flow_m3_day, 1)))),
-    'outlets') : h('p', { class: 'muted' }, t('factories.outlet.none')));
+    editableList(outlets, {
+      items: data.items, kind: 'outlet', prefix: 'factories.outlet', fields: OUTLET_FIELDS, none: 'factories.outlet.none',
+      path: `/api/v1/factories/${id}/outlets`, itemPath: (rid) => `/api/v1/outlets/${rid}`, reload: loadOutlets,
+      headers: [t('factories.outlet.name'), t('factories.outlet.water'), t('factories.outlet.treatment'), t('factories.outlet.flow')],
+      cells: (o) => [h('td', {}, o.name), h('td', {}, o.receiving_water), h('td', {}, o.treatment),
+        h('td', { class: 'num' }, numberText(o.flow_m3_day, 1))],
+    });
   }
   async function loadReceptors() {
     if (f.lat === null || f.lat === undefined) {
@@ -438,10 +595,14 @@ export async function renderFactory(ctx) {
     try {
       const data = await api.get(`/api/v1/factories/${id}/receptors?within_m=2000`);
       if (!ctx.isCurrent()) return;
-      replaceChildren(receptors, data.items.length ? table([t('factories.receptors.kind'), t('factories.receptors.name'),
-        t('factories.receptors.distance'), t('factories.receptors.people')], data.items.map((r) => h('tr', { dataset: { testid: 'receptor-row' } },
-        h('td', {}, t(`receptors.kind.${r.kind}`)), h('td', {}, r.name), h('td', { class: 'num' }, t('factories.receptors.metres', { m: numberText(r.distance_m) })),
-        h('td', { class: 'num' }, numberText(r.people)))), 'receptors') : h('p', { class: 'muted' }, t('factories.receptors.none')));
+      // Receptors belong to the LAO, not the factory: a new one is added to the factory's LAO.
+      editableList(receptors, {
+        items: data.items, kind: 'receptor', prefix: 'factories.receptors', fields: RECEPTOR_FIELDS, none: 'factories.receptors.none',
+        path: '/api/v1/receptors', itemPath: (rid) => `/api/v1/receptors/${rid}`, reload: loadReceptors,
+        headers: [t('factories.receptors.kind'), t('factories.receptors.name'), t('factories.receptors.distance'), t('factories.receptors.people')],
+        cells: (r) => [h('td', {}, t(`receptors.kind.${r.kind}`)), h('td', {}, r.name),
+          h('td', { class: 'num' }, t('factories.receptors.metres', { m: numberText(r.distance_m) })), h('td', { class: 'num' }, numberText(r.people))],
+      });
     } catch (e) {
       // A factory representative may not see the LAO's receptors.
       if (ctx.isCurrent()) replaceChildren(receptors, h('p', { class: 'muted' }, errorMessage(e)));

@@ -5,7 +5,8 @@
 // when the network is back; the bar at the top says what is still waiting. Conflicting answers
 // to one item are settled by the server: the one recorded later on a phone wins.
 // Sign-off (POST /api/v1/inspections/{id}/sign-off) needs the network and an empty queue; after
-// it the page is read-only.
+// it the page is read-only. Cancelling (POST .../cancel with a reason) also makes it read-only;
+// the answers already given stay.
 import * as api from '../api.js';
 import { ApiError } from '../api.js';
 import { formatDateTime, formatThaiDate } from '../dates.js';
@@ -402,6 +403,12 @@ export async function renderInspection(ctx) {
       canWrite ? reinspectForm() : null);
       return;
     }
+    if (data.status === 'cancelled') {
+      replaceChildren(signOffBox, h('p', { class: 'notice warn', dataset: { testid: 'cancelled' } },
+        t('inspection.cancelled_by', { name: data.cancelled_by, when: formatDateTime(new Date(data.cancelled_at * 1000), { lang }) })),
+      h('p', { dataset: { testid: 'cancel-reason' } }, t('inspection.cancel_reason'), ': ', data.cancel_reason));
+      return;
+    }
     if (readOnly) {
       replaceChildren(signOffBox);
       return;
@@ -428,7 +435,36 @@ export async function renderInspection(ctx) {
       }
     });
     replaceChildren(signOffBox, h('h2', {}, t('inspection.sign_off_title')), h('p', { class: 'muted' }, t('inspection.sign_off_hint')),
-      err, button);
+      err, button, cancelForm());
+  }
+
+  // Cancelling (planned or in progress only) needs the network; the answers stay on the server.
+  function cancelForm() {
+    const reason = h('textarea', { id: 'cancel-reason', rows: '2', required: true, maxlength: '500', dataset: { testid: 'cancel-reason-input' } });
+    const err = h('p', { class: 'form-error', role: 'alert', hidden: true, dataset: { testid: 'cancel-error' } });
+    const form = h('form', { class: 'form' },
+      h('div', { class: 'field' }, h('label', { for: 'cancel-reason' }, t('inspection.cancel_reason')), reason),
+      err, h('button', { type: 'submit', class: 'button secondary', dataset: { testid: 'cancel-inspection' } }, t('inspection.cancel')));
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      err.hidden = true;
+      if (!navigator.onLine) {
+        err.textContent = t('inspection.cancel_offline');
+        err.hidden = false;
+        return;
+      }
+      try {
+        await api.post(`/api/v1/inspections/${id}/cancel`, { reason: reason.value.trim() });
+        data = await api.get(`/api/v1/inspections/${id}`);
+        await queue.saveSnapshot(data);
+        ctx.navigate(`/inspections/${id}`);
+      } catch (e) {
+        err.textContent = errorMessage(e);
+        err.hidden = false;
+      }
+    });
+    return h('details', { class: 'cancel-box', dataset: { testid: 'cancel-box' } },
+      h('summary', {}, t('inspection.cancel_title')), h('p', { class: 'muted' }, t('inspection.cancel_hint')), form);
   }
 
   function reinspectForm() {

@@ -56,7 +56,11 @@ function certificateCard(ctx, c, onChanged) {
       h('div', { class: 'fact' }, h('dt', {}, t('training.cert.expires')),
         h('dd', { dataset: { testid: 'certificate-expiry' } }, c.valid_until ? day(c.valid_until, false) : t('training.cert.no_expiry'))),
       c.revoked ? h('div', { class: 'fact' }, h('dt', {}, t('training.cert.reason')), h('dd', {}, c.revoked_reason)) : null),
-    revoke ? h('div', { class: 'card-actions' }, revoke) : null, revokeBox);
+    h('div', { class: 'card-actions' },
+      c.revoked ? null : h('a', { class: 'button', href: `/api/v1/training/attendees/${encodeURIComponent(c.attendee_id)}/certificate.pdf`,
+        target: '_blank', rel: 'noopener', dataset: { testid: 'certificate-pdf' } }, t('training.cert.print')),
+      revoke ? ' ' : null, revoke),
+    revokeBox);
 }
 
 function courseForm(onCreated) {
