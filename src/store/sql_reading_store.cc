@@ -77,12 +77,14 @@ HourAggregate HourFromRow(const Row& row) {
   h.pm25_24h_hours = static_cast<int>(row.Int(18));
   h.pm25_nowcast = row.OptReal(19);
   h.pm25_in_range_24h = SumAt(row, 20);
+  h.pm25_in_range_24h_before = row.OptReal(22);
   return h;
 }
 
 constexpr const char* kHourColumns =
     "sensor_id, hour_end, samples, flagged, flags, expected, pm25_ir_n, pm25_ir_sum, pm25_ir_end, pm25_n, pm25_sum, "
-    "pm10_n, pm10_sum, rh_n, rh_sum, t_n, t_sum, pm25_24h, pm25_24h_n, pm25_nowcast, pm25_ir_24h_n, pm25_ir_24h_sum";
+    "pm10_n, pm10_sum, rh_n, rh_sum, t_n, t_sum, pm25_24h, pm25_24h_n, pm25_nowcast, pm25_ir_24h_n, pm25_ir_24h_sum, "
+    "pm25_ir_24h_before";
 
 DayAggregate DayFromRow(const Row& row) {
   DayAggregate d;
@@ -239,22 +241,26 @@ Result<std::vector<MonthAggregate>> SqlReadingStore::MonthsOfOrg(int64_t org_id,
 Result<std::vector<readings::InRangeSums>> SqlReadingStore::InRangeSumsOfOrg(int64_t org_id, int64_t from_end,
                                                                               int64_t to_end) {
   RETURN_IF_ERROR(scope_.RequireRead(org_id, "organisation"));
-  // A 24-h window ending with a stored hour is that hour's kept 24-h sums: two rows per sensor.
-  // Other windows (another length, or no hour stored at to_end) are summed from the hours.
+  // A 24-h window ending with a stored hour is that hour's kept 24-h sums and the value stamped
+  // 24 h before: one row per sensor. Other windows (another length, or no hour stored at to_end)
+  // are summed from the hours, with the value at from_end from the hour ending there.
   const bool day = to_end - from_end == 24 * readings::kHour;
   const std::string summed = day ? "t.sensor_id IS NULL" : "1 = 1";
+  const std::string at_from =
+      "(SELECT f.pm25_ir_end FROM reading_hours f WHERE f.sensor_id = s.id AND f.hour_end = $2)";
   std::vector<readings::InRangeSums> out;
   RETURN_IF_ERROR(conn_.ForEachRow(
       std::string("SELECT s.id, ") +
                       (day ? "t.pm25_ir_24h_n, t.pm25_ir_24h_sum, " : "NULL, NULL, ") +
-                      "f.pm25_ir_end, t.pm25_ir_end, "
+                      (day ? "CASE WHEN " + summed + " THEN " + at_from + " ELSE t.pm25_ir_24h_before END, "
+                           : at_from + ", ") +
+                      "t.pm25_ir_end, "
                       "CASE WHEN " + summed + " THEN (SELECT CAST(sum(h.pm25_ir_n) AS BIGINT) FROM "
                       "reading_hours h WHERE h.sensor_id = s.id AND h.hour_end > $2 AND h.hour_end <= $3) END, "
                       "CASE WHEN " + summed + " THEN (SELECT sum(h.pm25_ir_sum) FROM reading_hours h "
                       "WHERE h.sensor_id = s.id AND h.hour_end > $2 AND h.hour_end <= $3) END, "
                       "s.code, l.sensor_id IS NOT NULL, l.valid_ts, l.valid_data "
                       "FROM sensors s LEFT JOIN reading_hours t ON t.sensor_id = s.id AND t.hour_end = $3 "
-                      "LEFT JOIN reading_hours f ON f.sensor_id = s.id AND f.hour_end = $2 "
                       "LEFT JOIN reading_latest l ON l.sensor_id = s.id WHERE " +
                       scope_.OrgFilterSql("s.org_id") + " AND s.org_id = $1 ORDER BY s.id",
       {V(org_id), V(from_end), V(to_end)}, [&](const Row& row) -> Status {
@@ -465,14 +471,15 @@ Status SqlReadingStore::PutHours(std::span<const readings::HourWrite> hours) {
                              }));
   static const std::string kHead = std::string("INSERT INTO reading_hours (") + kHourColumns + ") VALUES ";
   static const std::string kTail = UpdateAll(kHourColumns, 2);
-  return InsertMany(conn_, kHead, 22, kTail, hours, [](const readings::HourWrite& w, Params& p) {
+  return InsertMany(conn_, kHead, 23, kTail, hours, [](const readings::HourWrite& w, Params& p) {
     const HourAggregate& h = w.aggregate;
     p.insert(p.end(), {V(h.sensor_id), V(h.hour_end), V(h.samples), V(h.flagged), V(static_cast<int64_t>(h.flags)),
                        V(h.expected_samples), V(h.pm25_in_range.count), V(h.pm25_in_range.sum),
                        OptV(h.pm25_in_range_at_end), V(h.pm25.count), V(h.pm25.sum), V(h.pm10.count),
                        V(h.pm10.sum), V(h.humidity.count), V(h.humidity.sum), V(h.temperature.count),
                        V(h.temperature.sum), OptV(h.pm25_24h), V(static_cast<int64_t>(h.pm25_24h_hours)),
-                       OptV(h.pm25_nowcast), V(h.pm25_in_range_24h.count), V(h.pm25_in_range_24h.sum)});
+                       OptV(h.pm25_nowcast), V(h.pm25_in_range_24h.count), V(h.pm25_in_range_24h.sum),
+                       OptV(h.pm25_in_range_24h_before)});
   });
 }
 

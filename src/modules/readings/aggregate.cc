@@ -178,6 +178,8 @@ void SetRollingMeans(HourAggregate& hour, const std::map<int64_t, HourAggregate>
   hour.pm25_24h_hours = static_cast<int>(day.count);
   hour.pm25_24h = day.count >= kHoursPerDayForMean ? day.mean() : std::nullopt;
   hour.pm25_in_range_24h = in_range;
+  const HourAggregate* day_before = hour_at(hour.hour_end - 24 * kHour);
+  hour.pm25_in_range_24h_before = day_before ? day_before->pm25_in_range_at_end : std::nullopt;
   auto nowcast = core::ComputeNowCast(core::Pollutant::kPm25, last12);
   hour.pm25_nowcast = nowcast.ok() ? nowcast->value : std::nullopt;
 }

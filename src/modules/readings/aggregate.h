@@ -46,7 +46,8 @@ bool Pm25InRange(const Reading& reading);
 // `readings`: every stored reading of the hour, in time order.
 HourAggregate AggregateHour(int64_t sensor_id, int64_t hour_end, std::span<const Reading> readings,
                             int expected_samples);
-// Sets pm25_24h, pm25_24h_hours, pm25_nowcast and pm25_in_range_24h of `hour` from the hours
+// Sets pm25_24h, pm25_24h_hours, pm25_nowcast, pm25_in_range_24h and pm25_in_range_24h_before
+// of `hour` from the hours
 // before it (`history`: any hours of the same sensor, keyed by hour_end; hour itself may be among
 // them).
 void SetRollingMeans(HourAggregate& hour, const std::map<int64_t, HourAggregate>& history);

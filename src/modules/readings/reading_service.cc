@@ -301,10 +301,11 @@ Status ReadingService::StoreSensorReadings(UnitOfWork& work, const sensors::Sens
     w.aggregate = AggregateHour(sensor.id, h, rows, expected);
     writes.push_back(std::move(w));
   }
-  // Rolling means (24-h mean, NowCast, raw 24-h sums) of the changed hours, and of the stored
-  // hours after them that they feed (late data changes the next 23 hours too).
+  // Rolling means (24-h mean, NowCast, raw 24-h sums and the value 24 h before) of the changed
+  // hours, and of the stored hours after them that they feed (late data changes the next 24
+  // hours too); loaded from the hour ending 24 h before the first change.
   const int64_t first_dirty = *dirty.begin(), last_dirty = *dirty.rbegin();
-  ASSIGN_OR_RETURN(auto around, store.Hours(sensor.id, first_dirty - 24 * kHour, last_dirty + 23 * kHour));
+  ASSIGN_OR_RETURN(auto around, store.Hours(sensor.id, first_dirty - 25 * kHour, last_dirty + 24 * kHour));
   std::map<int64_t, HourAggregate> history;
   for (auto& h : around) history[h.hour_end] = std::move(h);
   for (const auto& w : writes) history[w.aggregate.hour_end] = w.aggregate;
@@ -316,7 +317,8 @@ Status ReadingService::StoreSensorReadings(UnitOfWork& work, const sensors::Sens
     if (updated.pm25_24h != stored_hour.pm25_24h || updated.pm25_nowcast != stored_hour.pm25_nowcast ||
         updated.pm25_24h_hours != stored_hour.pm25_24h_hours ||
         updated.pm25_in_range_24h.count != stored_hour.pm25_in_range_24h.count ||
-        updated.pm25_in_range_24h.sum != stored_hour.pm25_in_range_24h.sum) {
+        updated.pm25_in_range_24h.sum != stored_hour.pm25_in_range_24h.sum ||
+        updated.pm25_in_range_24h_before != stored_hour.pm25_in_range_24h_before) {
       HourWrite w;
       w.chunk.sensor_id = sensor.id;
       w.chunk.hour_end = end;
@@ -327,7 +329,8 @@ Status ReadingService::StoreSensorReadings(UnitOfWork& work, const sensors::Sens
   }
   RETURN_IF_ERROR(store.PutHours(writes));
 
-  // Days, then months, recomputed from the stored level below.
+  // Days, then months, recomputed from the level below: a changed day's hours all lie in
+  // `history` (every hour within 24 h of a changed one, as stored or as just rewritten).
   std::set<std::string> day_keys;
   std::vector<core::CivilDate> days;
   for (int64_t h : dirty) {
@@ -338,7 +341,10 @@ Status ReadingService::StoreSensorReadings(UnitOfWork& work, const sensors::Sens
   std::set<std::pair<int, int>> months;
   for (const core::CivilDate& day : days) {
     const int64_t end = DayEnd(day);
-    ASSIGN_OR_RETURN(const auto day_hours, store.Hours(sensor.id, end - 24 * kHour, end));
+    std::vector<HourAggregate> day_hours;
+    for (auto it = history.upper_bound(end - 24 * kHour); it != history.end() && it->first <= end; ++it) {
+      day_hours.push_back(it->second);
+    }
     day_rows.push_back(AggregateDay(sensor.id, day, day_hours));
     months.insert({day.year, day.month});
   }

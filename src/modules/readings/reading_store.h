@@ -76,6 +76,10 @@ struct HourAggregate {
   // In-range PM2.5 of the hours ending in (hour_end - 24 h, hour_end], kept current the same way:
   // a raw 24-h window is then one row, not 24.
   Sum pm25_in_range_24h;
+  // The in-range PM2.5 stamped exactly 24 h before hour_end (the end value of the hour ending
+  // then), kept with the sums above: the half-open window [hour_end - 24 h, hour_end) is then
+  // this row alone.
+  std::optional<double> pm25_in_range_24h_before;
   // Hourly means that meet the completeness rule (75 % of expected samples), else empty.
   std::optional<double> pm25_mean() const;
   std::optional<double> pm10_mean() const;

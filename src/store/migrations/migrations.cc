@@ -2086,6 +2086,20 @@ ALTER TABLE reading_days ADD COLUMN pm25_ir_hours BYTEA;
 ALTER TABLE reading_months ADD COLUMN pm25_ir_days BYTEA;
 )SQL";
 
+// The in-range value stamped 24 h before each hour's end, kept on the hour with its 24-h sums, so
+// the dashboard's half-open 24-h window [end - 24 h, end) is one row per sensor.
+constexpr const char* kSqlite0021 = R"SQL(
+ALTER TABLE reading_hours ADD COLUMN pm25_ir_24h_before REAL;
+UPDATE reading_hours SET pm25_ir_24h_before = (SELECT p.pm25_ir_end FROM reading_hours p
+  WHERE p.sensor_id = reading_hours.sensor_id AND p.hour_end = reading_hours.hour_end - 86400);
+)SQL";
+
+constexpr const char* kPostgres0021 = R"SQL(
+ALTER TABLE reading_hours ADD COLUMN pm25_ir_24h_before DOUBLE PRECISION;
+UPDATE reading_hours h SET pm25_ir_24h_before = p.pm25_ir_end FROM reading_hours p
+WHERE p.sensor_id = h.sensor_id AND p.hour_end = h.hour_end - 86400 AND p.pm25_ir_end IS NOT NULL;
+)SQL";
+
 }  // namespace
 
 Status PackSubPeriodSums(Connection& conn) {
@@ -2172,6 +2186,8 @@ const std::vector<Migration>& AllMigrations() {
        kPostgres0018},
       {20, "readings: the in-range sums of each day's hours and each month's days packed on their rows", kSqlite0020,
        kPostgres0020, PackSubPeriodSums},
+      {21, "readings: the in-range value 24 h before each hour kept on it (the 24-h window in one row)", kSqlite0021,
+       kPostgres0021},
   };
   return kMigrations;
 }

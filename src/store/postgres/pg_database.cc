@@ -2,6 +2,8 @@
 
 #include <libpq-fe.h>
 
+#include <array>
+#include <charconv>
 #include <cstdlib>
 #include <string_view>
 #include <unordered_map>
@@ -15,20 +17,21 @@ constexpr Oid kBoolOid = 16, kInt8Oid = 20, kInt2Oid = 21, kInt4Oid = 23, kFloat
 
 // bytea in text result format: "\\x" then two hex digits a byte (bytea_output = hex, the default
 // since PostgreSQL 9.0).
-Blob DecodeByteaHex(const char* text, size_t length) {
-  Blob blob;
-  if (length < 2 || text[0] != '\\' || text[1] != 'x') return blob;
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return 0;
-  };
-  blob.bytes.reserve((length - 2) / 2);
-  for (size_t i = 2; i + 1 < length; i += 2) {
-    blob.bytes.push_back(static_cast<char>((nibble(text[i]) << 4) | nibble(text[i + 1])));
-  }
-  return blob;
+// bytea in PostgreSQL's hex output form ("\\x0a1b..."), decoded by table.
+void DecodeByteaHex(const char* text, size_t length, std::string& out) {
+  out.clear();
+  if (length < 2 || text[0] != '\\' || text[1] != 'x') return;
+  static constexpr auto kNibble = [] {
+    std::array<unsigned char, 256> table{};
+    for (int c = '0'; c <= '9'; ++c) table[static_cast<size_t>(c)] = static_cast<unsigned char>(c - '0');
+    for (int c = 'a'; c <= 'f'; ++c) table[static_cast<size_t>(c)] = static_cast<unsigned char>(c - 'a' + 10);
+    for (int c = 'A'; c <= 'F'; ++c) table[static_cast<size_t>(c)] = static_cast<unsigned char>(c - 'A' + 10);
+    return table;
+  }();
+  const size_t n = (length - 2) / 2;
+  out.resize(n);
+  const auto* in = reinterpret_cast<const unsigned char*>(text + 2);
+  for (size_t i = 0; i < n; ++i) out[i] = static_cast<char>((kNibble[in[2 * i]] << 4) | kNibble[in[2 * i + 1]]);
 }
 
 Status StatusFromResult(PGconn* conn, const PGresult* res, std::string_view context) {
@@ -63,6 +66,12 @@ class PgConnection final : public Connection {
   Dialect dialect() const override { return Dialect::kPostgres; }
 
   Result<QueryResult> Query(std::string_view sql, const Params& params) override {
+    ASSIGN_OR_RETURN(PgResult res, Execute(sql, params));
+    return Convert(res.get());
+  }
+
+  // The cached prepared statement of sql run with params; its result, or the error.
+  Result<PgResult> Execute(std::string_view sql, const Params& params) {
     auto name = Prepare(sql, params.size());
     if (!name.ok()) return name.status();
     std::vector<std::string> texts(params.size());
@@ -98,7 +107,21 @@ class PgConnection final : public Connection {
                                 lengths.data(), formats.data(), 0));
     const auto state = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
     if (state != PGRES_TUPLES_OK && state != PGRES_COMMAND_OK) return StatusFromResult(conn_, res.get(), "query");
-    return Convert(res.get());
+    return res;
+  }
+
+  // The whole result arrives at once (libpq); rows are converted one at a time into one Row.
+  Status ForEachRow(std::string_view sql, const Params& params, const RowVisitor& visit) override {
+    ASSIGN_OR_RETURN(PgResult res, Execute(sql, params));
+    const int ncols = PQnfields(res.get());
+    const int nrows = PQntuples(res.get());
+    Row row(std::vector<Value>(static_cast<size_t>(ncols)));
+    auto& values = row.mutable_values();
+    for (int r = 0; r < nrows; ++r) {
+      for (int c = 0; c < ncols; ++c) ConvertCell(res.get(), r, c, values[static_cast<size_t>(c)]);
+      RETURN_IF_ERROR(visit(row));
+    }
+    return Status::Ok();
   }
 
   Status ExecScript(std::string_view sql) override {
@@ -154,31 +177,51 @@ class PgConnection final : public Connection {
     for (int c = 0; c < ncols; ++c) out.columns.emplace_back(PQfname(res, c));
     out.rows.reserve(static_cast<size_t>(nrows));
     for (int r = 0; r < nrows; ++r) {
-      std::vector<Value> values;
-      values.reserve(static_cast<size_t>(ncols));
-      for (int c = 0; c < ncols; ++c) {
-        if (PQgetisnull(res, r, c)) {
-          values.emplace_back(Null{});
-          continue;
-        }
-        const char* text = PQgetvalue(res, r, c);
-        switch (PQftype(res, c)) {
-          case kInt8Oid:
-          case kInt4Oid:
-          case kInt2Oid: values.emplace_back(static_cast<int64_t>(std::strtoll(text, nullptr, 10))); break;
-          case kBoolOid: values.emplace_back(static_cast<int64_t>(text[0] == 't' ? 1 : 0)); break;
-          case kFloat4Oid:
-          case kFloat8Oid:
-          case kNumericOid: values.emplace_back(std::strtod(text, nullptr)); break;
-          case kByteaOid: values.emplace_back(DecodeByteaHex(text, static_cast<size_t>(PQgetlength(res, r, c)))); break;
-          default: values.emplace_back(std::string(text, static_cast<size_t>(PQgetlength(res, r, c))));
-        }
-      }
+      std::vector<Value> values(static_cast<size_t>(ncols));
+      for (int c = 0; c < ncols; ++c) ConvertCell(res, r, c, values[static_cast<size_t>(c)]);
       out.rows.emplace_back(std::move(values));
     }
     const char* affected = PQcmdTuples(res);
     out.affected_rows = (affected && *affected) ? std::strtoll(affected, nullptr, 10) : 0;
     return out;
+  }
+
+  // Cell (r, c) of a text-format result into v (a string or blob keeps its buffer).
+  static void ConvertCell(PGresult* res, int r, int c, Value& v) {
+    if (PQgetisnull(res, r, c)) {
+      v = Null{};
+      return;
+    }
+    const char* text = PQgetvalue(res, r, c);
+    const auto length = static_cast<size_t>(PQgetlength(res, r, c));
+    switch (PQftype(res, c)) {
+      case kInt8Oid:
+      case kInt4Oid:
+      case kInt2Oid: {
+        int64_t n = 0;
+        std::from_chars(text, text + length, n);
+        v = n;
+        return;
+      }
+      case kBoolOid: v = static_cast<int64_t>(text[0] == 't' ? 1 : 0); return;
+      case kFloat4Oid:
+      case kFloat8Oid:
+      case kNumericOid: {
+        double d = 0;
+        // from_chars reads the shortest round-trip form PostgreSQL prints, NaN and Infinity too.
+        if (std::from_chars(text, text + length, d).ec != std::errc()) d = std::strtod(text, nullptr);
+        v = d;
+        return;
+      }
+      case kByteaOid: {
+        if (!std::holds_alternative<Blob>(v)) v = Blob{};
+        DecodeByteaHex(text, length, std::get<Blob>(v).bytes);
+        return;
+      }
+      default:
+        if (auto* s = std::get_if<std::string>(&v)) s->assign(text, length);
+        else v = std::string(text, length);
+    }
   }
 
   static constexpr size_t kMaxPreparedStatements = 512;
