@@ -267,6 +267,66 @@ TEST_P(IngestApiTest, CsvUploadStoresGoodRowsAndReportsBadOnes) {
   EXPECT_EQ(bad_format->status, 422);
 }
 
+// Issue 3, "the event visible to the LAO admin": an upload with refused rows, and a refused file,
+// are ingest events of the uploader's organisation, as on the device and batch paths.
+TEST_P(IngestApiTest, CsvUploadRefusalsAreIngestEventsOfTheUploadersLao) {
+  AddSensor("s2", "other", "gw-s2");
+  const std::string csv =
+      "sensor_id,ts,pm2_5,pm10\n"
+      "s2,1767225600,10.5,20\n"
+      "s2,1767225660,abc,20\n"
+      "ghost,1767225720,11,21\n";
+  auto rows = client_->Post("/api/v1/readings/import?format=csv", CookieHeaders(officer_), csv, "text/csv");
+  ASSERT_TRUE(rows);
+  ASSERT_EQ(rows->status, 200) << rows->body;
+  // A clean upload records nothing.
+  auto clean = client_->Post("/api/v1/readings/import?format=csv", CookieHeaders(officer_),
+                             "sensor_id,ts,pm2_5,pm10\ns2,1767225900,12,22\n", "text/csv");
+  ASSERT_TRUE(clean);
+  ASSERT_EQ(clean->status, 200) << clean->body;
+  // A file that is not readings at all is refused whole.
+  auto file = client_->Post("/api/v1/readings/import?format=csv", CookieHeaders(officer_), "name,colour\nx,red\n",
+                            "text/csv");
+  ASSERT_TRUE(file);
+  EXPECT_EQ(file->status, 422) << file->body;
+  auto air4thai = client_->Post("/api/v1/readings/import?format=air4thai", CookieHeaders(officer_), "{\"stations\":",
+                                "application/json");
+  ASSERT_TRUE(air4thai);
+  EXPECT_EQ(air4thai->status, 422) << air4thai->body;
+
+  const auto admin = server_->Login("banpong.admin");
+  auto events = client_->Get("/api/v1/ingest-events", CookieHeaders(admin, false));
+  ASSERT_TRUE(events);
+  ASSERT_EQ(events->status, 200) << events->body;
+  std::vector<json> uploads;
+  const json listed = JsonOf(events);
+  for (const auto& e : listed["items"]) {
+    if (e["source"] == "csv" || e["source"] == "air4thai") uploads.push_back(e);
+  }
+  ASSERT_EQ(uploads.size(), 3u) << events->body;
+  int with_rows = 0, files = 0;
+  for (const auto& e : uploads) {
+    EXPECT_EQ(e["kind"], "rejected") << e.dump();
+    const std::string message = e["message"];
+    if (e["count"] == 2) {
+      ++with_rows;
+      EXPECT_NE(message.find("2 rows refused"), std::string::npos) << message;
+      EXPECT_NE(message.find("line 3"), std::string::npos) << message;  // the first refusal, by file line
+      EXPECT_EQ(e["source"], "csv");
+    } else {
+      ++files;
+      EXPECT_EQ(e["count"], 0) << e.dump();
+      EXPECT_EQ(message.rfind("file refused: ", 0), 0u) << message;
+    }
+  }
+  EXPECT_EQ(with_rows, 1);
+  EXPECT_EQ(files, 2);
+  // Another LAO does not see them.
+  auto theirs = client_->Get("/api/v1/ingest-events", CookieHeaders(server_->Login("boekphrai.officer"), false));
+  ASSERT_TRUE(theirs && theirs->status == 200);
+  EXPECT_TRUE(JsonOf(theirs)["items"].empty()) << theirs->body;
+}
+
 TEST_P(IngestApiTest, AggregatesAndStatusAreServedForTheMap) {
   const int64_t id = AddSensor("s3", "other", "gw-s3");
   json rows = json::array();
