@@ -208,6 +208,7 @@ std::map<std::string, double> RunningIngest::MetricValues() const {
     values["ecotown_mqtt_readings_total"] = static_cast<double>(c.readings);
     values["ecotown_mqtt_parse_errors_total"] = static_cast<double>(c.parse_errors);
     values["ecotown_mqtt_sink_errors_total"] = static_cast<double>(c.sink_errors);
+    values["ecotown_mqtt_redeliveries_total"] = static_cast<double>(c.redeliveries);
     values["ecotown_mqtt_readings_rejected_total"] = static_cast<double>(c.rejected);
   }
   if (pollers_) {
