@@ -327,6 +327,56 @@ TEST_P(IngestApiTest, CsvUploadRefusalsAreIngestEventsOfTheUploadersLao) {
   EXPECT_TRUE(JsonOf(theirs)["items"].empty()) << theirs->body;
 }
 
+// Issue 3, "the event visible to the LAO admin": rows that the device transports' sink (MQTT,
+// pollers) refuses are ingest events too: of the device's LAO, or of no LAO for an unknown device.
+TEST_P(IngestApiTest, DeviceTransportRefusalsAreIngestEvents) {
+  const int64_t id = AddSensor("s4", "airgradient", "ecda3b1eaaaf");
+  auto sink = server_->runtime().DeviceReadingSink();
+  const int64_t now = 1767225600;
+  auto reading = [](const std::string& key, int64_t ts) {
+    readings::RawReading r;
+    r.device_key = key;
+    r.ts = ts;
+    r.pm2_5 = 12;
+    r.source = readings::Source::kMqtt;
+    return r;
+  };
+  // One good reading and one 2 days ahead of the receive time: the good one is stored.
+  auto refused = sink({reading("ecda3b1eaaaf", now - 60), reading("ecda3b1eaaaf", now + 2 * 86400)}, now);
+  ASSERT_TRUE(refused.ok()) << refused.status().ToString();
+  EXPECT_EQ(refused->accepted, 1);
+  EXPECT_EQ(refused->rejected, 1);
+  auto unknown = sink({reading("aaaaaaaaaaaa", now - 60)}, now);
+  ASSERT_TRUE(unknown.ok()) << unknown.status().ToString();
+  EXPECT_EQ(unknown->rejected, 1);
+  auto clean = sink({reading("ecda3b1eaaaf", now - 30)}, now);
+  ASSERT_TRUE(clean.ok());
+  EXPECT_EQ(Readings(id).size(), 2u);
+
+  auto events = client_->Get("/api/v1/ingest-events?since=0", CookieHeaders(server_->Login("banpong.admin"), false));
+  ASSERT_TRUE(events);
+  ASSERT_EQ(events->status, 200) << events->body;
+  const json listed = JsonOf(events);
+  ASSERT_EQ(listed["items"].size(), 1u) << events->body;  // the unknown device is no LAO's
+  const json& event = listed["items"][0];
+  EXPECT_EQ(event["kind"], "rejected");
+  EXPECT_EQ(event["source"], "mqtt");
+  EXPECT_EQ(event["device_key"], "ecda3b1eaaaf");
+  EXPECT_EQ(event["sensor_id"], id);
+  EXPECT_EQ(event["count"], 1);
+  EXPECT_NE(event["message"].get<std::string>().find("future"), std::string::npos) << event.dump();
+
+  auto all = client_->Get("/api/v1/ingest-events?since=0", CookieHeaders(server_->Login("admin"), false));
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->status, 200) << all->body;
+  int unknown_devices = 0;
+  const json everything = JsonOf(all);
+  for (const auto& e : everything["items"]) {
+    if (e["kind"] == "unknown_device" && e["device_key"] == "aaaaaaaaaaaa") ++unknown_devices;
+  }
+  EXPECT_EQ(unknown_devices, 1) << all->body;
+}
+
 TEST_P(IngestApiTest, AggregatesAndStatusAreServedForTheMap) {
   const int64_t id = AddSensor("s3", "other", "gw-s3");
   json rows = json::array();
