@@ -22,7 +22,6 @@ const SHELL = [
   '/js/api.js',
   '/js/app.js',
   '/js/charts.js',
-  '/js/correction.js',
   '/js/dates.js',
   '/js/dom.js',
   '/js/errors.js',

@@ -218,6 +218,7 @@ std::map<std::string, double> RunningIngest::MetricValues() const {
     values["ecotown_mqtt_readings_total"] = static_cast<double>(c.readings);
     values["ecotown_mqtt_parse_errors_total"] = static_cast<double>(c.parse_errors);
     values["ecotown_mqtt_sink_errors_total"] = static_cast<double>(c.sink_errors);
+    values["ecotown_mqtt_redeliveries_total"] = static_cast<double>(c.redeliveries);
     values["ecotown_mqtt_readings_rejected_total"] = static_cast<double>(c.rejected);
   }
   if (pollers_) {
@@ -254,6 +255,32 @@ Result<std::unique_ptr<RunningIngest>> Runtime::StartIngest(readings::ReadingSin
   return ingest;
 }
 
+namespace {
+
+// Refused rows of one MQTT message or poll as an ingest event, as the HTTP device paths record
+// theirs: in the organisation of the first refused row's device ("rejected"), or in none when no
+// organisation registered that device ("unknown_device", seen by platform administrators).
+Status RecordDeviceRefusals(UnitOfWork& work, const std::vector<readings::RawReading>& batch,
+                            const readings::IngestSummary& summary, int64_t received_at) {
+  if (summary.rejected == 0 || summary.errors.empty()) return Status::Ok();
+  const readings::RowError& first = summary.errors.front();
+  readings::IngestEvent event;
+  event.at = received_at;
+  event.source = readings::SourceName(first.index < batch.size() ? batch[first.index].source : batch.front().source);
+  event.device_key = first.device_key;
+  event.kind = "unknown_device";
+  event.message = first.message;
+  event.count = summary.rejected;
+  if (auto found = work.sensors().FindByDeviceKey(first.device_key); found.ok()) {
+    event.org_id = found->sensor.org_id;
+    event.sensor_id = found->sensor.id;
+    event.kind = "rejected";
+  }
+  return work.readings().InsertIngestEvent(event).status();
+}
+
+}  // namespace
+
 readings::ReadingSink Runtime::DeviceReadingSink() {
   return [this, service = readings::ReadingService(config_.qa)](std::vector<readings::RawReading> batch,
                                                       int64_t received_at) -> Result<readings::IngestSummary> {
@@ -262,7 +289,7 @@ readings::ReadingSink Runtime::DeviceReadingSink() {
     Status status = transactor_.Write(tenancy::Scope::System("ingest"), RequestInfo{"ingest", "device", received_at},
                                       [&](UnitOfWork& work) -> Status {
                                         ASSIGN_OR_RETURN(summary, service.Ingest(work, batch, received_at, options));
-                                        return Status::Ok();
+                                        return RecordDeviceRefusals(work, batch, summary, received_at);
                                       });
     if (!status.ok()) return status;
     return summary;

@@ -103,7 +103,8 @@ class Runtime {
 
   // The sink of the device transports: readings::ReadingService::Ingest as the system, in one
   // write transaction per message or poll. Readings are matched by device key only; the rows of
-  // unknown devices or with bad values are refused (counted in the summary) and the rest stored.
+  // unknown devices or with bad values are refused (counted in the summary) and the rest stored;
+  // refused rows are recorded as one ingest event per call, in the same transaction.
   readings::ReadingSink DeviceReadingSink();
 
   // Serves HTTP on host:port, with the device transports of config() feeding

@@ -39,6 +39,19 @@ class EventSource {
   virtual std::optional<std::string> Poll() = 0;
 };
 
+// A body produced piece by piece (a large CSV export), so that it never sits whole in memory.
+// The server calls Next on a worker thread, one call at a time, and sends each piece as it comes
+// (chunked over HTTP/1.1). Next may block (it reads the database); it appends the next piece to
+// `out` and returns true, or returns false at the end. Failed() says whether that end was an
+// error: the server then cuts the connection without the last chunk, so that the client sees an
+// incomplete transfer rather than a short file.
+class BodyStream {
+ public:
+  virtual ~BodyStream() = default;
+  virtual bool Next(std::string& out) = 0;
+  virtual bool Failed() const = 0;
+};
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json; charset=utf-8";
@@ -51,6 +64,7 @@ struct Response {
   // client whose Accept-Encoding allows gzip.
   std::shared_ptr<const std::string> shared_gzip_body;
   std::shared_ptr<EventSource> events;  // set for text/event-stream responses
+  std::shared_ptr<BodyStream> stream;   // set instead of `body` for a streamed answer
 
   std::string_view Body() const { return shared_body ? std::string_view(*shared_body) : std::string_view(body); }
 

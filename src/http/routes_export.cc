@@ -4,10 +4,14 @@
 // (sensor_id,ts,pm1,pm2_5,pm10,temperature,humidity,pressure,co2) plus qa_flags, so that it
 // round-trips through `ecotown import readings`; the hour and day levels carry the clean means
 // with the completeness rules of open_data.h, the same figures as the OpenAQ API and the store.
+// Raw and hour rows also carry the corrected PM2.5 of the calibration model valid at their time
+// and that model's version (calibration::CorrectReading, CorrectHour).
 //
-// The text is built row by row into one buffer, reading the store in batches of hours, so that a
-// streaming response needs only a different sink. Exports stop with 413 beyond max_rows (default
-// and ceiling 5,000,000 rows).
+// The body is streamed (Response::stream): the handler checks the request, the scope and the row
+// count (exports stop with 413 beyond max_rows, default and ceiling 5,000,000 rows, before any
+// byte is sent), then ExportStream reads the store a page at a time (up to 100,000 readings, or
+// a month of hours, or a year of days, of one sensor), each page in its own read transaction.
+#include <algorithm>
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -18,6 +22,7 @@
 #include "core/thai_calendar.h"
 #include "http/api.h"
 #include "http/open_data.h"
+#include "modules/calibration/corrected_value.h"
 #include "modules/readings/aggregate.h"
 
 namespace ecotown::http {
@@ -28,6 +33,9 @@ using readings::Reading;
 
 constexpr int64_t kMaxExportRows = 5'000'000;
 constexpr int64_t kReadBatchSamples = 100'000;  // readings decoded per store read
+constexpr int64_t kRawWindow = 7 * 86400;        // hours looked at to plan one raw page
+constexpr int64_t kHourWindow = 31 * 86400;      // hours of one hour-level page
+constexpr int64_t kDayWindow = 366 * 86400;      // days of one day-level page (whole Bangkok days)
 constexpr int64_t kNoLimit = std::numeric_limits<int64_t>::max();
 constexpr const char* kUtf8Bom = "\xEF\xBB\xBF";
 
@@ -106,33 +114,19 @@ Result<ExportRequest> ParseExportRequest(const Request& request) {
   return out;
 }
 
-// The CSV text, one row at a time, with the row cap.
+// The CSV text of one page, one row at a time.
 class CsvOut {
  public:
-  CsvOut(int64_t max_rows, bool bom) : max_rows_(max_rows) {
-    if (bom) text_ = kUtf8Bom;
-  }
+  explicit CsvOut(std::string& text) : text_(text) {}
 
   void Header(std::initializer_list<const char*> names) {
-    bool first = true;
-    for (const char* name : names) {
-      if (!first) text_ += ',';
-      text_ += name;
-      first = false;
-    }
+    for (const char* name : names) Text(name);
+    End();
+  }
+  void End() {
     text_ += '\n';
-  }
-
-  // Starts a data row; TooLarge beyond the cap.
-  Status Row() {
-    if (++rows_ > max_rows_) {
-      return Status::TooLarge("the export would have more than " + std::to_string(max_rows_) +
-                              " rows; choose a shorter period (from, to), one sensor or the hour or day level");
-    }
     first_field_ = true;
-    return Status::Ok();
   }
-  void End() { text_ += '\n'; }
 
   void Text(std::string_view value) {
     Separator();
@@ -164,9 +158,12 @@ class CsvOut {
     const auto result = std::to_chars(buf, buf + sizeof buf, *value);
     text_.append(buf, result.ptr);
   }
-
-  int64_t rows() const { return rows_; }
-  std::string Take() { return std::move(text_); }
+  // The corrected value and its model's version; both empty without a model.
+  void Corrected(const calibration::CorrectedValue& corrected) {
+    Number(corrected.value);
+    Separator();
+    if (corrected.model != nullptr) text_ += std::to_string(corrected.model->version);
+  }
 
  private:
   void Separator() {
@@ -174,10 +171,8 @@ class CsvOut {
     first_field_ = false;
   }
 
-  int64_t max_rows_;
-  int64_t rows_ = 0;
+  std::string& text_;
   bool first_field_ = true;
-  std::string text_;
 };
 
 std::string FlagText(core::QaFlags flags) {
@@ -189,84 +184,221 @@ std::string FlagText(core::QaFlags flags) {
   return out;
 }
 
-// Every stored reading with from < ts <= to, flagged ones included, read a batch of hours at a time.
-Status ExportRaw(UnitOfWork& work, const sensors::Sensor& sensor, int64_t from, int64_t to, CsvOut& out) {
+// One sensor to export and its calibration models.
+struct ExportSensor {
+  sensors::Sensor sensor;
+  std::vector<calibration::CalibrationModel> models;
+};
+
+// The number of rows the export of one sensor gives, for the cap before anything is sent. Raw:
+// the hours' sample counts, with the readings of the hours cut by from or to counted one by one.
+Result<int64_t> CountRows(UnitOfWork& work, const ExportRequest& request, int64_t sensor_id) {
   constexpr int64_t kHour = readings::kHour;
-  ASSIGN_OR_RETURN(auto hours,
-                   work.readings().Hours(sensor.id, readings::HourEndOf(from + 1) - kHour, readings::HourEndOf(to)));
-  size_t i = 0;
-  while (i < hours.size()) {
-    size_t j = i;
+  switch (request.level) {
+    case Level::kRaw: {
+      ASSIGN_OR_RETURN(auto hours, work.readings().Hours(sensor_id, readings::HourEndOf(request.from + 1) - kHour,
+                                                         readings::HourEndOf(request.to)));
+      int64_t rows = 0;
+      for (const HourAggregate& h : hours) {
+        if (h.hour_end - kHour >= request.from && h.hour_end <= request.to) {
+          rows += h.samples;
+          continue;
+        }
+        ASSIGN_OR_RETURN(auto cut, work.readings().Raw(sensor_id, std::max(request.from, h.hour_end - kHour),
+                                                       std::min(request.to, h.hour_end), kNoLimit));
+        rows += static_cast<int64_t>(cut.size());
+      }
+      return rows;
+    }
+    case Level::kHour: {
+      ASSIGN_OR_RETURN(auto hours, work.readings().Hours(sensor_id, request.from, request.to));
+      return static_cast<int64_t>(hours.size());
+    }
+    case Level::kDay: {
+      ASSIGN_OR_RETURN(auto hours, work.readings().Hours(sensor_id, BangkokDayStart(request.from), request.to));
+      int64_t rows = 0;
+      for (const auto& day : DailyMeans(hours, Quantity::kPm25)) {
+        if (day.day_end > request.from && day.day_end <= request.to) ++rows;
+      }
+      return rows;
+    }
+  }
+  return 0;
+}
+
+// The export of one request, a page at a time (BodyStream). Each page is read in its own read
+// transaction under the caller's scope, so a long export holds no transaction between pages
+// (rows written meanwhile may or may not appear, as with paging through the API).
+class ExportStream : public BodyStream {
+ public:
+  ExportStream(Transactor& transactor, tenancy::Scope scope, RequestInfo info, ExportRequest request,
+               std::vector<ExportSensor> sensors)
+      : transactor_(transactor),
+        scope_(std::move(scope)),
+        info_(std::move(info)),
+        request_(std::move(request)),
+        sensors_(std::move(sensors)) {
+    StartSensor();
+  }
+
+  bool Next(std::string& out) override {
+    if (!header_written_) {
+      header_written_ = true;
+      if (request_.bom) out += kUtf8Bom;
+      WriteHeader(out);
+      return true;
+    }
+    if (failed_ || current_ >= sensors_.size()) return false;
+    const Status status = transactor_.Read(scope_, info_, [&](UnitOfWork& work) { return Page(work, out); });
+    if (!status.ok()) {
+      failed_ = true;
+      return false;
+    }
+    return true;
+  }
+  bool Failed() const override { return failed_; }
+
+ private:
+  void WriteHeader(std::string& text) const {
+    CsvOut out(text);
+    switch (request_.level) {
+      case Level::kRaw:
+        out.Header({"sensor_id", "ts", "pm1", "pm2_5", "pm10", "temperature", "humidity", "pressure", "co2", "qa_flags",
+                    "pm2_5_corrected", "calibration_version"});
+        break;
+      case Level::kHour:
+        out.Header({"sensor_id", "sensor_name", "hour_start", "hour_end", "pm2_5", "pm10", "temperature", "humidity",
+                    "samples", "expected_samples", "flagged", "qa_flags", "pm2_5_corrected", "calibration_version"});
+        break;
+      case Level::kDay:
+        out.Header({"sensor_id", "sensor_name", "date", "pm2_5", "pm10", "temperature", "humidity", "pm2_5_hours",
+                    "samples", "flagged"});
+        break;
+    }
+  }
+
+  // Where the pages of the current sensor start: the day level reads whole Bangkok days.
+  void StartSensor() { cursor_ = request_.level == Level::kDay ? BangkokDayStart(request_.from) : request_.from; }
+
+  // The next page of the current sensor; moves to the next sensor at the end of the period.
+  Status Page(UnitOfWork& work, std::string& text) {
+    const ExportSensor& current = sensors_[current_];
+    CsvOut out(text);
+    switch (request_.level) {
+      case Level::kRaw:
+        RETURN_IF_ERROR(RawPage(work, current, out));
+        break;
+      case Level::kHour:
+        RETURN_IF_ERROR(HourPage(work, current, out));
+        break;
+      case Level::kDay:
+        RETURN_IF_ERROR(DayPage(work, current, out));
+        break;
+    }
+    if (cursor_ >= request_.to) {
+      ++current_;
+      StartSensor();
+    }
+    return Status::Ok();
+  }
+
+  // Stored readings with cursor < ts <= page end, flagged ones included: the hours of the next
+  // week whose samples add up to at most kReadBatchSamples (at least one hour).
+  Status RawPage(UnitOfWork& work, const ExportSensor& current, CsvOut& out) {
+    constexpr int64_t kHour = readings::kHour;
+    const int64_t window_end = std::min(request_.to, cursor_ + kRawWindow);
+    ASSIGN_OR_RETURN(auto hours, work.readings().Hours(current.sensor.id, readings::HourEndOf(cursor_ + 1) - kHour,
+                                                       readings::HourEndOf(window_end)));
+    int64_t page_end = window_end;
     int64_t samples = 0;
-    while (j < hours.size() && (j == i || samples + hours[j].samples <= kReadBatchSamples))
-      samples += hours[j++].samples;
-    ASSIGN_OR_RETURN(auto rows, work.readings().Raw(sensor.id, std::max(from, hours[i].hour_end - kHour),
-                                                    std::min(to, hours[j - 1].hour_end), kNoLimit));
-    for (const Reading& r : rows) {
-      RETURN_IF_ERROR(out.Row());
-      out.Text(sensor.code);
-      out.Text(IsoBangkok(r.ts));
-      out.Number(r.pm1);
-      out.Number(r.pm2_5);
-      out.Number(r.pm10);
-      out.Number(r.temperature_c);
-      out.Number(r.humidity_pct);
-      out.Number(r.pressure_hpa);
-      out.Number(r.co2_ppm);
-      out.Text(FlagText(r.flags));
+    for (size_t i = 0; i < hours.size(); ++i) {
+      if (i > 0 && samples + hours[i].samples > kReadBatchSamples) {
+        page_end = std::min(window_end, hours[i - 1].hour_end);
+        break;
+      }
+      samples += hours[i].samples;
+    }
+    if (!hours.empty()) {
+      ASSIGN_OR_RETURN(auto rows, work.readings().Raw(current.sensor.id, cursor_, page_end, kNoLimit));
+      for (const Reading& r : rows) {
+        out.Text(current.sensor.code);
+        out.Text(IsoBangkok(r.ts));
+        out.Number(r.pm1);
+        out.Number(r.pm2_5);
+        out.Number(r.pm10);
+        out.Number(r.temperature_c);
+        out.Number(r.humidity_pct);
+        out.Number(r.pressure_hpa);
+        out.Number(r.co2_ppm);
+        out.Text(FlagText(r.flags));
+        out.Corrected(calibration::CorrectReading(current.models, r));
+        out.End();
+      }
+    }
+    cursor_ = page_end;
+    return Status::Ok();
+  }
+
+  // Stored hours with cursor < hour end <= page end, with the means of their complete quantities.
+  Status HourPage(UnitOfWork& work, const ExportSensor& current, CsvOut& out) {
+    const int64_t page_end = std::min(request_.to, cursor_ + kHourWindow);
+    ASSIGN_OR_RETURN(auto hours, work.readings().Hours(current.sensor.id, cursor_, page_end));
+    for (const HourAggregate& h : hours) {
+      out.Text(current.sensor.code);
+      out.Text(current.sensor.name);
+      out.Text(IsoBangkok(h.hour_end - readings::kHour));
+      out.Text(IsoBangkok(h.hour_end));
+      out.Number(HourlyMean(h, Quantity::kPm25));
+      out.Number(HourlyMean(h, Quantity::kPm10));
+      out.Number(HourlyMean(h, Quantity::kTemperature));
+      out.Number(HourlyMean(h, Quantity::kRelativeHumidity));
+      out.Int(h.samples);
+      out.Int(h.expected_samples);
+      out.Int(h.flagged);
+      out.Text(FlagText(h.flags));
+      out.Corrected(calibration::CorrectHour(current.models, h.hour_end, h.pm25_mean(), h.humidity.mean()));
       out.End();
     }
-    i = j;
+    cursor_ = page_end;
+    return Status::Ok();
   }
-  return Status::Ok();
-}
 
-// Every stored hour with from < hour end <= to, with the means of its complete quantities.
-Status ExportHours(UnitOfWork& work, const sensors::Sensor& sensor, int64_t from, int64_t to, CsvOut& out) {
-  ASSIGN_OR_RETURN(auto hours, work.readings().Hours(sensor.id, from, to));
-  for (const HourAggregate& h : hours) {
-    RETURN_IF_ERROR(out.Row());
-    out.Text(sensor.code);
-    out.Text(sensor.name);
-    out.Text(IsoBangkok(h.hour_end - readings::kHour));
-    out.Text(IsoBangkok(h.hour_end));
-    out.Number(HourlyMean(h, Quantity::kPm25));
-    out.Number(HourlyMean(h, Quantity::kPm10));
-    out.Number(HourlyMean(h, Quantity::kTemperature));
-    out.Number(HourlyMean(h, Quantity::kRelativeHumidity));
-    out.Int(h.samples);
-    out.Int(h.expected_samples);
-    out.Int(h.flagged);
-    out.Text(FlagText(h.flags));
-    out.End();
+  // Bangkok days whose 24:00 lies in (from, to] and in this page's whole days, with the daily means.
+  Status DayPage(UnitOfWork& work, const ExportSensor& current, CsvOut& out) {
+    const int64_t page_end = std::min(request_.to, cursor_ + kDayWindow);
+    ASSIGN_OR_RETURN(auto hours, work.readings().Hours(current.sensor.id, cursor_, page_end));
+    const auto pm25 = DailyMeans(hours, Quantity::kPm25);
+    const auto pm10 = DailyMeans(hours, Quantity::kPm10);
+    const auto temperature = DailyMeans(hours, Quantity::kTemperature);
+    const auto humidity = DailyMeans(hours, Quantity::kRelativeHumidity);
+    for (size_t i = 0; i < pm25.size(); ++i) {  // the same days, in the same order, for every quantity
+      if (pm25[i].day_end <= request_.from || pm25[i].day_end > request_.to) continue;
+      out.Text(current.sensor.code);
+      out.Text(current.sensor.name);
+      out.Text(pm25[i].date);
+      out.Number(pm25[i].mean);
+      out.Number(pm10[i].mean);
+      out.Number(temperature[i].mean);
+      out.Number(humidity[i].mean);
+      out.Int(static_cast<int64_t>(pm25[i].hourly.size()));
+      out.Int(pm25[i].samples);
+      out.Int(pm25[i].flagged);
+      out.End();
+    }
+    cursor_ = page_end;
+    return Status::Ok();
   }
-  return Status::Ok();
-}
 
-// Every Bangkok day with a stored hour whose end (24:00) lies in (from, to], with the daily means.
-Status ExportDays(UnitOfWork& work, const sensors::Sensor& sensor, int64_t from, int64_t to, CsvOut& out) {
-  ASSIGN_OR_RETURN(auto hours, work.readings().Hours(sensor.id, BangkokDayStart(from), to));
-  const auto pm25 = DailyMeans(hours, Quantity::kPm25);
-  const auto pm10 = DailyMeans(hours, Quantity::kPm10);
-  const auto temperature = DailyMeans(hours, Quantity::kTemperature);
-  const auto humidity = DailyMeans(hours, Quantity::kRelativeHumidity);
-  for (size_t i = 0; i < pm25.size(); ++i) {  // the same days, in the same order, for every quantity
-    if (pm25[i].day_end <= from || pm25[i].day_end > to) continue;
-    RETURN_IF_ERROR(out.Row());
-    out.Text(sensor.code);
-    out.Text(sensor.name);
-    out.Text(pm25[i].date);
-    out.Number(pm25[i].mean);
-    out.Number(pm10[i].mean);
-    out.Number(temperature[i].mean);
-    out.Number(humidity[i].mean);
-    out.Int(static_cast<int64_t>(pm25[i].hourly.size()));
-    out.Int(pm25[i].samples);
-    out.Int(pm25[i].flagged);
-    out.End();
-  }
-  return Status::Ok();
-}
+  Transactor& transactor_;
+  const tenancy::Scope scope_;
+  const RequestInfo info_;
+  const ExportRequest request_;
+  const std::vector<ExportSensor> sensors_;
+  size_t current_ = 0;  // index into sensors_
+  int64_t cursor_ = 0;  // the current sensor is exported up to here (Unix s)
+  bool header_written_ = false;
+  bool failed_ = false;
+};
 
 // Letters, digits, '-' and '_' of a code; anything else becomes '_'.
 std::string FileNamePart(std::string_view text) {
@@ -284,28 +416,13 @@ std::string FileNamePart(std::string_view text) {
 void RegisterExportRoutes(Router& router) {
   router.Add("GET", "/api/v1/readings/export.csv", Access::kAuthenticated, [](Call& call) -> Result<Response> {
     ASSIGN_OR_RETURN(const ExportRequest request, ParseExportRequest(call.request));
-    CsvOut out(request.max_rows, request.bom);
-    switch (request.level) {
-      case Level::kRaw:
-        out.Header(
-            {"sensor_id", "ts", "pm1", "pm2_5", "pm10", "temperature", "humidity", "pressure", "co2", "qa_flags"});
-        break;
-      case Level::kHour:
-        out.Header({"sensor_id", "sensor_name", "hour_start", "hour_end", "pm2_5", "pm10", "temperature", "humidity",
-                    "samples", "expected_samples", "flagged", "qa_flags"});
-        break;
-      case Level::kDay:
-        out.Header({"sensor_id", "sensor_name", "date", "pm2_5", "pm10", "temperature", "humidity", "pm2_5_hours",
-                    "samples", "flagged"});
-        break;
-    }
     std::string subject;
+    std::vector<ExportSensor> chosen;
     RETURN_IF_ERROR(call.Read([&](UnitOfWork& work) -> Status {
-      std::vector<sensors::Sensor> chosen;
       if (request.sensor_id) {
         ASSIGN_OR_RETURN(auto sensor, work.sensors().Get(*request.sensor_id));
         subject = sensor.code;
-        chosen.push_back(std::move(sensor));
+        chosen.push_back({std::move(sensor), {}});
       } else {
         auto org = work.orgs().FindByCode(*request.org_code);
         if (!org.ok()) return Status::NotFound("organisation not found");
@@ -313,20 +430,19 @@ void RegisterExportRoutes(Router& router) {
         subject = org->code;
         ASSIGN_OR_RETURN(auto all, work.sensors().List(std::nullopt));  // ordered by code
         for (auto& sensor : all) {
-          if (sensor.org_id == org->id) chosen.push_back(std::move(sensor));
+          if (sensor.org_id == org->id) chosen.push_back({std::move(sensor), {}});
         }
       }
-      for (const auto& sensor : chosen) {
-        switch (request.level) {
-          case Level::kRaw:
-            RETURN_IF_ERROR(ExportRaw(work, sensor, request.from, request.to, out));
-            break;
-          case Level::kHour:
-            RETURN_IF_ERROR(ExportHours(work, sensor, request.from, request.to, out));
-            break;
-          case Level::kDay:
-            RETURN_IF_ERROR(ExportDays(work, sensor, request.from, request.to, out));
-            break;
+      int64_t rows = 0;
+      for (auto& [sensor, models] : chosen) {
+        ASSIGN_OR_RETURN(const int64_t sensor_rows, CountRows(work, request, sensor.id));
+        rows += sensor_rows;
+        if (rows > request.max_rows) {
+          return Status::TooLarge("the export would have more than " + std::to_string(request.max_rows) +
+                                  " rows; choose a shorter period (from, to), one sensor or the hour or day level");
+        }
+        if (request.level != Level::kDay) {
+          ASSIGN_OR_RETURN(models, work.calibrations().List(sensor.id));
         }
       }
       return Status::Ok();
@@ -334,7 +450,9 @@ void RegisterExportRoutes(Router& router) {
     const std::string file = "ecotown-" + FileNamePart(subject) + "-" + LevelName(request.level) + "-" +
                              readings::DayKey(core::BangkokDateOf(request.from)) + "-" +
                              readings::DayKey(core::BangkokDateOf(request.to - 1)) + ".csv";
-    Response response = Response::Text(200, out.Take(), "text/csv; charset=utf-8");
+    Response response = Response::Text(200, "", "text/csv; charset=utf-8");
+    response.stream =
+        std::make_shared<ExportStream>(call.transactor, call.Scope(), call.info, request, std::move(chosen));
     response.AddHeader("Content-Disposition", "attachment; filename=\"" + file + "\"");
     return response;
   });

@@ -210,19 +210,44 @@ void RegisterIngestRoutes(Router& router, const readings::ReadingService& servic
     return Response::Json(200, SummaryJson(summary).dump());
   });
 
-  // A file uploaded from the web UI: bad rows are refused with reasons, the rest stored.
+  // A file uploaded from the web UI: bad rows are refused with reasons, the rest stored. A refused
+  // file, and a file with refused rows, is an ingest event of the uploader's organisation, as on
+  // every other path (the network health page lists them).
   router.Add("POST", "/api/v1/readings/import", Access::kAuthenticated, [&service](Call& call) -> Result<Response> {
     const std::string format = call.request.Query("format").value_or("csv");
-    if (call.request.body.size() > kMaxImportBytes) return Status::TooLarge("file larger than 64 MiB");
-    ASSIGN_OR_RETURN(ParsedFile file, ParseImport(format, call.request.body));
+    const char* source = readings::SourceName(format == "air4thai" ? readings::Source::kAir4Thai : readings::Source::kCsv);
+    const auto org = call.Scope().principal().org_id;
+    auto refuse_file = [&](const Status& status) -> Status {
+      RecordEvent(call, {0, 0, org, std::nullopt, source, "", "rejected", "file refused: " + status.message(), 0});
+      return status;
+    };
+    if (call.request.body.size() > kMaxImportBytes) return refuse_file(Status::TooLarge("file larger than 64 MiB"));
+    auto parsed = ParseImport(format, call.request.body);
+    if (!parsed.ok()) return refuse_file(parsed.status());
+    ParsedFile& file = *parsed;
     IngestSummary summary;
     readings::IngestOptions options;
     options.match_codes = true;
     options.all_or_nothing = false;
-    RETURN_IF_ERROR(call.Write([&](UnitOfWork& work) -> Status {
+    const Status stored = call.Write([&](UnitOfWork& work) -> Status {
       ASSIGN_OR_RETURN(summary, service.Ingest(work, file.rows, call.info.now, options));
-      return Status::Ok();
-    }));
+      const int64_t refused = summary.rejected + static_cast<int64_t>(file.errors.size());
+      if (refused == 0) return Status::Ok();
+      // The first refusal names the event: a file line for a parse error, else the row's sensor.
+      std::string message;
+      std::string device_key;
+      if (!file.errors.empty()) {
+        message = file.errors.front().message;  // the parsers name the line
+      } else {
+        message = summary.errors.front().message;
+        device_key = summary.errors.front().device_key;
+      }
+      return work.readings()
+          .InsertIngestEvent({0, call.info.now, org, std::nullopt, source, device_key, "rejected",
+                              "uploaded file: " + std::to_string(refused) + " rows refused; " + message, refused})
+          .status();
+    });
+    if (!stored.ok()) return refuse_file(stored);
     // Parse errors name file lines; ingest errors name rows of the parsed readings.
     for (auto& e : file.errors) summary.errors.insert(summary.errors.begin(), e);
     summary.rejected += static_cast<int64_t>(file.errors.size());

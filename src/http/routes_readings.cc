@@ -11,6 +11,7 @@
 #include "core/qa.h"
 #include "http/api.h"
 #include "http/json_writer.h"
+#include "modules/calibration/corrected_value.h"
 #include "modules/orgs/org.h"
 #include "modules/readings/aggregate.h"
 #include "modules/readings/reading_queries.h"
@@ -105,7 +106,17 @@ json SensorNowJson(const readings::SensorNow& s, bool with_private) {
   return out;
 }
 
-json HourJson(const readings::HourAggregate& h) {
+// The calibration model that made a corrected value, as the sensor page and exports name it.
+json ModelJson(const calibration::CorrectedValue& corrected) {
+  if (corrected.model == nullptr) return nullptr;
+  return {{"id", corrected.model->id},
+          {"version", corrected.model->version},
+          {"kind", calibration::ModelKindName(corrected.model->kind)},
+          {"input", corrected.input}};
+}
+
+json HourJson(const readings::HourAggregate& h, const std::vector<calibration::CalibrationModel>& models) {
+  const auto corrected = calibration::CorrectHour(models, h.hour_end, h.pm25_mean(), h.humidity.mean());
   return {{"hour_end", h.hour_end},
           {"samples", h.samples},
           {"expected", h.expected_samples},
@@ -118,7 +129,9 @@ json HourJson(const readings::HourAggregate& h) {
           {"pm25_24h", Opt(h.pm25_24h)},
           {"pm25_nowcast", Opt(h.pm25_nowcast)},
           {"humidity", Opt(h.humidity.mean())},
-          {"temperature", Opt(h.temperature.mean())}};
+          {"temperature", Opt(h.temperature.mean())},
+          {"pm25_corrected", Opt(corrected.value)},
+          {"calibration", ModelJson(corrected)}};
 }
 
 json DayJson(const readings::DayAggregate& d) {
@@ -245,7 +258,11 @@ void RegisterReadingRoutes(Router& router) {
         }
       } else {
         ASSIGN_OR_RETURN(auto hours, work.readings().Hours(id, from, to));
-        for (const auto& h : hours) w.Raw(HourJson(h).dump());
+        std::vector<calibration::CalibrationModel> models;
+        if (!hours.empty()) {
+          ASSIGN_OR_RETURN(models, work.calibrations().List(id));
+        }
+        for (const auto& h : hours) w.Raw(HourJson(h, models).dump());
       }
       out = w.EndArray().EndObject().Take();
       return Status::Ok();

@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <atomic>
+#include <cstdio>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -200,6 +201,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void Write(Response response, const std::string& request_id) {
     // HEAD of an event stream gets its headers only, not a stream.
     if (response.events && response.status == 200 && !head_) return StartEvents(std::move(response), request_id);
+    if (response.stream && !head_) return StartStream(std::move(response), request_id);
     if (response.shared_body) {
       // A shared answer (a cached list) is sent from its buffer, which the write keeps alive;
       // compressed when it has a gzip form and the client accepts it.
@@ -219,17 +221,24 @@ class Session : public std::enable_shared_from_this<Session> {
     Send(std::move(res), response, request_id);
   }
 
+  // Status line and headers of an answer; true when the connection stays open after it.
+  template <class Body>
+  bool SetHead(bhttp::response<Body>& res, const Response& response, const std::string& request_id) {
+    res.version(version_);
+    res.result(static_cast<unsigned>(response.status));
+    res.set(bhttp::field::server, "ecotown");
+    res.set(bhttp::field::content_type, response.content_type);
+    res.set("X-Request-Id", request_id);
+    res.set("X-Content-Type-Options", "nosniff");
+    for (const auto& [name, value] : response.headers) res.insert(name, value);
+    const bool keep = keep_alive_ && !server_->stopping;
+    res.keep_alive(keep);
+    return keep;
+  }
+
   template <class Body>
   void Send(std::shared_ptr<bhttp::response<Body>> res, const Response& response, const std::string& request_id) {
-    res->version(version_);
-    res->result(static_cast<unsigned>(response.status));
-    res->set(bhttp::field::server, "ecotown");
-    res->set(bhttp::field::content_type, response.content_type);
-    res->set("X-Request-Id", request_id);
-    res->set("X-Content-Type-Options", "nosniff");
-    for (const auto& [name, value] : response.headers) res->insert(name, value);
-    const bool keep = keep_alive_ && !server_->stopping;
-    res->keep_alive(keep);
+    const bool keep = SetHead(*res, response, request_id);
     res->prepare_payload();
     if (head_) res->body() = {};
     stream_.expires_after(server_->options.read_timeout);
@@ -241,6 +250,70 @@ class Session : public std::enable_shared_from_this<Session> {
           if (!keep) return self->request_unread_ ? self->LingeringClose() : self->Close();
           self->DoRead();
         });
+  }
+
+  // A streamed body (Response::stream): the head now, then each piece the source produces on a
+  // worker thread, written before the next is asked for, so at most one piece is held at a time.
+  // HTTP/1.1 gets chunked transfer coding and keeps the connection; HTTP/1.0 gets the bytes until
+  // the connection closes. The request stays in flight until the last piece is written.
+  void StartStream(Response response, const std::string& request_id) {
+    body_stream_ = std::move(response.stream);
+    chunked_ = version_ >= 11;
+    if (!chunked_) keep_alive_ = false;
+    auto res = std::make_shared<bhttp::response<bhttp::empty_body>>();
+    stream_keep_ = SetHead(*res, response, request_id);
+    if (chunked_) res->chunked(true);
+    auto serializer = std::make_shared<bhttp::response_serializer<bhttp::empty_body>>(*res);
+    stream_.expires_after(server_->options.read_timeout);
+    bhttp::async_write_header(stream_, *serializer,
+                              [self = shared_from_this(), res, serializer](beast::error_code ec, size_t) {
+                                if (ec) return self->EndStream(false);
+                                self->ProducePiece();
+                              });
+  }
+
+  void ProducePiece() {
+    asio::post(server_->workers, [self = shared_from_this()] {
+      constexpr size_t kPieceBytes = 64 * 1024;  // fewer, larger writes than one per source call
+      std::string piece;
+      bool more = true;
+      bool failed = false;
+      try {
+        while (more && piece.size() < kPieceBytes) more = self->body_stream_->Next(piece);
+        failed = !more && self->body_stream_->Failed();
+      } catch (const std::exception&) {
+        more = false;
+        failed = true;
+      }
+      auto framed = std::make_shared<std::string>();
+      if (self->chunked_ && !piece.empty()) {
+        char size[20];
+        const int n = std::snprintf(size, sizeof size, "%zx\r\n", piece.size());
+        framed->reserve(piece.size() + static_cast<size_t>(n) + 7);
+        framed->append(size, static_cast<size_t>(n)).append(piece).append("\r\n");
+      } else {
+        *framed = std::move(piece);
+      }
+      if (!more && !failed && self->chunked_) framed->append("0\r\n\r\n");  // the last chunk
+      asio::post(self->stream_.get_executor(), [self, framed, more, failed] { self->WritePiece(framed, more, failed); });
+    });
+  }
+
+  void WritePiece(std::shared_ptr<std::string> framed, bool more, bool failed) {
+    if (failed || (more && server_->stopping)) return EndStream(false);
+    stream_.expires_after(server_->options.read_timeout);
+    asio::async_write(stream_, asio::buffer(*framed), [self = shared_from_this(), framed, more](beast::error_code ec, size_t) {
+      if (ec) return self->EndStream(false);
+      if (more) return self->ProducePiece();
+      self->EndStream(self->chunked_ && self->stream_keep_);
+    });
+  }
+
+  void EndStream(bool keep) {
+    body_stream_.reset();
+    --server_->in_flight;
+    if (!keep) return Close();
+    DoRead();
   }
 
   // text/event-stream: headers now, then whatever the source has, polled on a timer.
@@ -315,6 +388,9 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::shared_ptr<EventSource> events_;
+  std::shared_ptr<BodyStream> body_stream_;  // the streamed answer being sent, if any
+  bool chunked_ = false;                      // body_stream_ goes out in chunks (HTTP/1.1)
+  bool stream_keep_ = false;                  // the connection stays open after body_stream_
   Clock::time_point last_event_write_ = Clock::now();
   unsigned version_ = 11;
   bool keep_alive_ = true;

@@ -127,9 +127,34 @@ Result<std::vector<readings::RawReading>> ParseMqttMessage(MqttFormat format, st
   return Status::Internal("unknown MQTT format");
 }
 
+bool MqttRedeliveryFilter::IsRedelivery(int packet_id, std::string_view topic, std::string_view payload,
+                                        int64_t now) {
+  if (packet_id == 0) return false;
+  // 64-bit FNV-1a over the topic, a separator and the payload: together with the packet id an
+  // accidental match of two different messages is not a practical concern.
+  uint64_t digest = 14695981039346656037ULL;
+  auto mix = [&digest](std::string_view bytes) {
+    for (const char c : bytes) {
+      digest ^= static_cast<unsigned char>(c);
+      digest *= 1099511628211ULL;
+    }
+  };
+  mix(topic);
+  mix(std::string_view("\0", 1));
+  mix(payload);
+  auto [it, inserted] = seen_.try_emplace(packet_id, Seen{digest, now});
+  if (inserted) return false;
+  const bool again = it->second.digest == digest && now - it->second.at <= window_seconds_;
+  if (!again) it->second = Seen{digest, now};
+  return again;
+}
+
 struct MqttSubscriber::Impl {
   Impl(MqttSettings settings_in, readings::ReadingSink sink_in, MqttSubscriberOptions options_in)
-      : settings(std::move(settings_in)), sink(std::move(sink_in)), options(options_in) {}
+      : settings(std::move(settings_in)),
+        sink(std::move(sink_in)),
+        options(options_in),
+        redelivery(options_in.redelivery_window_seconds) {}
 
   ~Impl() {
     if (mosq != nullptr) mosquitto_destroy(mosq);
@@ -150,10 +175,12 @@ struct MqttSubscriber::Impl {
   }
 
   // Called by libmosquitto on our thread, inside mosquitto_loop.
-  static void OnConnect(struct mosquitto* mosq, void* self_ptr, int rc) {
+  static void OnConnect(struct mosquitto* mosq, void* self_ptr, int rc, int flags) {
     auto* self = static_cast<Impl*>(self_ptr);
     self->last_connack = rc;
     if (rc != 0) return;  // the loop returns an error next and reports it
+    constexpr int kSessionPresent = 0x01;  // CONNACK acknowledge flags (MQTT 3.1.1 §3.2.2.2)
+    if ((flags & kSessionPresent) == 0) self->redelivery.Clear();
     self->connected.store(true);
     self->connects.fetch_add(1);
     self->backoff_ms = self->options.reconnect_min_ms;
@@ -205,6 +232,12 @@ struct MqttSubscriber::Impl {
     const std::string_view topic(message->topic);
     const std::string_view payload(static_cast<const char*>(message->payload),
                                    message->payload == nullptr ? 0 : static_cast<size_t>(message->payloadlen));
+    if (message->qos > 0 && redelivery.IsRedelivery(message->mid, topic, payload, received_at)) {
+      redeliveries.fetch_add(1);
+      spdlog::info("mqtt: message {} on topic {} sent again by the broker after a reconnect; already handled",
+                   message->mid, QuoteForMessage(topic, 200));
+      return;
+    }
     const MqttSubscription* subscription = Match(message->topic);
     if (subscription == nullptr) {
       parse_errors.fetch_add(1);
@@ -307,6 +340,7 @@ struct MqttSubscriber::Impl {
   int pending_subacks = 0;    // our thread only: SUBACKs still awaited on this connection
   std::string last_failure;   // our thread only: why the last attempt failed, empty once connected
   std::string library_error;  // our thread only: libmosquitto's last logged error
+  MqttRedeliveryFilter redelivery;  // our thread only
 
   std::mutex mu;  // with cv: wakes the backoff wait on Stop
   std::condition_variable cv;
@@ -315,7 +349,7 @@ struct MqttSubscriber::Impl {
   std::atomic<bool> connected{false};
   std::atomic<bool> subscribed{false};
   std::atomic<int64_t> connects{0}, connection_failures{0}, messages{0}, readings{0}, parse_errors{0}, sink_errors{0},
-      accepted{0}, duplicates{0}, rejected{0};
+      accepted{0}, duplicates{0}, rejected{0}, redeliveries{0};
 };
 
 MqttSubscriber::MqttSubscriber(MqttSettings settings, readings::ReadingSink sink, MqttSubscriberOptions options)
@@ -362,7 +396,7 @@ Status MqttSubscriber::Start() {
                              "mqtt.ca_file");
     }
   }
-  mosquitto_connect_callback_set(impl_->mosq, &Impl::OnConnect);
+  mosquitto_connect_with_flags_callback_set(impl_->mosq, &Impl::OnConnect);
   mosquitto_disconnect_callback_set(impl_->mosq, &Impl::OnDisconnect);
   mosquitto_subscribe_callback_set(impl_->mosq, &Impl::OnSubscribe);
   mosquitto_message_callback_set(impl_->mosq, &Impl::OnMessage);
@@ -395,6 +429,7 @@ MqttCounters MqttSubscriber::counters() const {
   c.accepted = i.accepted.load();
   c.duplicates = i.duplicates.load();
   c.rejected = i.rejected.load();
+  c.redeliveries = i.redeliveries.load();
   return c;
 }
 

@@ -5,8 +5,10 @@
 // Delivery: QoS 1 and a persistent session (clean_session false), so that the broker queues
 // messages for us while we are away and delivers them when we come back. libmosquitto
 // acknowledges a QoS 1 message before our callback runs, so a message whose sink call fails is
-// logged and counted, not redelivered; the readings service is idempotent on (sensor, ts), so
-// a redelivered message does no harm either.
+// logged and counted, not redelivered. A message whose acknowledgement was lost with the
+// connection is sent again by the broker after the reconnect, with its original packet id;
+// MqttRedeliveryFilter drops it, because AirGradient and airrohr payloads carry no time and the
+// store's (sensor, ts) idempotence would not (their ts is the receive time).
 //
 // Threads: one thread of our own runs the network loop, the parsers and the sink, one message
 // at a time. Start, Stop and the destructor from one owning thread; counters() from any.
@@ -16,6 +18,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/result.h"
@@ -64,6 +67,40 @@ struct MqttSettings {
 struct MqttSubscriberOptions {
   int reconnect_min_ms = 1000;   // first wait after a failed or lost connection
   int reconnect_max_ms = 60000;  // the wait doubles up to this
+  // How long a received QoS 1 message is remembered to recognise its redelivery. Default 1 h:
+  // longer than any reconnect backoff; a broker that is away longer than this can still get a
+  // redelivered message stored twice.
+  int64_t redelivery_window_seconds = 3600;
+};
+
+// Recognises a QoS 1/2 message that the broker sends again after a reconnect because our
+// acknowledgement was lost: MQTT 3.1.1 §4.4 has it resent with its original packet id (libmosquitto
+// does not show us the DUP flag). A message counts as a redelivery when a message with the same
+// packet id, topic and payload arrived within the window; the broker reuses a packet id only after
+// it has been acknowledged, for a new message, so a different topic or payload under the same id is
+// new and replaces the remembered one. A broker that lost our session starts numbering anew, so the
+// subscriber clears the filter on a connect without a session (CONNACK session-present flag). At
+// most one entry per packet id (65,535). Not thread-safe:
+// the subscriber's thread owns it.
+class MqttRedeliveryFilter {
+ public:
+  explicit MqttRedeliveryFilter(int64_t window_seconds) : window_seconds_(window_seconds) {}
+
+  // True when this message is a redelivery of one seen before (and remembers it otherwise).
+  // QoS 0 messages (packet id 0) are never redelivered: always false.
+  bool IsRedelivery(int packet_id, std::string_view topic, std::string_view payload, int64_t now);
+  // Forgets every message: called when the broker answers a connect without our session (it was
+  // restarted without persistence), since nothing can then be sent again and the broker numbers
+  // packets from 1 anew.
+  void Clear() { seen_.clear(); }
+
+ private:
+  struct Seen {
+    uint64_t digest = 0;
+    int64_t at = 0;
+  };
+  int64_t window_seconds_;
+  std::unordered_map<int, Seen> seen_;
 };
 
 // Counters for /metrics: totals since Start, plain numbers.
@@ -79,6 +116,7 @@ struct MqttCounters {
   int64_t accepted = 0;             // from the sink's IngestSummary
   int64_t duplicates = 0;
   int64_t rejected = 0;
+  int64_t redeliveries = 0;         // QoS 1 messages sent again by the broker, dropped (MqttRedeliveryFilter)
 };
 
 // Parses one message with `format`. The device key comes from the topic where the format says so:

@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "http/test_server.h"
@@ -161,6 +163,84 @@ TEST_P(CalibrationApiTest, ModelsAreAddedListedNewestFirstAndAudited) {
   }
   EXPECT_EQ(creates, 2);
   EXPECT_EQ(updates, 1);
+}
+
+// Issue 3, "corrected values on the server": the hourly series and the CSV export carry the
+// corrected PM2.5 of the model valid in each hour, and that model's version. Hourly readings, so
+// that one sample completes an hour; the EPA figure is the published worked example (raw 20,
+// RH 50 % -> 11.92, shared/reference/aq-test-vectors.json).
+TEST_P(CalibrationApiTest, HoursAndCsvExportServeCorrectedValuesOfTheModelValidInEachHour) {
+  const int64_t id = AddSensor("bp-market-01", "airgradient", officer_);
+  json rows = json::array();
+  rows.push_back({{"sensor", "bp-market-01"}, {"ts", kJune1}, {"pm2_5", 20}, {"humidity", 50}});  // before any model
+  rows.push_back({{"sensor", "bp-market-01"}, {"ts", kJune10}, {"pm2_5", 20}, {"humidity", 50}});  // EPA, version 1
+  rows.push_back({{"sensor", "bp-market-01"}, {"ts", kJune10 + 3600}, {"pm2_5", 30}, {"humidity", 60}});  // linear
+  rows.push_back({{"sensor", "bp-market-01"}, {"ts", kJune10 + 7200}, {"pm2_5", 40}});  // linear, no RH
+  auto ingest = Post("/api/v1/readings", {{"readings", rows}}, officer_);
+  ASSERT_TRUE(ingest);
+  ASSERT_EQ(ingest->status, 200) << ingest->body;
+  auto epa = Post(Calibrations(id), {{"kind", "epa_barkjohn_2021"}, {"valid_from", "2025-06-01"}}, officer_);
+  ASSERT_TRUE(epa);
+  ASSERT_EQ(epa->status, 201) << epa->body;
+  auto linear = Post(Calibrations(id),
+                     {{"kind", "linear"}, {"slope", 0.61}, {"intercept", -1.5}, {"rh_coef", -0.04},
+                      {"valid_from", "2025-06-10"}},
+                     officer_);
+  ASSERT_TRUE(linear);
+  ASSERT_EQ(linear->status, 201) << linear->body;
+  const int64_t linear_id = JsonOf(linear)["id"];
+
+  const std::string window = "?from=" + std::to_string(kJune1 - 3600) + "&to=" + std::to_string(kJune10 + 7200);
+  auto hours = Get("/api/v1/sensors/" + std::to_string(id) + "/hours" + window, server_->Login("banpong.executive"));
+  ASSERT_TRUE(hours);
+  ASSERT_EQ(hours->status, 200) << hours->body;
+  const json items = JsonOf(hours)["items"];
+  ASSERT_EQ(items.size(), 4u) << hours->body;
+  // The hour ending at 00:00 on June 1 lies before the first model.
+  EXPECT_EQ(items[0]["hour_end"], kJune1);
+  EXPECT_TRUE(items[0]["pm25_corrected"].is_null());
+  EXPECT_TRUE(items[0]["calibration"].is_null());
+  // (June 9 23:00, June 10 00:00] still belongs to version 1: 0.524·20 − 0.0862·50 + 5.75.
+  EXPECT_EQ(items[1]["hour_end"], kJune10);
+  EXPECT_NEAR(items[1]["pm25_corrected"].get<double>(), 11.92, 1e-9);
+  EXPECT_EQ(items[1]["calibration"]["version"], 1);
+  EXPECT_EQ(items[1]["calibration"]["kind"], "epa_barkjohn_2021");
+  EXPECT_EQ(items[1]["calibration"]["input"], "pm2_5");  // hours keep no CF=1 mean
+  EXPECT_EQ(items[1]["pm25"], 20);  // the raw value is kept as it was
+  // The first hour wholly after June 10: 0.61·30 − 1.5 − 0.04·60.
+  EXPECT_NEAR(items[2]["pm25_corrected"].get<double>(), 14.4, 1e-9);
+  EXPECT_EQ(items[2]["calibration"]["version"], 2);
+  EXPECT_EQ(items[2]["calibration"]["id"], linear_id);
+  // A model with an RH term cannot correct an hour without humidity: no value, the model named.
+  EXPECT_TRUE(items[3]["pm25_corrected"].is_null());
+  EXPECT_EQ(items[3]["calibration"]["version"], 2);
+
+  const std::string period = "&from=" + std::to_string(kJune1 - 3600) + "&to=" + std::to_string(kJune10 + 7200);
+  for (const std::string level : {"raw", "hour"}) {
+    auto csv = Get("/api/v1/readings/export.csv?sensor=" + std::to_string(id) + "&level=" + level + period, officer_);
+    ASSERT_TRUE(csv);
+    ASSERT_EQ(csv->status, 200) << csv->body;
+    std::vector<std::string> lines;
+    std::istringstream in(csv->body);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    ASSERT_EQ(lines.size(), 5u) << csv->body;
+    EXPECT_NE(lines[0].find(",pm2_5_corrected,calibration_version"), std::string::npos) << lines[0];
+    // The last two cells: the corrected value and the model's version.
+    const auto corrected = [](const std::string& line) {
+      const auto last = line.rfind(',');
+      const auto before = line.rfind(',', last - 1);
+      return std::pair{line.substr(before + 1, last - before - 1), line.substr(last + 1)};
+    };
+    const auto near = [](const std::string& cell, double expected) {
+      return !cell.empty() && std::abs(std::stod(cell) - expected) < 1e-9;
+    };
+    EXPECT_EQ(corrected(lines[1]), std::pair(std::string(), std::string())) << level << ": " << lines[1];
+    EXPECT_TRUE(near(corrected(lines[2]).first, 11.92)) << level << ": " << lines[2];
+    EXPECT_EQ(corrected(lines[2]).second, "1") << level;
+    EXPECT_TRUE(near(corrected(lines[3]).first, 14.4)) << level << ": " << lines[3];
+    EXPECT_EQ(corrected(lines[3]).second, "2") << level;
+    EXPECT_EQ(corrected(lines[4]), std::pair(std::string(), std::string("2"))) << level << ": " << lines[4];
+  }
 }
 
 TEST_P(CalibrationApiTest, BadModelsAreRefusedNamingTheField) {

@@ -139,18 +139,23 @@ TEST_P(ExportApiTest, RawExportRoundTripsThroughTheImportIntoAnotherLao) {
             "attachment; filename=\"ecotown-bp-market-01-raw-2025-06-01-2025-06-02.csv\"");
   const auto lines = Lines(res->body);
   ASSERT_EQ(lines.size(), 1u + kReadingCount);
-  EXPECT_EQ(lines[0], "sensor_id,ts,pm1,pm2_5,pm10,temperature,humidity,pressure,co2,qa_flags");
-  // sensor_id, ts, pm1, pm2_5, pm10, temperature, humidity, pressure, co2, qa_flags
+  EXPECT_EQ(lines[0],
+            "sensor_id,ts,pm1,pm2_5,pm10,temperature,humidity,pressure,co2,qa_flags,pm2_5_corrected,"
+            "calibration_version");
+  // sensor_id, ts, pm1, pm2_5, pm10, temperature, humidity, pressure, co2, qa_flags, and no
+  // corrected value without a calibration model
   const std::vector<std::pair<size_t, std::vector<std::string>>> rows = {
-      {1, {"bp-market-01", "2025-06-01T00:10:00+07:00", "", "10", "20", "30.1", "61", "", "", ""}},
-      {9, {"bp-market-01", "2025-06-01T01:30:00+07:00", "", "-5", "36", "30.9", "69", "", "", "negative"}},
-      {lines.size() - 1, {"bp-market-01", "2025-06-03T00:00:00+07:00", "", "36.5", "46.5", "30.4", "72", "", "", ""}}};
+      {1, {"bp-market-01", "2025-06-01T00:10:00+07:00", "", "10", "20", "30.1", "61", "", "", "", "", ""}},
+      {9, {"bp-market-01", "2025-06-01T01:30:00+07:00", "", "-5", "36", "30.9", "69", "", "", "negative", "", ""}},
+      {lines.size() - 1, {"bp-market-01", "2025-06-03T00:00:00+07:00", "", "36.5", "46.5", "30.4", "72", "", "", "", "", ""}}};
   for (const auto& [line, expected] : rows) {
     const auto cells = Cells(lines[line]);
     ASSERT_EQ(cells.size(), expected.size()) << lines[line];
     EXPECT_EQ(cells[0], expected[0]);
     EXPECT_EQ(cells[1], expected[1]);
     EXPECT_EQ(cells[9], expected[9]);
+    EXPECT_EQ(cells[10], expected[10]);
+    EXPECT_EQ(cells[11], expected[11]);
     for (size_t c = 2; c < 9; ++c) ExpectCell(cells, c, expected[c]);
   }
 
@@ -192,7 +197,7 @@ TEST_P(ExportApiTest, HourAndDayLevelsCarryTheCleanMeans) {
   ASSERT_EQ(hours.size(), 4u);
   EXPECT_EQ(hours[0],
             "sensor_id,sensor_name,hour_start,hour_end,pm2_5,pm10,temperature,humidity,samples,expected_samples,"
-            "flagged,qa_flags");
+            "flagged,qa_flags,pm2_5_corrected,calibration_version");
   // The name has a comma and quotes: RFC 4180 quoting.
   const std::string name = "\"ตลาด, บ้านโป่ง \"\"เก่า\"\"\"";
   EXPECT_EQ(hours[1].substr(0, hours[1].find(",2025")), "bp-market-01," + name);
@@ -200,16 +205,16 @@ TEST_P(ExportApiTest, HourAndDayLevelsCarryTheCleanMeans) {
   // expected_samples, flagged, qa_flags
   const std::vector<std::vector<std::string>> expected = {
       {"bp-market-01", "ตลาด, บ้านโป่ง \"เก่า\"", "2025-06-01T00:00:00+07:00", "2025-06-01T01:00:00+07:00", "15", "25",
-       "30.35", "63.5", "6", "6", "0", ""},
+       "30.35", "63.5", "6", "6", "0", "", "", ""},
       {"bp-market-01", "ตลาด, บ้านโป่ง \"เก่า\"", "2025-06-01T01:00:00+07:00", "2025-06-01T02:00:00+07:00", "27.2", "37.2",
-       "30.95", "69.5", "6", "6", "1", "negative"},
+       "30.95", "69.5", "6", "6", "1", "negative", "", ""},
       // 4 of 6 samples: no means
       {"bp-market-01", "ตลาด, บ้านโป่ง \"เก่า\"", "2025-06-01T02:00:00+07:00", "2025-06-01T03:00:00+07:00", "", "", "", "",
-       "4", "6", "0", ""}};
+       "4", "6", "0", "", "", ""}};
   for (size_t i = 0; i < expected.size(); ++i) {
     const auto cells = Cells(hours[i + 1]);
     ASSERT_EQ(cells.size(), expected[i].size()) << hours[i + 1];
-    for (size_t c : {0, 1, 2, 3, 11}) EXPECT_EQ(cells[c], expected[i][c]) << hours[i + 1];
+    for (size_t c : {0, 1, 2, 3, 11, 12, 13}) EXPECT_EQ(cells[c], expected[i][c]) << hours[i + 1];
     for (size_t c = 4; c < 11; ++c) ExpectCell(cells, c, expected[i][c]);
   }
 
@@ -263,6 +268,41 @@ TEST_P(ExportApiTest, ExportIsScopedAndRefusesBadRequestsNamingTheField) {
   ExpectError(capped, 413, "too_large");
   EXPECT_NE(JsonOf(capped)["error"].value("message", "").find("more than 151 rows"), std::string::npos);
   EXPECT_EQ(Lines(ExportOk(sensor + "max_rows=152&" + kTwoDays, officer_)).size(), 1u + kReadingCount);
+}
+
+// Issue 3, "CSV export streamed": the body goes out in chunks while the store is read a page at
+// a time, with the same rows; the row cap still refuses before a byte is sent, counting exactly
+// where from cuts into an hour.
+TEST_P(ExportApiTest, ExportIsStreamedInChunksAndCountsRowsExactly) {
+  AddMarketSensor();
+  AddSensor(officer_, "bp-school-01", "โรงเรียน");
+  auto res = client_->Post("/api/v1/readings", CookieHeaders(officer_), OpenDataReadings("bp-school-01").dump(),
+                           "application/json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+
+  auto all = Export("org=banpong&" + kTwoDays, officer_);
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->status, 200) << all->body;
+  EXPECT_EQ(all->get_header_value("Transfer-Encoding"), "chunked");
+  EXPECT_FALSE(all->has_header("Content-Length"));
+  const auto lines = Lines(all->body);
+  ASSERT_EQ(lines.size(), 1u + 2 * kReadingCount);
+  for (size_t i = 1; i < lines.size(); ++i) {  // by sensor code, then time
+    EXPECT_EQ(Cells(lines[i])[0], i <= static_cast<size_t>(kReadingCount) ? "bp-market-01" : "bp-school-01");
+  }
+
+  // From 00:15 the first hour is cut: its rows before 00:15 are neither sent nor counted.
+  const std::string cut = "org=banpong&from=2025-06-01T00:15:00%2B07:00&to=2025-06-03T00:00:00%2B07:00";
+  size_t kept = 0;
+  for (size_t i = 1; i < lines.size(); ++i) kept += Cells(lines[i])[1] > "2025-06-01T00:15:00+07:00" ? 1 : 0;
+  ASSERT_LT(kept, lines.size() - 1);
+  const auto cut_lines = Lines(ExportOk(cut + "&max_rows=" + std::to_string(kept), officer_));
+  EXPECT_EQ(cut_lines.size(), 1 + kept);
+  ExpectError(Export(cut + "&max_rows=" + std::to_string(kept - 1), officer_), 413, "too_large");
+
+  // The connection stays usable after a chunked answer (keep-alive).
+  EXPECT_EQ(Lines(ExportOk("org=banpong&level=hour&" + kTwoDays, officer_)).size(), 1u + 2 * (3u + 24u));
 }
 
 INSTANTIATE_TEST_SUITE_P(http, ExportApiTest, ::testing::Values("sqlite", "postgres"),

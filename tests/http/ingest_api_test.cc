@@ -267,6 +267,116 @@ TEST_P(IngestApiTest, CsvUploadStoresGoodRowsAndReportsBadOnes) {
   EXPECT_EQ(bad_format->status, 422);
 }
 
+// Issue 3, "the event visible to the LAO admin": an upload with refused rows, and a refused file,
+// are ingest events of the uploader's organisation, as on the device and batch paths.
+TEST_P(IngestApiTest, CsvUploadRefusalsAreIngestEventsOfTheUploadersLao) {
+  AddSensor("s2", "other", "gw-s2");
+  const std::string csv =
+      "sensor_id,ts,pm2_5,pm10\n"
+      "s2,1767225600,10.5,20\n"
+      "s2,1767225660,abc,20\n"
+      "ghost,1767225720,11,21\n";
+  auto rows = client_->Post("/api/v1/readings/import?format=csv", CookieHeaders(officer_), csv, "text/csv");
+  ASSERT_TRUE(rows);
+  ASSERT_EQ(rows->status, 200) << rows->body;
+  // A clean upload records nothing.
+  auto clean = client_->Post("/api/v1/readings/import?format=csv", CookieHeaders(officer_),
+                             "sensor_id,ts,pm2_5,pm10\ns2,1767225900,12,22\n", "text/csv");
+  ASSERT_TRUE(clean);
+  ASSERT_EQ(clean->status, 200) << clean->body;
+  // A file that is not readings at all is refused whole.
+  auto file = client_->Post("/api/v1/readings/import?format=csv", CookieHeaders(officer_), "name,colour\nx,red\n",
+                            "text/csv");
+  ASSERT_TRUE(file);
+  EXPECT_EQ(file->status, 422) << file->body;
+  auto air4thai = client_->Post("/api/v1/readings/import?format=air4thai", CookieHeaders(officer_), "{\"stations\":",
+                                "application/json");
+  ASSERT_TRUE(air4thai);
+  EXPECT_EQ(air4thai->status, 422) << air4thai->body;
+
+  const auto admin = server_->Login("banpong.admin");
+  auto events = client_->Get("/api/v1/ingest-events", CookieHeaders(admin, false));
+  ASSERT_TRUE(events);
+  ASSERT_EQ(events->status, 200) << events->body;
+  std::vector<json> uploads;
+  const json listed = JsonOf(events);
+  for (const auto& e : listed["items"]) {
+    if (e["source"] == "csv" || e["source"] == "air4thai") uploads.push_back(e);
+  }
+  ASSERT_EQ(uploads.size(), 3u) << events->body;
+  int with_rows = 0, files = 0;
+  for (const auto& e : uploads) {
+    EXPECT_EQ(e["kind"], "rejected") << e.dump();
+    const std::string message = e["message"];
+    if (e["count"] == 2) {
+      ++with_rows;
+      EXPECT_NE(message.find("2 rows refused"), std::string::npos) << message;
+      EXPECT_NE(message.find("line 3"), std::string::npos) << message;  // the first refusal, by file line
+      EXPECT_EQ(e["source"], "csv");
+    } else {
+      ++files;
+      EXPECT_EQ(e["count"], 0) << e.dump();
+      EXPECT_EQ(message.rfind("file refused: ", 0), 0u) << message;
+    }
+  }
+  EXPECT_EQ(with_rows, 1);
+  EXPECT_EQ(files, 2);
+  // Another LAO does not see them.
+  auto theirs = client_->Get("/api/v1/ingest-events", CookieHeaders(server_->Login("boekphrai.officer"), false));
+  ASSERT_TRUE(theirs && theirs->status == 200);
+  EXPECT_TRUE(JsonOf(theirs)["items"].empty()) << theirs->body;
+}
+
+// Issue 3, "the event visible to the LAO admin": rows that the device transports' sink (MQTT,
+// pollers) refuses are ingest events too: of the device's LAO, or of no LAO for an unknown device.
+TEST_P(IngestApiTest, DeviceTransportRefusalsAreIngestEvents) {
+  const int64_t id = AddSensor("s4", "airgradient", "ecda3b1eaaaf");
+  auto sink = server_->runtime().DeviceReadingSink();
+  const int64_t now = 1767225600;
+  auto reading = [](const std::string& key, int64_t ts) {
+    readings::RawReading r;
+    r.device_key = key;
+    r.ts = ts;
+    r.pm2_5 = 12;
+    r.source = readings::Source::kMqtt;
+    return r;
+  };
+  // One good reading and one 2 days ahead of the receive time: the good one is stored.
+  auto refused = sink({reading("ecda3b1eaaaf", now - 60), reading("ecda3b1eaaaf", now + 2 * 86400)}, now);
+  ASSERT_TRUE(refused.ok()) << refused.status().ToString();
+  EXPECT_EQ(refused->accepted, 1);
+  EXPECT_EQ(refused->rejected, 1);
+  auto unknown = sink({reading("aaaaaaaaaaaa", now - 60)}, now);
+  ASSERT_TRUE(unknown.ok()) << unknown.status().ToString();
+  EXPECT_EQ(unknown->rejected, 1);
+  auto clean = sink({reading("ecda3b1eaaaf", now - 30)}, now);
+  ASSERT_TRUE(clean.ok());
+  EXPECT_EQ(Readings(id).size(), 2u);
+
+  auto events = client_->Get("/api/v1/ingest-events?since=0", CookieHeaders(server_->Login("banpong.admin"), false));
+  ASSERT_TRUE(events);
+  ASSERT_EQ(events->status, 200) << events->body;
+  const json listed = JsonOf(events);
+  ASSERT_EQ(listed["items"].size(), 1u) << events->body;  // the unknown device is no LAO's
+  const json& event = listed["items"][0];
+  EXPECT_EQ(event["kind"], "rejected");
+  EXPECT_EQ(event["source"], "mqtt");
+  EXPECT_EQ(event["device_key"], "ecda3b1eaaaf");
+  EXPECT_EQ(event["sensor_id"], id);
+  EXPECT_EQ(event["count"], 1);
+  EXPECT_NE(event["message"].get<std::string>().find("future"), std::string::npos) << event.dump();
+
+  auto all = client_->Get("/api/v1/ingest-events?since=0", CookieHeaders(server_->Login("admin"), false));
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->status, 200) << all->body;
+  int unknown_devices = 0;
+  const json everything = JsonOf(all);
+  for (const auto& e : everything["items"]) {
+    if (e["kind"] == "unknown_device" && e["device_key"] == "aaaaaaaaaaaa") ++unknown_devices;
+  }
+  EXPECT_EQ(unknown_devices, 1) << all->body;
+}
+
 TEST_P(IngestApiTest, AggregatesAndStatusAreServedForTheMap) {
   const int64_t id = AddSensor("s3", "other", "gw-s3");
   json rows = json::array();

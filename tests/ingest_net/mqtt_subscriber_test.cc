@@ -4,10 +4,13 @@
 #include "ingest/mqtt_subscriber.h"
 
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <string>
+#include <thread>
 
 #include "ingest_net/net_test_support.h"
 
@@ -350,6 +353,150 @@ TEST(MqttSubscriberTest, StartRefusesBadSettingsNamingTheKey) {
   s = good;
   s.ca_file = "/nonexistent/ca.pem";
   EXPECT_EQ(start_error(s), "mqtt.ca_file");
+}
+
+// A TCP relay between the subscriber and a broker that loses the subscriber's first PUBACK, as a
+// network failure at that moment would: it drops that packet and cuts the connection. Later
+// connections are relayed unchanged. One connection at a time.
+class PubackLosingRelay {
+ public:
+  explicit PubackLosingRelay(int broker_port) : broker_port_(broker_port) {
+    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    const int one = 1;
+    ::setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 || ::listen(listener_, 4) != 0 ||
+        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+      ADD_FAILURE() << "relay cannot listen";
+      return;
+    }
+    port_ = ntohs(address.sin_port);
+    thread_ = std::thread([this] { Run(); });
+  }
+
+  ~PubackLosingRelay() {
+    stop_ = true;
+    ::shutdown(listener_, SHUT_RDWR);
+    if (thread_.joinable()) thread_.join();
+    ::close(listener_);
+  }
+
+  int port() const { return port_; }
+  bool dropped() const { return dropped_; }
+
+ private:
+  void Run() {
+    while (!stop_) {
+      pollfd waiting{listener_, POLLIN, 0};
+      if (::poll(&waiting, 1, 100) <= 0) continue;
+      const int client = ::accept(listener_, nullptr, nullptr);
+      if (client < 0) continue;
+      const int broker = ::socket(AF_INET, SOCK_STREAM, 0);
+      sockaddr_in address{};
+      address.sin_family = AF_INET;
+      address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      address.sin_port = htons(static_cast<uint16_t>(broker_port_));
+      if (::connect(broker, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) Relay(client, broker);
+      ::close(client);
+      ::close(broker);
+    }
+  }
+
+  // Copies both ways until either side closes; client-to-broker bytes are split into MQTT packets
+  // (fixed header, remaining length, body) so that the first PUBACK (type 4) can be lost.
+  void Relay(int client, int broker) {
+    std::string from_client;
+    char buffer[4096];
+    while (!stop_) {
+      pollfd fds[2] = {{client, POLLIN, 0}, {broker, POLLIN, 0}};
+      if (::poll(fds, 2, 100) <= 0) continue;
+      if (fds[1].revents != 0) {
+        const ssize_t n = ::read(broker, buffer, sizeof buffer);
+        if (n <= 0 || ::write(client, buffer, static_cast<size_t>(n)) != n) return;
+      }
+      if (fds[0].revents != 0) {
+        const ssize_t n = ::read(client, buffer, sizeof buffer);
+        if (n <= 0) return;
+        from_client.append(buffer, static_cast<size_t>(n));
+        for (;;) {  // whole packets only
+          size_t length = 0, shift = 0, header = 1;
+          bool complete = false;
+          while (header < from_client.size() && header <= 4) {
+            const auto byte = static_cast<unsigned char>(from_client[header++]);
+            length |= static_cast<size_t>(byte & 0x7f) << shift;
+            shift += 7;
+            if ((byte & 0x80) == 0) {
+              complete = true;
+              break;
+            }
+          }
+          if (!complete || from_client.size() < header + length) break;
+          const std::string packet = from_client.substr(0, header + length);
+          from_client.erase(0, header + length);
+          if ((static_cast<unsigned char>(packet[0]) >> 4) == 4 && !dropped_) {
+            dropped_ = true;  // the PUBACK is lost with the connection
+            return;
+          }
+          if (::write(broker, packet.data(), packet.size()) != static_cast<ssize_t>(packet.size())) return;
+        }
+      }
+    }
+  }
+
+  int broker_port_;
+  int listener_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> dropped_{false};
+  std::thread thread_;
+};
+
+// Issue 3, "MQTT redelivery duplicates": AirGradient messages carry no time, so a QoS 1 message
+// that the broker sends again after a reconnect (our PUBACK was lost) must not be stored twice.
+TEST(MqttSubscriberTest, AMessageTheBrokerRedeliversAfterALostPubackIsHandledOnce) {
+  const int port = FixtureBrokerPort();
+  const std::string prefix = Unique("redelivery");
+  PubackLosingRelay relay(port);
+  CollectingSink sink;
+  // The reconnect waits over a second, so that a second delivery would get another receive time.
+  MqttSubscriber subscriber(Settings(relay.port(), "redelivery", {{prefix + "/+", MqttFormat::kAirGradient}}),
+                            sink.sink(), {.reconnect_min_ms = 1200, .reconnect_max_ms = 1200});
+  ASSERT_TRUE(subscriber.Start().ok());
+  ASSERT_TRUE(WaitSubscribed(subscriber));
+  Publisher publisher(port);
+  ASSERT_TRUE(publisher.Publish(prefix + "/ecda3b1eaaaf", testing::AirGradientBody()));
+  ASSERT_TRUE(sink.WaitForReadings(1));
+  ASSERT_TRUE(WaitUntil([&] { return relay.dropped(); }));
+  // The broker sends the message again on the resumed session; it is recognised and dropped.
+  ASSERT_TRUE(WaitUntil([&] { return subscriber.counters().messages == 2; }, 15s));
+  EXPECT_EQ(subscriber.counters().connects, 2);
+  EXPECT_EQ(subscriber.counters().redeliveries, 1);
+  std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(sink.readings().size(), 1u);
+
+  // The same payload published again is a new message (a new packet id): stored.
+  ASSERT_TRUE(publisher.Publish(prefix + "/ecda3b1eaaaf", testing::AirGradientBody()));
+  ASSERT_TRUE(sink.WaitForReadings(2));
+  EXPECT_EQ(subscriber.counters().redeliveries, 1);
+}
+
+TEST(MqttSubscriberTest, RedeliveryFilterMatchesPacketIdTopicAndPayloadWithinTheWindow) {
+  MqttRedeliveryFilter filter(3600);
+  EXPECT_FALSE(filter.IsRedelivery(7, "airgradient/readings/a", "{\"pm02\":7}", 1000));
+  EXPECT_TRUE(filter.IsRedelivery(7, "airgradient/readings/a", "{\"pm02\":7}", 1005)) << "sent again";
+  EXPECT_FALSE(filter.IsRedelivery(8, "airgradient/readings/a", "{\"pm02\":7}", 1006)) << "another packet id";
+  EXPECT_FALSE(filter.IsRedelivery(7, "airgradient/readings/b", "{\"pm02\":7}", 1010)) << "id reused, other topic";
+  EXPECT_FALSE(filter.IsRedelivery(7, "airgradient/readings/a", "{\"pm02\":7}", 1011)) << "replaced by topic b";
+  EXPECT_FALSE(filter.IsRedelivery(7, "airgradient/readings/a", "{\"pm02\":8}", 1012)) << "other payload";
+  EXPECT_FALSE(filter.IsRedelivery(7, "airgradient/readings/a", "{\"pm02\":8}", 1012 + 3601)) << "past the window";
+  EXPECT_TRUE(filter.IsRedelivery(7, "airgradient/readings/a", "{\"pm02\":8}", 1012 + 3602));
+  filter.Clear();  // a connect without our session: the broker numbers anew
+  EXPECT_FALSE(filter.IsRedelivery(7, "airgradient/readings/a", "{\"pm02\":8}", 1012 + 3603));
+  EXPECT_FALSE(filter.IsRedelivery(0, "q0", "x", 1)) << "QoS 0 has no packet id";
+  EXPECT_FALSE(filter.IsRedelivery(0, "q0", "x", 2));
 }
 
 TEST(MqttSubscriberTest, TopicFiltersAndFormats) {

@@ -5,12 +5,16 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
 #include <limits>
 #include <string>
 #include <vector>
 
 #include "core/correction.h"
 #include "modules/calibration/calibration_service.h"
+#include "modules/calibration/corrected_value.h"
 
 namespace ecotown::calibration {
 namespace {
@@ -88,6 +92,93 @@ TEST(CalibrationTest, ModelAtPicksTheHighestVersionCoveringTheTime) {
     EXPECT_EQ(model ? model->version : 0, row.expected) << row.ts;
   }
   EXPECT_FALSE(ModelAt({}, 100).has_value());
+}
+
+// The published worked examples of the EPA correction (shared/reference/aq-test-vectors.json,
+// "epa_sensor_correction"), through CorrectHour as the sensor page and the CSV export serve them.
+TEST(CalibrationTest, CorrectHourMatchesTheSharedEpaVectors) {
+  std::ifstream file(std::string(ECOTOWN_SHARED_DIR) + "/reference/aq-test-vectors.json");
+  ASSERT_TRUE(file) << "shared/reference/aq-test-vectors.json";
+  std::stringstream text;
+  text << file.rdbuf();
+  const auto vectors = nlohmann::json::parse(text.str())["epa_sensor_correction"];
+  std::vector<CalibrationModel> models = {Epa(ModelKind::kEpaExtended2023)};
+  models[0].id = 7;
+  models[0].version = 2;
+  int checked = 0;
+  for (const auto& v : vectors) {
+    const double raw = v["raw_pm25_ugm3"], rh = v["rh_percent"], expected = v["expected_corrected_ugm3"];
+    if (raw == 0) continue;  // AirGradient returns 0 for a raw 0; EPA's formula gives 5.75 − 0.0862·RH
+    const auto corrected = CorrectHour(models, 3600, raw, rh);
+    ASSERT_TRUE(corrected.value.has_value()) << raw;
+    EXPECT_NEAR(*corrected.value, expected, v.value("tolerance", 0.01)) << raw;
+    ASSERT_EQ(corrected.model, &models[0]);
+    ++checked;
+  }
+  EXPECT_EQ(checked, 6);
+  // Barkjohn 2021 by hand: 0.524·20 − 0.0862·50 + 5.75 = 11.92.
+  EXPECT_NEAR(*CorrectHour({Epa(ModelKind::kEpaBarkjohn2021)}, 3600, 20.0, 50.0).value, 11.92, 1e-9);
+}
+
+TEST(CalibrationTest, CorrectHourTakesTheModelValidAtTheHoursLastSecond) {
+  constexpr int64_t kDay = 86400;
+  std::vector<CalibrationModel> models = {LinearModel(3, 0), LinearModel(2, 0), LinearModel(1, 10)};
+  models[0].version = 3;  // highest version first, as the store lists them
+  models[0].valid_from = 30 * kDay;
+  models[1].version = 2;
+  models[1].valid_from = 10 * kDay;
+  models[1].valid_to = 20 * kDay;
+  models[2].version = 1;
+  models[2].valid_from = 0;
+  models[2].valid_to = 10 * kDay;
+  const struct {
+    int64_t hour_end;
+    std::optional<double> pm25;
+    int version;  // 0: no model
+    std::optional<double> expected;
+  } rows[] = {
+      {10 * kDay, 10.0, 1, 20.0},             // (10d − 1h, 10d] still lies in model 1
+      {10 * kDay + 3600, 10.0, 2, 20.0},      // wholly after 10d: model 2
+      {10 * kDay + 7200, std::nullopt, 2, std::nullopt},  // an incomplete hour: no corrected value
+      {25 * kDay, 10.0, 0, std::nullopt},     // between models
+      {400 * kDay, 10.0, 3, 30.0},            // open-ended
+  };
+  for (const auto& row : rows) {
+    const auto corrected = CorrectHour(models, row.hour_end, row.pm25, std::nullopt);
+    EXPECT_EQ(corrected.model ? corrected.model->version : 0, row.version) << row.hour_end;
+    EXPECT_EQ(corrected.value, row.expected) << row.hour_end;
+  }
+}
+
+TEST(CalibrationTest, CorrectReadingFeedsTheEpaKindsCf1AndLinearTheReportedValue) {
+  CalibrationModel epa = Epa(ModelKind::kEpaBarkjohn2021);
+  epa.version = 1;
+  CalibrationModel linear = LinearModel(0.5, 0);
+  linear.version = 1;
+  readings::Reading purpleair;
+  purpleair.ts = 1000;
+  purpleair.pm2_5 = 30;      // ATM, channel A
+  purpleair.pm2_5_b = 34;    // ATM, channel B
+  purpleair.pm2_5_cf1 = 18;  // CF=1, channel A
+  purpleair.pm2_5_cf1_b = 22;
+  purpleair.humidity_pct = 50;
+  // EPA: 0.524·mean(18, 22) − 0.0862·50 + 5.75 = 11.92.
+  EXPECT_NEAR(*CorrectReading({epa}, purpleair).value, 11.92, 1e-9);
+  EXPECT_STREQ(CorrectReading({epa}, purpleair).input, "pm2_5_cf1");
+  EXPECT_STREQ(CorrectReading({linear}, purpleair).input, "pm2_5");
+  // Linear: half the A/B mean of the reported PM2.5, the quantity the fit used.
+  EXPECT_NEAR(*CorrectReading({linear}, purpleair).value, 16.0, 1e-9);
+  // Without CF=1 the EPA kinds take the reported PM2.5: 0.524·20 − 0.0862·50 + 5.75.
+  readings::Reading sds;
+  sds.ts = 1000;
+  sds.pm2_5 = 20;
+  sds.humidity_pct = 50;
+  EXPECT_NEAR(*CorrectReading({epa}, sds).value, 11.92, 1e-9);
+  sds.humidity_pct.reset();
+  const auto no_rh = CorrectReading({epa}, sds);
+  EXPECT_FALSE(no_rh.value.has_value()) << "EPA needs RH";
+  EXPECT_NE(no_rh.model, nullptr);
+  EXPECT_EQ(CorrectReading({}, purpleair).model, nullptr);
 }
 
 TEST(CalibrationTest, ImageTypesAreToldByTheirBytes) {

@@ -186,6 +186,14 @@ describe('monitoring screens', () => {
         return ys.reduce((a, b) => a + b, 0) / ys.length;
       };
       assert.ok(await meanY('corrected') > await meanY('clean'), 'corrected values are lower (larger y) than clean ones');
+      // The corrected values are the server's: pm25_corrected with the model that made it, per hour.
+      const sensorId = await page.locator('[data-testid="sensor-page"]').getAttribute('data-sensor-id');
+      const served = await page.evaluate(async (id) => (await (await fetch(`/api/v1/sensors/${id}/hours`)).json()).items, sensorId);
+      const corrected = served.filter((x) => x.pm25_corrected !== null);
+      assert.ok(corrected.length > 0, 'the server serves corrected hours');
+      assert.equal(corrected.at(-1).calibration.version, 1);
+      assert.ok(corrected.every((x) => x.pm25_corrected < x.pm25), 'the EPA model lowers every complete hour');
+      assert.ok(await page.locator('[data-testid="sensor-corrected-cell"][data-version="1"]').count() >= corrected.length);
 
       // The calendar: today and yesterday coloured by level, with coverage.
       const calendar = page.locator('[data-testid="sensor-calendar"]');
@@ -239,6 +247,10 @@ describe('monitoring screens', () => {
       const errors = await summary.locator('[data-testid="import-errors"] li').allTextContents();
       assert.equal(errors.length, 2);
       assert.ok(errors.some((e) => /no-such-sensor/.test(e)), errors.join(' | '));
+      // The refused rows are an ingest event of Ban Pong, listed on the same page after the upload.
+      const uploadEvent = page.locator('[data-testid="health-events"] li[data-kind="rejected"]', { hasText: 'uploaded file: 2 rows refused' });
+      await uploadEvent.first().waitFor();
+      assert.match(await uploadEvent.first().textContent(), /csv/);
       await shot(page, 'm03-health-upload');
 
       // Uploading the same file again stores nothing twice.

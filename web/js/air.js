@@ -1,6 +1,6 @@
 // Air-quality helpers of the monitoring screens: the Thai AQI levels of a PM2.5 concentration
 // (for colour bands and calendar cells), the 24-hour running mean of hourly means, and number
-// formatting. Pure functions: no DOM, no clock (tests/web/correction.test.mjs).
+// formatting. Pure functions: no DOM, no clock (tests/web/air.test.mjs).
 //
 // The levels follow PCD's 2023 PM2.5 table (src/core/aqi.cc kThaiPm25Pcd2023): the 24-hour mean in
 // 0.1 µg/m³, truncated, against 0–15.0 / 15.1–25.0 / 25.1–37.5 / 37.6–75.0 / ≥ 75.1. The AQI

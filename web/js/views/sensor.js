@@ -1,7 +1,8 @@
 // #/sensors/{id}: one sensor. The header tells its state (reporting, stale, maintenance), its
 // Thai AQI and figures now (GET /api/v1/sensors/{id}/now); the chart shows hourly PM2.5 as raw
-// (every in-range sample), clean (the QA-clean mean of complete hours), corrected (the clean mean
-// through the calibration model valid in that hour, web/js/correction.js) and the 24-hour running
+// (every in-range sample), clean (the QA-clean mean of complete hours), corrected (the server's
+// pm25_corrected: the clean mean through the calibration model valid in that hour, with the
+// model's version in the table) and the 24-hour running
 // mean, over the Thai AQI colour bands (GET .../hours). Below: a calendar of daily means coloured
 // by level with their coverage (GET .../days), the QA flags of the period, and the calibration
 // panel (views/sensor_calibration.js). New readings of this sensor reload the page's data.
@@ -13,7 +14,6 @@ import { getLang, t, tOr } from '../i18n.js';
 import { listen } from '../live.js';
 import { formatPm, hourSlots, percent, runningDailyMean, thaiLevelOfPm25 } from '../air.js';
 import { hourlyChart } from '../charts.js';
-import { correctHours } from '../correction.js';
 import { renderCalibrationPanel } from './sensor_calibration.js';
 import {
   aqiBadge, bangkokDate, hourEndOf, levelName, pmText, sensorState, stateChip, timeText,
@@ -52,10 +52,10 @@ function header(sensor, now) {
 }
 
 /** The chart of `count` hours ending at `to`, plus the legend and a table of the values. */
-function chartSection(hours, models, to, count) {
+function chartSection(hours, to, count) {
   const slots = hourSlots(to, count);
   const byEnd = new Map(hours.map((x) => [x.hour_end, x]));
-  const corrected = new Map(correctHours(hours, models).map((c) => [c.hour_end, c.value]));
+  const corrected = new Map(hours.map((x) => [x.hour_end, x.pm25_corrected ?? null]));
   const daily = new Map(runningDailyMean(hourSlots(to, count + 23).map((e) => ({ hour_end: e, pm25: byEnd.get(e)?.pm25 ?? null })))
     .map((d) => [d.hour_end, d.value]));
   const pick = (f) => new Map(slots.map((s) => [s, f(s)]));
@@ -80,7 +80,9 @@ function chartSection(hours, models, to, count) {
       h('td', {}, timeText(s)),
       h('td', { class: 'num' }, formatPm(x.pm25_raw) ?? '–'),
       h('td', { class: 'num' }, formatPm(x.pm25) ?? '–'),
-      h('td', { class: 'num' }, formatPm(corrected.get(s)) ?? '–'),
+      h('td', { class: 'num', dataset: { testid: 'sensor-corrected-cell', version: x.calibration ? String(x.calibration.version) : '' },
+        title: x.calibration ? t('sensor.corrected_by', { version: x.calibration.version }) : undefined },
+      formatPm(corrected.get(s)) ?? '–'),
       h('td', { class: 'num' }, t('air.percent', { value: percent(x.coverage) })),
       h('td', {}, (x.flags ?? []).map((f) => tOr(`qa.flag.${f}`, f)).join(', ')));
   });
@@ -204,7 +206,6 @@ export async function renderSensor(ctx) {
       calendarArea),
     calibrationArea));
 
-  let models = [];
   let seq = 0;
   async function load() {
     const mine = ++seq;
@@ -218,15 +219,13 @@ export async function renderSensor(ctx) {
       const today = bangkokDate(to - 1);
       const [ty, tm] = today.split('-').map(Number);
       const calFrom = tm === 1 ? `${ty - 1}-12-01` : `${ty}-${String(tm - 1).padStart(2, '0')}-01`;
-      const [hours, days, calibrations] = await Promise.all([
+      const [hours, days] = await Promise.all([
         api.get(`${base}/hours?${new URLSearchParams({ from: String(from), to: String(to) })}`),
         api.get(`${base}/days?${new URLSearchParams({ from: calFrom, to: today })}`),
-        sensor.is_reference ? Promise.resolve({ items: [] }) : api.get(`${base}/calibrations`).catch(() => ({ items: [] })),
       ]);
       if (!ctx.isCurrent() || mine !== seq) return;
-      models = calibrations.items ?? [];
       const items = hours.items ?? [];
-      replaceChildren(chartArea, chartSection(items, models, to, count));
+      replaceChildren(chartArea, chartSection(items, to, count));
       replaceChildren(flagsArea, flagsSection(items.filter((x) => x.hour_end > to - count * HOUR), now));
       replaceChildren(calendarArea, calendarSection(days.items ?? [], calFrom, today));
     } catch (e) {

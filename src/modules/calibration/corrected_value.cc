@@ -1,0 +1,43 @@
+#include "modules/calibration/corrected_value.h"
+
+namespace ecotown::calibration {
+
+const CalibrationModel* ModelFor(const std::vector<CalibrationModel>& models, int64_t label_end) {
+  const CalibrationModel* best = nullptr;
+  for (const auto& model : models) {
+    if (Covers(model, label_end - 1) && (best == nullptr || model.version > best->version)) best = &model;
+  }
+  return best;
+}
+
+CorrectedValue CorrectHour(const std::vector<CalibrationModel>& models, int64_t hour_end, std::optional<double> pm25,
+                           std::optional<double> rh) {
+  CorrectedValue out;
+  out.model = ModelFor(models, hour_end);
+  if (out.model != nullptr && pm25) out.value = Correct(*out.model, *pm25, rh);
+  return out;
+}
+
+namespace {
+
+std::optional<double> ChannelMean(const std::optional<double>& a, const std::optional<double>& b) {
+  if (a && b) return (*a + *b) / 2;
+  return a;
+}
+
+}  // namespace
+
+CorrectedValue CorrectReading(const std::vector<CalibrationModel>& models, const readings::Reading& reading) {
+  CorrectedValue out;
+  out.model = ModelFor(models, reading.ts);
+  if (out.model == nullptr) return out;
+  std::optional<double> input = ChannelMean(reading.pm2_5, reading.pm2_5_b);
+  if (out.model->kind != ModelKind::kLinear && reading.pm2_5_cf1) {
+    input = ChannelMean(reading.pm2_5_cf1, reading.pm2_5_cf1_b);
+    out.input = "pm2_5_cf1";
+  }
+  if (input) out.value = Correct(*out.model, *input, reading.humidity_pct);
+  return out;
+}
+
+}  // namespace ecotown::calibration
