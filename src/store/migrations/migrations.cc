@@ -1998,7 +1998,8 @@ WHERE h.sensor_id = w.sensor_id AND h.hour_end = w.hour_end;
 
 // Migration 19: the LINE webhook answers as soon as its events are stored (LINE waits 2 s), and
 // a background worker handles them from this inbox in arrival order; the remembered event ids are
-// pruned by age, so they need an index on it.
+// pruned by age, so they need an index on it. A partner organisation that agreements, meetings or
+// contacts name is archived instead of deleted (hidden from the directory, kept where named).
 constexpr const char* kSqlite0019 = R"SQL(
 CREATE TABLE line_inbox (
   id INTEGER PRIMARY KEY,
@@ -2010,6 +2011,10 @@ CREATE TABLE line_inbox (
   last_error TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX line_webhook_events_received ON line_webhook_events(received_at);
+ALTER TABLE network_partners ADD COLUMN archived_at INTEGER;
+CREATE INDEX network_attendees_contact ON network_attendees(contact_id);
+CREATE INDEX network_actions_owner_partner ON network_actions(owner_partner_id);
+CREATE INDEX network_actions_owner_contact ON network_actions(owner_contact_id);
 )SQL";
 
 constexpr const char* kPostgres0019 = R"SQL(
@@ -2023,6 +2028,10 @@ CREATE TABLE line_inbox (
   last_error TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX line_webhook_events_received ON line_webhook_events(received_at);
+ALTER TABLE network_partners ADD COLUMN archived_at BIGINT;
+CREATE INDEX network_attendees_contact ON network_attendees(contact_id);
+CREATE INDEX network_actions_owner_partner ON network_actions(owner_partner_id);
+CREATE INDEX network_actions_owner_contact ON network_actions(owner_contact_id);
 )SQL";
 
 }  // namespace
@@ -2054,8 +2063,9 @@ const std::vector<Migration>& AllMigrations() {
       {13, "corrective actions: index for the organisation's list by due date", kSqlite0013, kPostgres0013},
       {15, "inspections: the organisation's date index ends with the id (PostgreSQL)", kSqlite0015, kPostgres0015},
       {16, "readings: raw 24-h sums kept on each hour (a 24-h window in one row)", kSqlite0016, kPostgres0016},
-      {19, "line: the webhook's inbox of events still to handle, remembered event ids by age", kSqlite0019,
-       kPostgres0019},
+      {19, "line: the webhook's inbox of events still to handle, remembered event ids by age; network: archived "
+           "partner organisations",
+       kSqlite0019, kPostgres0019},
   };
   return kMigrations;
 }
