@@ -14,6 +14,7 @@
 #include "notify/alert_worker.h"
 #include "notify/complaint_mailer.h"
 #include "notify/licence_reminder_mailer.h"
+#include "notify/line_inbox.h"
 #include "modules/readings/reading_service.h"
 #include "store/clinic_articles_loader.h"
 #include "store/factory_types_loader.h"
@@ -73,9 +74,14 @@ http::ApiOptions ApiOptionsOf(const Config& config) {
   options.public_reads = http::RateLimit{static_cast<double>(config.complaints_read_burst),
                                          static_cast<double>(config.complaints_reads_per_hour)};
   options.public_cache_entries = static_cast<size_t>(config.complaints_public_cache_entries);
-  options.public_url = config.public_url;
-  if (!options.public_url.empty() && options.public_url.back() != '/') options.public_url += '/';
   return options;
+}
+
+// The public address of the web app with its trailing slash (LINE answers link the tracking page).
+std::string PublicUrlOf(const Config& config) {
+  std::string url = config.public_url;
+  if (!url.empty() && url.back() != '/') url += '/';
+  return url;
 }
 
 notify::MailerOptions ComplaintMailOf(const Config& config) {
@@ -115,11 +121,12 @@ struct RunningServer::Parts {
       : hub(runtime.transactor(), runtime.clock()),
         line_api(runtime.config().line_api_base, runtime.config().line_content_base,
                  runtime.config().alerts_timeout_seconds),
+        line_inbox(runtime.transactor(), runtime.clock(), line_api, PublicUrlOf(runtime.config())),
         api(ApiOptionsOf(runtime.config()),
             http::ApiDeps{runtime.transactor(), runtime.accounts(), runtime.clock(),
                           [&runtime] { return runtime.db().Ping(); },
                           [this] { return server ? server->open_connections() : size_t{0}; },
-                          [&runtime] { return runtime.IngestMetrics(); }, &hub, &line_api}),
+                          [&runtime] { return runtime.IngestMetrics(); }, &hub, [this] { line_inbox.Wake(); }}),
         alert_sender(AlertChannelsOf(runtime.config())),
         alert_dispatcher(runtime.transactor(), runtime.clock(), alert_sender, AlertDispatchOf(runtime.config())),
         alert_worker(
@@ -146,6 +153,7 @@ struct RunningServer::Parts {
 
   events::EventHub hub;
   notify::LineMessagingApi line_api;  // replies and content downloads of the LINE complaint channel
+  notify::LineInboxWorker line_inbox;  // handles the events the webhook stored, after its answer
   http::Api api;
   std::unique_ptr<http::Server> server;
   // Alerts: evaluation of the rules and delivery of the outbox, on the worker's thread.
@@ -176,6 +184,7 @@ void RunningServer::Stop() { parts_->server->Stop(); }
 void RunningServer::Wait() {
   if (thread_.joinable()) thread_.join();
   parts_->hub.Stop();
+  parts_->line_inbox.Stop();
   parts_->alert_worker.Stop();
   parts_->complaint_worker.Stop();
   parts_->licence_reminder_worker.Stop();
@@ -194,6 +203,7 @@ Result<std::unique_ptr<RunningServer>> Runtime::StartServer(const std::string& l
   auto parts = std::make_unique<RunningServer::Parts>(*this, options);
   RETURN_IF_ERROR(parts->server->Listen());
   RETURN_IF_ERROR(parts->hub.Start());
+  parts->line_inbox.Start();
   parts->alert_worker.Start();
   parts->complaint_worker.Start();
   parts->licence_reminder_worker.Start();

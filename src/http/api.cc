@@ -69,7 +69,7 @@ Api::Api(ApiOptions options, ApiDeps deps)
                           std::make_shared<PublicAnswerCache>(options_.public_cache_entries));
   }
   if (deps_.events) RegisterEventRoutes(router_, *deps_.events);
-  if (deps_.line_api) RegisterLineRoutes(router_, *deps_.line_api, options_.public_url);
+  if (deps_.line_events_stored) RegisterLineRoutes(router_, deps_.line_events_stored);
 }
 
 Response Api::Route(Request& request) {

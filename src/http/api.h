@@ -21,10 +21,6 @@
 namespace ecotown::events {
 class EventHub;
 }
-namespace ecotown::complaints {
-class LineApi;
-}
-
 namespace ecotown::http {
 
 struct ApiOptions {
@@ -39,9 +35,6 @@ struct ApiOptions {
   // Rendered Open311 request lists kept until their LAO's complaints change (public_answer_cache.h);
   // 0 turns the cache off. An entry holds one answer (up to ~1 MB for 1,000 requests).
   size_t public_cache_entries = 256;
-  // The public address of the web app ("https://ecotown.example.go.th/"): LINE answers link the
-  // tracking page there; empty: they give the tracking number alone.
-  std::string public_url;
 };
 
 struct ApiDeps {
@@ -52,7 +45,8 @@ struct ApiDeps {
   std::function<size_t()> open_connections;      // /metrics gauge
   std::function<std::map<std::string, double>()> extra_metrics;  // /metrics: device transports' counters
   events::EventHub* events = nullptr;            // live updates; /api/v1/events is absent without it
-  complaints::LineApi* line_api = nullptr;       // the LINE Messaging API; /line/webhook is absent without it
+  // Wakes the LINE inbox worker after the webhook stored events; /line/webhook is absent without it.
+  std::function<void()> line_events_stored;
 };
 
 class Api {
@@ -95,7 +89,7 @@ void RegisterNetworkRoutes(Router& router);
 struct PublicLimiters;
 class PublicAnswerCache;
 void RegisterComplaintRoutes(Router& router, std::shared_ptr<PublicLimiters> limits);
-void RegisterLineRoutes(Router& router, complaints::LineApi& api, std::string public_url);
+void RegisterLineRoutes(Router& router, std::function<void()> events_stored);
 void RegisterOpen311Routes(Router& router, accounts::AccountService& accounts, std::shared_ptr<PublicLimiters> limits,
                            std::shared_ptr<PublicAnswerCache> answers);
 

@@ -403,8 +403,11 @@ void RegisterComplaintRoutes(Router& router, std::shared_ptr<PublicLimiters> lim
     std::optional<Complaint> complaint;
     std::optional<orgs::Org> org;
     json out;
-    // The tracking number names the complaint, whose LAO scopes the rest: one snapshot.
-    RETURN_IF_ERROR(call.transactor.ReadThen(
+    // The tracking number names the complaint, whose LAO scopes the rest. Polled by every
+    // resident who filed: read without a snapshot (no BEGIN and COMMIT round trips on
+    // PostgreSQL); at worst a change committed between the statements shows its history entry
+    // one poll before its status.
+    RETURN_IF_ERROR(call.transactor.ReadThenEach(
         call.Scope(), call.info,
         [&](UnitOfWork& work) -> Result<tenancy::Scope> {
           ASSIGN_OR_RETURN(complaint, work.complaints().FindByTracking(tracking));

@@ -4,8 +4,10 @@
 // The webhook checks X-Line-Signature over the raw body before anything is parsed; a call without
 // a valid signature is refused (401) with nothing stored. Every event's webhookEventId is
 // remembered: a redelivery of a handled event is a no-op answering 200, a replayed body whose
-// events were all handled and that LINE did not mark as redelivered is refused (409).
-#include <spdlog/spdlog.h>
+// events were all handled and that LINE did not mark as redelivered is refused (409). LINE waits
+// 2 seconds for the answer: the events are stored in the inbox and answered at once; the inbox
+// worker (notify/line_inbox.h) downloads photos, files and replies after.
+#include <functional>
 
 #include <nlohmann/json.hpp>
 
@@ -44,7 +46,7 @@ Result<orgs::Org> TargetOrg(UnitOfWork& work, const std::optional<std::string>& 
 
 }  // namespace
 
-void RegisterLineRoutes(Router& router, complaints::LineApi& api, std::string public_url) {
+void RegisterLineRoutes(Router& router, std::function<void()> events_stored) {
   router.Add("GET", "/api/v1/line-connection", Access::kAuthenticated, [](Call& call) -> Result<Response> {
     json out;
     RETURN_IF_ERROR(call.Read([&](UnitOfWork& work) -> Status {
@@ -78,7 +80,7 @@ void RegisterLineRoutes(Router& router, complaints::LineApi& api, std::string pu
 
   router.Add(
       "POST", "/line/webhook/{code}", Access::kPublic,
-      [&api, public_url = std::move(public_url)](Call& call) -> Result<Response> {
+      [events_stored = std::move(events_stored)](Call& call) -> Result<Response> {
         ASSIGN_OR_RETURN(const orgs::Org org, FindLao(call, call.Param("code")));
         std::optional<LineConnection> connection;
         RETURN_IF_ERROR(
@@ -94,15 +96,20 @@ void RegisterLineRoutes(Router& router, complaints::LineApi& api, std::string pu
           return Status::Unauthenticated("missing or wrong X-Line-Signature");
         }
         ASSIGN_OR_RETURN(const auto events, complaints::ParseLineWebhook(call.request.body));
-        complaints::LineWebhook webhook(call.transactor, api, public_url);
-        ASSIGN_OR_RETURN(const auto report, webhook.Handle(org, *connection, events, call.info));
-        for (const auto& error : report.errors) spdlog::warn("line webhook {}: {}", org.code, error);
-        if (report.replayed > 0 && report.handled + report.ignored == 0) {
-          return Status::Conflict("every event of this call was handled before (a replay)");
+        complaints::LineWebhookReport report;
+        RETURN_IF_ERROR(
+            call.transactor.Write(complaints::ResidentScope(org, "line"), call.info, [&](UnitOfWork& work) -> Status {
+              ASSIGN_OR_RETURN(report, complaints::AcceptLineEvents(work, org, events));
+              return Status::Ok();
+            }));
+        if (report.accepted > 0) events_stored();
+        if (report.replayed > 0 && report.accepted + report.ignored + report.redelivered == 0) {
+          return Status::Conflict("every event of this call was handled before or is too old (a replay)");
         }
         return Response::Json(
-            200, json({{"handled", report.handled}, {"redelivered", report.redelivered}, {"ignored", report.ignored}})
-                     .dump());
+            200,
+            json({{"accepted", report.accepted}, {"redelivered", report.redelivered}, {"ignored", report.ignored}})
+                .dump());
       });
 }
 

@@ -43,6 +43,7 @@ json PartnerJson(const Partner& p) {
           {"factory_id", Opt(p.factory_id)},
           {"notes", p.notes},
           {"contact_count", p.contact_count},
+          {"archived_at", Opt(p.archived_at)},
           {"created_at", p.created_at},
           {"updated_at", p.updated_at}};
 }
@@ -272,9 +273,24 @@ Result<std::optional<int64_t>> OptIdQuery(const Call& call, const char* name) {
 Response Created(const json& out) { return Response::Json(201, out.dump()); }
 Response Ok(const json& out) { return Response::Json(200, out.dump()); }
 
+// DELETE {path}: one NetworkService delete, answered {"id", "outcome": "deleted"}.
+void AddDelete(Router& router, const std::string& path, const char* what,
+               Status (NetworkService::*remove)(UnitOfWork&, int64_t) const) {
+  router.Add("DELETE", path, Access::kAuthenticated, [what, remove](Call& call) -> Result<Response> {
+    ASSIGN_OR_RETURN(const int64_t id, call.IdParam("id", what));
+    RETURN_IF_ERROR(call.Write([&](UnitOfWork& work) -> Status { return (NetworkService().*remove)(work, id); }));
+    return Ok({{"id", id}, {"outcome", "deleted"}});
+  });
+}
+
 }  // namespace
 
 void RegisterNetworkRoutes(Router& router) {
+  AddDelete(router, "/api/v1/network/contacts/{id}", "contact", &NetworkService::DeleteContact);
+  AddDelete(router, "/api/v1/network/agreements/{id}", "agreement", &NetworkService::DeleteAgreement);
+  AddDelete(router, "/api/v1/network/meetings/{id}", "meeting", &NetworkService::DeleteMeeting);
+  AddDelete(router, "/api/v1/network/actions/{id}", "action item", &NetworkService::DeleteAction);
+
   router.Add("GET", "/api/v1/network/kinds", Access::kAuthenticated, [](Call&) -> Result<Response> {
     json items = json::array();
     for (const auto& info : network::AllKinds()) {
@@ -285,9 +301,13 @@ void RegisterNetworkRoutes(Router& router) {
 
   // ---- partner organisations ------------------------------------------------------------------
 
-  // ?org=CODE&kind=school&q=text
+  // ?org=CODE&kind=school&q=text&archived=true
   router.Add("GET", "/api/v1/network/partners", Access::kAuthenticated, [](Call& call) -> Result<Response> {
     network::PartnerQuery query;
+    if (auto v = call.request.Query("archived"); v && !v->empty()) {
+      if (*v != "true" && *v != "false") return Status::Invalid("archived is true or false", "archived");
+      query.archived = *v == "true";
+    }
     if (auto v = call.request.Query("kind"); v && !v->empty()) {
       ASSIGN_OR_RETURN(query.kind, network::ParseKind(*v));
     }
@@ -356,6 +376,29 @@ void RegisterNetworkRoutes(Router& router) {
     }));
     return Ok(out);
   });
+
+  // Deleted when nothing names it, else archived: {"id", "outcome": "deleted" | "archived"}.
+  router.Add("DELETE", "/api/v1/network/partners/{id}", Access::kAuthenticated, [](Call& call) -> Result<Response> {
+    ASSIGN_OR_RETURN(const int64_t id, call.IdParam("id", "partner organisation"));
+    network::PartnerRemoval outcome = network::PartnerRemoval::kDeleted;
+    RETURN_IF_ERROR(call.Write([&](UnitOfWork& work) -> Status {
+      ASSIGN_OR_RETURN(outcome, NetworkService().RemovePartner(work, id));
+      return Status::Ok();
+    }));
+    return Ok({{"id", id}, {"outcome", outcome == network::PartnerRemoval::kDeleted ? "deleted" : "archived"}});
+  });
+
+  router.Add("POST", "/api/v1/network/partners/{id}/restore", Access::kAuthenticated,
+             [](Call& call) -> Result<Response> {
+               ASSIGN_OR_RETURN(const int64_t id, call.IdParam("id", "partner organisation"));
+               json out;
+               RETURN_IF_ERROR(call.Write([&](UnitOfWork& work) -> Status {
+                 ASSIGN_OR_RETURN(auto restored, NetworkService().RestorePartner(work, id));
+                 out = PartnerJson(restored);
+                 return Status::Ok();
+               }));
+               return Ok(out);
+             });
 
   // ---- contacts (staff of the LAO only) -------------------------------------------------------
 

@@ -325,12 +325,23 @@ Response RequestsAnswer(Call& call, Format format, PublicAnswerCache& answers) {
     answer = answers.Put(cache_key, version, valid_until, Render(200, format, "service_requests", out));
     return Status::Ok();
   };
-  // The version first: the data read after it, in the same snapshot, are exactly that new. A
-  // current answer is served; after a change one request rebuilds and the others get the previous
-  // answer; a key with no answer yet is built when `build_if_missing`.
+  // Polled by the crowd, so first without a snapshot (the LAO and its version: two statements, no
+  // BEGIN and COMMIT round trips on PostgreSQL): a current answer is served, or the previous one
+  // while another request rebuilds; after a change one request is chosen to rebuild.
+  const auto lookup = [&](UnitOfWork& work) -> Status {
+    if (!answers.enabled()) return Status::Ok();
+    ASSIGN_OR_RETURN(const int64_t version, work.complaints().ChangeVersion(org->id));
+    auto found = answers.Find(cache_key, version, call.info.now);
+    answer = std::move(found.answer);
+    rebuild = std::move(found.rebuild);
+    return Status::Ok();
+  };
+  // A build reads the version first, then the data in the same snapshot: exactly that new. A key
+  // with no answer yet is built when `build_if_missing`.
   const auto serve = [&](UnitOfWork& work, bool build_if_missing) -> Status {
     if (!answers.enabled()) return build(work, 0);
     ASSIGN_OR_RETURN(const int64_t version, work.complaints().ChangeVersion(org->id));
+    if (rebuild) return build(work, version);  // chosen by the lookup
     auto found = answers.Find(cache_key, version, call.info.now);
     if (found.answer) {
       answer = std::move(found.answer);
@@ -339,10 +350,15 @@ Response RequestsAnswer(Call& call, Format format, PublicAnswerCache& answers) {
     rebuild = std::move(found.rebuild);
     return rebuild || build_if_missing ? build(work, version) : Status::Ok();
   };
-  Status read =
-      call.transactor.ReadThen(call.Scope(), call.info, find_lao, [&](UnitOfWork& work) { return serve(work, false); });
+  Status read = call.transactor.ReadThenEach(call.Scope(), call.info, find_lao, lookup);
   if (!read.ok()) return ErrorOf(read, format);
   if (answer) return std::move(*answer);
+  if (rebuild) {
+    read = call.transactor.ReadThen(call.Scope(), call.info, find_lao,
+                                    [&](UnitOfWork& work) { return serve(work, false); });
+    if (!read.ok()) return ErrorOf(read, format);
+    if (answer) return std::move(*answer);
+  }
   // Nothing to serve yet: one request builds while the others of the key wait for it, holding no
   // connection, then find its answer.
   auto only_builder = answers.LockKey(cache_key);

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "modules/complaints/complaint_service.h"
+#include "modules/complaints/line.h"
 
 namespace ecotown::notify {
 namespace {
@@ -153,12 +154,38 @@ int ComplaintWorker::RetentionNow() {
   return erased;
 }
 
+int ComplaintWorker::ForgetLineEventsNow() {
+  int forgotten = 0;
+  const int64_t now = clock_.NowUnix();
+  for (;;) {
+    int batch = 0;
+    Status status = transactor_.Write(tenancy::Scope::System("line-event-retention"),
+                                      RequestInfo{"line-event-retention", "local", now}, [&](UnitOfWork& work) -> Status {
+                                        ASSIGN_OR_RETURN(batch, work.line().ForgetEventsReceivedBefore(
+                                                                    now - complaints::kLineEventRetentionSeconds,
+                                                                    options_.line_events_batch));
+                                        return Status::Ok();
+                                      });
+    if (!status.ok()) {
+      spdlog::warn("line event retention: {}", status.ToString());
+      break;
+    }
+    forgotten += batch;
+    if (batch < options_.line_events_batch) break;
+    std::lock_guard lock(mu_);
+    if (stopping_) break;
+  }
+  if (forgotten > 0) spdlog::info("line event retention: {} webhook event id(s) forgotten", forgotten);
+  return forgotten;
+}
+
 void ComplaintWorker::Run() {
   auto next_retention = std::chrono::steady_clock::now();
   for (;;) {
     const auto now = std::chrono::steady_clock::now();
     if (now >= next_retention) {
       RetentionNow();
+      ForgetLineEventsNow();
       next_retention = now + options_.retention_interval;
     }
     MailReport report = mailer_.DrainOnce();

@@ -1,7 +1,7 @@
 // Complaint notices to residents: the mailer drains the complaint_notices outbox, e-mails over
 // SMTP (email.h) and LINE pushes with the LAO's channel access token (line.h), with retries and
-// exponential backoff like the alert dispatcher; the worker runs it every dispatch interval and
-// the PDPA retention erasure every retention interval.
+// exponential backoff like the alert dispatcher; the worker runs it every dispatch interval, and
+// the PDPA retention erasure and the pruning of remembered LINE event ids every retention interval.
 //
 // Each row is claimed in its own short write transaction (attempts + 1, leased until the send can
 // no longer be running), sent outside any transaction, then finished in another: at least once.
@@ -62,6 +62,7 @@ struct ComplaintWorkerOptions {
   std::chrono::seconds dispatch_interval{10};
   std::chrono::seconds retention_interval{3600};
   int retention_batch = 200;  // complaints erased per organisation and transaction
+  int line_events_batch = 5000;  // remembered LINE event ids forgotten per transaction
 };
 
 // The background loop: mail every dispatch_interval, retention erasure every retention_interval.
@@ -77,6 +78,9 @@ class ComplaintWorker {
   void Stop();
   // One retention run over every organisation now (System scope), logged; erased complaints.
   int RetentionNow();
+  // Forgets the LINE webhook event ids received more than kLineEventRetentionSeconds ago, in
+  // batches (System scope), logged; the ids forgotten. Runs with the retention erasure.
+  int ForgetLineEventsNow();
 
  private:
   void Run();

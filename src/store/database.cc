@@ -141,6 +141,17 @@ Status Database::Transaction(bool write, const std::function<Status(Connection&)
   return status;
 }
 
+Status Database::ReadStatements(const std::function<Status(Connection&)>& fn) {
+  for (int attempt = 0;; ++attempt) {
+    auto conn = Acquire();
+    if (!conn.ok()) return conn.status();
+    Status status = fn(**conn);
+    if (status.code() != StatusCode::kUnavailable) return status;
+    conn->Discard();
+    if (attempt > 0) return status;
+  }
+}
+
 Status Database::Ping() {
   auto conn = Acquire();
   if (!conn.ok()) return conn.status();

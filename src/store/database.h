@@ -154,6 +154,10 @@ class Database {
   // Runs fn inside one transaction; commits when fn returns ok, rolls back otherwise.
   // Writes (write=true) serialise on SQLite; PostgreSQL runs them concurrently.
   Status Transaction(bool write, const std::function<Status(Connection&)>& fn);
+  // Runs fn, which only reads, outside any transaction: each statement reads the latest committed
+  // data on its own, and PostgreSQL is spared the BEGIN and COMMIT round trips. A connection
+  // found lost (Unavailable: the server closed it while idle) is dropped and fn run once more.
+  Status ReadStatements(const std::function<Status(Connection&)>& fn);
   // True when a trivial query answers.
   Status Ping();
 

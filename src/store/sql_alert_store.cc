@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "store/sql_rows.h"
+
 namespace ecotown::store {
 namespace {
 
@@ -131,15 +133,6 @@ std::optional<int64_t> QuietStart(const AlertRule& rule) {
 std::optional<int64_t> QuietEnd(const AlertRule& rule) {
   if (!rule.quiet_hours) return std::nullopt;
   return rule.quiet_hours->end_minute;
-}
-
-std::string IdList(const std::vector<int64_t>& ids) {
-  std::string list;
-  for (size_t i = 0; i < ids.size(); ++i) {
-    if (i) list += ',';
-    list += std::to_string(ids[i]);
-  }
-  return list;
 }
 
 }  // namespace

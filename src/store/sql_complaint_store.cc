@@ -92,15 +92,6 @@ constexpr const char* kNoticeColumns =
     "SELECT id, org_id, complaint_id, to_address, subject, body, status, attempts, next_attempt_at, last_error, "
     "sent_at, retry_key, created_at, channel FROM complaint_notices ";
 
-std::string IdList(const std::vector<int64_t>& ids) {
-  std::string out;
-  for (const int64_t id : ids) {
-    if (!out.empty()) out += ", ";
-    out += std::to_string(id);
-  }
-  return out;
-}
-
 }  // namespace
 
 Result<int64_t> SqlComplaintStore::Insert(const Complaint& c) {

@@ -4,6 +4,8 @@
 #include <string>
 #include <unordered_map>
 
+#include "store/sql_rows.h"
+
 namespace ecotown::store {
 namespace {
 
@@ -445,6 +447,20 @@ Result<std::vector<CorrectiveAction>> SqlInspectionStore::ListActions(const Acti
   out.reserve(result.rows.size());
   for (const auto& row : result.rows) out.push_back(ActionFromRow(row));
   return out;
+}
+
+Result<std::map<int64_t, int64_t>> SqlInspectionStore::CountOpenActionsByFactory(
+    const std::vector<int64_t>& factory_ids) {
+  std::map<int64_t, int64_t> counts;
+  if (factory_ids.empty()) return counts;
+  ASSIGN_OR_RETURN(auto result,
+                   conn_.Query("SELECT a.factory_id, COUNT(*) FROM corrective_actions a WHERE a.status = 'open' AND "
+                               "a.factory_id IN (" +
+                                   IdList(factory_ids) + ") AND " + scope_.FactoryFilterSql("a.org_id", "a.factory_id") +
+                                   " GROUP BY a.factory_id",
+                               {}));
+  for (const auto& row : result.rows) counts[row.Int(0)] = row.Int(1);
+  return counts;
 }
 
 Result<std::vector<CorrectiveAction>> SqlInspectionStore::ActionsOfInspection(int64_t inspection_id) {

@@ -2,6 +2,8 @@
 // actions and the sync ledger on either SQL dialect, bound to one Scope.
 #pragma once
 
+#include <map>
+
 #include <span>
 
 #include "modules/inspections/inspection.h"
@@ -38,6 +40,7 @@ class SqlInspectionStore final : public inspections::InspectionStore {
   Result<int64_t> InsertAction(const inspections::CorrectiveAction& action) override;
   Result<inspections::CorrectiveAction> GetAction(int64_t id) override;
   Result<std::vector<inspections::CorrectiveAction>> ListActions(const inspections::ActionFilter& filter) override;
+  Result<std::map<int64_t, int64_t>> CountOpenActionsByFactory(const std::vector<int64_t>& factory_ids) override;
   Result<std::vector<inspections::CorrectiveAction>> ActionsOfInspection(int64_t inspection_id) override;
   Status UpdateAction(const inspections::CorrectiveAction& action) override;
   Result<int64_t> CarryOpenActions(int64_t org_id, int64_t from, int64_t to) override;

@@ -111,4 +111,54 @@ Result<bool> SqlLineStore::EventSeen(int64_t org_id, std::string_view event_id) 
   return !rows->rows.empty();
 }
 
+// In batches by the received_at index: a week of a busy channel is a few hundred thousand rows,
+// which must not be one statement holding every LAO's webhook behind it.
+// Every organisation's: the background jobs only (System scope).
+Result<int> SqlLineStore::ForgetEventsReceivedBefore(int64_t before, int limit) {
+  if (!scope_.all_orgs()) return Status::Forbidden("the webhook events are pruned by the system only");
+  auto deleted = conn_.Exec(
+      "DELETE FROM line_webhook_events WHERE (org_id, event_id) IN (SELECT org_id, event_id FROM line_webhook_events "
+      "WHERE received_at < $1 ORDER BY received_at LIMIT $2)",
+      {V(before), V(static_cast<int64_t>(limit))});
+  if (!deleted.ok()) return deleted.status();
+  return static_cast<int>(*deleted);
+}
+
+Status SqlLineStore::EnqueueEvent(int64_t org_id, std::string_view event_id, std::string_view payload, int64_t now) {
+  RETURN_IF_ERROR(scope_.RequireWrite(org_id, "organisation"));
+  return conn_
+      .Exec("INSERT INTO line_inbox (org_id, event_id, payload, received_at) VALUES ($1, $2, $3, $4)",
+            {V(org_id), V(event_id), V(payload), V(now)})
+      .status();
+}
+
+Result<std::vector<complaints::LineInboxItem>> SqlLineStore::PendingEvents(int limit) {
+  if (!scope_.all_orgs()) return Status::Forbidden("the webhook inbox is read by the system only");
+  auto rows = conn_.Query("SELECT id, org_id, event_id, payload, received_at, attempts FROM line_inbox "
+                          "ORDER BY id LIMIT $1",
+                          {V(static_cast<int64_t>(limit))});
+  if (!rows.ok()) return rows.status();
+  std::vector<complaints::LineInboxItem> items;
+  items.reserve(rows->rows.size());
+  for (const Row& row : rows->rows) {
+    items.push_back({row.Int(0), row.Int(1), row.Text(2), row.Text(3), row.Int(4), static_cast<int>(row.Int(5))});
+  }
+  return items;
+}
+
+Result<bool> SqlLineStore::TakeEvent(int64_t org_id, int64_t id) {
+  RETURN_IF_ERROR(scope_.RequireWrite(org_id, "organisation"));
+  auto deleted = conn_.Exec("DELETE FROM line_inbox WHERE id = $1 AND org_id = $2", {V(id), V(org_id)});
+  if (!deleted.ok()) return deleted.status();
+  return *deleted == 1;
+}
+
+Status SqlLineStore::RecordEventFailure(int64_t org_id, int64_t id, std::string_view error) {
+  RETURN_IF_ERROR(scope_.RequireWrite(org_id, "organisation"));
+  return conn_
+      .Exec("UPDATE line_inbox SET attempts = attempts + 1, last_error = $3 WHERE id = $1 AND org_id = $2",
+            {V(id), V(org_id), V(error)})
+      .status();
+}
+
 }  // namespace ecotown::store

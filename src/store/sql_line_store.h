@@ -1,5 +1,5 @@
 // SqlLineStore: the LINE channel of complaints (connections, conversations, handled webhook
-// events) on either SQL dialect, bound to one Scope.
+// events, the webhook inbox) on either SQL dialect, bound to one Scope.
 #pragma once
 
 #include "modules/complaints/line.h"
@@ -21,6 +21,11 @@ class SqlLineStore final : public complaints::LineStore {
   Result<int> DeleteConversationsIdleSince(int64_t org_id, int64_t before) override;
   Result<bool> RememberEvent(int64_t org_id, std::string_view event_id, int64_t now) override;
   Result<bool> EventSeen(int64_t org_id, std::string_view event_id) override;
+  Result<int> ForgetEventsReceivedBefore(int64_t before, int limit) override;
+  Status EnqueueEvent(int64_t org_id, std::string_view event_id, std::string_view payload, int64_t now) override;
+  Result<std::vector<complaints::LineInboxItem>> PendingEvents(int limit) override;
+  Result<bool> TakeEvent(int64_t org_id, int64_t id) override;
+  Status RecordEventFailure(int64_t org_id, int64_t id, std::string_view error) override;
 
  private:
   Connection& conn_;

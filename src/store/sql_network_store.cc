@@ -17,8 +17,8 @@ using network::Partner;
 
 constexpr const char* kPartnerColumns =
     "SELECT p.id, p.org_id, p.kind, p.name_th, p.name_en, p.address, p.phone, p.email, p.website, p.factory_id, "
-    "p.notes, p.created_at, p.updated_at, (SELECT COUNT(*) FROM network_contacts c WHERE c.partner_id = p.id) "
-    "FROM network_partners p ";
+    "p.notes, p.created_at, p.updated_at, (SELECT COUNT(*) FROM network_contacts c WHERE c.partner_id = p.id), "
+    "p.archived_at FROM network_partners p ";
 
 Partner PartnerFromRow(const Row& r) {
   Partner p;
@@ -37,6 +37,7 @@ Partner PartnerFromRow(const Row& r) {
   p.created_at = r.Int(11);
   p.updated_at = r.Int(12);
   p.contact_count = static_cast<int>(r.Int(13));
+  p.archived_at = r.OptInt(14);
   return p;
 }
 
@@ -163,6 +164,7 @@ Result<std::vector<Partner>> SqlNetworkStore::ListPartners(const network::Partne
   Where f;
   f.sql = "WHERE " + scope_.OrgFilterSql("p.org_id");
   if (q.org_id) f.sql += " AND p.org_id = " + f.Param(V(*q.org_id));
+  f.sql += q.archived ? " AND p.archived_at IS NOT NULL" : " AND p.archived_at IS NULL";
   if (q.kind) f.sql += " AND p.kind = " + f.Param(V(network::KindCode(*q.kind)));
   if (q.text && !q.text->empty()) {
     const std::string pattern = LikeContains(*q.text);
@@ -183,6 +185,31 @@ Status SqlNetworkStore::UpdatePartner(const Partner& p) {
                               {V(network::KindCode(p.kind)), V(p.name_th), V(p.name_en), V(p.address), V(p.phone),
                                V(p.email), V(p.website), V(p.factory_id), V(p.notes), V(p.updated_at), V(p.id),
                                V(p.org_id)}),
+                   "partner organisation");
+}
+
+Result<int64_t> SqlNetworkStore::PartnerReferences(const Partner& p) {
+  RETURN_IF_ERROR(scope_.RequireWrite(p.org_id, "partner organisation"));
+  auto row = conn_.QueryOne(
+      "SELECT (SELECT COUNT(*) FROM network_contacts WHERE partner_id = $1) + "
+      "(SELECT COUNT(*) FROM network_agreement_parties WHERE partner_id = $1) + "
+      "(SELECT COUNT(*) FROM network_attendees WHERE partner_id = $1) + "
+      "(SELECT COUNT(*) FROM network_actions WHERE owner_partner_id = $1)",
+      {V(p.id)});
+  if (!row.ok()) return row.status();
+  return row->Int(0);
+}
+
+Status SqlNetworkStore::DeletePartner(const Partner& p) {
+  RETURN_IF_ERROR(scope_.RequireWrite(p.org_id, "partner organisation"));
+  return ExpectOne(conn_.Exec("DELETE FROM network_partners WHERE id = $1 AND org_id = $2", {V(p.id), V(p.org_id)}),
+                   "partner organisation");
+}
+
+Status SqlNetworkStore::SetPartnerArchived(const Partner& p, std::optional<int64_t> archived_at) {
+  RETURN_IF_ERROR(scope_.RequireWrite(p.org_id, "partner organisation"));
+  return ExpectOne(conn_.Exec("UPDATE network_partners SET archived_at = $1 WHERE id = $2 AND org_id = $3",
+                              {V(archived_at), V(p.id), V(p.org_id)}),
                    "partner organisation");
 }
 
@@ -224,6 +251,17 @@ Status SqlNetworkStore::UpdateContact(const Contact& c) {
                    "contact");
 }
 
+Status SqlNetworkStore::DeleteContact(const Contact& c) {
+  RETURN_IF_ERROR(scope_.RequireWrite(c.org_id, "contact"));
+  // An attendance always names the contact's organisation too (the service fills it in).
+  for (const char* sql : {"UPDATE network_attendees SET contact_id = NULL WHERE contact_id = $1 AND org_id = $2",
+                          "UPDATE network_actions SET owner_contact_id = NULL WHERE owner_contact_id = $1 AND org_id = $2"}) {
+    RETURN_IF_ERROR(conn_.Exec(sql, {V(c.id), V(c.org_id)}).status());
+  }
+  return ExpectOne(conn_.Exec("DELETE FROM network_contacts WHERE id = $1 AND org_id = $2", {V(c.id), V(c.org_id)}),
+                   "contact");
+}
+
 // ---- agreements -------------------------------------------------------------------------------
 
 Status SqlNetworkStore::PutParties(const Agreement& a) {
@@ -240,16 +278,15 @@ Status SqlNetworkStore::PutParties(const Agreement& a) {
 
 Status SqlNetworkStore::LoadParties(std::vector<Agreement>& agreements) {
   if (agreements.empty()) return Status::Ok();
-  std::string ids;
+  std::vector<int64_t> ids;
   std::map<int64_t, Agreement*> by_id;
   for (auto& a : agreements) {
-    if (!ids.empty()) ids += ", ";
-    ids += std::to_string(a.id);
+    ids.push_back(a.id);
     by_id[a.id] = &a;
   }
   auto rows = conn_.Query(
       "SELECT x.agreement_id, x.partner_id, p.name_th, p.name_en FROM network_agreement_parties x "
-      "JOIN network_partners p ON p.id = x.partner_id WHERE x.agreement_id IN (" + ids +
+      "JOIN network_partners p ON p.id = x.partner_id WHERE x.agreement_id IN (" + IdList(ids) +
       ") ORDER BY x.agreement_id, x.seq");
   if (!rows.ok()) return rows.status();
   for (const auto& r : rows->rows) {
@@ -307,6 +344,13 @@ Status SqlNetworkStore::UpdateAgreement(const Agreement& a) {
                                         V(a.updated_at), V(a.id), V(a.org_id)}),
                             "agreement"));
   return PutParties(a);
+}
+
+Status SqlNetworkStore::DeleteAgreement(const Agreement& a) {
+  RETURN_IF_ERROR(scope_.RequireWrite(a.org_id, "agreement"));
+  RETURN_IF_ERROR(conn_.Exec("DELETE FROM network_agreement_parties WHERE agreement_id = $1", {V(a.id)}).status());
+  return ExpectOne(conn_.Exec("DELETE FROM network_agreements WHERE id = $1 AND org_id = $2", {V(a.id), V(a.org_id)}),
+                   "agreement");
 }
 
 // ---- meetings ---------------------------------------------------------------------------------
@@ -387,6 +431,15 @@ Status SqlNetworkStore::UpdateMeeting(const Meeting& m) {
   return PutAttendees(m);
 }
 
+Status SqlNetworkStore::DeleteMeeting(const Meeting& m) {
+  RETURN_IF_ERROR(scope_.RequireWrite(m.org_id, "meeting"));
+  for (const char* sql : {"DELETE FROM network_actions WHERE meeting_id = $1", "DELETE FROM network_attendees WHERE meeting_id = $1"}) {
+    RETURN_IF_ERROR(conn_.Exec(sql, {V(m.id)}).status());
+  }
+  return ExpectOne(conn_.Exec("DELETE FROM network_meetings WHERE id = $1 AND org_id = $2", {V(m.id), V(m.org_id)}),
+                   "meeting");
+}
+
 // ---- action items -----------------------------------------------------------------------------
 
 Result<int64_t> SqlNetworkStore::InsertAction(const ActionItem& a) {
@@ -428,6 +481,12 @@ Status SqlNetworkStore::UpdateAction(const ActionItem& a) {
                               {V(a.text), V(a.owner_partner_id), V(a.owner_contact_id), V(a.due_on),
                                V(network::ActionStatusName(a.status)), V(a.done_on), V(a.note), V(a.updated_at),
                                V(a.id), V(a.org_id)}),
+                   "action item");
+}
+
+Status SqlNetworkStore::DeleteAction(const ActionItem& a) {
+  RETURN_IF_ERROR(scope_.RequireWrite(a.org_id, "action item"));
+  return ExpectOne(conn_.Exec("DELETE FROM network_actions WHERE id = $1 AND org_id = $2", {V(a.id), V(a.org_id)}),
                    "action item");
 }
 

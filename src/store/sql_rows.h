@@ -2,6 +2,7 @@
 // mapping query results to entities.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,16 @@ inline std::string LikeContains(std::string_view text) {
     out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
   }
   return out + "%";
+}
+
+// "1,2,3" for an IN list: ids are integers, so they are inlined (no parameter limit to meet).
+inline std::string IdList(const std::vector<int64_t>& ids) {
+  std::string list;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (i) list += ',';
+    list += std::to_string(ids[i]);
+  }
+  return list;
 }
 
 // Every row of a query result through from_row, or the query's error.

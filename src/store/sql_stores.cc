@@ -418,17 +418,29 @@ Status SqlTransactor::Read(const tenancy::Scope& scope, const RequestInfo& info,
   });
 }
 
+namespace {
+
+Status FindThen(Connection& conn, const tenancy::Scope& scope, const RequestInfo& info, const ScopeFn& find,
+                const WorkFn& fn) {
+  Result<tenancy::Scope> narrowed = [&] {
+    SqlUnitOfWork work(conn, scope, info);
+    return find(work);
+  }();
+  if (!narrowed.ok()) return narrowed.status();
+  SqlUnitOfWork work(conn, *narrowed, info);
+  return fn(work);
+}
+
+}  // namespace
+
 Status SqlTransactor::ReadThen(const tenancy::Scope& scope, const RequestInfo& info, const ScopeFn& find,
                                const WorkFn& fn) {
-  return db_.Transaction(false, [&](Connection& conn) -> Status {
-    Result<tenancy::Scope> narrowed = [&] {
-      SqlUnitOfWork work(conn, scope, info);
-      return find(work);
-    }();
-    if (!narrowed.ok()) return narrowed.status();
-    SqlUnitOfWork work(conn, *narrowed, info);
-    return fn(work);
-  });
+  return db_.Transaction(false, [&](Connection& conn) { return FindThen(conn, scope, info, find, fn); });
+}
+
+Status SqlTransactor::ReadThenEach(const tenancy::Scope& scope, const RequestInfo& info, const ScopeFn& find,
+                                   const WorkFn& fn) {
+  return db_.ReadStatements([&](Connection& conn) { return FindThen(conn, scope, info, find, fn); });
 }
 
 }  // namespace ecotown::store

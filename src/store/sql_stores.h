@@ -141,6 +141,8 @@ class SqlTransactor final : public Transactor {
   Status Write(const tenancy::Scope& scope, const RequestInfo& info, const WorkFn& fn) override;
   Status Read(const tenancy::Scope& scope, const RequestInfo& info, const WorkFn& fn) override;
   Status ReadThen(const tenancy::Scope& scope, const RequestInfo& info, const ScopeFn& find, const WorkFn& fn) override;
+  Status ReadThenEach(const tenancy::Scope& scope, const RequestInfo& info, const ScopeFn& find,
+                      const WorkFn& fn) override;
 
  private:
   Database& db_;

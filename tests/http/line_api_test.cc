@@ -4,6 +4,8 @@
 // always; PostgreSQL with the CTest fixture.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <mutex>
 #include <regex>
 #include <string>
@@ -12,6 +14,7 @@
 
 #include "http/test_server.h"
 #include "modules/complaints/line.h"
+#include "modules/complaints/line_service.h"
 #include "notify/complaint_mailer.h"
 #include "support/test_env.h"
 
@@ -48,6 +51,7 @@ class LineReceiver {
     });
     server_.Get(R"(/v2/bot/message/(\d+)/content)", [this](const httplib::Request& req, httplib::Response& res) {
       Record(req);
+      std::this_thread::sleep_for(std::chrono::milliseconds(content_delay_ms_.load()));
       res.set_content(kJpeg, "image/jpeg");
     });
     port_ = server_.bind_to_any_port("127.0.0.1");
@@ -59,6 +63,8 @@ class LineReceiver {
     thread_.join();
   }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  // How long a content download takes (LINE's content host can be slow for a large photo).
+  void SetContentDelay(int ms) { content_delay_ms_ = ms; }
   void QueuePushAnswer(int status) {
     std::lock_guard lock(mu_);
     push_answers_.push_back(status);
@@ -85,6 +91,7 @@ class LineReceiver {
   mutable std::mutex mu_;
   std::vector<Seen> seen_;         // guarded by mu_
   std::vector<int> push_answers_;  // guarded by mu_
+  std::atomic<int> content_delay_ms_{0};
 };
 
 class LineApiTest : public ::testing::TestWithParam<std::string> {
@@ -118,7 +125,7 @@ class LineApiTest : public ::testing::TestWithParam<std::string> {
   // One event in LINE's documented envelope; `event` holds the type-specific fields.
   json Event(const std::string& id, json event, bool redelivery = false) {
     event["mode"] = "active";
-    event["timestamp"] = 1764200000000;
+    event["timestamp"] = server_->runtime().clock().NowUnix() * 1000;
     event["source"] = {{"type", "user"}, {"userId", kUser}};
     event["webhookEventId"] = id;
     event["deliveryContext"] = {{"isRedelivery", redelivery}};
@@ -138,10 +145,26 @@ class LineApiTest : public ::testing::TestWithParam<std::string> {
     return client_->Post("/line/webhook/banpong", headers, body, "application/json");
   }
 
+  // Delivers one event and waits until the inbox worker has answered it (every event of these
+  // conversations gets a reply).
   int Send(const std::string& id, json event) {
     auto res = Deliver(Body({Event(id, std::move(event))}));
     EXPECT_TRUE(res);
+    if (res && res->status == 200) WaitForReply(id);
     return res ? res->status : 0;
+  }
+
+  bool HasReply(const std::string& id) const {
+    for (const auto& call : line_.Calls("/reply")) {
+      if (json::parse(call.body, nullptr, false).value("replyToken", "") == "rt-" + id) return true;
+    }
+    return false;
+  }
+  void WaitForReply(const std::string& id, std::chrono::seconds timeout = std::chrono::seconds(15)) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!HasReply(id) && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
   }
 
   // The text of the reply LINE got for this event's reply token.
@@ -400,6 +423,52 @@ TEST_P(LineApiTest, EachPublicStatusChangeIsPushedOnceAndRetriedAfterA500) {
   // Delivered: a second drain sends nothing more.
   EXPECT_EQ(mailer.DrainOnce().sent, 0);
   EXPECT_EQ(line_.Calls("/v2/bot/message/push").size(), 2u);
+}
+
+// Issue 5: LINE waits 2 seconds for the answer. The webhook answers once the event is stored; the
+// photo download (here 3 s) and the reply come after.
+TEST_P(LineApiTest, TheWebhookAnswersBeforeTheSlowPhotoDownloadAndRepliesAfter) {
+  Connect();
+  ASSERT_EQ(Send("01HZ0000000000000000000D01", Message({{"id", "1"}, {"type", "text"}, {"text", "ร้องเรียน"}})), 200);
+  ASSERT_EQ(
+      Send("01HZ0000000000000000000D02", {{"type", "postback"}, {"postback", {{"data", "category=dust_smoke"}}}}), 200);
+  line_.SetContentDelay(3000);
+  const auto start = std::chrono::steady_clock::now();
+  auto res = Deliver(Body({Event("01HZ0000000000000000000D03",
+                                 Message({{"id", "1003"}, {"type", "image"}, {"contentProvider", {{"type", "line"}}}}))}));
+  const auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(JsonOf(res)["accepted"], 1);
+  EXPECT_LT(took, std::chrono::milliseconds(1500));
+  EXPECT_FALSE(HasReply("01HZ0000000000000000000D03"));  // the download is still running
+  WaitForReply("01HZ0000000000000000000D03");
+  EXPECT_EQ(line_.Calls("/content").size(), 1u);
+  EXPECT_EQ(Count("line_conversations", "step = 'location' AND photo IS NOT NULL"), 1);
+  EXPECT_EQ(Count("line_inbox"), 0);
+}
+
+// Issue 5: an event stored but not yet handled when the server stopped (here: stored without
+// waking the worker) is handled from the inbox by the worker's next poll, exactly once.
+TEST_P(LineApiTest, AnEventLeftInTheInboxIsHandledByTheNextPoll) {
+  Connect();
+  auto events = complaints::ParseLineWebhook(
+      Body({Event("01HZ0000000000000000000E01", Message({{"id", "1"}, {"type", "text"}, {"text", "ร้องเรียน"}}))}));
+  ASSERT_TRUE(events.ok());
+  auto& runtime = server_->runtime();
+  auto org = runtime.transactor().Write(
+      tenancy::Scope::System("test"), RequestInfo{"test", "local", runtime.clock().NowUnix()},
+      [&](UnitOfWork& work) -> Status {
+        ASSIGN_OR_RETURN(const orgs::Org banpong, work.orgs().FindByCode("banpong"));
+        return complaints::AcceptLineEvents(work, banpong, *events).status();
+      });
+  ASSERT_TRUE(org.ok()) << org.ToString();
+  EXPECT_EQ(Count("line_inbox"), 1);
+  WaitForReply("01HZ0000000000000000000E01");
+  EXPECT_TRUE(HasReply("01HZ0000000000000000000E01"));
+  EXPECT_EQ(Count("line_inbox"), 0);
+  EXPECT_EQ(Count("line_conversations", "step = 'category'"), 1);
+  EXPECT_EQ(line_.Calls("/reply").size(), 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(http, LineApiTest, ::testing::Values("sqlite", "postgres"),

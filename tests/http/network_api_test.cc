@@ -210,6 +210,54 @@ TEST_P(NetworkApiTest, AnActionItemIsFollowedToDone) {
   EXPECT_EQ(JsonOf(audit)["items"].size(), 2u);
 }
 
+// Issue 5: DELETE on each record; a named partner is archived, restored, and deleted once free.
+TEST_P(NetworkApiTest, RecordsAreDeletedAndANamedPartnerIsArchivedUntilNothingNamesIt) {
+  const auto del = [&](const std::string& path, const BrowserSession& session) {
+    return client_->Delete(path, CookieHeaders(session));
+  };
+  const int64_t partner = AddPartner("community_group", "กลุ่มอาสาเฝ้าระวังฝุ่น", officer_);
+  const int64_t contact = Created(Post("/api/v1/network/partners/" + std::to_string(partner) + "/contacts",
+                                       {{"name", "สมศรี ทดสอบ"}, {"phone", "0812345678"}}, officer_));
+  const int64_t meeting = Created(Post("/api/v1/network/meetings",
+                                       {{"title", "ประชุมกลุ่มอาสา"},
+                                        {"starts_at", 1767225600},
+                                        {"attendees", {{{"contact_id", contact}}}}},
+                                       officer_));
+  const int64_t action = Created(Post("/api/v1/network/meetings/" + std::to_string(meeting) + "/actions",
+                                      {{"text", "ติดตั้งเครื่องวัดฝุ่น"}, {"owner_partner_id", partner}}, officer_));
+  const std::string partner_path = "/api/v1/network/partners/" + std::to_string(partner);
+
+  // A reader may not delete; another LAO, or an id that is no number, finds nothing.
+  EXPECT_EQ(Status(del(partner_path, server_->Login("banpong.executive"))), 403);
+  EXPECT_EQ(Status(del(partner_path, server_->Login("boekphrai.officer"))), 404);
+  EXPECT_EQ(Status(del("/api/v1/network/meetings/abc", officer_)), 404);
+
+  auto archived = del(partner_path, officer_);
+  ASSERT_EQ(Status(archived), 200) << archived->body;
+  EXPECT_EQ(JsonOf(archived)["outcome"], "archived");
+  EXPECT_TRUE(JsonOf(Get("/api/v1/network/partners", officer_))["items"].empty());
+  auto listed = JsonOf(Get("/api/v1/network/partners?archived=true", officer_));
+  ASSERT_EQ(listed["items"].size(), 1u);
+  EXPECT_TRUE(listed["items"][0]["archived_at"].is_number());
+  EXPECT_EQ(FieldOf(Get("/api/v1/network/partners?archived=yes", officer_)), "archived");
+  EXPECT_EQ(Status(del(partner_path, officer_)), 409);
+  auto restored = Post(partner_path + "/restore", json::object(), officer_);
+  ASSERT_EQ(Status(restored), 200) << restored->body;
+  EXPECT_TRUE(JsonOf(restored)["archived_at"].is_null());
+  EXPECT_EQ(Status(Post(partner_path + "/restore", json::object(), officer_)), 409);
+
+  EXPECT_EQ(Status(del("/api/v1/network/contacts/" + std::to_string(contact), officer_)), 200);
+  EXPECT_EQ(Status(del("/api/v1/network/actions/" + std::to_string(action), officer_)), 200);
+  EXPECT_EQ(Status(Get("/api/v1/network/meetings/" + std::to_string(meeting), officer_)), 200);
+  EXPECT_EQ(Status(del("/api/v1/network/meetings/" + std::to_string(meeting), officer_)), 200);
+  EXPECT_EQ(Status(Get("/api/v1/network/meetings/" + std::to_string(meeting), officer_)), 404);
+  EXPECT_EQ(Status(del("/api/v1/network/meetings/" + std::to_string(meeting), officer_)), 404);
+  auto deleted = del(partner_path, officer_);
+  ASSERT_EQ(Status(deleted), 200) << deleted->body;
+  EXPECT_EQ(JsonOf(deleted)["outcome"], "deleted");
+  EXPECT_EQ(Status(Get(partner_path, officer_)), 404);
+}
+
 INSTANTIATE_TEST_SUITE_P(http, NetworkApiTest, ::testing::Values("sqlite", "postgres"),
                          [](const ::testing::TestParamInfo<std::string>& param) { return param.param; });
 

@@ -243,6 +243,95 @@ TEST_P(LineStoreTest, RetentionErasesTheUserIdFailsPendingPushesAndDropsAbandone
   EXPECT_EQ(Count("line_conversations"), 0);
 }
 
+// Issue 5: the remembered webhook event ids are forgotten after kLineEventRetentionSeconds, oldest
+// first and in batches, by the system only; a replay older than that is refused by its timestamp.
+TEST_P(LineStoreTest, WebhookEventIdsAreForgottenInBatchesAfterTheRetentionAndOldEventsAreRefused) {
+  ASSERT_TRUE(AsLine([&](UnitOfWork& work) -> Status {
+                for (int i = 0; i < 5; ++i) {
+                  RETURN_IF_ERROR(work.line().RememberEvent(lao_a_.id, "old-" + std::to_string(i), kNow + i).status());
+                }
+                return work.line().RememberEvent(lao_a_.id, "recent", kNow + 6 * kDay).status();
+              }).ok());
+  const int64_t later = kNow + 6 * kDay + complaints::kLineEventRetentionSeconds - 1;
+  Status by_lao = AsLine([&](UnitOfWork& work) {
+    return work.line().ForgetEventsReceivedBefore(later - complaints::kLineEventRetentionSeconds, 10).status();
+  });
+  EXPECT_EQ(by_lao.code(), StatusCode::kForbidden);
+  std::vector<int> batches;
+  for (int batch = 3; batch == 3;) {
+    ASSERT_TRUE(transactor_
+                    ->Write(Scope::System("line-event-retention"), Info(later),
+                            [&](UnitOfWork& work) -> Status {
+                              ASSIGN_OR_RETURN(batch, work.line().ForgetEventsReceivedBefore(
+                                                          later - complaints::kLineEventRetentionSeconds, 3));
+                              return Status::Ok();
+                            })
+                    .ok());
+    batches.push_back(batch);
+  }
+  EXPECT_EQ(batches, (std::vector<int>{3, 2}));
+  EXPECT_EQ(Count("line_webhook_events"), 1);
+  EXPECT_EQ(Count("line_webhook_events", "event_id = 'recent'"), 1);
+
+  // A forgotten event delivered again is not taken: its timestamp says it is a replay.
+  complaints::LineEvent old;
+  old.event_id = "old-0";
+  old.from_user = true;
+  old.user_id = kUser;
+  old.kind = complaints::LineEvent::Kind::kText;
+  old.raw = R"({"webhookEventId":"old-0"})";
+  old.timestamp_ms = kNow * 1000;
+  complaints::LineEvent fresh = old;
+  fresh.event_id = "fresh";
+  fresh.timestamp_ms = later * 1000 - 5000;
+  ASSERT_TRUE(AsLine(
+                  [&](UnitOfWork& work) -> Status {
+                    ASSIGN_OR_RETURN(auto report, complaints::AcceptLineEvents(work, lao_a_, {old, fresh}));
+                    EXPECT_EQ(report.replayed, 1);
+                    EXPECT_EQ(report.accepted, 1);
+                    return Status::Ok();
+                  },
+                  later)
+                  .ok());
+  EXPECT_EQ(Count("line_webhook_events", "event_id = 'old-0'"), 0);
+  EXPECT_EQ(Count("line_inbox", "event_id = 'fresh'"), 1);
+}
+
+// Issue 5: the webhook's inbox keeps events in arrival order until one worker takes each; a failed
+// attempt is counted with its error; only the system lists every LAO's inbox.
+TEST_P(LineStoreTest, TheInboxKeepsArrivalOrderAndEachEventIsTakenOnce) {
+  ASSERT_TRUE(AsLine([&](UnitOfWork& work) -> Status {
+                RETURN_IF_ERROR(work.line().EnqueueEvent(lao_a_.id, "e2", R"({"n":2})", kNow));
+                return work.line().EnqueueEvent(lao_a_.id, "e1", R"({"n":1})", kNow);
+              }).ok());
+  EXPECT_FALSE(AsLine([&](UnitOfWork& work) { return work.line().PendingEvents(10).status(); }).ok());
+  std::vector<complaints::LineInboxItem> items;
+  auto as_system = [&](auto fn) {
+    return transactor_->Write(Scope::System("line"), Info(), [&](UnitOfWork& work) -> Status { return fn(work); });
+  };
+  ASSERT_TRUE(as_system([&](UnitOfWork& work) -> Status {
+                ASSIGN_OR_RETURN(items, work.line().PendingEvents(10));
+                return Status::Ok();
+              }).ok());
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0].event_id, "e2");  // arrival order, not id order
+  EXPECT_EQ(items[0].payload, R"({"n":2})");
+  EXPECT_EQ(items[1].org_id, lao_a_.id);
+  ASSERT_TRUE(as_system([&](UnitOfWork& work) {
+                return work.line().RecordEventFailure(lao_a_.id, items[0].id, "content download timed out");
+              }).ok());
+  EXPECT_EQ(Count("line_inbox", "attempts = 1 AND last_error = 'content download timed out'"), 1);
+  bool first = false, second = true;
+  ASSERT_TRUE(as_system([&](UnitOfWork& work) -> Status {
+                ASSIGN_OR_RETURN(first, work.line().TakeEvent(lao_a_.id, items[0].id));
+                ASSIGN_OR_RETURN(second, work.line().TakeEvent(lao_a_.id, items[0].id));
+                return Status::Ok();
+              }).ok());
+  EXPECT_TRUE(first);
+  EXPECT_FALSE(second);
+  EXPECT_EQ(Count("line_inbox"), 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(store, LineStoreTest, ::testing::Values("sqlite", "postgres"), BackendName);
 
 }  // namespace

@@ -358,6 +358,133 @@ TEST_P(NetworkStoreTest, AMeetingWithAnUnknownAttendeeIsNotSavedAtAll) {
   EXPECT_EQ(Count("network_attendees"), 0);
 }
 
+// Issue 5: deletes. A partner nothing names is deleted; one that an agreement names is archived
+// (out of the directory, still named on the agreement) and deleted once nothing names it.
+TEST_P(NetworkStoreTest, ANamedPartnerIsArchivedAndAnUnnamedOneDeleted) {
+  const Partner lone = AddPartnerOk("กลุ่มที่ไม่มีใครอ้างถึง");
+  const Partner named = AddPartnerOk("สำนักงานอุตสาหกรรมจังหวัด", PartnerKind::kProvincialIndustryOffice);
+  Agreement mou;
+  mou.org_id = lao_a_.id;
+  mou.title = "บันทึกความร่วมมือ";
+  mou.starts_on = "2025-01-01";
+  mou.parties = {{named.id, "", ""}};
+  auto signed_mou = As<Agreement>(officer_a_, [&](UnitOfWork& w) { return NetworkService().AddAgreement(w, mou); });
+  ASSERT_TRUE(signed_mou.ok()) << signed_mou.status().ToString();
+  const auto remove = [&](const User& user, int64_t id) {
+    return As<network::PartnerRemoval>(user, [&](UnitOfWork& w) { return NetworkService().RemovePartner(w, id); });
+  };
+
+  EXPECT_FALSE(remove(executive_a_, lone.id).ok());  // a reader does not delete
+  EXPECT_EQ(remove(officer_b_, lone.id).status().code(), StatusCode::kNotFound);
+  auto deleted = remove(officer_a_, lone.id);
+  ASSERT_TRUE(deleted.ok()) << deleted.status().ToString();
+  EXPECT_EQ(*deleted, network::PartnerRemoval::kDeleted);
+  EXPECT_EQ(Count("network_partners", "id = " + std::to_string(lone.id)), 0);
+
+  auto archived = remove(officer_a_, named.id);
+  ASSERT_TRUE(archived.ok()) << archived.status().ToString();
+  EXPECT_EQ(*archived, network::PartnerRemoval::kArchived);
+  auto directory = As<std::vector<Partner>>(officer_a_, [&](UnitOfWork& w) { return NetworkService().ListPartners(w, {}); }, false);
+  ASSERT_TRUE(directory.ok());
+  EXPECT_TRUE(directory->empty());
+  network::PartnerQuery archive;
+  archive.archived = true;
+  auto in_archive = As<std::vector<Partner>>(officer_a_, [&](UnitOfWork& w) { return NetworkService().ListPartners(w, archive); }, false);
+  ASSERT_TRUE(in_archive.ok());
+  ASSERT_EQ(in_archive->size(), 1u);
+  EXPECT_EQ(in_archive->front().archived_at, kNow);
+  auto still_named = As<Agreement>(officer_a_, [&](UnitOfWork& w) { return NetworkService().GetAgreement(w, signed_mou->id); }, false);
+  ASSERT_TRUE(still_named.ok());
+  EXPECT_EQ(still_named->parties.at(0).name_th, "สำนักงานอุตสาหกรรมจังหวัด");
+  EXPECT_EQ(remove(officer_a_, named.id).status().code(), StatusCode::kConflict);  // archived, still named
+
+  // Restored, archived again, then deleted once the agreement is gone.
+  auto restored = As<Partner>(officer_a_, [&](UnitOfWork& w) { return NetworkService().RestorePartner(w, named.id); });
+  ASSERT_TRUE(restored.ok()) << restored.status().ToString();
+  EXPECT_FALSE(restored->archived_at.has_value());
+  EXPECT_EQ(As<Partner>(officer_a_, [&](UnitOfWork& w) { return NetworkService().RestorePartner(w, named.id); })
+                .status()
+                .code(),
+            StatusCode::kConflict);
+  ASSERT_TRUE(remove(officer_a_, named.id).ok());
+  ASSERT_TRUE(transactor_
+                  ->Write(ScopeOf(officer_a_), Info(),
+                          [&](UnitOfWork& w) { return NetworkService().DeleteAgreement(w, signed_mou->id); })
+                  .ok());
+  EXPECT_EQ(Count("network_agreements"), 0);
+  EXPECT_EQ(Count("network_agreement_parties"), 0);
+  auto gone = remove(officer_a_, named.id);
+  ASSERT_TRUE(gone.ok()) << gone.status().ToString();
+  EXPECT_EQ(*gone, network::PartnerRemoval::kDeleted);
+  EXPECT_EQ(Count("network_partners"), 0);
+  EXPECT_EQ(Count("audit_log", "entity = 'network_partner' AND action = 'delete'"), 2);
+  EXPECT_EQ(Count("audit_log", "entity = 'network_partner' AND action = 'archive'"), 2);
+  EXPECT_EQ(Count("audit_log", "entity = 'network_partner' AND action = 'restore'"), 1);
+  EXPECT_EQ(Count("audit_log", "entity = 'network_agreement' AND action = 'delete'"), 1);
+}
+
+// Issue 5: a contact is personal data, so it is deleted, never archived; the meeting and the
+// action item that named the person keep the organisation. A meeting goes with its action items.
+TEST_P(NetworkStoreTest, DeletingAContactKeepsTheOrganisationAndAMeetingGoesWithItsActionItems) {
+  const Partner p = AddPartnerOk("กลุ่มเฝ้าระวังฝุ่น");
+  const Contact c = AddContactOk(p.id, "สมหญิง ทดสอบ");
+  Meeting m;
+  m.org_id = lao_a_.id;
+  m.title = "ประชุมติดตามฝุ่น";
+  m.starts_at = kNow - kDay;
+  network::Attendee by_contact;
+  by_contact.contact_id = c.id;
+  m.attendees = {by_contact};
+  auto held = As<Meeting>(officer_a_, [&](UnitOfWork& w) { return NetworkService().AddMeeting(w, m); });
+  ASSERT_TRUE(held.ok()) << held.status().ToString();
+  ActionItem item;
+  item.text = "ติดตั้งเครื่องวัดฝุ่นเพิ่ม";
+  item.owner_partner_id = p.id;
+  item.owner_contact_id = c.id;
+  auto first = As<ActionItem>(officer_a_, [&](UnitOfWork& w) { return NetworkService().AddAction(w, held->id, item); });
+  item.text = "รายงานผลในการประชุมครั้งหน้า";
+  auto second = As<ActionItem>(officer_a_, [&](UnitOfWork& w) { return NetworkService().AddAction(w, held->id, item); });
+  ASSERT_TRUE(first.ok() && second.ok());
+  const auto as_officer = [&](auto fn) {
+    return transactor_->Write(ScopeOf(officer_a_), Info(), [&](UnitOfWork& w) -> Status { return fn(w); });
+  };
+
+  EXPECT_FALSE(transactor_
+                   ->Write(ScopeOf(executive_a_), Info(),
+                           [&](UnitOfWork& w) { return NetworkService().DeleteContact(w, c.id); })
+                   .ok());
+  ASSERT_TRUE(as_officer([&](UnitOfWork& w) { return NetworkService().DeleteContact(w, c.id); }).ok());
+  EXPECT_EQ(Count("network_contacts"), 0);
+  auto after = As<Meeting>(officer_a_, [&](UnitOfWork& w) { return NetworkService().GetMeeting(w, held->id); }, false);
+  ASSERT_TRUE(after.ok());
+  ASSERT_EQ(after->attendees.size(), 1u);
+  EXPECT_EQ(after->attendees[0].partner_id, p.id);
+  EXPECT_FALSE(after->attendees[0].contact_id.has_value());
+  ASSERT_EQ(after->actions.size(), 2u);
+  EXPECT_EQ(after->actions[0].owner_partner_id, p.id);
+  EXPECT_FALSE(after->actions[0].owner_contact_id.has_value());
+  EXPECT_EQ(Count("audit_log", "entity = 'network_contact' AND action = 'delete'"), 1);
+  EXPECT_EQ(Count("audit_log", "after_json LIKE '%0812345678%' OR before_json LIKE '%0812345678%'"), 0);
+
+  ASSERT_TRUE(as_officer([&](UnitOfWork& w) { return NetworkService().DeleteAction(w, first->id); }).ok());
+  EXPECT_EQ(Count("network_actions"), 1);
+  EXPECT_EQ(transactor_
+                ->Write(ScopeOf(officer_b_), Info(),
+                        [&](UnitOfWork& w) { return NetworkService().DeleteMeeting(w, held->id); })
+                .code(),
+            StatusCode::kNotFound);
+  ASSERT_TRUE(as_officer([&](UnitOfWork& w) { return NetworkService().DeleteMeeting(w, held->id); }).ok());
+  EXPECT_EQ(Count("network_meetings"), 0);
+  EXPECT_EQ(Count("network_attendees"), 0);
+  EXPECT_EQ(Count("network_actions"), 0);
+  EXPECT_EQ(Count("audit_log", "entity = 'network_action' AND action = 'delete'"), 2);
+  EXPECT_EQ(Count("audit_log", "entity = 'network_meeting' AND action = 'delete'"), 1);
+  // The partner is named by nothing any more: deleted, not archived.
+  auto removed = As<network::PartnerRemoval>(officer_a_, [&](UnitOfWork& w) { return NetworkService().RemovePartner(w, p.id); });
+  ASSERT_TRUE(removed.ok()) << removed.status().ToString();
+  EXPECT_EQ(*removed, network::PartnerRemoval::kDeleted);
+}
+
 INSTANTIATE_TEST_SUITE_P(store, NetworkStoreTest, ::testing::Values("sqlite", "postgres"), BackendName);
 
 }  // namespace

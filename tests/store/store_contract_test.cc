@@ -460,6 +460,46 @@ TEST_P(StoreContractTest, ReadThenRunsItsSecondStepUnderTheScopeItsFirstStepRetu
   EXPECT_FALSE(second_ran);
 }
 
+// ReadThenEach (the polled public pages, issue 5): the same two steps without a snapshot, so the
+// second step already sees what another transaction committed after the first; and a failed first
+// step still ends it.
+TEST_P(StoreContractTest, ReadThenEachReadsEachStatementsLatestDataUnderTheNarrowedScope) {
+  ASSERT_TRUE(AddOrg("first", orgs::OrgType::kTown, std::nullopt).ok());
+  const Scope anonymous(tenancy::Principal{}, {}, false);
+  int64_t orgs_then = 0;
+  int64_t orgs_after = 0;
+  Status status = transactor_->ReadThenEach(
+      anonymous, Info(),
+      [&](UnitOfWork& work) -> Result<Scope> {
+        ASSIGN_OR_RETURN(const orgs::Org found, work.orgs().FindByCode("first"));
+        orgs_then = Count("orgs");
+        EXPECT_TRUE(AddOrg("added-between", orgs::OrgType::kTown, std::nullopt).ok());
+        tenancy::Principal reader;
+        reader.org_id = found.id;
+        reader.role = Role::kExecutive;
+        return Scope(reader, {found.id}, false);
+      },
+      [&](UnitOfWork& work) -> Status {
+        EXPECT_EQ(work.scope().readable_orgs().size(), 1u);
+        auto added = work.orgs().FindByCode("added-between");
+        EXPECT_TRUE(added.ok()) << added.status().ToString();
+        orgs_after = Count("orgs");
+        return Status::Ok();
+      });
+  EXPECT_TRUE(status.ok()) << status.ToString();
+  EXPECT_EQ(orgs_after, orgs_then + 1);
+
+  bool second_ran = false;
+  status = transactor_->ReadThenEach(
+      anonymous, Info(), [&](UnitOfWork& work) -> Result<Scope> { return work.orgs().FindByCode("missing").status(); },
+      [&](UnitOfWork&) -> Status {
+        second_ran = true;
+        return Status::Ok();
+      });
+  EXPECT_EQ(status.code(), StatusCode::kNotFound);
+  EXPECT_FALSE(second_ran);
+}
+
 // ---- audit log ----
 
 TEST_P(StoreContractTest, AuditLogIsAppendOnly) {

@@ -2,7 +2,8 @@
 // `ecotown demo` on a temporary SQLite file, Chromium through playwright-core, a phone-sized
 // screen. An officer of Ban Pong opens the directory (the demo's partners, grouped by kind, with
 // search), adds an organisation through the form (a refusal names the field first), opens the
-// demo meeting, adds an action item and ticks it done; the English switch shows the same page.
+// demo meeting, adds an action item, ticks it done and deletes it; archives and restores a partner
+// the demo MoU names, and deletes the new one; the English switch shows the same page.
 //
 // Environment: ECOTOWN_BIN (required), ECOTOWN_WEB_ARTIFACTS, ECOTOWN_CHROMIUM (see shell.test.mjs).
 // Run: ECOTOWN_BIN=build/ecotown node --test tests/web/network.test.mjs
@@ -134,7 +135,38 @@ describe('cooperation network on a phone', () => {
       assert.ok(done.done_on, 'with the day it was done');
       await shot(page, 'network-03-action-done');
 
+      // Delete the item: the first press asks, the second deletes.
+      const remove = page.locator(`[data-testid="action-delete-${added.id}"]`);
+      await remove.click();
+      assert.equal(await remove.textContent(), th['network.delete_confirm']);
+      await remove.click();
+      await page.locator('[data-testid="action"]', { hasText: 'ส่งผลตรวจวัดฝุ่นให้ที่ประชุมครั้งถัดไป' }).waitFor({ state: 'detached' });
+      assert.equal((await apiCall(page, 'GET', `/api/v1/network/meetings/${meetings.items[0].id}`)).actions.length, before);
+
+      // A partner the demo MoU names is archived, not deleted, and can be restored.
+      const named = (await apiCall(page, 'GET', '/api/v1/network/partners?kind=provincial_industry_office')).items[0];
+      await page.goto(`${base}/#/network/partners/${named.id}`);
+      const removePartner = page.locator('[data-testid="partner-delete"]');
+      await removePartner.click();
+      await removePartner.click();
+      await page.locator('[data-testid="partner-archived"]').waitFor();
+      assert.equal(await page.locator('[data-testid="partner-archived"]').textContent(), th['network.partner.archived']);
+      await shot(page, 'network-04-partner-archived');
+      await page.locator('[data-testid="partner-restore"]').click();
+      await page.locator('[data-testid="partner-delete"]').waitFor();
+      assert.equal((await apiCall(page, 'GET', `/api/v1/network/partners/${named.id}`)).archived_at, null);
+
+      // The new university is named by nothing now: deleted, back to the directory.
+      const university = partners.items[0];
+      await page.goto(`${base}/#/network/partners/${university.id}`);
+      await page.locator('[data-testid="partner-delete"]').click();
+      await page.locator('[data-testid="partner-delete"]').click();
+      await page.waitForURL(/#\/network$/);
+      assert.equal((await apiCall(page, 'GET', '/api/v1/network/partners?kind=university')).items.length, 0);
+
       // English: the same meeting page in English.
+      await page.goto(`${base}/#/network/meetings/${meetings.items[0].id}`);
+      await page.locator('[data-testid="meeting-agenda"]').waitFor();
       await page.locator('button[data-lang="en"]').click();
       await page.getByRole('heading', { level: 2, name: en['network.meeting.agenda'], exact: true }).waitFor();
       assert.deepEqual(problems, []);

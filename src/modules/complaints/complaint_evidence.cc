@@ -121,13 +121,13 @@ Result<Evidence> GatherEvidence(UnitOfWork& work, int64_t complaint_id, const Ev
     out.factories.resize(kEvidenceFactories);
     out.factories_truncated = true;
   }
+  std::vector<int64_t> factory_ids;
+  factory_ids.reserve(out.factories.size());
+  for (const auto& e : out.factories) factory_ids.push_back(e.factory.id);
+  ASSIGN_OR_RETURN(const auto open_actions, work.inspections().CountOpenActionsByFactory(factory_ids));
   for (auto& e : out.factories) {
-    inspections::ActionFilter filter;
-    filter.status = inspections::ActionStatus::kOpen;
-    filter.factory_id = e.factory.id;
-    filter.limit = 500;
-    ASSIGN_OR_RETURN(auto actions, work.inspections().ListActions(filter));
-    e.open_actions = static_cast<int>(actions.size());
+    const auto it = open_actions.find(e.factory.id);
+    e.open_actions = it == open_actions.end() ? 0 : static_cast<int>(it->second);
   }
   return out;
 }

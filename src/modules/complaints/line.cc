@@ -165,6 +165,7 @@ Result<std::vector<LineEvent>> ParseLineWebhook(std::string_view body) {
       return Status::Invalid(field + " has no webhookEventId", field + ".webhookEventId");
     }
     event.event_id = e["webhookEventId"].get<std::string>();
+    event.raw = e.dump();
     if (e.contains("deliveryContext") && e["deliveryContext"].is_object()) {
       event.redelivery = e["deliveryContext"].value("isRedelivery", false);
     }

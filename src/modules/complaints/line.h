@@ -62,7 +62,15 @@ struct LineEvent {
   double lat = 0;          // location message
   double lon = 0;
   std::string address;  // location message address (may be empty)
+  std::string raw;      // the event's JSON as received: kept in the inbox until it is handled
 };
+
+// How long a webhookEventId is remembered (table line_webhook_events, pruned by the complaint
+// worker). LINE redelivers an unanswered event for at most about a day; a week is well past that.
+// An event whose timestamp is older than kLineEventMaxAgeSeconds is refused as a replay, so an
+// event forgotten after the retention period can never be taken again.
+inline constexpr int64_t kLineEventRetentionSeconds = 7 * 24 * 3600;
+inline constexpr int64_t kLineEventMaxAgeSeconds = kLineEventRetentionSeconds - 24 * 3600;
 
 // The events of a webhook body ({"destination": ..., "events": [...]}); an empty list is LINE's
 // "verify" call. Invalid("body") for anything that is not such an object; an event without
@@ -126,6 +134,16 @@ LineStepOutcome StepLineConversation(const std::optional<LineConversation>& curr
                                      const std::optional<std::string>& photo, const LineLocationCheck& check_location,
                                      int64_t org_id, int64_t now);
 
+// One stored webhook event waiting to be handled (table line_inbox), in arrival order by id.
+struct LineInboxItem {
+  int64_t id = 0;
+  int64_t org_id = 0;
+  std::string event_id;
+  std::string payload;  // LineEvent::raw
+  int64_t received_at = 0;
+  int attempts = 0;  // failed handling attempts so far
+};
+
 // ---- store port -------------------------------------------------------------------------------
 
 // Persistence of the LINE channel. Connections are read for the webhook under a resident scope of
@@ -145,6 +163,18 @@ class LineStore {
   // Remembers a webhook event id; false when it was remembered before (a replay or redelivery).
   virtual Result<bool> RememberEvent(int64_t org_id, std::string_view event_id, int64_t now) = 0;
   virtual Result<bool> EventSeen(int64_t org_id, std::string_view event_id) = 0;
+  // Forgets at most `limit` remembered event ids received before `before`, oldest first, of every
+  // organisation; Forbidden unless the scope is System's (the retention job).
+  virtual Result<int> ForgetEventsReceivedBefore(int64_t before, int limit) = 0;
+
+  // The inbox: a verified event stored with the answer to LINE, handled after it.
+  virtual Status EnqueueEvent(int64_t org_id, std::string_view event_id, std::string_view payload, int64_t now) = 0;
+  // The oldest `limit` waiting events of every organisation, by id; Forbidden unless System.
+  virtual Result<std::vector<LineInboxItem>> PendingEvents(int limit) = 0;
+  // Removes the item; false when it was already gone (another worker took it).
+  virtual Result<bool> TakeEvent(int64_t org_id, int64_t id) = 0;
+  // Counts a failed attempt with its error (kept for the operator).
+  virtual Status RecordEventFailure(int64_t org_id, int64_t id, std::string_view error) = 0;
 };
 
 // ---- Messaging API port -----------------------------------------------------------------------

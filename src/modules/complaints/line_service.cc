@@ -54,111 +54,152 @@ Result<LineConnection> LineChannelService::PutConnection(UnitOfWork& work, const
   return after;
 }
 
-LineWebhook::LineWebhook(Transactor& transactor, LineApi& api, std::string tracking_url_base)
-    : transactor_(transactor), api_(api), tracking_url_base_(std::move(tracking_url_base)) {}
-
-Result<LineWebhookReport> LineWebhook::Handle(const orgs::Org& org, const LineConnection& connection,
-                                              const std::vector<LineEvent>& events, const RequestInfo& info) {
+Result<LineWebhookReport> AcceptLineEvents(UnitOfWork& work, const orgs::Org& org,
+                                           const std::vector<LineEvent>& events) {
   LineWebhookReport report;
-  const tenancy::Scope scope = ResidentScope(org, "line");
-  const int64_t now = info.now;
+  const int64_t now = work.info().now;
   for (const LineEvent& event : events) {
-    bool seen = false;
-    std::optional<LineConversation> current;
-    RETURN_IF_ERROR(transactor_.Read(scope, info, [&](UnitOfWork& work) -> Status {
-      ASSIGN_OR_RETURN(seen, work.line().EventSeen(org.id, event.event_id));
-      if (!seen && !event.user_id.empty()) {
-        ASSIGN_OR_RETURN(current, work.line().GetConversation(org.id, event.user_id));
-      }
-      return Status::Ok();
-    }));
-    if (seen) {
+    if (event.timestamp_ms / 1000 < now - kLineEventMaxAgeSeconds) {
+      ++report.replayed;
+      continue;
+    }
+    ASSIGN_OR_RETURN(const bool fresh, work.line().RememberEvent(org.id, event.event_id, now));
+    if (!fresh) {
       ++(event.redelivery ? report.redelivered : report.replayed);
       continue;
     }
-    const bool answerable = !event.standby && event.from_user && !event.user_id.empty();
-
-    // The photo is downloaded outside any transaction, and only when the conversation waits for one.
-    std::optional<std::string> photo;
-    if (answerable && event.kind == LineEvent::Kind::kImage && current && current->step == LineStep::kPhoto) {
-      auto bytes = api_.FetchContent(connection.access_token, event.message_id, kMaxComplaintPhotoBytes);
-      if (bytes.ok()) {
-        photo = std::move(*bytes);
-      } else {
-        report.errors.push_back("content of message " + event.message_id + ": " + bytes.status().ToString());
-      }
-    }
-
-    LineStepOutcome outcome;
-    std::optional<Status> refused;  // the filing's error: the event is remembered, the draft kept
-    bool duplicate = false;
-    auto step = [&](UnitOfWork& work) -> Status {
-      ASSIGN_OR_RETURN(const bool fresh, work.line().RememberEvent(org.id, event.event_id, now));
-      if (!fresh) {  // a concurrent delivery of the same event won
-        duplicate = true;
-        return Status::Ok();
-      }
-      if (!answerable) return Status::Ok();
-      ASSIGN_OR_RETURN(current, work.line().GetConversation(org.id, event.user_id));
-      const ComplaintService complaints;
-      const auto check = [&](double lat, double lon) { return complaints.CheckLocation(work, org, lat, lon).status(); };
-      outcome = StepLineConversation(current, event, photo, check, org.id, now);
-      if (outcome.file && refused) {
-        // Second pass after a refused filing: keep the draft at its step.
-        outcome.file = false;
-        outcome.next = current;
-        if (outcome.next) outcome.next->updated_at = now;
-        outcome.replies = {LineMessage{
-            "ยังส่งเรื่องไม่ได้: " + refused->message() + "\nกรุณาลองส่งรายละเอียดอีกครั้ง หรือพิมพ์ \"ยกเลิก\"", {}, false}};
-      }
-      if (outcome.file) {
-        const LineConversation& draft = *outcome.next;
-        NewComplaint request;
-        request.category = draft.category.value_or(Category::kOther);
-        request.description = outcome.description;
-        request.lat = draft.lat;
-        request.lon = draft.lon;
-        request.address = draft.address;
-        request.source = "line";
-        request.contact.line_user_id = event.user_id;
-        request.idempotency_key = "line-" + event.event_id;
-        if (draft.photo) request.photos.push_back(*draft.photo);
-        auto filed = complaints.File(work, org, request);
-        if (!filed.ok()) {
-          refused = filed.status();
-          return filed.status();  // roll back, then remember the event in a second pass
-        }
-        const Complaint& c = filed->complaint;
-        std::string text =
-            "ได้รับเรื่องร้องเรียนของท่านแล้ว\nเลขที่เรื่อง: " + c.tracking + "\n" + org.name_th + " จะแจ้งความคืบหน้าทาง LINE นี้";
-        text += tracking_url_base_.empty() ? "\nติดตามสถานะได้ที่เว็บไซต์ของหน่วยงานด้วยเลขที่เรื่องนี้"
-                                           : "\nติดตามสถานะ: " + tracking_url_base_ + "#/track/" + c.tracking;
-        outcome.replies = {LineMessage{text, {}, false}};
-        outcome.next.reset();
-      }
-      if (outcome.next) return work.line().PutConversation(*outcome.next);
-      if (current) return work.line().DeleteConversation(org.id, event.user_id);
-      return Status::Ok();
-    };
-    Status written = transactor_.Write(scope, info, step);
-    if (!written.ok() && refused) written = transactor_.Write(scope, info, step);
-    RETURN_IF_ERROR(written);
-    if (duplicate) {
-      ++(event.redelivery ? report.redelivered : report.replayed);
-      continue;
-    }
-    if (!answerable) {
+    if (event.standby || !event.from_user || event.user_id.empty()) {
       ++report.ignored;
       continue;
     }
-    ++report.handled;
-    if (!outcome.replies.empty() && !event.reply_token.empty()) {
-      if (Status replied = api_.Reply(connection.access_token, event.reply_token, outcome.replies); !replied.ok()) {
-        report.errors.push_back("reply to event " + event.event_id + ": " + replied.ToString());
-      }
-    }
+    RETURN_IF_ERROR(work.line().EnqueueEvent(org.id, event.event_id, event.raw, now));
+    ++report.accepted;
   }
   return report;
+}
+
+LineWebhook::LineWebhook(Transactor& transactor, LineApi& api, std::string tracking_url_base)
+    : transactor_(transactor), api_(api), tracking_url_base_(std::move(tracking_url_base)) {}
+
+LineInboxReport LineWebhook::HandlePending(const RequestInfo& info, int limit) {
+  LineInboxReport report;
+  std::vector<LineInboxItem> items;
+  const tenancy::Scope system = tenancy::Scope::System("line");
+  Status listed = transactor_.Read(system, info, [&](UnitOfWork& work) -> Status {
+    ASSIGN_OR_RETURN(items, work.line().PendingEvents(limit));
+    return Status::Ok();
+  });
+  if (!listed.ok()) {
+    report.errors.push_back("inbox: " + listed.ToString());
+    return report;
+  }
+  for (const LineInboxItem& item : items) {
+    const Status handled = HandleOne(item, info, report);
+    if (handled.ok()) continue;
+    const bool give_up = item.attempts + 1 >= kLineInboxMaxAttempts;
+    report.errors.push_back("event " + item.event_id + (give_up ? " dropped: " : ": ") + handled.ToString());
+    const Status recorded = transactor_.Write(system, info, [&](UnitOfWork& work) -> Status {
+      if (give_up) return work.line().TakeEvent(item.org_id, item.id).status();
+      return work.line().RecordEventFailure(item.org_id, item.id, handled.ToString());
+    });
+    if (!recorded.ok()) report.errors.push_back("event " + item.event_id + ": " + recorded.ToString());
+    ++(give_up ? report.dropped : report.failed);
+  }
+  return report;
+}
+
+Status LineWebhook::HandleOne(const LineInboxItem& item, const RequestInfo& info, LineInboxReport& report) {
+  auto parsed = ParseLineWebhook("{\"events\":[" + item.payload + "]}");
+  if (!parsed.ok() || parsed->size() != 1) {
+    return Status::Invalid("stored event is unreadable: " + parsed.status().ToString(), "payload");
+  }
+  const LineEvent& event = parsed->front();
+  orgs::Org org;
+  std::optional<LineConnection> connection;
+  std::optional<LineConversation> current;
+  RETURN_IF_ERROR(transactor_.Read(tenancy::Scope::System("line"), info, [&](UnitOfWork& work) -> Status {
+    ASSIGN_OR_RETURN(org, work.orgs().Get(item.org_id));
+    ASSIGN_OR_RETURN(connection, work.line().GetConnection(org.id));
+    ASSIGN_OR_RETURN(current, work.line().GetConversation(org.id, event.user_id));
+    return Status::Ok();
+  }));
+  // A channel disconnected since the event came: the conversation still moves, nothing is sent.
+  const bool can_call = connection && connection->Usable();
+  const tenancy::Scope scope = ResidentScope(org, "line");
+  const int64_t now = info.now;
+
+  // The photo is downloaded outside any transaction, and only when the conversation waits for one.
+  std::optional<std::string> photo;
+  if (can_call && event.kind == LineEvent::Kind::kImage && current && current->step == LineStep::kPhoto) {
+    auto bytes = api_.FetchContent(connection->access_token, event.message_id, kMaxComplaintPhotoBytes);
+    if (bytes.ok()) {
+      photo = std::move(*bytes);
+    } else {
+      report.errors.push_back("content of message " + event.message_id + ": " + bytes.status().ToString());
+    }
+  }
+
+  LineStepOutcome outcome;
+  std::optional<Status> refused;  // the filing's error: the event is taken, the draft kept
+  bool taken_before = false;
+  auto step = [&](UnitOfWork& work) -> Status {
+    ASSIGN_OR_RETURN(const bool mine, work.line().TakeEvent(org.id, item.id));
+    if (!mine) {  // another worker handled it
+      taken_before = true;
+      return Status::Ok();
+    }
+    ASSIGN_OR_RETURN(current, work.line().GetConversation(org.id, event.user_id));
+    const ComplaintService complaints;
+    const auto check = [&](double lat, double lon) { return complaints.CheckLocation(work, org, lat, lon).status(); };
+    outcome = StepLineConversation(current, event, photo, check, org.id, now);
+    if (outcome.file && refused) {
+      // Second pass after a refused filing: keep the draft at its step.
+      outcome.file = false;
+      outcome.next = current;
+      if (outcome.next) outcome.next->updated_at = now;
+      outcome.replies = {LineMessage{
+          "ยังส่งเรื่องไม่ได้: " + refused->message() + "\nกรุณาลองส่งรายละเอียดอีกครั้ง หรือพิมพ์ \"ยกเลิก\"", {}, false}};
+    }
+    if (outcome.file) {
+      const LineConversation& draft = *outcome.next;
+      NewComplaint request;
+      request.category = draft.category.value_or(Category::kOther);
+      request.description = outcome.description;
+      request.lat = draft.lat;
+      request.lon = draft.lon;
+      request.address = draft.address;
+      request.source = "line";
+      request.contact.line_user_id = event.user_id;
+      request.idempotency_key = "line-" + event.event_id;
+      if (draft.photo) request.photos.push_back(*draft.photo);
+      auto filed = complaints.File(work, org, request);
+      if (!filed.ok()) {
+        refused = filed.status();
+        return filed.status();  // roll back, then keep the draft in a second pass
+      }
+      const Complaint& c = filed->complaint;
+      std::string text =
+          "ได้รับเรื่องร้องเรียนของท่านแล้ว\nเลขที่เรื่อง: " + c.tracking + "\n" + org.name_th + " จะแจ้งความคืบหน้าทาง LINE นี้";
+      text += tracking_url_base_.empty() ? "\nติดตามสถานะได้ที่เว็บไซต์ของหน่วยงานด้วยเลขที่เรื่องนี้"
+                                         : "\nติดตามสถานะ: " + tracking_url_base_ + "#/track/" + c.tracking;
+      outcome.replies = {LineMessage{text, {}, false}};
+      outcome.next.reset();
+    }
+    if (outcome.next) return work.line().PutConversation(*outcome.next);
+    if (current) return work.line().DeleteConversation(org.id, event.user_id);
+    return Status::Ok();
+  };
+  Status written = transactor_.Write(scope, info, step);
+  if (!written.ok() && refused) written = transactor_.Write(scope, info, step);
+  RETURN_IF_ERROR(written);
+  if (taken_before) return Status::Ok();
+  ++report.handled;
+  if (can_call && !outcome.replies.empty() && !event.reply_token.empty()) {
+    if (Status replied = api_.Reply(connection->access_token, event.reply_token, outcome.replies); !replied.ok()) {
+      report.errors.push_back("reply to event " + event.event_id + ": " + replied.ToString());
+    }
+  }
+  return Status::Ok();
 }
 
 }  // namespace ecotown::complaints

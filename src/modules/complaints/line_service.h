@@ -1,5 +1,6 @@
 // The LINE channel's use cases: an LAO administrator connects the LAO's LINE Official Account
-// (LineChannelService), and the webhook turns residents' chats into complaints (LineWebhook).
+// (LineChannelService), and the webhook turns residents' chats into complaints: AcceptLineEvents
+// stores the events while LINE waits for the answer, LineWebhook handles them after it.
 //
 // LineWebhook files through ComplaintService::File, the same use case as the web form (same
 // validation, deadline and tracking number), with source "line" and the resident's LINE user id
@@ -38,27 +39,47 @@ class LineChannelService {
   Result<LineConnection> PutConnection(UnitOfWork& work, const LineConnectionUpdate& update) const;
 };
 
+// What the webhook call did with its events (the answer to LINE).
 struct LineWebhookReport {
-  int handled = 0;                  // events acted on now
-  int redelivered = 0;              // handled before, and LINE says it is redelivering
-  int replayed = 0;                 // handled before, and not marked as a redelivery
-  int ignored = 0;                  // standby mode, group chats: remembered, not answered
-  std::vector<std::string> errors;  // replies or content downloads that failed (logged by the caller)
+  int accepted = 0;     // stored in the inbox, handled after the answer
+  int redelivered = 0;  // remembered before, and LINE says it is redelivering
+  int replayed = 0;     // remembered before and not a redelivery, or older than kLineEventMaxAgeSeconds
+  int ignored = 0;      // standby mode, group chats: remembered, not answered
 };
 
+// Stores the verified events of `org`'s channel in `work` (a resident scope of the organisation):
+// each webhookEventId is remembered, and each event a resident can be answered for goes into the
+// inbox with it, so that the call is answered in milliseconds and nothing is lost if the server
+// stops before handling it. An event without a timestamp or older than kLineEventMaxAgeSeconds
+// counts as replayed: its id may have been forgotten already.
+Result<LineWebhookReport> AcceptLineEvents(UnitOfWork& work, const orgs::Org& org, const std::vector<LineEvent>& events);
+
+// What one run over the inbox did.
+struct LineInboxReport {
+  int handled = 0;                  // events stepped (and replied to)
+  int failed = 0;                   // left in the inbox for the next run
+  int dropped = 0;                  // given up after kLineInboxMaxAttempts, or unreadable
+  std::vector<std::string> errors;  // replies, content downloads and store errors (logged by the caller)
+};
+
+// A stored event whose handling failed this often is dropped (with its error logged).
+inline constexpr int kLineInboxMaxAttempts = 5;
+
+// The inbox's handler: the conversation step of each waiting event, the filing, the reply.
 class LineWebhook {
  public:
   // tracking_url_base: the public address of the web app ("https://ecotown.example.go.th/"),
   // to which "#/track/<tracking>" is appended in the answer; empty: the number alone.
   LineWebhook(Transactor& transactor, LineApi& api, std::string tracking_url_base);
 
-  // Handles verified events of `org`'s channel in order: each one in its own transaction that
-  // remembers its webhookEventId with what it changed, so a redelivery changes nothing. Replies
-  // are sent after the commit. Store errors end the call (LINE redelivers what was not handled).
-  Result<LineWebhookReport> Handle(const orgs::Org& org, const LineConnection& connection,
-                                   const std::vector<LineEvent>& events, const RequestInfo& info);
+  // Handles up to `limit` waiting events of every organisation in arrival order, each in its own
+  // transaction that takes it out of the inbox with what it changed, so that two workers never
+  // handle one event twice. The photo is downloaded before, the reply sent after the commit.
+  LineInboxReport HandlePending(const RequestInfo& info, int limit);
 
  private:
+  Status HandleOne(const LineInboxItem& item, const RequestInfo& info, LineInboxReport& report);
+
   Transactor& transactor_;
   LineApi& api_;
   const std::string tracking_url_base_;

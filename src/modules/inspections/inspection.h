@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -216,6 +217,9 @@ class InspectionStore {
   virtual Result<int64_t> InsertAction(const CorrectiveAction& action) = 0;
   virtual Result<CorrectiveAction> GetAction(int64_t id) = 0;
   virtual Result<std::vector<CorrectiveAction>> ListActions(const ActionFilter& filter) = 0;
+  // The open corrective actions of each of the factories the scope may read, in one query;
+  // factories without any are absent.
+  virtual Result<std::map<int64_t, int64_t>> CountOpenActionsByFactory(const std::vector<int64_t>& factory_ids) = 0;
   // Raised in or carried to the inspection.
   virtual Result<std::vector<CorrectiveAction>> ActionsOfInspection(int64_t inspection_id) = 0;
   virtual Status UpdateAction(const CorrectiveAction& action) = 0;

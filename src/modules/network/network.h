@@ -62,6 +62,9 @@ struct Partner {
   std::string notes;
   int64_t created_at = 0;
   int64_t updated_at = 0;
+  // Set when the partner was removed while agreements, meetings, action items or contacts named
+  // it: hidden from the directory, still shown where it is named.
+  std::optional<int64_t> archived_at;
   int contact_count = 0;  // read with the partner
 };
 
@@ -168,6 +171,7 @@ struct PartnerQuery {
   std::optional<int64_t> org_id;  // default: every readable organisation
   std::optional<PartnerKind> kind;
   std::optional<std::string> text;  // substring of the Thai or English name (case-insensitive for Latin)
+  bool archived = false;            // the archived partners instead of the current ones
 };
 
 struct AgreementQuery {
@@ -219,12 +223,22 @@ class NetworkStore {
   // By kind (directory order is the caller's), then Thai name.
   virtual Result<std::vector<Partner>> ListPartners(const PartnerQuery& query) = 0;
   virtual Status UpdatePartner(const Partner& partner) = 0;
+  // How many records name the partner: its contacts, agreement parties, meeting attendances and
+  // owned action items.
+  virtual Result<int64_t> PartnerReferences(const Partner& partner) = 0;
+  // Deletes a partner nothing names (the caller checks PartnerReferences).
+  virtual Status DeletePartner(const Partner& partner) = 0;
+  // Sets or clears (nullopt) archived_at.
+  virtual Status SetPartnerArchived(const Partner& partner, std::optional<int64_t> archived_at) = 0;
 
   virtual Result<int64_t> InsertContact(const Contact& contact) = 0;
   virtual Result<Contact> GetContact(int64_t id) = 0;
   // Of one partner, or of a whole organisation when partner_id is absent; by name.
   virtual Result<std::vector<Contact>> ListContacts(int64_t org_id, std::optional<int64_t> partner_id) = 0;
   virtual Status UpdateContact(const Contact& contact) = 0;
+  // Deletes the contact; the meeting attendances and action items that named the person keep
+  // their organisation only.
+  virtual Status DeleteContact(const Contact& contact) = 0;
 
   // Inserts the agreement with its parties.
   virtual Result<int64_t> InsertAgreement(const Agreement& agreement) = 0;
@@ -233,6 +247,8 @@ class NetworkStore {
   virtual Result<std::vector<Agreement>> ListAgreements(const AgreementQuery& query) = 0;
   // Rewrites the fields and replaces the parties.
   virtual Status UpdateAgreement(const Agreement& agreement) = 0;
+  // Deletes the agreement with its parties.
+  virtual Status DeleteAgreement(const Agreement& agreement) = 0;
 
   // Inserts the meeting with its attendees.
   virtual Result<int64_t> InsertMeeting(const Meeting& meeting) = 0;
@@ -242,12 +258,15 @@ class NetworkStore {
   virtual Result<std::vector<Meeting>> ListMeetings(const MeetingQuery& query) = 0;
   // Rewrites the fields and replaces the attendees.
   virtual Status UpdateMeeting(const Meeting& meeting) = 0;
+  // Deletes the meeting with its attendees and action items.
+  virtual Status DeleteMeeting(const Meeting& meeting) = 0;
 
   virtual Result<int64_t> InsertAction(const ActionItem& item) = 0;
   virtual Result<ActionItem> GetAction(int64_t id) = 0;
   // Open ones by due day (none last), then the rest; at most 1000.
   virtual Result<std::vector<ActionItem>> ListActions(const ActionQuery& query) = 0;
   virtual Status UpdateAction(const ActionItem& item) = 0;
+  virtual Status DeleteAction(const ActionItem& item) = 0;
 };
 
 }  // namespace ecotown::network

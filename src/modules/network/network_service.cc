@@ -219,6 +219,37 @@ Result<Partner> NetworkService::UpdatePartner(UnitOfWork& work, int64_t id, Part
   return work.network().GetPartner(id);
 }
 
+Result<PartnerRemoval> NetworkService::RemovePartner(UnitOfWork& work, int64_t id) const {
+  ASSIGN_OR_RETURN(const Partner partner, work.network().GetPartner(id));
+  RETURN_IF_ERROR(RequireWriter(work, partner.org_id, "partner organisation"));
+  ASSIGN_OR_RETURN(const int64_t named, work.network().PartnerReferences(partner));
+  const std::string key = std::to_string(id);
+  if (named == 0) {
+    RETURN_IF_ERROR(work.network().DeletePartner(partner));
+    RETURN_IF_ERROR(
+        audit::Record(work, "delete", "network_partner", key, partner.org_id, AuditJson(partner), std::nullopt));
+    return PartnerRemoval::kDeleted;
+  }
+  if (partner.archived_at) {
+    return Status::Conflict("partner organisation is archived already; " + std::to_string(named) +
+                            " contacts, agreements, meetings or action items still name it");
+  }
+  RETURN_IF_ERROR(work.network().SetPartnerArchived(partner, work.info().now));
+  RETURN_IF_ERROR(audit::Record(work, "archive", "network_partner", key, partner.org_id, AuditJson(partner),
+                                json({{"archived", true}, {"named_by", named}}).dump()));
+  return PartnerRemoval::kArchived;
+}
+
+Result<Partner> NetworkService::RestorePartner(UnitOfWork& work, int64_t id) const {
+  ASSIGN_OR_RETURN(const Partner partner, work.network().GetPartner(id));
+  RETURN_IF_ERROR(RequireWriter(work, partner.org_id, "partner organisation"));
+  if (!partner.archived_at) return Status::Conflict("partner organisation is not archived");
+  RETURN_IF_ERROR(work.network().SetPartnerArchived(partner, std::nullopt));
+  RETURN_IF_ERROR(audit::Record(work, "restore", "network_partner", std::to_string(id), partner.org_id,
+                                json({{"archived", true}}).dump(), json({{"archived", false}}).dump()));
+  return work.network().GetPartner(id);
+}
+
 // ---- contacts ---------------------------------------------------------------------------------
 
 Result<std::vector<Contact>> NetworkService::ListContacts(UnitOfWork& work, int64_t org_id) const {
@@ -257,6 +288,15 @@ Result<Contact> NetworkService::UpdateContact(UnitOfWork& work, int64_t id, Cont
   RETURN_IF_ERROR(audit::Record(work, "update", "network_contact", std::to_string(id), before.org_id,
                                 AuditJson(before), AuditJson(changes)));
   return work.network().GetContact(id);
+}
+
+Status NetworkService::DeleteContact(UnitOfWork& work, int64_t id) const {
+  ASSIGN_OR_RETURN(const Contact contact, work.network().GetContact(id));
+  RETURN_IF_ERROR(work.scope().RequireStaffOf(contact.org_id, "contact"));
+  RETURN_IF_ERROR(RequireWriter(work, contact.org_id, "contact"));
+  RETURN_IF_ERROR(work.network().DeleteContact(contact));
+  return audit::Record(work, "delete", "network_contact", std::to_string(id), contact.org_id, AuditJson(contact),
+                       std::nullopt);
 }
 
 // ---- agreements -------------------------------------------------------------------------------
@@ -311,6 +351,14 @@ Result<Agreement> NetworkService::UpdateAgreement(UnitOfWork& work, int64_t id, 
   return work.network().GetAgreement(id);
 }
 
+Status NetworkService::DeleteAgreement(UnitOfWork& work, int64_t id) const {
+  ASSIGN_OR_RETURN(const Agreement agreement, work.network().GetAgreement(id));
+  RETURN_IF_ERROR(RequireWriter(work, agreement.org_id, "agreement"));
+  RETURN_IF_ERROR(work.network().DeleteAgreement(agreement));
+  return audit::Record(work, "delete", "network_agreement", std::to_string(id), agreement.org_id, AuditJson(agreement),
+                       std::nullopt);
+}
+
 // ---- meetings ---------------------------------------------------------------------------------
 
 Result<std::vector<Meeting>> NetworkService::ListMeetings(UnitOfWork& work, const MeetingQuery& query) const {
@@ -348,6 +396,18 @@ Result<Meeting> NetworkService::UpdateMeeting(UnitOfWork& work, int64_t id, Meet
   RETURN_IF_ERROR(audit::Record(work, "update", "network_meeting", std::to_string(id), before.org_id, AuditJson(before),
                                 AuditJson(changes)));
   return GetMeeting(work, id);
+}
+
+Status NetworkService::DeleteMeeting(UnitOfWork& work, int64_t id) const {
+  ASSIGN_OR_RETURN(const Meeting meeting, work.network().GetMeeting(id));
+  RETURN_IF_ERROR(RequireWriter(work, meeting.org_id, "meeting"));
+  RETURN_IF_ERROR(work.network().DeleteMeeting(meeting));
+  for (const ActionItem& a : meeting.actions) {
+    RETURN_IF_ERROR(audit::Record(work, "delete", "network_action", std::to_string(a.id), a.org_id, AuditJson(a),
+                                  std::nullopt));
+  }
+  return audit::Record(work, "delete", "network_meeting", std::to_string(id), meeting.org_id, AuditJson(meeting),
+                       std::nullopt);
 }
 
 // ---- action items -----------------------------------------------------------------------------
@@ -409,6 +469,14 @@ Result<ActionItem> NetworkService::SetActionStatus(UnitOfWork& work, int64_t id,
                                                        : std::nullopt;
   if (change.note) item.note = *change.note;
   return UpdateAction(work, id, item);
+}
+
+Status NetworkService::DeleteAction(UnitOfWork& work, int64_t id) const {
+  ASSIGN_OR_RETURN(const ActionItem item, work.network().GetAction(id));
+  RETURN_IF_ERROR(RequireWriter(work, item.org_id, "action item"));
+  RETURN_IF_ERROR(work.network().DeleteAction(item));
+  return audit::Record(work, "delete", "network_action", std::to_string(id), item.org_id, AuditJson(item),
+                       std::nullopt);
 }
 
 }  // namespace ecotown::network

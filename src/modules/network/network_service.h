@@ -27,6 +27,9 @@ struct PartnerDetail {
   std::vector<Meeting> meetings;
 };
 
+// What RemovePartner did.
+enum class PartnerRemoval { kDeleted, kArchived };
+
 struct ActionStatusChange {
   ActionStatus status = ActionStatus::kDone;
   std::optional<std::string> done_on;  // default today (Bangkok) when done
@@ -46,12 +49,22 @@ class NetworkService {
   Result<Partner> AddPartner(UnitOfWork& work, Partner partner) const;
   // Every field but id, org_id and created_at.
   Result<Partner> UpdatePartner(UnitOfWork& work, int64_t id, Partner changes) const;
+  // Deletes a partner nothing names; one that contacts, agreements, meetings or action items name
+  // is archived instead: out of the directory, still shown by name where it is named. Audited as
+  // "delete" or "archive". Conflict for an archived partner that is still named.
+  Result<PartnerRemoval> RemovePartner(UnitOfWork& work, int64_t id) const;
+  // Brings an archived partner back into the directory (Conflict when it is not archived); audited.
+  Result<Partner> RestorePartner(UnitOfWork& work, int64_t id) const;
 
   // Staff of the LAO only (NotFound otherwise).
   Result<std::vector<Contact>> ListContacts(UnitOfWork& work, int64_t org_id) const;
   Result<Contact> AddContact(UnitOfWork& work, int64_t partner_id, Contact contact) const;
   // Moves the contact to changes.partner_id when it differs (a partner of the same LAO).
   Result<Contact> UpdateContact(UnitOfWork& work, int64_t id, Contact changes) const;
+  // Erases the person (personal data: deleted, never archived); the meeting attendances and
+  // action items that named them keep the organisation. Staff of the LAO; audited without the
+  // phone or e-mail.
+  Status DeleteContact(UnitOfWork& work, int64_t id) const;
 
   Result<std::vector<Agreement>> ListAgreements(UnitOfWork& work, const AgreementQuery& query,
                                                 std::optional<AgreementStatus> status) const;
@@ -60,12 +73,16 @@ class NetworkService {
   Result<Agreement> GetAgreement(UnitOfWork& work, int64_t id) const;
   Result<Agreement> AddAgreement(UnitOfWork& work, Agreement agreement) const;
   Result<Agreement> UpdateAgreement(UnitOfWork& work, int64_t id, Agreement changes) const;
+  // With its list of parties (the partners stay); audited with what was deleted.
+  Status DeleteAgreement(UnitOfWork& work, int64_t id) const;
 
   Result<std::vector<Meeting>> ListMeetings(UnitOfWork& work, const MeetingQuery& query) const;
   Result<Meeting> GetMeeting(UnitOfWork& work, int64_t id) const;
   Result<Meeting> AddMeeting(UnitOfWork& work, Meeting meeting) const;
   // Fields and attendees; the action items are kept.
   Result<Meeting> UpdateMeeting(UnitOfWork& work, int64_t id, Meeting changes) const;
+  // With its attendee list and action items, each audited with what was deleted.
+  Status DeleteMeeting(UnitOfWork& work, int64_t id) const;
 
   // overdue_only: open and due before today.
   Result<std::vector<ActionItem>> ListActions(UnitOfWork& work, const ActionQuery& query, bool overdue_only) const;
@@ -74,6 +91,8 @@ class NetworkService {
   Result<ActionItem> UpdateAction(UnitOfWork& work, int64_t id, ActionItem changes) const;
   // Ticks an item done (done_on defaults to today) or reopens it (done_on cleared).
   Result<ActionItem> SetActionStatus(UnitOfWork& work, int64_t id, const ActionStatusChange& change) const;
+  // Audited with what was deleted.
+  Status DeleteAction(UnitOfWork& work, int64_t id) const;
 };
 
 }  // namespace ecotown::network

@@ -65,6 +65,36 @@ function checkedIds(fieldset) {
   return [...fieldset.querySelectorAll('input[type=checkbox]:checked')].map((el) => Number(el.value));
 }
 
+/**
+ * A delete button for writers: the first press asks, the second deletes (no dialog on a phone).
+ * onDeleted gets the server's answer ({id, outcome}); a refusal is shown in `alert`.
+ */
+function deleteButton(testid, path, alert, onDeleted) {
+  const button = h('button', { type: 'button', class: 'button secondary', dataset: { testid } }, t('network.delete'));
+  let armed = false;
+  button.addEventListener('click', async () => {
+    if (!armed) {
+      armed = true;
+      button.textContent = t('network.delete_confirm');
+      return;
+    }
+    button.disabled = true;
+    alert.hidden = true;
+    try {
+      onDeleted(await api.del(path));
+    } catch (e) {
+      alert.textContent = errorMessage(e);
+      alert.hidden = false;
+      button.disabled = false;
+    }
+  });
+  return button;
+}
+
+function errorLine(testid) {
+  return h('p', { class: 'form-error', role: 'alert', hidden: true, dataset: { testid } });
+}
+
 function partnerForm(initial, onSaved) {
   const inputs = {
     kind: select('kind', kindOptions(), initial?.kind?.code ?? 'community_group'),
@@ -152,14 +182,17 @@ function meetingForm(partners, initial, onSaved) {
   }).form;
 }
 
-/** One agreement; edit: {partners, onSaved} adds the edit form (writers). */
+/** One agreement; edit: {partners, onSaved} adds the edit form and the delete button (writers). */
 function agreementItem(a, edit = null) {
+  const alert = edit ? errorLine('agreement-error') : null;
   return h('li', { class: 'card', dataset: { testid: 'agreement' } },
     h('h3', { class: 'card-title' }, a.title, ' ', statusChip(a.status)),
     h('p', { class: 'muted' }, t('network.agreement.period', { from: isoDay(a.starts_on), to: a.ends_on ? isoDay(a.ends_on) : t('network.agreement.open_ended') })),
     h('p', {}, partiesText(a)),
     a.document_note ? h('p', { class: 'muted' }, a.document_note) : null,
-    edit ? h('details', {}, h('summary', {}, t('network.agreement.edit')), agreementForm(edit.partners, a, edit.onSaved)) : null);
+    edit ? h('details', {}, h('summary', {}, t('network.agreement.edit')), agreementForm(edit.partners, a, edit.onSaved)) : null,
+    edit ? h('p', {}, deleteButton('agreement-delete', `/api/v1/network/agreements/${a.id}`, alert, edit.onSaved)) : null,
+    alert);
 }
 
 function meetingItem(m) {
@@ -183,6 +216,7 @@ export async function renderNetwork(ctx) {
     placeholder: t('network.search_placeholder') });
   const kind = h('select', { id: 'network-kind', dataset: { testid: 'network-kind' } },
     h('option', { value: '' }, t('network.all_kinds')), kindOptions().map(([v, label]) => h('option', { value: v }, label)));
+  const archived = h('input', { type: 'checkbox', id: 'network-archived', dataset: { testid: 'network-archived' } });
   const directory = h('div', { dataset: { testid: 'network-directory' } }, h('p', { class: 'muted' }, t('shell.loading')));
   const expiring = h('ul', { class: 'cards', dataset: { testid: 'expiring-agreements' } });
   const actions = h('ul', { class: 'cards', dataset: { testid: 'open-actions' } });
@@ -194,6 +228,7 @@ export async function renderNetwork(ctx) {
     h('form', { class: 'filters', role: 'search', onsubmit: (e) => { e.preventDefault(); void loadDirectory(); } },
       h('label', { for: search.id }, t('network.search')), search,
       h('label', { for: kind.id }, t('network.kind.label')), kind,
+      h('label', { class: 'check' }, archived, ' ', t('network.show_archived')),
       h('button', { type: 'submit', class: 'button secondary' }, t('network.search'))),
     directory,
     h('h2', {}, t('network.expiring.title')), expiring,
@@ -201,11 +236,13 @@ export async function renderNetwork(ctx) {
     h('h2', {}, t('network.meetings.title')), meetings,
     forms));
   kind.addEventListener('change', () => void loadDirectory());
+  archived.addEventListener('change', () => void loadDirectory());
 
   async function loadDirectory() {
     const params = new URLSearchParams();
     if (search.value.trim()) params.set('q', search.value.trim());
     if (kind.value) params.set('kind', kind.value);
+    if (archived.checked) params.set('archived', 'true');
     try {
       const { items } = await api.get(`/api/v1/network/partners?${params}`);
       if (!ctx.isCurrent()) return;
@@ -292,30 +329,51 @@ export async function renderNetworkPartner(ctx) {
       return;
     }
     if (!ctx.isCurrent()) return;
+    const alert = errorLine('partner-error');
+    const reload = () => void load();
     const contacts = p.contacts_visible
       ? h('ul', { class: 'cards', dataset: { testid: 'contact-list' } }, p.contacts.length ? p.contacts.map((c) => h('li', { class: 'card', dataset: { testid: 'contact' } },
         h('h3', { class: 'card-title' }, c.name), c.position ? h('p', { class: 'muted' }, c.position) : null,
         h('p', {}, [c.phone, c.email].filter(Boolean).join(' · ')),
-        canWrite(ctx) ? h('details', {}, h('summary', {}, t('network.contact.edit')), contactForm(p.id, c, () => void load())) : null))
+        canWrite(ctx) ? h('details', {}, h('summary', {}, t('network.contact.edit')), contactForm(p.id, c, reload)) : null,
+        canWrite(ctx) ? h('p', {}, deleteButton('contact-delete', `/api/v1/network/contacts/${c.id}`, alert, reload)) : null))
         : h('li', { class: 'muted' }, t('network.contact.none')))
       : h('p', { class: 'muted', dataset: { testid: 'contacts-hidden' } }, t('network.contact.hidden'));
+    // Removing: deleted (back to the directory) or archived (stays, marked) as the server decides.
+    const removal = !canWrite(ctx) ? null : p.archived_at
+      ? h('button', { type: 'button', class: 'button secondary', dataset: { testid: 'partner-restore' },
+        onclick: async () => {
+          try {
+            await api.post(`/api/v1/network/partners/${p.id}/restore`, {});
+            reload();
+          } catch (e) {
+            alert.textContent = errorMessage(e);
+            alert.hidden = false;
+          }
+        } }, t('network.partner.restore'))
+      : deleteButton('partner-delete', `/api/v1/network/partners/${p.id}`, alert,
+        (out) => (out.outcome === 'deleted' ? ctx.navigate('/network') : reload()));
     replaceChildren(page,
       h('p', {}, h('a', { href: '#/network' }, t('network.back'))),
       h('h1', { tabindex: '-1' }, partnerName(p)),
-      h('p', {}, h('span', { class: 'chip' }, t(`network.kind.${p.kind.code}`))),
+      h('p', {}, h('span', { class: 'chip' }, t(`network.kind.${p.kind.code}`)),
+        p.archived_at ? [' ', h('span', { class: 'chip muted-chip', dataset: { testid: 'partner-archived' } }, t('network.partner.archived'))] : null),
+      p.archived_at ? h('p', { class: 'muted' }, t('network.partner.archived_note')) : null,
       h('dl', { class: 'facts card' },
         [['network.partner.name_th', p.name_th], ['network.partner.name_en', p.name_en], ['network.partner.address', p.address],
           ['network.partner.phone', p.phone], ['network.partner.email', p.email], ['network.partner.website', p.website],
           ['network.partner.factory_id', p.factory_id ? h('a', { href: `#/factories/${p.factory_id}` }, `#${p.factory_id}`) : '']]
           .filter(([, v]) => v).map(([k, v]) => h('div', { class: 'fact' }, h('dt', {}, t(k)), h('dd', {}, v)))),
       canWrite(ctx) ? h('details', { dataset: { testid: 'edit-partner' } }, h('summary', {}, t('network.partner.edit')),
-        partnerForm(p, () => void load())) : null,
+        partnerForm(p, reload)) : null,
+      removal ? h('p', {}, removal) : null,
+      alert,
       h('h2', {}, t('network.contacts.title')),
       contacts,
-      p.contacts_visible && canWrite(ctx) ? h('details', {}, h('summary', {}, t('network.contact.add')), contactForm(p.id, null, () => void load())) : null,
+      p.contacts_visible && canWrite(ctx) ? h('details', {}, h('summary', {}, t('network.contact.add')), contactForm(p.id, null, reload)) : null,
       h('h2', {}, t('network.agreements.title')),
       h('ul', { class: 'cards' }, p.agreements.length
-        ? p.agreements.map((a) => agreementItem(a, canWrite(ctx) ? { partners, onSaved: () => void load() } : null)) : h('li', { class: 'muted' }, t('network.agreements.none'))),
+        ? p.agreements.map((a) => agreementItem(a, canWrite(ctx) ? { partners, onSaved: reload } : null)) : h('li', { class: 'muted' }, t('network.agreements.none'))),
       h('h2', {}, t('network.meetings.title')),
       h('ul', { class: 'cards' }, p.meetings.length ? p.meetings.map(meetingItem) : h('li', { class: 'muted' }, t('network.meetings.none'))));
   }
@@ -364,7 +422,7 @@ export async function renderNetworkMeeting(ctx) {
       return;
     }
     if (!ctx.isCurrent()) return;
-    const alert = h('p', { class: 'form-error', role: 'alert', hidden: true, dataset: { testid: 'meeting-error' } });
+    const alert = errorLine('meeting-error');
     const tick = async (a, done) => {
       alert.hidden = true;
       try {
@@ -385,7 +443,8 @@ export async function renderNetworkMeeting(ctx) {
           actionOwner(a) ? ` · ${actionOwner(a)}` : '',
           a.status === 'done' ? ` · ${t('network.action.done_on')}: ${isoDay(a.done_on)}` : ''),
         a.overdue ? h('span', { class: 'chip warn', dataset: { testid: 'chip-overdue' } }, t('network.action.overdue')) : null,
-        a.note ? h('p', {}, a.note) : null);
+        a.note ? h('p', {}, a.note) : null,
+        canWrite(ctx) ? h('p', {}, deleteButton(`action-delete-${a.id}`, `/api/v1/network/actions/${a.id}`, alert, () => void load())) : null);
     });
     replaceChildren(page,
       h('p', {}, h('a', { href: '#/network' }, t('network.back'))),
@@ -407,7 +466,9 @@ export async function renderNetworkMeeting(ctx) {
       canWrite(ctx) ? h('details', { dataset: { testid: 'add-action' } }, h('summary', {}, t('network.action.add')),
         actionForm(m, partners, contacts, () => void load())) : null,
       canWrite(ctx) ? h('details', { dataset: { testid: 'edit-meeting' } }, h('summary', {}, t('network.meeting.edit')),
-        meetingForm(partners, m, () => void load())) : null);
+        meetingForm(partners, m, () => void load())) : null,
+      canWrite(ctx) ? h('p', {}, h('span', { class: 'muted' }, t('network.meeting.delete_note')), ' ',
+        deleteButton('meeting-delete', `/api/v1/network/meetings/${m.id}`, alert, () => ctx.navigate('/network'))) : null);
   }
   await load();
 }
