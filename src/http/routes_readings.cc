@@ -206,7 +206,7 @@ void RegisterReadingRoutes(Router& router) {
   router.Add("GET", "/api/v1/readings/latest", Access::kAuthenticated, [](Call& call) -> Result<Response> {
     ASSIGN_OR_RETURN(const int64_t end, TimeQuery(call, "end", readings::HourEndOf(call.info.now)));
     std::string out;
-    RETURN_IF_ERROR(call.Read([&](UnitOfWork& work) -> Status {
+    RETURN_IF_ERROR(call.ReadEach([&](UnitOfWork& work) -> Status {
       ASSIGN_OR_RETURN(const int64_t org, OrgOf(call, work));
       ASSIGN_OR_RETURN(auto windows, readings::RawDayWindow(work, org, end));
       JsonWriter w;
@@ -246,7 +246,7 @@ void RegisterReadingRoutes(Router& router) {
     ASSIGN_OR_RETURN(const int64_t from, TimeQuery(call, "from", to - 86400));
     if (to < from || to - from > kMaxSeriesSeconds) return Status::Invalid("from..to must span at most 400 days", "to");
     std::string out;
-    RETURN_IF_ERROR(call.Read([&](UnitOfWork& work) -> Status {
+    RETURN_IF_ERROR(call.ReadEach([&](UnitOfWork& work) -> Status {
       JsonWriter w;
       w.BeginObject().Key("sensor_id").Int(id).Key("from").Int(from).Key("to").Int(to).Key("items").BeginArray();
       if (RawStatistic(call)) {
@@ -333,7 +333,7 @@ void RegisterReadingRoutes(Router& router) {
     ASSIGN_OR_RETURN(const std::string to, PeriodQuery(call, "to", 10, "9999-12-31"));
     constexpr double kThaiPm25Daily = 37.5;
     std::string out;
-    RETURN_IF_ERROR(call.Read([&](UnitOfWork& work) -> Status {
+    RETURN_IF_ERROR(call.ReadEach([&](UnitOfWork& work) -> Status {
       ASSIGN_OR_RETURN(const int64_t org, OrgOf(call, work));
       JsonWriter w;
       w.BeginObject().Key("from").String(from).Key("to").String(to).Key("sensors").BeginArray();
@@ -384,7 +384,7 @@ void RegisterReadingRoutes(Router& router) {
     ASSIGN_OR_RETURN(const std::string from, PeriodQuery(call, "from", 7, "0000-01"));
     ASSIGN_OR_RETURN(const std::string to, PeriodQuery(call, "to", 7, "9999-12"));
     std::string out;
-    RETURN_IF_ERROR(call.Read([&](UnitOfWork& work) -> Status {
+    RETURN_IF_ERROR(call.ReadEach([&](UnitOfWork& work) -> Status {
       ASSIGN_OR_RETURN(const int64_t org, OrgOf(call, work));
       JsonWriter w;
       w.BeginObject().Key("from").String(from).Key("to").String(to).Key("sensors").BeginArray();
