@@ -1,5 +1,7 @@
 #include "store/sqlite/sqlite_database.h"
 
+#include <pthread.h>
+#include <signal.h>
 #include <sqlite3.h>
 
 #include <atomic>
@@ -59,7 +61,16 @@ struct Prepared {
 // for or blocks readers and writers.
 class SqliteCheckpointer {
  public:
-  explicit SqliteCheckpointer(std::string path) : path_(std::move(path)), thread_([this] { Run(); }) {}
+  // The thread starts with every signal blocked: the database is opened before `serve` sets up
+  // its signal handling, and a SIGTERM delivered to this thread would otherwise end the process
+  // with the default action instead of the orderly stop.
+  explicit SqliteCheckpointer(std::string path) : path_(std::move(path)) {
+    sigset_t all, previous;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &previous);
+    thread_ = std::thread([this] { Run(); });
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  }
   ~SqliteCheckpointer() {
     {
       std::lock_guard lock(mutex_);
@@ -116,7 +127,7 @@ class SqliteCheckpointer {
   std::condition_variable wake_;
   bool requested_ = false;
   bool stop_ = false;
-  std::thread thread_;  // last: started once the members above exist
+  std::thread thread_;
 };
 
 namespace {
