@@ -1,13 +1,8 @@
 #include "store/sqlite/sqlite_database.h"
 
-#include <pthread.h>
-#include <signal.h>
 #include <sqlite3.h>
 
 #include <atomic>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -53,89 +48,9 @@ struct Prepared {
   std::vector<int> slot_to_param;  // 0-based index into Params
 };
 
-}  // namespace
-
-// Copies WAL pages back into the database file on its own thread and connection, so that the
-// writer who happens to commit past the threshold does not pay for it (SQLite's automatic
-// checkpoint runs inside that commit: a tenth of the HTTP batch ingest). Passive: it never waits
-// for or blocks readers and writers.
-class SqliteCheckpointer {
- public:
-  // The thread starts with every signal blocked: the database is opened before `serve` sets up
-  // its signal handling, and a SIGTERM delivered to this thread would otherwise end the process
-  // with the default action instead of the orderly stop.
-  explicit SqliteCheckpointer(std::string path) : path_(std::move(path)) {
-    sigset_t all, previous;
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, &previous);
-    thread_ = std::thread([this] { Run(); });
-    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
-  }
-  ~SqliteCheckpointer() {
-    {
-      std::lock_guard lock(mutex_);
-      stop_ = true;
-    }
-    wake_.notify_one();
-    thread_.join();
-  }
-  SqliteCheckpointer(const SqliteCheckpointer&) = delete;
-  SqliteCheckpointer& operator=(const SqliteCheckpointer&) = delete;
-
-  // WAL pages after which a commit asks for a checkpoint (SQLite's own default).
-  static constexpr int kPages = 1000;
-
-  // Installed with sqlite3_wal_hook on every connection: called after each commit.
-  static int OnCommit(void* self, sqlite3*, const char*, int wal_pages) {
-    if (wal_pages >= kPages) static_cast<SqliteCheckpointer*>(self)->Request();
-    return SQLITE_OK;
-  }
-
- private:
-  void Request() {
-    {
-      std::lock_guard lock(mutex_);
-      requested_ = true;
-    }
-    wake_.notify_one();
-  }
-
-  void Run() {
-    sqlite3* handle = nullptr;
-    for (;;) {
-      {
-        std::unique_lock lock(mutex_);
-        wake_.wait(lock, [&] { return requested_ || stop_; });
-        if (stop_) break;
-        requested_ = false;
-      }
-      if (!handle) {
-        if (sqlite3_open_v2(path_.c_str(), &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
-          sqlite3_close_v2(handle);
-          handle = nullptr;
-          continue;  // the next commit asks again
-        }
-        sqlite3_busy_timeout(handle, 1000);
-      }
-      sqlite3_wal_checkpoint_v2(handle, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-    }
-    sqlite3_close_v2(handle);
-  }
-
-  const std::string path_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool requested_ = false;
-  bool stop_ = false;
-  std::thread thread_;
-};
-
-namespace {
-
 class SqliteConnection final : public Connection {
  public:
-  explicit SqliteConnection(sqlite3* db, std::shared_ptr<SqliteCheckpointer> checkpointer = nullptr)
-      : db_(db), checkpointer_(std::move(checkpointer)) {}
+  explicit SqliteConnection(sqlite3* db) : db_(db) {}
   ~SqliteConnection() override {
     for (auto& [sql, prepared] : cache_) sqlite3_finalize(prepared.stmt);
     sqlite3_close_v2(db_);
@@ -289,7 +204,6 @@ class SqliteConnection final : public Connection {
 
   static constexpr size_t kMaxCachedStatements = 512;
   sqlite3* db_;
-  std::shared_ptr<SqliteCheckpointer> checkpointer_;  // outlives the WAL hook that points to it
   // Looked up by string_view (no key string built per query).
   struct TextHash {
     using is_transparent = void;
@@ -313,7 +227,6 @@ Result<std::unique_ptr<Database>> SqliteDatabase::Open(const std::string& path, 
   if (path.empty()) return Status::Invalid("SQLite path is empty", "db");
   const bool memory = path == ":memory:";
   auto db = std::unique_ptr<SqliteDatabase>(new SqliteDatabase(path, memory ? 1 : pool_size));
-  if (!memory) db->checkpointer_ = std::make_shared<SqliteCheckpointer>(path);
   // Open one connection now so that a bad path fails at start, not at the first request.
   auto conn = db->Acquire();
   if (!conn.ok()) return conn.status();
@@ -336,7 +249,7 @@ Result<std::unique_ptr<Connection>> SqliteDatabase::Connect() {
     sqlite3_close_v2(handle);
     return status;
   }
-  auto conn = std::make_unique<SqliteConnection>(handle, checkpointer_);
+  auto conn = std::make_unique<SqliteConnection>(handle);
   sqlite3_busy_timeout(handle, 10000);
   // Reads go through a memory map of the file's first 256 MiB (SetMemoryMapBytes; shared by every
   // connection through the OS page cache, no copy per read) and an 8 MiB page cache per connection. SQLite's default is
@@ -346,10 +259,6 @@ Result<std::unique_ptr<Connection>> SqliteDatabase::Connect() {
   RETURN_IF_ERROR(conn->ExecScript(
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; "
       "PRAGMA mmap_size=" + std::to_string(memory_map_bytes.load()) + "; PRAGMA cache_size=-8192;"));
-  if (checkpointer_) {
-    RETURN_IF_ERROR(conn->ExecScript("PRAGMA wal_autocheckpoint=0;"));
-    sqlite3_wal_hook(handle, &SqliteCheckpointer::OnCommit, checkpointer_.get());
-  }
   return std::unique_ptr<Connection>(std::move(conn));
 }
 

@@ -10,8 +10,6 @@
 
 namespace ecotown::store {
 
-class SqliteCheckpointer;
-
 class SqliteDatabase final : public Database {
  public:
   static Result<std::unique_ptr<Database>> Open(const std::string& path, int pool_size);
@@ -34,8 +32,6 @@ class SqliteDatabase final : public Database {
  private:
   SqliteDatabase(std::string path, int pool_size) : Database(pool_size), path_(std::move(path)) {}
   std::string path_;
-  // Checkpoints the WAL off the committing thread (file databases only).
-  std::shared_ptr<SqliteCheckpointer> checkpointer_;
 };
 
 }  // namespace ecotown::store
