@@ -210,6 +210,8 @@ class ReadingStore {
   virtual Result<std::vector<InRangeSums>> InRangeSumsOfOrg(int64_t org_id, int64_t from_end, int64_t to_end) = 0;
   // The in-range part of a sensor's hours with from_end < hour_end <= to_end, in time order, and
   // of the days and months of every sensor of an organisation (in scope), by sensor then time.
+  // Hours and days come from the packed sub-periods of their days and months, so a period with
+  // no in-range sample and no value at its end is left out (it adds nothing to a raw statistic).
   virtual Result<std::vector<InRangePeriod>> InRangeHours(int64_t sensor_id, int64_t from_end, int64_t to_end) = 0;
   virtual Result<std::vector<InRangePeriod>> InRangeDaysOfOrg(int64_t org_id, std::string_view from_date,
                                                               std::string_view to_date) = 0;
