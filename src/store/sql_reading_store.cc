@@ -1,6 +1,8 @@
 #include "store/sql_reading_store.h"
 
+#include <map>
 #include <string>
+#include <utility>
 
 #include "modules/readings/aggregate.h"
 #include "modules/readings/chunk_codec.h"
@@ -20,7 +22,7 @@ using readings::Sum;
 constexpr size_t kRowsPerInsert = 200;
 
 // "($1, $2, ...), (...)" for rows × columns parameters.
-std::string ValuesList(size_t rows, size_t columns) {
+std::string MakeValuesList(size_t rows, size_t columns) {
   std::string out;
   size_t n = 1;
   for (size_t r = 0; r < rows; ++r) {
@@ -33,6 +35,14 @@ std::string ValuesList(size_t rows, size_t columns) {
     out += ")";
   }
   return out;
+}
+
+// The same, made once per thread and shape (InsertMany uses a handful of shapes).
+const std::string& ValuesList(size_t rows, size_t columns) {
+  thread_local std::map<std::pair<size_t, size_t>, std::string> made;
+  auto [it, inserted] = made.try_emplace({rows, columns});
+  if (inserted) it->second = MakeValuesList(rows, columns);
+  return it->second;
 }
 
 // Runs `INSERT INTO table (columns) VALUES ... upsert` over items in slices of kRowsPerInsert.

@@ -5,6 +5,8 @@
 
 #include <atomic>
 #include <cmath>
+#include <cstring>
+#include <limits>
 #include <thread>
 #include <fstream>
 #include <map>
@@ -14,6 +16,7 @@
 
 #include "ingest/csv.h"
 #include "modules/readings/aggregate.h"
+#include "modules/readings/chunk_codec.h"
 #include "modules/readings/period_pack.h"
 #include "modules/readings/reading_queries.h"
 #include "modules/readings/reading_service.h"
@@ -506,6 +509,57 @@ TEST(PeriodPackTest, RoundTripsBitIdenticalAndRefusesTruncatedBlobs) {
     EXPECT_NE(status.message().find("truncated"), std::string::npos) << status.message();
   }
   EXPECT_EQ(readings::UnpackSubPeriods(std::string("\x02", 1), back).code(), StatusCode::kInternal);
+}
+
+// Every value comes back bit for bit: hundredths (positive, negative, near the 2^50 limit) as
+// deltas, and as raw doubles whatever is not exactly h / 100 (halfway values, 0.1 + 0.2, -0,
+// NaN, infinities, tiny and huge numbers); flags, sources and the set of fields change between
+// readings.
+TEST(ChunkCodecTest, RoundTripsEveryValueBitIdentical) {
+  const double nan = std::nan(""), inf = std::numeric_limits<double>::infinity();
+  const std::vector<double> values = {0,       12.34,   -12.34,  0.005,   0.015,  0.125,  1e-300,     0.1 + 0.2,
+                                      -0.0,    nan,     inf,     -inf,    999.99, 1000,   11258999068426.23,
+                                      1.5e13,  -7.77,   250.005, 37.5,    0.01,   -0.01,  1e13 + 0.01};
+  std::vector<readings::Reading> readings;
+  const int64_t base = 1735689600;
+  for (size_t i = 0; i < values.size(); ++i) {
+    readings::Reading r;
+    r.ts = base + 60 * static_cast<int64_t>(i) + 60;
+    r.source = i % 3 ? readings::Source::kCsv : readings::Source::kMqtt;
+    r.flags = static_cast<core::QaFlags>(i % 4);
+    r.pm2_5 = values[i];
+    r.pm10 = values[(i + 5) % values.size()];
+    if (i % 2) r.pm1 = values[(i + 9) % values.size()];
+    if (i % 5 == 0) r.co2_ppm = values[(i + 13) % values.size()];
+    r.temperature_c = 20 + static_cast<double>(i) / 100.0;
+    readings.push_back(r);
+  }
+  const std::string encoded = readings::EncodeChunk(readings, base);
+  auto decoded = readings::DecodeChunk(encoded, base);
+  ASSERT_TRUE(decoded.ok()) << decoded.status().message();
+  ASSERT_EQ(decoded->size(), readings.size());
+  auto same = [](const std::optional<double>& a, const std::optional<double>& b) {
+    if (a.has_value() != b.has_value()) return false;
+    return !a || std::memcmp(&*a, &*b, sizeof(double)) == 0;
+  };
+  for (size_t i = 0; i < readings.size(); ++i) {
+    const auto& in = readings[i];
+    const auto& out = (*decoded)[i];
+    EXPECT_EQ(out.ts, in.ts) << i;
+    EXPECT_EQ(out.source, in.source) << i;
+    EXPECT_EQ(out.flags, in.flags) << i;
+    EXPECT_TRUE(same(out.pm2_5, in.pm2_5)) << i << ": " << values[i];
+    EXPECT_TRUE(same(out.pm10, in.pm10)) << i;
+    EXPECT_TRUE(same(out.pm1, in.pm1)) << i;
+    EXPECT_TRUE(same(out.co2_ppm, in.co2_ppm)) << i;
+    EXPECT_TRUE(same(out.temperature_c, in.temperature_c)) << i;
+    EXPECT_FALSE(out.humidity_pct.has_value()) << i;
+  }
+  // Hundredths take a varint delta: version, count, header, ts, flags, source, mask and two bytes.
+  readings::Reading plain;
+  plain.ts = base + 60;
+  plain.pm2_5 = 12.34;
+  EXPECT_EQ(readings::EncodeChunk(std::vector<readings::Reading>{plain}, base).size(), 9u);  // 16 as a raw double
 }
 
 // The Sensor.Community archive (Aberdeen, SDS011, ~145 s cadence) imported through the same

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 #include <optional>
+#include <utility>
 
 namespace ecotown::readings {
 namespace {
@@ -13,11 +14,20 @@ constexpr int kFieldCount = 11;
 constexpr double kMaxExact = 1125899906842624.0;  // 2^50
 
 // The value fields in encoding order; never reorder (stored data depends on it).
-std::optional<double> Reading::*const kFields[kFieldCount] = {
+constexpr std::optional<double> Reading::*kFields[kFieldCount] = {
     &Reading::pm1,           &Reading::pm2_5,        &Reading::pm10,         &Reading::pm2_5_b,
     &Reading::pm10_b,        &Reading::pm2_5_cf1,    &Reading::pm2_5_cf1_b,  &Reading::temperature_c,
     &Reading::humidity_pct,  &Reading::pressure_hpa, &Reading::co2_ppm,
 };
+
+// Calls fn(std::integral_constant<size_t, f>) for every field f in order: unrolled, so each
+// field's offset is a constant.
+template <typename Fn>
+inline void ForEachField(Fn&& fn) {
+  [&]<size_t... F>(std::index_sequence<F...>) {
+    (fn(std::integral_constant<size_t, F>{}), ...);
+  }(std::make_index_sequence<kFieldCount>{});
+}
 
 void PutVarint(std::string& out, uint64_t v) {
   while (v >= 0x80) {
@@ -27,23 +37,39 @@ void PutVarint(std::string& out, uint64_t v) {
   out.push_back(static_cast<char>(v));
 }
 
+// The same into a buffer with room for it (at most 10 bytes); returns the end.
+char* PutVarint(char* out, uint64_t v) {
+  while (v >= 0x80) {
+    *out++ = static_cast<char>((v & 0x7f) | 0x80);
+    v >>= 7;
+  }
+  *out++ = static_cast<char>(v);
+  return out;
+}
+
+// The most one encoded reading takes: header and source bytes, varints of ts delta, flags and
+// mask, and per field a token varint plus 8 raw bytes.
+constexpr size_t kMaxReadingBytes = 2 + 3 * 10 + kFieldCount * (10 + sizeof(double));
+
 uint64_t Zigzag(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
 int64_t Unzigzag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
 
 // The value in hundredths when that is exact.
 std::optional<int64_t> Hundredths(double v) {
   if (!std::isfinite(v) || std::fabs(v) >= kMaxExact / 100.0 || (v == 0 && std::signbit(v))) return std::nullopt;
-  const double scaled = std::nearbyint(v * 100.0);
-  const auto h = static_cast<int64_t>(scaled);
+  // The nearest integer (|scaled| < 2^50). Halves may go either way: a value exactly halfway
+  // between hundredths is not h / 100 for either neighbour, so the check below refuses it anyway.
+  const double scaled = v * 100.0;
+  const auto h = static_cast<int64_t>(scaled >= 0 ? scaled + 0.5 : scaled - 0.5);
   if (static_cast<double>(h) / 100.0 != v) return std::nullopt;
   return h;
 }
 
 uint32_t FieldMask(const Reading& r) {
   uint32_t mask = 0;
-  for (int f = 0; f < kFieldCount; ++f) {
+  ForEachField([&](auto f) {
     if (r.*kFields[f]) mask |= 1u << f;
-  }
+  });
   return mask;
 }
 
@@ -90,30 +116,32 @@ void EncodeChunk(std::span<const Reading> readings, int64_t base_ts, std::string
   uint32_t prev_mask = 0;
   int64_t prev_hundredths[kFieldCount] = {};
   bool first = true;
+  char buffer[kMaxReadingBytes];
   for (const Reading& r : readings) {
     const uint32_t mask = FieldMask(r);
     unsigned header = 0;
     if (first || r.flags != prev_flags) header |= kHasFlags;
     if (first || r.source != prev_source) header |= kHasSource;
     if (first || mask != prev_mask) header |= kHasMask;
-    out.push_back(static_cast<char>(header));
-    PutVarint(out, static_cast<uint64_t>(r.ts - prev_ts));
-    if (header & kHasFlags) PutVarint(out, r.flags);
-    if (header & kHasSource) out.push_back(static_cast<char>(r.source));
-    if (header & kHasMask) PutVarint(out, mask);
-    for (int f = 0; f < kFieldCount; ++f) {
+    char* end = buffer;
+    *end++ = static_cast<char>(header);
+    end = PutVarint(end, static_cast<uint64_t>(r.ts - prev_ts));
+    if (header & kHasFlags) end = PutVarint(end, r.flags);
+    if (header & kHasSource) *end++ = static_cast<char>(r.source);
+    if (header & kHasMask) end = PutVarint(end, mask);
+    ForEachField([&](auto f) {
       const auto& value = r.*kFields[f];
-      if (!value) continue;
+      if (!value) return;
       if (const auto h = Hundredths(*value)) {
-        PutVarint(out, Zigzag(*h - prev_hundredths[f]) << 1);
+        end = PutVarint(end, Zigzag(*h - prev_hundredths[f]) << 1);
         prev_hundredths[f] = *h;
       } else {
-        PutVarint(out, 1);
-        char raw[sizeof(double)];
-        std::memcpy(raw, &*value, sizeof raw);
-        out.append(raw, sizeof raw);
+        end = PutVarint(end, 1);
+        std::memcpy(end, &*value, sizeof(double));
+        end += sizeof(double);
       }
-    }
+    });
+    out.append(buffer, static_cast<size_t>(end - buffer));
     prev_ts = r.ts;
     prev_flags = r.flags;
     prev_source = r.source;

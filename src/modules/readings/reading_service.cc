@@ -83,6 +83,31 @@ std::vector<core::QaFlags> SeriesFlags(const std::vector<const Reading*>& series
 constexpr core::QaFlags kSeriesFlags = core::kQaStuck | core::kQaSpike;
 constexpr core::QaFlags kNewMark = 1u << 31;  // never stored
 
+// Makes the pieces one ascending series without copying in the common case (each piece sorted,
+// each starting no earlier than the one before ends); otherwise one piece, stably sorted, so the
+// first of two readings with one time is the one kept. Empty pieces are dropped.
+void InTimeOrder(ReadingPieces& pieces) {
+  std::erase_if(pieces, [](const std::vector<Reading>& piece) { return piece.empty(); });
+  auto by_ts = [](const Reading& a, const Reading& b) { return a.ts < b.ts; };
+  int64_t previous_end = std::numeric_limits<int64_t>::min();
+  bool ordered = true;
+  for (const auto& piece : pieces) {
+    if (piece.front().ts < previous_end || !std::is_sorted(piece.begin(), piece.end(), by_ts)) {
+      ordered = false;
+      break;
+    }
+    previous_end = piece.back().ts;
+  }
+  if (ordered) return;
+  std::vector<Reading> all;
+  for (auto& piece : pieces) {
+    all.insert(all.end(), std::make_move_iterator(piece.begin()), std::make_move_iterator(piece.end()));
+  }
+  std::stable_sort(all.begin(), all.end(), by_ts);
+  pieces.clear();
+  pieces.push_back(std::move(all));
+}
+
 void Merge(LatestReading& latest, const Reading& r) {
   if (!latest.latest || r.ts > latest.latest->ts) latest.latest = r;
   if (Pm25InRange(r) && (!latest.latest_valid || r.ts > latest.latest_valid->ts)) latest.latest_valid = r;
@@ -163,7 +188,9 @@ Result<IngestSummary> ReadingService::Ingest(UnitOfWork& work, std::span<const R
 
   std::set<int64_t> orgs;
   for (auto& [id, group] : groups) {
-    RETURN_IF_ERROR(StoreSensorReadings(work, group.first, std::move(group.second), received_at, summary));
+    ReadingPieces pieces;
+    pieces.push_back(std::move(group.second));
+    RETURN_IF_ERROR(StoreSensorReadings(work, group.first, std::move(pieces), received_at, summary));
     orgs.insert(group.first.org_id);
   }
   for (int64_t org : orgs) {
@@ -199,28 +226,28 @@ Result<IngestSummary> ReadingService::IngestForSensor(UnitOfWork& work, const se
     }
     incoming.push_back(std::move(prepared).value());
   }
-  RETURN_IF_ERROR(StorePrepared(work, sensor, std::move(incoming), received_at, summary));
+  ReadingPieces pieces;
+  pieces.push_back(std::move(incoming));
+  RETURN_IF_ERROR(StorePrepared(work, sensor, std::move(pieces), received_at, summary));
   return summary;
 }
 
-Status ReadingService::StorePrepared(UnitOfWork& work, const sensors::Sensor& sensor, std::vector<Reading> prepared,
+Status ReadingService::StorePrepared(UnitOfWork& work, const sensors::Sensor& sensor, ReadingPieces prepared,
                                      int64_t received_at, IngestSummary& summary) const {
   RETURN_IF_ERROR(work.scope().RequireWrite(sensor.org_id, "sensor"));
   return StoreSensorReadings(work, sensor, std::move(prepared), received_at, summary);
 }
 
-Status ReadingService::StoreSensorReadings(UnitOfWork& work, const sensors::Sensor& sensor,
-                                           std::vector<Reading> incoming, int64_t received_at,
-                                           IngestSummary& summary) const {
+Status ReadingService::StoreSensorReadings(UnitOfWork& work, const sensors::Sensor& sensor, ReadingPieces incoming,
+                                           int64_t received_at, IngestSummary& summary) const {
+  InTimeOrder(incoming);
   if (incoming.empty()) return Status::Ok();
   ReadingStore& store = work.readings();
   RETURN_IF_ERROR(store.LockSensorForWrite(sensor.id));
-  auto by_ts = [](const Reading& a, const Reading& b) { return a.ts < b.ts; };
-  if (!std::is_sorted(incoming.begin(), incoming.end(), by_ts)) std::stable_sort(incoming.begin(), incoming.end(), by_ts);
 
   // The stored hours the batch touches, with one hour of context either side for the series rules.
-  const int64_t first_hour = HourEndOf(incoming.front().ts);
-  const int64_t last_hour = HourEndOf(incoming.back().ts);
+  const int64_t first_hour = HourEndOf(incoming.front().front().ts);
+  const int64_t last_hour = HourEndOf(incoming.back().back().ts);
   ASSIGN_OR_RETURN(auto stored, store.Chunks(sensor.id, first_hour - kHour, last_hour + kHour));
   std::map<int64_t, std::vector<Reading>> hours;
   for (const StoredChunk& chunk : stored) {
@@ -228,34 +255,38 @@ Status ReadingService::StoreSensorReadings(UnitOfWork& work, const sensors::Sens
   }
 
   // Merge: a (sensor, ts) already stored, or repeated in the batch, is a duplicate.
+  const int expected = ExpectedSamplesPerHour(sensor.sample_interval_seconds);
   std::set<int64_t> dirty;
   int64_t previous_ts = std::numeric_limits<int64_t>::min();
   int64_t current_hour = 0;
   std::vector<Reading>* hour_rows = nullptr;
-  for (Reading& r : incoming) {
-    if (r.ts == previous_ts) {
-      ++summary.duplicates;
-      continue;
+  for (std::vector<Reading>& piece : incoming) {
+    for (Reading& r : piece) {
+      if (r.ts == previous_ts) {
+        ++summary.duplicates;
+        continue;
+      }
+      previous_ts = r.ts;
+      const int64_t h = HourEndOf(r.ts);
+      if (!hour_rows || h != current_hour) {
+        hour_rows = &hours[h];
+        if (hour_rows->empty()) hour_rows->reserve(static_cast<size_t>(std::min(expected, 120)));
+        current_hour = h;
+        dirty.insert(h);
+      }
+      r.flags |= kNewMark;  // bit 31 marks "new" until the series pass
+      if (hour_rows->empty() || hour_rows->back().ts < r.ts) {  // in order: the common case
+        hour_rows->push_back(std::move(r));
+        continue;
+      }
+      auto at = std::lower_bound(hour_rows->begin(), hour_rows->end(), r.ts,
+                                 [](const Reading& x, int64_t ts) { return x.ts < ts; });
+      if (at != hour_rows->end() && at->ts == r.ts) {
+        ++summary.duplicates;
+        continue;
+      }
+      hour_rows->insert(at, std::move(r));
     }
-    previous_ts = r.ts;
-    const int64_t h = HourEndOf(r.ts);
-    if (!hour_rows || h != current_hour) {
-      hour_rows = &hours[h];
-      current_hour = h;
-      dirty.insert(h);
-    }
-    r.flags |= kNewMark;  // bit 31 marks "new" until the series pass
-    if (hour_rows->empty() || hour_rows->back().ts < r.ts) {  // in order: the common case
-      hour_rows->push_back(std::move(r));
-      continue;
-    }
-    auto at = std::lower_bound(hour_rows->begin(), hour_rows->end(), r.ts,
-                               [](const Reading& x, int64_t ts) { return x.ts < ts; });
-    if (at != hour_rows->end() && at->ts == r.ts) {
-      ++summary.duplicates;
-      continue;
-    }
-    hour_rows->insert(at, std::move(r));
   }
   // An hour whose every reading was a duplicate is unchanged.
   for (auto it = dirty.begin(); it != dirty.end();) {
@@ -291,7 +322,6 @@ Status ReadingService::StoreSensorReadings(UnitOfWork& work, const sensors::Sens
   summary.flagged += flagged;
 
   // Chunks and hourly aggregates of the changed hours.
-  const int expected = ExpectedSamplesPerHour(sensor.sample_interval_seconds);
   std::vector<HourWrite> writes;
   writes.reserve(dirty.size());
   for (int64_t h : dirty) {
@@ -369,9 +399,20 @@ Status ReadingService::StoreSensorReadings(UnitOfWork& work, const sensors::Sens
       if (latest.latest_valid && r.ts == latest.latest_valid->ts) latest.latest_valid = r;
     }
   }
-  for (const auto& [h, rows] : hours) {
-    for (const Reading& r : rows) Merge(latest, r);
+  // Only the newest loaded reading and the newest in-range one can replace them.
+  const Reading* newest = nullptr;
+  const Reading* newest_valid = nullptr;
+  for (auto h = hours.rbegin(); h != hours.rend() && !newest_valid; ++h) {
+    for (auto r = h->second.rbegin(); r != h->second.rend(); ++r) {
+      if (!newest) newest = &*r;
+      if (Pm25InRange(*r)) {
+        newest_valid = &*r;
+        break;
+      }
+    }
   }
+  if (newest) Merge(latest, *newest);
+  if (newest_valid) Merge(latest, *newest_valid);
   latest.sensor_id = sensor.id;
   latest.received_at = received_at;
   return store.PutLatest(latest);

@@ -26,6 +26,9 @@ namespace ecotown::readings {
 inline constexpr int64_t kEarliestReadingTs = 946684800;
 inline constexpr int64_t kMaxFutureSeconds = 24 * 3600;
 
+// Readings of one sensor in several vectors, stored as one series.
+using ReadingPieces = std::vector<std::vector<Reading>>;
+
 struct IngestOptions {
   // Devices and adapters name sensors by device key only. The batch API and CSV import may also
   // use sensor codes of the caller's organisations.
@@ -52,14 +55,15 @@ class ReadingService {
   // (ValidateRawReading), the stored form with the receipt time for a missing ts, and the QA
   // flags that depend on the reading alone.
   Result<Reading> Prepare(const RawReading& raw, int64_t received_at) const;
-  // Stores readings of one sensor that Prepare returned (the bulk import path).
-  Status StorePrepared(UnitOfWork& work, const sensors::Sensor& sensor, std::vector<Reading> prepared,
+  // Stores readings of one sensor that Prepare returned (the bulk import path), in the pieces they
+  // were prepared in: pieces that follow each other in time are stored without being joined first.
+  Status StorePrepared(UnitOfWork& work, const sensors::Sensor& sensor, ReadingPieces prepared,
                        int64_t received_at, IngestSummary& summary) const;
 
   const core::QaConfig& qa() const { return qa_; }
 
  private:
-  Status StoreSensorReadings(UnitOfWork& work, const sensors::Sensor& sensor, std::vector<Reading> incoming,
+  Status StoreSensorReadings(UnitOfWork& work, const sensors::Sensor& sensor, ReadingPieces incoming,
                              int64_t received_at, IngestSummary& summary) const;
 
   core::QaConfig qa_;
