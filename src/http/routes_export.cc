@@ -356,7 +356,7 @@ class ExportStream : public BodyStream {
       out.Int(h.expected_samples);
       out.Int(h.flagged);
       out.Text(FlagText(h.flags));
-      out.Corrected(calibration::CorrectHour(current.models, h.hour_end, h.pm25_mean(), h.humidity.mean()));
+      out.Corrected(calibration::CorrectHour(current.models, h));
       out.End();
     }
     cursor_ = page_end;

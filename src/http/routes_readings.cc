@@ -116,7 +116,7 @@ json ModelJson(const calibration::CorrectedValue& corrected) {
 }
 
 json HourJson(const readings::HourAggregate& h, const std::vector<calibration::CalibrationModel>& models) {
-  const auto corrected = calibration::CorrectHour(models, h.hour_end, h.pm25_mean(), h.humidity.mean());
+  const auto corrected = calibration::CorrectHour(models, h);
   return {{"hour_end", h.hour_end},
           {"samples", h.samples},
           {"expected", h.expected_samples},
@@ -126,6 +126,7 @@ json HourJson(const readings::HourAggregate& h, const std::vector<calibration::C
           {"pm25", Opt(h.pm25_mean())},
           {"pm10", Opt(h.pm10_mean())},
           {"pm25_raw", Opt(h.pm25_in_range.mean())},
+          {"pm25_cf1", Opt(h.pm25_cf1_mean())},
           {"pm25_24h", Opt(h.pm25_24h)},
           {"pm25_nowcast", Opt(h.pm25_nowcast)},
           {"humidity", Opt(h.humidity.mean())},

@@ -88,13 +88,14 @@ HourAggregate HourFromRow(const Row& row) {
   h.pm25_nowcast = row.OptReal(19);
   h.pm25_in_range_24h = SumAt(row, 20);
   h.pm25_in_range_24h_before = row.OptReal(22);
+  h.pm25_cf1 = SumAt(row, 23);
   return h;
 }
 
 constexpr const char* kHourColumns =
     "sensor_id, hour_end, samples, flagged, flags, expected, pm25_ir_n, pm25_ir_sum, pm25_ir_end, pm25_n, pm25_sum, "
     "pm10_n, pm10_sum, rh_n, rh_sum, t_n, t_sum, pm25_24h, pm25_24h_n, pm25_nowcast, pm25_ir_24h_n, pm25_ir_24h_sum, "
-    "pm25_ir_24h_before";
+    "pm25_ir_24h_before, pm25_cf1_n, pm25_cf1_sum";
 
 DayAggregate DayFromRow(const Row& row) {
   DayAggregate d;
@@ -481,7 +482,7 @@ Status SqlReadingStore::PutHours(std::span<const readings::HourWrite> hours) {
                              }));
   static const std::string kHead = std::string("INSERT INTO reading_hours (") + kHourColumns + ") VALUES ";
   static const std::string kTail = UpdateAll(kHourColumns, 2);
-  return InsertMany(conn_, kHead, 23, kTail, hours, [](const readings::HourWrite& w, Params& p) {
+  return InsertMany(conn_, kHead, 25, kTail, hours, [](const readings::HourWrite& w, Params& p) {
     const HourAggregate& h = w.aggregate;
     p.insert(p.end(), {V(h.sensor_id), V(h.hour_end), V(h.samples), V(h.flagged), V(static_cast<int64_t>(h.flags)),
                        V(h.expected_samples), V(h.pm25_in_range.count), V(h.pm25_in_range.sum),
@@ -489,7 +490,7 @@ Status SqlReadingStore::PutHours(std::span<const readings::HourWrite> hours) {
                        V(h.pm10.sum), V(h.humidity.count), V(h.humidity.sum), V(h.temperature.count),
                        V(h.temperature.sum), OptV(h.pm25_24h), V(static_cast<int64_t>(h.pm25_24h_hours)),
                        OptV(h.pm25_nowcast), V(h.pm25_in_range_24h.count), V(h.pm25_in_range_24h.sum),
-                       OptV(h.pm25_in_range_24h_before)});
+                       OptV(h.pm25_in_range_24h_before), V(h.pm25_cf1.count), V(h.pm25_cf1.sum)});
   });
 }
 

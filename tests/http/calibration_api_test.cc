@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <ctime>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -165,6 +166,39 @@ TEST_P(CalibrationApiTest, ModelsAreAddedListedNewestFirstAndAudited) {
   EXPECT_EQ(updates, 1);
 }
 
+// An AirGradient posting its own firmware's body: ATM PM2.5 (pm02) 30 and CF=1 (pm02Standard) 20.
+// The hour keeps both means, and the EPA model corrects the CF=1 one: 0.524·20 − 0.0862·50 + 5.75.
+TEST_P(CalibrationApiTest, AnAirGradientHourIsCorrectedFromItsCf1Mean) {
+  auto created = Post("/api/v1/sensors",
+                      {{"code", "ag-cf1"}, {"name", "สถานี ag-cf1"}, {"model", "airgradient"},
+                       {"device_key", "ecda3b1eaab0"}, {"lat", 13.8152}, {"lon", 99.8768},
+                       {"sample_interval_seconds", 3600}},
+                      officer_);
+  ASSERT_TRUE(created);
+  ASSERT_EQ(created->status, 201) << created->body;
+  const int64_t id = JsonOf(created)["id"];
+  auto epa = Post(Calibrations(id), {{"kind", "epa_barkjohn_2021"}, {"valid_from", "2025-01-01"}}, officer_);
+  ASSERT_TRUE(epa);
+  ASSERT_EQ(epa->status, 201) << epa->body;
+  const int64_t before = static_cast<int64_t>(std::time(nullptr));
+  auto posted = client_->Post("/sensors/airgradient:ecda3b1eaab0/measures",
+                              R"({"serialno":"ecda3b1eaab0","pm02":30,"pm02Standard":20,"rhum":50,"atmp":30})",
+                              "application/json");
+  ASSERT_TRUE(posted);
+  ASSERT_EQ(posted->status, 200) << posted->body;
+
+  const std::string window = "?from=" + std::to_string(before - 7200) + "&to=" + std::to_string(before + 7200);
+  auto hours = Get("/api/v1/sensors/" + std::to_string(id) + "/hours" + window, officer_);
+  ASSERT_TRUE(hours);
+  ASSERT_EQ(hours->status, 200) << hours->body;
+  const json items = JsonOf(hours)["items"];
+  ASSERT_EQ(items.size(), 1u) << hours->body;
+  EXPECT_EQ(items[0]["pm25"], 30);
+  EXPECT_EQ(items[0]["pm25_cf1"], 20);
+  EXPECT_NEAR(items[0]["pm25_corrected"].get<double>(), 11.92, 1e-9);
+  EXPECT_EQ(items[0]["calibration"]["input"], "pm2_5_cf1");
+}
+
 // Issue 3, "corrected values on the server": the hourly series and the CSV export carry the
 // corrected PM2.5 of the model valid in each hour, and that model's version. Hourly readings, so
 // that one sample completes an hour; the EPA figure is the published worked example (raw 20,
@@ -205,7 +239,8 @@ TEST_P(CalibrationApiTest, HoursAndCsvExportServeCorrectedValuesOfTheModelValidI
   EXPECT_NEAR(items[1]["pm25_corrected"].get<double>(), 11.92, 1e-9);
   EXPECT_EQ(items[1]["calibration"]["version"], 1);
   EXPECT_EQ(items[1]["calibration"]["kind"], "epa_barkjohn_2021");
-  EXPECT_EQ(items[1]["calibration"]["input"], "pm2_5");  // hours keep no CF=1 mean
+  EXPECT_EQ(items[1]["calibration"]["input"], "pm2_5");  // the JSON batch carries no CF=1
+  EXPECT_TRUE(items[1]["pm25_cf1"].is_null());
   EXPECT_EQ(items[1]["pm25"], 20);  // the raw value is kept as it was
   // The first hour wholly after June 10: 0.61·30 − 1.5 − 0.04·60.
   EXPECT_NEAR(items[2]["pm25_corrected"].get<double>(), 14.4, 1e-9);

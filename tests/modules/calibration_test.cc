@@ -94,6 +94,18 @@ TEST(CalibrationTest, ModelAtPicksTheHighestVersionCoveringTheTime) {
   EXPECT_FALSE(ModelAt({}, 100).has_value());
 }
 
+// A complete one-sample hour with these clean means (an empty one is incomplete).
+readings::HourAggregate Hour(int64_t hour_end, std::optional<double> pm25, std::optional<double> rh,
+                             std::optional<double> pm25_cf1 = std::nullopt) {
+  readings::HourAggregate h;
+  h.hour_end = hour_end;
+  h.expected_samples = 1;
+  if (pm25) h.pm25 = {1, *pm25};
+  if (rh) h.humidity = {1, *rh};
+  if (pm25_cf1) h.pm25_cf1 = {1, *pm25_cf1};
+  return h;
+}
+
 // The published worked examples of the EPA correction (shared/reference/aq-test-vectors.json,
 // "epa_sensor_correction"), through CorrectHour as the sensor page and the CSV export serve them.
 TEST(CalibrationTest, CorrectHourMatchesTheSharedEpaVectors) {
@@ -109,7 +121,7 @@ TEST(CalibrationTest, CorrectHourMatchesTheSharedEpaVectors) {
   for (const auto& v : vectors) {
     const double raw = v["raw_pm25_ugm3"], rh = v["rh_percent"], expected = v["expected_corrected_ugm3"];
     if (raw == 0) continue;  // AirGradient returns 0 for a raw 0; EPA's formula gives 5.75 − 0.0862·RH
-    const auto corrected = CorrectHour(models, 3600, raw, rh);
+    const auto corrected = CorrectHour(models, Hour(3600, raw, rh));
     ASSERT_TRUE(corrected.value.has_value()) << raw;
     EXPECT_NEAR(*corrected.value, expected, v.value("tolerance", 0.01)) << raw;
     ASSERT_EQ(corrected.model, &models[0]);
@@ -117,7 +129,28 @@ TEST(CalibrationTest, CorrectHourMatchesTheSharedEpaVectors) {
   }
   EXPECT_EQ(checked, 6);
   // Barkjohn 2021 by hand: 0.524·20 − 0.0862·50 + 5.75 = 11.92.
-  EXPECT_NEAR(*CorrectHour({Epa(ModelKind::kEpaBarkjohn2021)}, 3600, 20.0, 50.0).value, 11.92, 1e-9);
+  EXPECT_NEAR(*CorrectHour({Epa(ModelKind::kEpaBarkjohn2021)}, Hour(3600, 20.0, 50.0)).value, 11.92, 1e-9);
+}
+
+// An hour of a PurpleAir or AirGradient sensor keeps its CF=1 mean: the EPA kinds correct that
+// (Barkjohn 2021 was fitted on CF=1), a linear model the PM2.5 mean it was fitted on.
+TEST(CalibrationTest, CorrectHourFeedsTheEpaKindsTheCf1MeanAndLinearThePm25Mean) {
+  CalibrationModel epa = Epa(ModelKind::kEpaBarkjohn2021);
+  const auto with_cf1 = CorrectHour({epa}, Hour(3600, 30.0, 50.0, 20.0));
+  ASSERT_TRUE(with_cf1.value);
+  EXPECT_NEAR(*with_cf1.value, 11.92, 1e-9);  // 0.524·20 − 0.0862·50 + 5.75, not from 30
+  EXPECT_STREQ(with_cf1.input, "pm2_5_cf1");
+  const auto without = CorrectHour({epa}, Hour(3600, 20.0, 50.0));
+  EXPECT_NEAR(*without.value, 11.92, 1e-9);
+  EXPECT_STREQ(without.input, "pm2_5");
+  // CF=1 samples that do not complete the hour: no corrected value rather than the ATM one.
+  readings::HourAggregate partial = Hour(3600, 30.0, 50.0, 20.0);
+  partial.expected_samples = 4;
+  partial.pm25 = {4, 120.0};
+  EXPECT_FALSE(CorrectHour({epa}, partial).value.has_value());
+  const auto linear = CorrectHour({LinearModel(0.5, 0)}, Hour(3600, 30.0, 50.0, 20.0));
+  EXPECT_NEAR(*linear.value, 15.0, 1e-9);
+  EXPECT_STREQ(linear.input, "pm2_5");
 }
 
 TEST(CalibrationTest, CorrectHourTakesTheModelValidAtTheHoursLastSecond) {
@@ -144,7 +177,7 @@ TEST(CalibrationTest, CorrectHourTakesTheModelValidAtTheHoursLastSecond) {
       {400 * kDay, 10.0, 3, 30.0},            // open-ended
   };
   for (const auto& row : rows) {
-    const auto corrected = CorrectHour(models, row.hour_end, row.pm25, std::nullopt);
+    const auto corrected = CorrectHour(models, Hour(row.hour_end, row.pm25, std::nullopt));
     EXPECT_EQ(corrected.model ? corrected.model->version : 0, row.version) << row.hour_end;
     EXPECT_EQ(corrected.value, row.expected) << row.hour_end;
   }
@@ -218,15 +251,6 @@ TEST(CalibrationTest, KindNamesRoundTripAndMatchTheCoreCorrectionIds) {
   EXPECT_EQ(std::string(ModelKindName(ModelKind::kEpaExtended2023)),
             core::CorrectionModelId(core::CorrectionModel::kEpaExtended2023));
   EXPECT_EQ(ParseModelKind("hackair").status().field(), "kind");
-}
-
-readings::HourAggregate Hour(int64_t hour_end, std::optional<double> pm25, std::optional<double> rh) {
-  readings::HourAggregate hour;
-  hour.hour_end = hour_end;
-  hour.expected_samples = 1;
-  if (pm25) hour.pm25 = {1, *pm25};
-  if (rh) hour.humidity = {1, *rh};
-  return hour;
 }
 
 TEST(CalibrationTest, HoursArePairedOnlyWhenBothHaveACompleteMean) {

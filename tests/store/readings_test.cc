@@ -484,6 +484,59 @@ TEST_P(ReadingsTest, PackedSubPeriodsRebuiltFromStoredRowsEqualThoseWrittenAtIng
   }
 }
 
+// A PurpleAir-like sensor sends ATM and CF=1 PM2.5 on two channels: each hour keeps the clean CF=1
+// mean of the A/B means (flagged readings left out, the 75 % rule as for PM2.5), computed here
+// independently; migration 23's step rebuilds the same sums from the chunks.
+TEST_P(ReadingsTest, HoursKeepTheCleanCf1MeanAndMigrationRebuildsItFromTheChunks) {
+  const int64_t hour1 = kDayStart + 3600, hour2 = kDayStart + 7200;
+  std::vector<RawReading> rows;
+  std::map<int64_t, std::pair<int64_t, double>> expected;  // hour_end -> (n, sum)
+  for (int64_t t = hour1 - 3600 + 60; t <= hour2; t += 60) {
+    const int64_t i = (t - kDayStart) / 60;
+    if (t > hour1 && i % 3 != 0) continue;  // the second hour: 20 of 60, incomplete
+    RawReading r = Raw("dev-1", t, 20.0 + static_cast<double>(i % 7), 40.0);
+    r.pm2_5_b = *r.pm2_5 + 1;
+    r.pm2_5_cf1 = 30.0 + static_cast<double>(i % 5);
+    r.pm2_5_cf1_b = *r.pm2_5_cf1 + (i % 2 ? 2.0 : 0.0);
+    if (i == 17) r.pm2_5 = -5;  // flagged (out of range): not in the clean sums
+    rows.push_back(r);
+    if (i != 17) {
+      auto& e = expected[readings::HourEndOf(t)];
+      ++e.first;
+      e.second += (*r.pm2_5_cf1 + *r.pm2_5_cf1_b) / 2;
+    }
+  }
+  readings::IngestOptions options;
+  options.all_or_nothing = false;
+  ASSERT_TRUE(Ingest(rows, hour2 + 60, options).ok());
+
+  auto check = [&](const char* when) {
+    const auto hours = Hours(sensor_.id, kDayStart, hour2);
+    ASSERT_EQ(hours.size(), 2u) << when;
+    for (const auto& h : hours) {
+      EXPECT_EQ(h.pm25_cf1.count, expected[h.hour_end].first) << when << " " << h.hour_end;
+      EXPECT_NEAR(h.pm25_cf1.sum, expected[h.hour_end].second, 1e-9) << when;
+    }
+    ASSERT_TRUE(hours[0].pm25_cf1_mean()) << when;
+    EXPECT_NEAR(*hours[0].pm25_cf1_mean(), expected[hour1].second / static_cast<double>(expected[hour1].first), 1e-12);
+    EXPECT_FALSE(hours[1].pm25_cf1_mean()) << when;  // 20 of 60 samples
+    EXPECT_NE(*hours[0].pm25_cf1_mean(), *hours[0].pm25_mean()) << when;
+  };
+  check("at ingest");
+  ASSERT_TRUE(db_->Transaction(true, [](Connection& conn) -> Status {
+                   RETURN_IF_ERROR(conn.Exec("UPDATE reading_hours SET pm25_cf1_n = 0, pm25_cf1_sum = 0", {}).status());
+                   return FillHourCf1Sums(conn);
+                 }).ok());
+  check("rebuilt");
+  // A sensor without CF=1 keeps zero sums.
+  const auto plain = AddSensor("s2", "dev-2", 60);
+  ASSERT_TRUE(Ingest(MinuteHour("dev-2", hour1, 10), hour2).ok());
+  const auto hours = Hours(plain.id, kDayStart, hour2);
+  ASSERT_EQ(hours.size(), 1u);
+  EXPECT_EQ(hours[0].pm25_cf1.count, 0);
+  EXPECT_FALSE(hours[0].pm25_cf1_mean());
+}
+
 TEST(PeriodPackTest, RoundTripsBitIdenticalAndRefusesTruncatedBlobs) {
   const std::vector<readings::SubPeriodSum> sums = {
       {0, {60, 1234.5678901234567}, std::nullopt}, {7, {1, 0.1}, 0.30000000000000004}, {30, {0, 0}, 999.9}};

@@ -10,11 +10,16 @@ const CalibrationModel* ModelFor(const std::vector<CalibrationModel>& models, in
   return best;
 }
 
-CorrectedValue CorrectHour(const std::vector<CalibrationModel>& models, int64_t hour_end, std::optional<double> pm25,
-                           std::optional<double> rh) {
+CorrectedValue CorrectHour(const std::vector<CalibrationModel>& models, const readings::HourAggregate& hour) {
   CorrectedValue out;
-  out.model = ModelFor(models, hour_end);
-  if (out.model != nullptr && pm25) out.value = Correct(*out.model, *pm25, rh);
+  out.model = ModelFor(models, hour.hour_end);
+  if (out.model == nullptr) return out;
+  std::optional<double> input = hour.pm25_mean();
+  if (out.model->kind != ModelKind::kLinear && hour.pm25_cf1.count > 0) {
+    input = hour.pm25_cf1_mean();
+    out.input = "pm2_5_cf1";
+  }
+  if (input) out.value = Correct(*out.model, *input, hour.humidity.mean());
   return out;
 }
 

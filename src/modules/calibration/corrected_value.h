@@ -27,10 +27,10 @@ struct CorrectedValue {
 // the first hour that lies wholly after it. Models: any order, as CalibrationStore::List gives.
 const CalibrationModel* ModelFor(const std::vector<CalibrationModel>& models, int64_t label_end);
 
-// The hour (hour_end − 1 h, hour_end] from its clean PM2.5 mean and humidity mean (empty when the
-// hour is incomplete: no corrected value then).
-CorrectedValue CorrectHour(const std::vector<CalibrationModel>& models, int64_t hour_end, std::optional<double> pm25,
-                           std::optional<double> rh);
+// The hour (hour_end − 1 h, hour_end] from its clean means (empty when the hour is incomplete: no
+// corrected value then): the EPA kinds take the CF=1 mean when the hour has one, as for readings
+// below; otherwise, and for a linear model, the PM2.5 mean.
+CorrectedValue CorrectHour(const std::vector<CalibrationModel>& models, const readings::HourAggregate& hour);
 
 // One stored reading. The EPA kinds take the CF=1 PM2.5 (mean of channels A and B when both are
 // there) when the device sends it, as Barkjohn 2021 was fitted on CF=1 (air-quality.md §3.1), and

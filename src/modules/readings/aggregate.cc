@@ -80,6 +80,11 @@ std::optional<double> Pm10Value(const Reading& reading) {
   return reading.pm10;
 }
 
+std::optional<double> Pm25Cf1Value(const Reading& reading) {
+  if (reading.pm2_5_cf1 && reading.pm2_5_cf1_b) return (*reading.pm2_5_cf1 + *reading.pm2_5_cf1_b) / 2;
+  return reading.pm2_5_cf1;
+}
+
 bool IsClean(const Reading& reading) { return reading.flags == 0; }
 
 bool Pm25InRange(const Reading& reading) {
@@ -111,6 +116,9 @@ int64_t Needed(int64_t expected) { return (expected * core::kDefaultCompleteness
 
 std::optional<double> HourAggregate::pm25_mean() const { return MeanIfComplete(pm25, Needed(expected_samples)); }
 std::optional<double> HourAggregate::pm10_mean() const { return MeanIfComplete(pm10, Needed(expected_samples)); }
+std::optional<double> HourAggregate::pm25_cf1_mean() const {
+  return MeanIfComplete(pm25_cf1, Needed(expected_samples));
+}
 double HourAggregate::coverage() const {
   if (expected_samples <= 0) return 0;
   return std::min(1.0, static_cast<double>(pm25.count) / expected_samples);
@@ -152,6 +160,7 @@ HourAggregate AggregateHour(int64_t sensor_id, int64_t hour_end, std::span<const
     if (IsClean(r)) {
       Add(hour.pm25, pm25);
       Add(hour.pm10, Pm10Value(r));
+      if (r.pm2_5_cf1) Add(hour.pm25_cf1, Pm25Cf1Value(r));
     }
     if (!(r.flags & core::kQaHumidityInvalid)) Add(hour.humidity, r.humidity_pct, 0, 100);
     Add(hour.temperature, r.temperature_c, -40, 70);

@@ -37,6 +37,9 @@ int64_t MonthEnd(int year, int month);            // 24:00 local of the last day
 // both (PurpleAir, dual AirGradient), else channel A.
 std::optional<double> Pm25Value(const Reading& reading);
 std::optional<double> Pm10Value(const Reading& reading);
+// The CF=1 PM2.5 the same way (PurpleAir pm2_5_cf_1, AirGradient pm02Standard), empty when the
+// device sends none: the input of the EPA corrections.
+std::optional<double> Pm25Cf1Value(const Reading& reading);
 
 // A reading counts in the clean sums when it carries no QA flag.
 bool IsClean(const Reading& reading);

@@ -66,6 +66,7 @@ struct HourAggregate {
   Sum pm25_in_range;          // benchmark validity: finite PM2.5 in 0..1000
   std::optional<double> pm25_in_range_at_end;  // the in-range PM2.5 stamped exactly at hour_end
   Sum pm25, pm10, humidity, temperature;       // clean values only
+  Sum pm25_cf1;  // clean CF=1 PM2.5 (Pm25Cf1Value) of the readings that carry it
   int expected_samples = 0;   // a complete hour at the sensor's sample interval
   // Kept current at ingest from the hours before: the 24-h moving mean of the complete clean
   // hourly means ending with this hour (needs 18 of 24), how many there were, and the EPA
@@ -83,6 +84,7 @@ struct HourAggregate {
   // Hourly means that meet the completeness rule (75 % of expected samples), else empty.
   std::optional<double> pm25_mean() const;
   std::optional<double> pm10_mean() const;
+  std::optional<double> pm25_cf1_mean() const;  // same rule, on the readings with CF=1
   double coverage() const;  // clean PM2.5 samples / expected, at most 1
 };
 

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "modules/readings/aggregate.h"
+#include "modules/readings/chunk_codec.h"
 #include "modules/readings/period_pack.h"
 
 namespace ecotown::store {
@@ -2100,6 +2101,19 @@ UPDATE reading_hours h SET pm25_ir_24h_before = p.pm25_ir_end FROM reading_hours
 WHERE p.sensor_id = h.sensor_id AND p.hour_end = h.hour_end - 86400 AND p.pm25_ir_end IS NOT NULL;
 )SQL";
 
+// Migration 23: each hour keeps the clean CF=1 PM2.5 of its readings (PurpleAir, AirGradient), the
+// input of the EPA corrections of hourly values. FillHourCf1Sums fills the hours already stored
+// from their chunks; ingest writes them from then on. (22 is the LINE inbox's.)
+constexpr const char* kSqlite0023 = R"SQL(
+ALTER TABLE reading_hours ADD COLUMN pm25_cf1_n INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE reading_hours ADD COLUMN pm25_cf1_sum REAL NOT NULL DEFAULT 0;
+)SQL";
+
+constexpr const char* kPostgres0023 = R"SQL(
+ALTER TABLE reading_hours ADD COLUMN pm25_cf1_n BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE reading_hours ADD COLUMN pm25_cf1_sum DOUBLE PRECISION NOT NULL DEFAULT 0;
+)SQL";
+
 // Migration 19: the LINE webhook answers as soon as its events are stored (LINE waits 2 s), and
 // a background worker handles them from this inbox in arrival order; the remembered event ids are
 // pruned by age, so they need an index on it. A partner organisation that agreements, meetings or
@@ -2193,6 +2207,31 @@ Status PackSubPeriodSums(Connection& conn) {
   return conn.Exec("UPDATE reading_months SET pm25_ir_days = $1 WHERE pm25_ir_days IS NULL", {B(empty)}).status();
 }
 
+Status FillHourCf1Sums(Connection& conn) {
+  struct Cf1Hour {
+    int64_t sensor_id, hour_end;
+    readings::Sum sum;
+  };
+  // Only hours whose readings carry CF=1 change; every chunk is decoded to find them.
+  std::vector<Cf1Hour> found;
+  std::vector<readings::Reading> rows;
+  RETURN_IF_ERROR(conn.ForEachRow("SELECT sensor_id, hour_end, data FROM reading_chunks", {}, [&](const Row& row) {
+    rows.clear();
+    const int64_t hour_end = row.Int(1);
+    RETURN_IF_ERROR(readings::DecodeChunk(row.Bytes(2), hour_end - readings::kHour, rows));
+    const readings::HourAggregate hour = readings::AggregateHour(row.Int(0), hour_end, rows, 1);
+    if (hour.pm25_cf1.count > 0) found.push_back({row.Int(0), hour_end, hour.pm25_cf1});
+    return Status::Ok();
+  }));
+  for (const Cf1Hour& h : found) {
+    RETURN_IF_ERROR(conn.Exec("UPDATE reading_hours SET pm25_cf1_n = $3, pm25_cf1_sum = $4 "
+                              "WHERE sensor_id = $1 AND hour_end = $2",
+                              {V(h.sensor_id), V(h.hour_end), V(h.sum.count), V(h.sum.sum)})
+                        .status());
+  }
+  return Status::Ok();
+}
+
 const std::vector<Migration>& AllMigrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "foundation: geography, orgs, accounts, sessions, tokens, audit, events", kSqlite0001, kPostgres0001},
@@ -2229,6 +2268,8 @@ const std::vector<Migration>& AllMigrations() {
        kPostgres0020, PackSubPeriodSums},
       {21, "readings: the in-range value 24 h before each hour kept on it (the 24-h window in one row)", kSqlite0021,
        kPostgres0021},
+      {23, "readings: the clean CF=1 PM2.5 of each hour (the EPA corrections' input)", kSqlite0023, kPostgres0023,
+       FillHourCf1Sums},
   };
   return kMigrations;
 }

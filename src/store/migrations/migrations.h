@@ -29,6 +29,9 @@ Result<int> Migrate(Database& db, int64_t now_unix);
 // days onto their rows (readings::PackSubPeriods), for rows that have none yet.
 Status PackSubPeriodSums(Connection& conn);
 
+// Migration 23's data step: the clean CF=1 PM2.5 sums of the stored hours, from their chunks.
+Status FillHourCf1Sums(Connection& conn);
+
 // The highest applied version (0 for an empty database).
 Result<int> SchemaVersion(Database& db);
 
