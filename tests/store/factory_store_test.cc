@@ -453,6 +453,35 @@ TEST_P(FactoryStoreTest, TypeListLoadsOnceAndIsSearchable) {
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
 }
 
+// The shipped list (data/factory_types.csv), not the test copy: every row loads, and the rows named
+// from the 1992 schedule (data/factory_types_sources.csv) keep their name and say which regulation.
+TEST_P(FactoryStoreTest, ShippedTypeListNamesRowsFromThe1992Schedule) {
+  ASSERT_TRUE(Sql("DELETE FROM factory_types").ok());
+  auto loaded = LoadFactoryTypesIfEmpty(*db_, ECOTOWN_DATA_DIR);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_GE(*loaded, 134);
+  const auto Search = [&](const std::string& q) {
+    std::vector<factories::FactoryType> found;
+    EXPECT_TRUE(transactor_->Read(ScopeOf(officer_), Info(), [&](UnitOfWork& work) -> Status {
+                  ASSIGN_OR_RETURN(found, work.factories().SearchTypes(q, 20));
+                  return Status::Ok();
+                }).ok());
+    return found;
+  };
+  const auto steam = Search("ไอน้ำ");
+  ASSERT_EQ(steam.size(), 1u);
+  EXPECT_EQ(steam[0].class_code, "10200");
+  EXPECT_EQ(steam[0].description_th, "โรงงานประกอบกิจการเกี่ยวกับการผลิต และหรือจำหน่ายไอน้ำ");
+  EXPECT_EQ(steam[0].regulation, "กฎกระทรวง (พ.ศ. 2535) ออกตามความในพระราชบัญญัติโรงงาน พ.ศ. 2535");
+  const auto packing = Search("บรรจุสินค้า");
+  ASSERT_EQ(packing.size(), 1u);
+  EXPECT_EQ(packing[0].disp_class, "91(1)");
+  EXPECT_EQ(packing[0].category3_rule, "");  // the source cuts the size rules off: none taken
+  // Every named row says which regulation it was checked against, except the three names quoted
+  // from the management reference.
+  EXPECT_EQ(Count("factory_types", "description_th <> '' AND regulation = ''"), 3);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, FactoryStoreTest, ::testing::Values("sqlite", "postgres"), BackendName);
 
 }  // namespace
