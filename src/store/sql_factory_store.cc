@@ -1,6 +1,7 @@
 #include "store/sql_factory_store.h"
 
 #include <algorithm>
+#include <cctype>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -177,8 +178,15 @@ Result<factories::FactoryPage> SqlFactoryStore::List(const factories::FactoryQue
     order += " DESC";
   } else if (has_text && sqlite) {
     add("search_text LIKE ? ESCAPE '\\'", V(LikeContains(*q.text)));
-  } else if (has_text) {
+  }
+  // PostgreSQL: the text condition alone and where it sits in `where` (the statement below also
+  // needs `where` without it).
+  std::string text_condition;
+  size_t text_at = 0;
+  if (has_text && !sqlite) {
+    text_at = where.size();
     add("search_text LIKE ?", V(LikeContains(*q.text)));  // PostgreSQL's LIKE escapes with a backslash
+    text_condition = where.substr(text_at + 5);           // after " AND "
   }
   if (q.after_id) add(id_column + " < ?", V(*q.after_id));
   const int limit = std::clamp(q.limit, 1, 500);
@@ -195,14 +203,38 @@ Result<factories::FactoryPage> SqlFactoryStore::List(const factories::FactoryQue
     // Fewer than kCommonText: they are every match, and the page is the newest of them. Otherwise
     // the text is common and the walk of the newest rows, which stops at the page size, runs
     // instead (the one-time filters on the count let only one of the two branches run).
+    // Before all that, for a text with a letter (a word), the newest kRecentPages pages of rows
+    // that pass every other filter are tested for it ("hits"): a full page there is the answer (a
+    // common word: ~80 rows read instead of ~1,500 to count 1,000 matches), and "matches" is then
+    // never read. A text without a letter (a registration-number fragment) lies anywhere in the
+    // registry: the test would only add its cost (~0.4 ms), so it is left out.
     constexpr int64_t kCommonText = 1000;
+    constexpr int64_t kRecentPages = 3;
+    const bool word = std::any_of(q.text->begin(), q.text->end(), [](char c) {
+      return (static_cast<unsigned char>(c) & 0x80) != 0 || std::isalpha(static_cast<unsigned char>(c));
+    });
     params.push_back(V(kCommonText));
     const std::string cap = "$" + std::to_string(params.size());
     const std::string count = "(SELECT COUNT(*) FROM matches)";
-    sql = "WITH matches AS MATERIALIZED (SELECT id FROM factories WHERE " + where + " LIMIT (SELECT " + cap +
-          "::bigint)) (" + kFactoryColumns + "WHERE id IN (SELECT id FROM matches WHERE " + count + " < " + cap +
-          " ORDER BY id DESC LIMIT " + page_size + ")) UNION ALL (" + kFactoryColumns + "WHERE " + where + " AND " +
-          count + " >= " + cap + " ORDER BY id DESC LIMIT " + page_size + ") ORDER BY id DESC LIMIT " + page_size;
+    std::string with = "WITH ", newest_page, no_newest_page;
+    if (word) {
+      params.push_back(V(kRecentPages * (limit + 1)));
+      const std::string recent_rows = "$" + std::to_string(params.size());
+      std::string other_filters = where;
+      other_filters.erase(text_at, 5 + text_condition.size());
+      const std::string hits = "(SELECT COUNT(*) FROM hits)";
+      with += "recent AS MATERIALIZED (SELECT id, search_text FROM factories WHERE " + other_filters +
+              " ORDER BY id DESC LIMIT " + recent_rows + "), hits AS MATERIALIZED (SELECT id FROM recent WHERE " +
+              text_condition + " ORDER BY id DESC LIMIT " + page_size + "), ";
+      newest_page = "(" + std::string(kFactoryColumns) + "WHERE id IN (SELECT id FROM hits WHERE " + hits +
+                    " >= " + page_size + ")) UNION ALL ";
+      no_newest_page = hits + " < " + page_size + " AND ";
+    }
+    sql = with + "matches AS MATERIALIZED (SELECT id FROM factories WHERE " + where + " LIMIT (SELECT " + cap +
+          "::bigint)) " + newest_page + "(" + kFactoryColumns + "WHERE id IN (SELECT id FROM matches WHERE " +
+          no_newest_page + count + " < " + cap + " ORDER BY id DESC LIMIT " + page_size + ")) UNION ALL (" +
+          kFactoryColumns + "WHERE " + where + " AND " + no_newest_page + count + " >= " + cap +
+          " ORDER BY id DESC LIMIT " + page_size + ") ORDER BY id DESC LIMIT " + page_size;
   } else {
     sql = std::string(kFactoryColumns) +
           (fts ? "JOIN factories_search ON factories_search.rowid = factories.id " : "") + "WHERE " + where +

@@ -348,6 +348,14 @@ TEST_P(FactoryStoreTest, TextSearchPagesEveryMatchNewestFirstForRareAndCommonTex
       if (i % 97 == 5) riverside.push_back(created.id);
       if (i % 3 == 0) closed.push_back(created.id);
     }
+    // The newest rows do not have the common text: its first page is not among them.
+    for (int i = 0; i < 20; ++i) {
+      Factory f = Sample("Late Mill " + std::to_string(i));
+      f.registration_no = std::nullopt;
+      f.registration_no14 = std::nullopt;
+      f.status = FactoryStatus::kOperating;
+      RETURN_IF_ERROR(service_.Create(work, f).status());
+    }
     return Status::Ok();
   });
   ASSERT_TRUE(status.ok()) << status.ToString();
@@ -376,6 +384,23 @@ TEST_P(FactoryStoreTest, TextSearchPagesEveryMatchNewestFirstForRareAndCommonTex
   common.status = FactoryStatus::kClosed;
   common.limit = 40;
   EXPECT_EQ(every_page(common), newest_first(closed));
+  // A small page of a common text behind 20 newer rows without it (on PostgreSQL the test of the
+  // newest rows finds no full page, so the walk of the newest rows answers).
+  common.status = std::nullopt;
+  common.limit = 4;
+  auto first = List(scope, common);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  std::vector<int64_t> first_ids;
+  for (const auto& f : first->items) first_ids.push_back(f.id);
+  const auto newest = newest_first(all);
+  EXPECT_EQ(first_ids, std::vector<int64_t>(newest.begin(), newest.begin() + 4));
+  // A text without a letter, as a registration-number fragment: "Common Plant 100" and 1000 to 1009.
+  FactoryQuery digits;
+  digits.text = "100";
+  digits.limit = 4;
+  std::vector<int64_t> hundred = {all[100]};
+  for (int i = 1000; i < 1010; ++i) hundred.push_back(all[i]);
+  EXPECT_EQ(every_page(digits), newest_first(hundred));
   FactoryQuery rare;
   rare.text = "riverside";
   rare.limit = 4;
@@ -451,6 +476,35 @@ TEST_P(FactoryStoreTest, TypeListLoadsOnceAndIsSearchable) {
   EXPECT_EQ(found[0].disp_class, "105");
   auto missing = LoadFactoryTypesIfEmpty(*db_, "/nonexistent");
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+}
+
+// The shipped list (data/factory_types.csv), not the test copy: every row loads, and the rows named
+// from the 1992 schedule (data/factory_types_sources.csv) keep their name and say which regulation.
+TEST_P(FactoryStoreTest, ShippedTypeListNamesRowsFromThe1992Schedule) {
+  ASSERT_TRUE(Sql("DELETE FROM factory_types").ok());
+  auto loaded = LoadFactoryTypesIfEmpty(*db_, ECOTOWN_DATA_DIR);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_GE(*loaded, 134);
+  const auto Search = [&](const std::string& q) {
+    std::vector<factories::FactoryType> found;
+    EXPECT_TRUE(transactor_->Read(ScopeOf(officer_), Info(), [&](UnitOfWork& work) -> Status {
+                  ASSIGN_OR_RETURN(found, work.factories().SearchTypes(q, 20));
+                  return Status::Ok();
+                }).ok());
+    return found;
+  };
+  const auto steam = Search("ไอน้ำ");
+  ASSERT_EQ(steam.size(), 1u);
+  EXPECT_EQ(steam[0].class_code, "10200");
+  EXPECT_EQ(steam[0].description_th, "โรงงานประกอบกิจการเกี่ยวกับการผลิต และหรือจำหน่ายไอน้ำ");
+  EXPECT_EQ(steam[0].regulation, "กฎกระทรวง (พ.ศ. 2535) ออกตามความในพระราชบัญญัติโรงงาน พ.ศ. 2535");
+  const auto packing = Search("บรรจุสินค้า");
+  ASSERT_EQ(packing.size(), 1u);
+  EXPECT_EQ(packing[0].disp_class, "91(1)");
+  EXPECT_EQ(packing[0].category3_rule, "");  // the source cuts the size rules off: none taken
+  // Every named row says which regulation it was checked against, except the three names quoted
+  // from the management reference.
+  EXPECT_EQ(Count("factory_types", "description_th <> '' AND regulation = ''"), 3);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, FactoryStoreTest, ::testing::Values("sqlite", "postgres"), BackendName);
