@@ -40,8 +40,8 @@ void LineInboxWorker::Wake() {
 int LineInboxWorker::RunOnce() {
   int handled = 0;
   for (;;) {
-    const complaints::LineInboxReport report = webhook_.HandlePending(
-        RequestInfo{"line", "local", clock_.NowUnix()}, options_.batch, options_.poll_interval.count());
+    const complaints::LineInboxReport report = webhook_.HandlePending(RequestInfo{"line", "local", clock_.NowUnix()},
+                                                                      options_.batch, options_.poll_interval.count());
     for (const auto& error : report.errors) spdlog::warn("line inbox: {}", error);
     handled += report.handled;
     // A claim hands out one event per user: while events went out, a user's next one may wait.

@@ -152,8 +152,8 @@ Result<std::vector<complaints::LineInboxItem>> SqlLineStore::ClaimEvents(int64_t
   std::vector<complaints::LineInboxItem> items;
   items.reserve(rows->rows.size());
   for (const Row& row : rows->rows) {
-    items.push_back({row.Int(0), row.Int(1), row.Text(2), row.Text(3), row.Text(4), row.Int(5),
-                     static_cast<int>(row.Int(6))});
+    items.push_back(
+        {row.Int(0), row.Int(1), row.Text(2), row.Text(3), row.Text(4), row.Int(5), static_cast<int>(row.Int(6))});
   }
   // RETURNING promises no order.
   std::sort(items.begin(), items.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
@@ -170,9 +170,10 @@ Result<bool> SqlLineStore::TakeEvent(int64_t org_id, int64_t id) {
 Status SqlLineStore::RecordEventFailure(int64_t org_id, int64_t id, std::string_view error, int64_t retry_at) {
   RETURN_IF_ERROR(scope_.RequireWrite(org_id, "organisation"));
   return conn_
-      .Exec("UPDATE line_inbox SET attempts = attempts + 1, last_error = $3, lease_until = $4 "
-            "WHERE id = $1 AND org_id = $2",
-            {V(id), V(org_id), V(error), V(retry_at)})
+      .Exec(
+          "UPDATE line_inbox SET attempts = attempts + 1, last_error = $3, lease_until = $4 "
+          "WHERE id = $1 AND org_id = $2",
+          {V(id), V(org_id), V(error), V(retry_at)})
       .status();
 }
 

@@ -520,19 +520,20 @@ TEST_P(LineApiTest, AnEventLeftInTheInboxIsHandledByTheNextPoll) {
 TEST_P(LineApiTest, TwoWorkersHandleOneUsersEventsInArrivalOrder) {
   Connect();
   const int64_t now = server_->runtime().clock().NowUnix();
-  StoreEvents({Event("01HZ0000000000000000000F01", Message({{"id", "1"}, {"type", "text"}, {"text", "ร้องเรียน"}})),
-               Event("01HZ0000000000000000000F02", {{"type", "postback"}, {"postback", {{"data", "category=dust_smoke"}}}}),
-               Event("01HZ0000000000000000000F03",
-                     Message({{"id", "1003"}, {"type", "image"}, {"contentProvider", {{"type", "line"}}}})),
-               Event("01HZ0000000000000000000F04", Message({{"id", "1004"},
-                                                            {"type", "location"},
-                                                            {"title", "บ้าน"},
-                                                            {"address", "ซอยวัดดอนตูม บ้านโป่ง"},
-                                                            {"latitude", 13.8161},
-                                                            {"longitude", 99.8735}})),
-               Event("01HZ0000000000000000000F05",
-                     Message({{"id", "1005"}, {"type", "text"}, {"text", "ฝุ่นดำจากปล่องโรงงานลอยเข้าบ้านทุกเช้า"}}))},
-              now);
+  StoreEvents(
+      {Event("01HZ0000000000000000000F01", Message({{"id", "1"}, {"type", "text"}, {"text", "ร้องเรียน"}})),
+       Event("01HZ0000000000000000000F02", {{"type", "postback"}, {"postback", {{"data", "category=dust_smoke"}}}}),
+       Event("01HZ0000000000000000000F03",
+             Message({{"id", "1003"}, {"type", "image"}, {"contentProvider", {{"type", "line"}}}})),
+       Event("01HZ0000000000000000000F04", Message({{"id", "1004"},
+                                                    {"type", "location"},
+                                                    {"title", "บ้าน"},
+                                                    {"address", "ซอยวัดดอนตูม บ้านโป่ง"},
+                                                    {"latitude", 13.8161},
+                                                    {"longitude", 99.8735}})),
+       Event("01HZ0000000000000000000F05",
+             Message({{"id", "1005"}, {"type", "text"}, {"text", "ฝุ่นดำจากปล่องโรงงานลอยเข้าบ้านทุกเช้า"}}))},
+      now);
   ASSERT_EQ(Count("line_inbox"), 5);
   line_.SetContentDelay(400);
   notify::LineMessagingApi api(line_.url(), line_.url(), 10);
@@ -577,14 +578,15 @@ TEST_P(LineApiTest, ARefusedReplyTokenIsAnsweredWithAPushOfTheSameMessages) {
   EXPECT_EQ(pushes[0]["messages"][0]["quickReply"]["items"].size(), 7u);
   const auto call = line_.Calls("/v2/bot/message/push").at(0);
   EXPECT_EQ(call.authorization, std::string("Bearer ") + kToken);
-  EXPECT_TRUE(std::regex_match(call.retry_key, std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
+  EXPECT_TRUE(std::regex_match(call.retry_key,
+                               std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
       << call.retry_key;
   EXPECT_EQ(Count("line_conversations", "step = 'category'"), 1);
 
   // Any other refusal is not a spent token: logged, no push (LINE may have delivered it).
   line_.QueueReplyAnswer(500, R"({"message":"Internal error"})");
-  ASSERT_EQ(
-      Send("01HZ0000000000000000000G02", {{"type", "postback"}, {"postback", {{"data", "category=dust_smoke"}}}}), 200);
+  ASSERT_EQ(Send("01HZ0000000000000000000G02", {{"type", "postback"}, {"postback", {{"data", "category=dust_smoke"}}}}),
+            200);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_EQ(PushesTo(kUser).size(), 1u);
   EXPECT_EQ(Count("line_conversations", "step = 'photo'"), 1);

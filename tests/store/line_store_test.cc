@@ -377,8 +377,8 @@ TEST_P(LineStoreTest, AClaimTakesOnlyEachUsersOldestEventUnderALease) {
   const auto take = [&](const std::string& event_id) {
     auto row = Query("SELECT id, org_id FROM line_inbox WHERE event_id = '" + event_id + "'");
     ASSERT_EQ(row.size(), 1u);
-    ASSERT_TRUE(AsSystem([&](UnitOfWork& work) { return work.line().TakeEvent(row[0].second, row[0].first).status(); })
-                    .ok());
+    ASSERT_TRUE(
+        AsSystem([&](UnitOfWork& work) { return work.line().TakeEvent(row[0].second, row[0].first).status(); }).ok());
   };
   EXPECT_EQ(claim(kNow, 2), (std::vector<std::string>{"a1", "b1"}));
   EXPECT_EQ(claim(kNow), (std::vector<std::string>{"other-lao"}));  // a2 waits behind a1

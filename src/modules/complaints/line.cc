@@ -141,7 +141,6 @@ std::string NewLineRetryKey() {
   return out;
 }
 
-
 std::string LineSignature(std::string_view channel_secret, std::string_view body) {
   unsigned char mac[crypto_auth_hmacsha256_BYTES];
   crypto_auth_hmacsha256_state state;

@@ -113,11 +113,6 @@ Result<Contact> ContactRef(UnitOfWork& work, int64_t org_id, int64_t contact_id,
   return contact;
 }
 
-template <typename T, typename Pred>
-bool AnyOf(const std::vector<T>& items, Pred pred) {
-  return std::any_of(items.begin(), items.end(), pred);
-}
-
 Status CheckPartnerRefs(UnitOfWork& work, Partner& p) {
   RETURN_IF_ERROR(ValidatePartner(p));
   if (p.factory_id) {
@@ -135,7 +130,8 @@ Status CheckAgreementRefs(UnitOfWork& work, Agreement& a, const Agreement* befor
   RETURN_IF_ERROR(ValidateAgreement(a));
   for (size_t i = 0; i < a.parties.size(); ++i) {
     const int64_t id = a.parties[i].partner_id;
-    const bool kept = before && AnyOf(before->parties, [&](const Party& p) { return p.partner_id == id; });
+    const bool kept =
+        before && std::ranges::any_of(before->parties, [&](const Party& p) { return p.partner_id == id; });
     ASSIGN_OR_RETURN(auto partner, PartnerRef(work, a.org_id, id, "parties[" + std::to_string(i) + "]", kept));
     a.parties[i].name_th = partner.name_th;
     a.parties[i].name_en = partner.name_en;
@@ -150,13 +146,15 @@ Status CheckMeetingRefs(UnitOfWork& work, Meeting& m, const Meeting* before = nu
     auto& a = m.attendees[i];
     const std::string field = "attendees[" + std::to_string(i) + "]";
     if (a.contact_id) {
-      const bool kept = before && AnyOf(before->attendees, [&](const Attendee& b) { return b.contact_id == a.contact_id; });
+      const bool kept = before && std::ranges::any_of(before->attendees,
+                                                      [&](const Attendee& b) { return b.contact_id == a.contact_id; });
       ASSIGN_OR_RETURN(auto contact, ContactRef(work, m.org_id, *a.contact_id, field + ".contact_id", kept));
       // A contact stands for its organisation too.
       if (!a.partner_id) a.partner_id = contact.partner_id;
     }
     if (a.partner_id) {
-      const bool kept = before && AnyOf(before->attendees, [&](const Attendee& b) { return b.partner_id == a.partner_id; });
+      const bool kept = before && std::ranges::any_of(before->attendees,
+                                                      [&](const Attendee& b) { return b.partner_id == a.partner_id; });
       RETURN_IF_ERROR(PartnerRef(work, m.org_id, *a.partner_id, field + ".partner_id", kept).status());
     }
   }
@@ -300,9 +298,9 @@ Result<Contact> NetworkService::AddContact(UnitOfWork& work, int64_t partner_id,
   RETURN_IF_ERROR(work.scope().RequireStaffOf(partner.org_id, "partner organisation"));
   RETURN_IF_ERROR(RequireWriter(work, partner.org_id, "partner organisation"));
   if (partner.archived_at) {
-    return Status::Invalid("partner organisation " + std::to_string(partner.id) +
-                               " is archived; restore it before adding contacts",
-                           "partner_id");
+    return Status::Invalid(
+        "partner organisation " + std::to_string(partner.id) + " is archived; restore it before adding contacts",
+        "partner_id");
   }
   c.org_id = partner.org_id;
   c.partner_id = partner.id;
