@@ -34,9 +34,8 @@ Status StatusOfAnswer(const HttpAnswer& answer) {
   return Status::Invalid(detail);
 }
 
-}  // namespace
-
-std::string LineReplyBody(std::string_view reply_token, const std::vector<complaints::LineMessage>& messages) {
+// The "messages" array of a reply or push: text messages with their quick reply buttons.
+nlohmann::json MessagesJson(const std::vector<complaints::LineMessage>& messages) {
   nlohmann::json out = nlohmann::json::array();
   // LINE takes at most 5 messages per reply and 13 quick reply buttons per message.
   for (size_t i = 0; i < messages.size() && i < 5; ++i) {
@@ -58,7 +57,31 @@ std::string LineReplyBody(std::string_view reply_token, const std::vector<compla
     if (!items.empty()) message["quickReply"] = {{"items", items}};
     out.push_back(std::move(message));
   }
-  return nlohmann::json({{"replyToken", reply_token}, {"messages", out}}).dump();
+  return out;
+}
+
+// POST {base}/v2/bot/message/push: Ok on 200, and on 409 (this retry key was accepted before).
+Status PostPush(const std::string& base, std::string_view access_token, std::string body, std::string_view retry_key,
+                int timeout_seconds) {
+  HttpPost request;
+  request.url = base + "/v2/bot/message/push";
+  request.headers = {{"Authorization", "Bearer " + std::string(access_token)},
+                     {"X-Line-Retry-Key", std::string(retry_key)}};
+  request.body = std::move(body);
+  request.timeout_seconds = timeout_seconds;
+  ASSIGN_OR_RETURN(const HttpAnswer answer, Post(request));
+  if (answer.status == 409) return Status::Ok();
+  return StatusOfAnswer(answer);
+}
+
+}  // namespace
+
+std::string LineReplyBody(std::string_view reply_token, const std::vector<complaints::LineMessage>& messages) {
+  return nlohmann::json({{"replyToken", reply_token}, {"messages", MessagesJson(messages)}}).dump();
+}
+
+std::string LinePushBody(std::string_view to, const std::vector<complaints::LineMessage>& messages) {
+  return nlohmann::json({{"to", to}, {"messages", MessagesJson(messages)}}).dump();
 }
 
 LineMessagingApi::LineMessagingApi(std::string api_base, std::string content_base, int timeout_seconds)
@@ -66,15 +89,26 @@ LineMessagingApi::LineMessagingApi(std::string api_base, std::string content_bas
       content_base_(WithoutTrailingSlash(std::move(content_base))),
       timeout_seconds_(timeout_seconds) {}
 
-Status LineMessagingApi::Reply(std::string_view access_token, std::string_view reply_token,
-                               const std::vector<complaints::LineMessage>& messages) {
+Result<complaints::LineReplyOutcome> LineMessagingApi::Reply(std::string_view access_token,
+                                                             std::string_view reply_token,
+                                                             const std::vector<complaints::LineMessage>& messages) {
   HttpPost request;
   request.url = api_base_ + "/v2/bot/message/reply";
   request.headers = {{"Authorization", "Bearer " + std::string(access_token)}};
   request.body = LineReplyBody(reply_token, messages);
   request.timeout_seconds = timeout_seconds_;
   ASSIGN_OR_RETURN(const HttpAnswer answer, Post(request));
-  return StatusOfAnswer(answer);
+  if (answer.status == 400 &&
+      nlohmann::json::parse(answer.body, nullptr, false).value("message", "") == kLineInvalidReplyToken) {
+    return complaints::LineReplyOutcome::kTokenRefused;
+  }
+  RETURN_IF_ERROR(StatusOfAnswer(answer));
+  return complaints::LineReplyOutcome::kSent;
+}
+
+Status LineMessagingApi::Push(std::string_view access_token, std::string_view to,
+                              const std::vector<complaints::LineMessage>& messages, std::string_view retry_key) {
+  return PostPush(api_base_, access_token, LinePushBody(to, messages), retry_key, timeout_seconds_);
 }
 
 Result<std::string> LineMessagingApi::FetchContent(std::string_view access_token, std::string_view message_id,
@@ -94,10 +128,7 @@ Result<std::string> LineMessagingApi::FetchContent(std::string_view access_token
 }
 
 std::string LinePushBody(std::string_view to, std::string_view text) {
-  nlohmann::json body = {
-      {"to", to},
-      {"messages", nlohmann::json::array({{{"type", "text"}, {"text", CutText(text, kLineMaxTextChars)}}})}};
-  return body.dump();
+  return LinePushBody(to, {complaints::LineMessage{std::string(text), {}, false}});
 }
 
 Status SendLinePush(const LineSettings& settings, std::string_view to, std::string_view text,
@@ -105,19 +136,8 @@ Status SendLinePush(const LineSettings& settings, std::string_view to, std::stri
   if (settings.channel_token.empty()) {
     return Status::Invalid("LINE is not configured (alerts.line_channel_token)", "line_channel_token");
   }
-  std::string base = settings.api_base;
-  while (!base.empty() && base.back() == '/') base.pop_back();
-  HttpPost request;
-  request.url = base + "/v2/bot/message/push";
-  request.headers = {{"Authorization", "Bearer " + settings.channel_token},
-                     {"X-Line-Retry-Key", std::string(retry_key)}};
-  request.body = LinePushBody(to, text);
-  request.timeout_seconds = settings.timeout_seconds;
-  ASSIGN_OR_RETURN(const HttpAnswer answer, Post(request));
-  if (answer.status == 200 || answer.status == 409) return Status::Ok();
-  const std::string detail = "LINE answered " + std::to_string(answer.status) + ": " + BriefBody(answer.body);
-  if (IsTransientHttpStatus(answer.status)) return Status::Unavailable(detail);
-  return Status::Invalid(detail);
+  return PostPush(WithoutTrailingSlash(settings.api_base), settings.channel_token, LinePushBody(to, text), retry_key,
+                  settings.timeout_seconds);
 }
 
 }  // namespace ecotown::notify

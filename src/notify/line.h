@@ -25,6 +25,12 @@ inline constexpr size_t kLineMaxTextChars = 5000;
 
 // {"to": to, "messages": [{"type": "text", "text": text}]}
 std::string LinePushBody(std::string_view to, std::string_view text);
+// {"to": to, "messages": [text messages with their quick reply buttons]}, as a reply's.
+std::string LinePushBody(std::string_view to, const std::vector<complaints::LineMessage>& messages);
+
+// LINE's error message for a reply token it no longer takes (HTTP 400; the token was used, or
+// it expired): {"message": "Invalid reply token"}.
+inline constexpr const char* kLineInvalidReplyToken = "Invalid reply token";
 
 // Ok on 200, and on 409 (this retry key was accepted before). Unavailable on transport errors,
 // 429 and 5xx; Invalid on other answers (bad token, unknown recipient) and when not configured.
@@ -40,9 +46,13 @@ class LineMessagingApi final : public complaints::LineApi {
   // api_base: https://api.line.me; content_base: https://api-data.line.me (or a test receiver).
   LineMessagingApi(std::string api_base, std::string content_base, int timeout_seconds);
 
-  // Ok on 200; Unavailable on transport errors, 429 and 5xx; Invalid otherwise (an expired token).
-  Status Reply(std::string_view access_token, std::string_view reply_token,
-               const std::vector<complaints::LineMessage>& messages) override;
+  // kSent on 200; kTokenRefused on 400 "Invalid reply token"; Unavailable on transport errors, 429
+  // and 5xx; Invalid otherwise (a bad access token).
+  Result<complaints::LineReplyOutcome> Reply(std::string_view access_token, std::string_view reply_token,
+                                             const std::vector<complaints::LineMessage>& messages) override;
+  // Ok on 200 and 409 (the retry key was accepted before); errors as Reply.
+  Status Push(std::string_view access_token, std::string_view to, const std::vector<complaints::LineMessage>& messages,
+              std::string_view retry_key) override;
   // The bytes on 200; TooLarge past max_bytes; Unavailable/Invalid as Reply.
   Result<std::string> FetchContent(std::string_view access_token, std::string_view message_id,
                                    size_t max_bytes) override;

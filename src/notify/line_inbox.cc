@@ -40,12 +40,13 @@ void LineInboxWorker::Wake() {
 int LineInboxWorker::RunOnce() {
   int handled = 0;
   for (;;) {
-    const complaints::LineInboxReport report =
-        webhook_.HandlePending(RequestInfo{"line", "local", clock_.NowUnix()}, options_.batch);
+    const complaints::LineInboxReport report = webhook_.HandlePending(RequestInfo{"line", "local", clock_.NowUnix()},
+                                                                      options_.batch, options_.poll_interval.count());
     for (const auto& error : report.errors) spdlog::warn("line inbox: {}", error);
     handled += report.handled;
-    // A full batch handled may mean more waits; failures wait for the next poll.
-    if (report.handled + report.dropped < options_.batch) break;
+    // A claim hands out one event per user: while events went out, a user's next one may wait.
+    // Failures wait for their retry time.
+    if (report.handled + report.dropped == 0) break;
     std::lock_guard lock(mu_);
     if (stopping_) break;
   }

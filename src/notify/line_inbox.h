@@ -18,7 +18,7 @@ namespace ecotown::notify {
 
 struct LineInboxOptions {
   std::chrono::seconds poll_interval{5};  // a failed event waits this long for its next attempt
-  int batch = 50;                         // events read from the inbox at a time
+  int batch = 50;                         // events claimed from the inbox at a time (one per LINE user)
 };
 
 class LineInboxWorker {

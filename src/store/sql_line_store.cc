@@ -1,5 +1,7 @@
 #include "store/sql_line_store.h"
 
+#include <algorithm>
+
 namespace ecotown::store {
 
 using complaints::LineConnection;
@@ -124,25 +126,37 @@ Result<int> SqlLineStore::ForgetEventsReceivedBefore(int64_t before, int limit) 
   return static_cast<int>(*deleted);
 }
 
-Status SqlLineStore::EnqueueEvent(int64_t org_id, std::string_view event_id, std::string_view payload, int64_t now) {
+Status SqlLineStore::EnqueueEvent(int64_t org_id, std::string_view event_id, std::string_view user_id,
+                                  std::string_view payload, int64_t now) {
   RETURN_IF_ERROR(scope_.RequireWrite(org_id, "organisation"));
   return conn_
-      .Exec("INSERT INTO line_inbox (org_id, event_id, payload, received_at) VALUES ($1, $2, $3, $4)",
-            {V(org_id), V(event_id), V(payload), V(now)})
+      .Exec("INSERT INTO line_inbox (org_id, event_id, user_id, payload, received_at) VALUES ($1, $2, $3, $4, $5)",
+            {V(org_id), V(event_id), V(user_id), V(payload), V(now)})
       .status();
 }
 
-Result<std::vector<complaints::LineInboxItem>> SqlLineStore::PendingEvents(int limit) {
+// One statement on both dialects. The lease test is repeated on the updated row: when two
+// PostgreSQL workers pick the same event, the second waits for the first's row lock and then
+// re-checks that row's new version (READ COMMITTED), finds it leased and leaves it; SQLite runs one
+// writer at a time. An event is claimable only while no older event of its user waits, leased or not.
+Result<std::vector<complaints::LineInboxItem>> SqlLineStore::ClaimEvents(int64_t now, int64_t lease_until, int limit) {
   if (!scope_.all_orgs()) return Status::Forbidden("the webhook inbox is read by the system only");
-  auto rows = conn_.Query("SELECT id, org_id, event_id, payload, received_at, attempts FROM line_inbox "
-                          "ORDER BY id LIMIT $1",
-                          {V(static_cast<int64_t>(limit))});
+  auto rows = conn_.Query(
+      "UPDATE line_inbox SET lease_until = $2 WHERE lease_until <= $1 AND id IN ("
+      "SELECT i.id FROM line_inbox i WHERE i.lease_until <= $1 AND NOT EXISTS ("
+      "SELECT 1 FROM line_inbox o WHERE o.org_id = i.org_id AND o.user_id = i.user_id AND o.id < i.id) "
+      "ORDER BY i.id LIMIT $3) "
+      "RETURNING id, org_id, event_id, user_id, payload, received_at, attempts",
+      {V(now), V(lease_until), V(static_cast<int64_t>(limit))});
   if (!rows.ok()) return rows.status();
   std::vector<complaints::LineInboxItem> items;
   items.reserve(rows->rows.size());
   for (const Row& row : rows->rows) {
-    items.push_back({row.Int(0), row.Int(1), row.Text(2), row.Text(3), row.Int(4), static_cast<int>(row.Int(5))});
+    items.push_back(
+        {row.Int(0), row.Int(1), row.Text(2), row.Text(3), row.Text(4), row.Int(5), static_cast<int>(row.Int(6))});
   }
+  // RETURNING promises no order.
+  std::sort(items.begin(), items.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
   return items;
 }
 
@@ -153,11 +167,13 @@ Result<bool> SqlLineStore::TakeEvent(int64_t org_id, int64_t id) {
   return *deleted == 1;
 }
 
-Status SqlLineStore::RecordEventFailure(int64_t org_id, int64_t id, std::string_view error) {
+Status SqlLineStore::RecordEventFailure(int64_t org_id, int64_t id, std::string_view error, int64_t retry_at) {
   RETURN_IF_ERROR(scope_.RequireWrite(org_id, "organisation"));
   return conn_
-      .Exec("UPDATE line_inbox SET attempts = attempts + 1, last_error = $3 WHERE id = $1 AND org_id = $2",
-            {V(id), V(org_id), V(error)})
+      .Exec(
+          "UPDATE line_inbox SET attempts = attempts + 1, last_error = $3, lease_until = $4 "
+          "WHERE id = $1 AND org_id = $2",
+          {V(id), V(org_id), V(error), V(retry_at)})
       .status();
 }
 

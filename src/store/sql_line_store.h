@@ -22,10 +22,11 @@ class SqlLineStore final : public complaints::LineStore {
   Result<bool> RememberEvent(int64_t org_id, std::string_view event_id, int64_t now) override;
   Result<bool> EventSeen(int64_t org_id, std::string_view event_id) override;
   Result<int> ForgetEventsReceivedBefore(int64_t before, int limit) override;
-  Status EnqueueEvent(int64_t org_id, std::string_view event_id, std::string_view payload, int64_t now) override;
-  Result<std::vector<complaints::LineInboxItem>> PendingEvents(int limit) override;
+  Status EnqueueEvent(int64_t org_id, std::string_view event_id, std::string_view user_id, std::string_view payload,
+                      int64_t now) override;
+  Result<std::vector<complaints::LineInboxItem>> ClaimEvents(int64_t now, int64_t lease_until, int limit) override;
   Result<bool> TakeEvent(int64_t org_id, int64_t id) override;
-  Status RecordEventFailure(int64_t org_id, int64_t id, std::string_view error) override;
+  Status RecordEventFailure(int64_t org_id, int64_t id, std::string_view error, int64_t retry_at) override;
 
  private:
   Connection& conn_;

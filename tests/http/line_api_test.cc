@@ -16,6 +16,7 @@
 #include "modules/complaints/line.h"
 #include "modules/complaints/line_service.h"
 #include "notify/complaint_mailer.h"
+#include "notify/line.h"
 #include "support/test_env.h"
 
 namespace ecotown::testing {
@@ -33,14 +34,21 @@ struct Seen {
   std::string method, path, authorization, retry_key, body;
 };
 
-// api.line.me and api-data.line.me on one local port: records every call; pushes answer with the
-// queued statuses (then 200); content downloads return kJpeg.
+// api.line.me and api-data.line.me on one local port: records every call; replies and pushes answer
+// with the queued answers (then 200); content downloads return kJpeg.
 class LineReceiver {
  public:
   LineReceiver() {
     server_.Post("/v2/bot/message/reply", [this](const httplib::Request& req, httplib::Response& res) {
       Record(req);
-      res.set_content("{}", "application/json");
+      std::lock_guard lock(mu_);
+      if (reply_answers_.empty()) {
+        res.set_content("{}", "application/json");
+        return;
+      }
+      res.status = reply_answers_.front().first;
+      res.set_content(reply_answers_.front().second, "application/json");
+      reply_answers_.erase(reply_answers_.begin());
     });
     server_.Post("/v2/bot/message/push", [this](const httplib::Request& req, httplib::Response& res) {
       Record(req);
@@ -65,6 +73,11 @@ class LineReceiver {
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   // How long a content download takes (LINE's content host can be slow for a large photo).
   void SetContentDelay(int ms) { content_delay_ms_ = ms; }
+  // The next reply call is answered so (then 200 {}).
+  void QueueReplyAnswer(int status, std::string body) {
+    std::lock_guard lock(mu_);
+    reply_answers_.emplace_back(status, std::move(body));
+  }
   void QueuePushAnswer(int status) {
     std::lock_guard lock(mu_);
     push_answers_.push_back(status);
@@ -91,6 +104,7 @@ class LineReceiver {
   mutable std::mutex mu_;
   std::vector<Seen> seen_;         // guarded by mu_
   std::vector<int> push_answers_;  // guarded by mu_
+  std::vector<std::pair<int, std::string>> reply_answers_;  // guarded by mu_
   std::atomic<int> content_delay_ms_{0};
 };
 
@@ -211,6 +225,34 @@ class LineApiTest : public ::testing::TestWithParam<std::string> {
       return "";
     }
     return match.str();
+  }
+
+  // Stores events in the inbox as the webhook does, received at `received_at`, without waking
+  // the server's worker.
+  void StoreEvents(const std::vector<json>& events, int64_t received_at) {
+    auto parsed = complaints::ParseLineWebhook(Body(events));
+    ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+    const Status stored = server_->runtime().transactor().Write(
+        tenancy::Scope::System("test"), RequestInfo{"test", "local", received_at}, [&](UnitOfWork& work) -> Status {
+          ASSIGN_OR_RETURN(const orgs::Org banpong, work.orgs().FindByCode("banpong"));
+          return complaints::AcceptLineEvents(work, banpong, *parsed).status();
+        });
+    ASSERT_TRUE(stored.ok()) << stored.ToString();
+  }
+
+  std::vector<json> PushesTo(const std::string& user) const {
+    std::vector<json> out;
+    for (const auto& call : line_.Calls("/v2/bot/message/push")) {
+      json body = json::parse(call.body, nullptr, false);
+      if (body.value("to", "") == user) out.push_back(std::move(body));
+    }
+    return out;
+  }
+  void WaitForPushes(size_t count, std::chrono::seconds timeout = std::chrono::seconds(15)) const {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (PushesTo(kUser).size() < count && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
   }
 
   LineReceiver line_;
@@ -469,6 +511,104 @@ TEST_P(LineApiTest, AnEventLeftInTheInboxIsHandledByTheNextPoll) {
   EXPECT_EQ(Count("line_inbox"), 0);
   EXPECT_EQ(Count("line_conversations", "step = 'category'"), 1);
   EXPECT_EQ(line_.Calls("/reply").size(), 1u);
+}
+
+// Issue 5: two workers (or instances) on one database may both see one user's events; the inbox
+// hands out a user's next event only once the one before is taken, so the conversation's steps
+// come out in arrival order (here all five wait at once, the photo download is slow, and two
+// workers besides the server's own race for them).
+TEST_P(LineApiTest, TwoWorkersHandleOneUsersEventsInArrivalOrder) {
+  Connect();
+  const int64_t now = server_->runtime().clock().NowUnix();
+  StoreEvents(
+      {Event("01HZ0000000000000000000F01", Message({{"id", "1"}, {"type", "text"}, {"text", "ร้องเรียน"}})),
+       Event("01HZ0000000000000000000F02", {{"type", "postback"}, {"postback", {{"data", "category=dust_smoke"}}}}),
+       Event("01HZ0000000000000000000F03",
+             Message({{"id", "1003"}, {"type", "image"}, {"contentProvider", {{"type", "line"}}}})),
+       Event("01HZ0000000000000000000F04", Message({{"id", "1004"},
+                                                    {"type", "location"},
+                                                    {"title", "บ้าน"},
+                                                    {"address", "ซอยวัดดอนตูม บ้านโป่ง"},
+                                                    {"latitude", 13.8161},
+                                                    {"longitude", 99.8735}})),
+       Event("01HZ0000000000000000000F05",
+             Message({{"id", "1005"}, {"type", "text"}, {"text", "ฝุ่นดำจากปล่องโรงงานลอยเข้าบ้านทุกเช้า"}}))},
+      now);
+  ASSERT_EQ(Count("line_inbox"), 5);
+  line_.SetContentDelay(400);
+  notify::LineMessagingApi api(line_.url(), line_.url(), 10);
+  const auto work = [&] {
+    complaints::LineWebhook webhook(server_->runtime().transactor(), api, "https://ecotown.example.go.th/");
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (Count("line_inbox") > 0 && std::chrono::steady_clock::now() < deadline) {
+      // One event per claim, so that the two workers interleave on the one user's events.
+      const auto report = webhook.HandlePending(RequestInfo{"line", "local", server_->runtime().clock().NowUnix()}, 1);
+      for (const auto& error : report.errors) ADD_FAILURE() << error;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  };
+  std::thread one(work), two(work);
+  one.join();
+  two.join();
+  EXPECT_EQ(Count("line_inbox"), 0);
+
+  // Each step answered as the conversation expects: no "please send a photo first" anywhere.
+  EXPECT_NE(ReplyTo("01HZ0000000000000000000F01").find("เลือกประเภท"), std::string::npos);
+  EXPECT_NE(ReplyTo("01HZ0000000000000000000F02").find("ส่งรูปถ่าย"), std::string::npos);
+  EXPECT_NE(ReplyTo("01HZ0000000000000000000F03").find("ได้รับรูปแล้ว"), std::string::npos);
+  EXPECT_NE(ReplyTo("01HZ0000000000000000000F05").find("เลขที่เรื่อง"), std::string::npos);
+  EXPECT_EQ(line_.Calls("/reply").size(), 5u);
+  EXPECT_EQ(line_.Calls("/content").size(), 1u);
+  EXPECT_EQ(Count("complaints", "source = 'line' AND address = 'ซอยวัดดอนตูม บ้านโป่ง'"), 1);
+  EXPECT_EQ(Count("complaint_photos", "size = " + std::to_string(kJpeg.size())), 1);
+  EXPECT_EQ(Count("line_conversations"), 0);
+}
+
+// Issue 5: LINE refuses a spent reply token (400 "Invalid reply token", as its reference
+// documents); the same messages then go to the user with the push API, with a retry key.
+TEST_P(LineApiTest, ARefusedReplyTokenIsAnsweredWithAPushOfTheSameMessages) {
+  Connect();
+  line_.QueueReplyAnswer(400, R"({"message":"Invalid reply token"})");
+  ASSERT_EQ(Send("01HZ0000000000000000000G01", Message({{"id", "1"}, {"type", "text"}, {"text", "ร้องเรียน"}})), 200);
+  WaitForPushes(1);
+  const auto pushes = PushesTo(kUser);
+  ASSERT_EQ(pushes.size(), 1u);
+  const json reply = json::parse(line_.Calls("/reply").at(0).body);
+  EXPECT_EQ(pushes[0]["messages"], reply["messages"]);  // with the category buttons
+  EXPECT_EQ(pushes[0]["messages"][0]["quickReply"]["items"].size(), 7u);
+  const auto call = line_.Calls("/v2/bot/message/push").at(0);
+  EXPECT_EQ(call.authorization, std::string("Bearer ") + kToken);
+  EXPECT_TRUE(std::regex_match(call.retry_key,
+                               std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
+      << call.retry_key;
+  EXPECT_EQ(Count("line_conversations", "step = 'category'"), 1);
+
+  // Any other refusal is not a spent token: logged, no push (LINE may have delivered it).
+  line_.QueueReplyAnswer(500, R"({"message":"Internal error"})");
+  ASSERT_EQ(Send("01HZ0000000000000000000G02", {{"type", "postback"}, {"postback", {{"data", "category=dust_smoke"}}}}),
+            200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(PushesTo(kUser).size(), 1u);
+  EXPECT_EQ(Count("line_conversations", "step = 'photo'"), 1);
+}
+
+// Issue 5: an event handled later than its reply token lives (here stored 90 s ago and left in the
+// inbox) is answered with a push at once, without trying the dead token.
+TEST_P(LineApiTest, AnEventOlderThanItsReplyTokenIsAnsweredWithAPush) {
+  Connect();
+  const int64_t now = server_->runtime().clock().NowUnix();
+  StoreEvents({Event("01HZ0000000000000000000H01", Message({{"id", "1"}, {"type", "text"}, {"text", "ร้องเรียน"}}))},
+              now - complaints::kLineReplyTokenSeconds - 30);
+  notify::LineMessagingApi api(line_.url(), line_.url(), 10);
+  complaints::LineWebhook webhook(server_->runtime().transactor(), api, "");
+  const auto report = webhook.HandlePending(RequestInfo{"line", "local", now}, 10);
+  EXPECT_TRUE(report.errors.empty());
+  WaitForPushes(1, std::chrono::seconds(5));  // the server's own worker may have taken it first
+  EXPECT_EQ(line_.Calls("/reply").size(), 0u);
+  const auto pushes = PushesTo(kUser);
+  ASSERT_EQ(pushes.size(), 1u);
+  EXPECT_NE(pushes[0]["messages"][0]["text"].get<std::string>().find("ประเภท"), std::string::npos);
+  EXPECT_EQ(Count("line_inbox"), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(http, LineApiTest, ::testing::Values("sqlite", "postgres"),

@@ -258,6 +258,87 @@ TEST_P(NetworkApiTest, RecordsAreDeletedAndANamedPartnerIsArchivedUntilNothingNa
   EXPECT_EQ(Status(Get(partner_path, officer_)), 404);
 }
 
+// Issue 5: an archived partner (or a contact of one) cannot be picked for a new agreement, meeting,
+// action item or contact; the records that named it before keep it when they are edited.
+TEST_P(NetworkApiTest, AnArchivedPartnerIsRefusedInNewRecordsButKeptInOldOnes) {
+  const int64_t old = AddPartner("community_group", "กลุ่มอาสาเดิม", officer_);
+  const int64_t school = AddPartner("school", "โรงเรียนบ้านโป่ง", officer_);
+  const int64_t old_contact =
+      Created(Post("/api/v1/network/partners/" + std::to_string(old) + "/contacts", {{"name", "สมชาย เดิม"}}, officer_));
+  const int64_t teacher = Created(
+      Post("/api/v1/network/partners/" + std::to_string(school) + "/contacts", {{"name", "ครูสมหญิง"}}, officer_));
+  const int64_t mou =
+      Created(Post("/api/v1/network/agreements",
+                   {{"title", "MoU เดิม"}, {"starts_on", "2026-01-01"}, {"parties", {old, school}}}, officer_));
+  const json attendees = {{{"partner_id", old}, {"attended", true}}, {{"contact_id", old_contact}, {"attended", true}}};
+  const int64_t meeting =
+      Created(Post("/api/v1/network/meetings",
+                   {{"title", "ประชุมเดิม"}, {"starts_at", 1767225600}, {"attendees", attendees}}, officer_));
+  const std::string actions_path = "/api/v1/network/meetings/" + std::to_string(meeting) + "/actions";
+  const int64_t action = Created(
+      Post(actions_path, {{"text", "งานเดิม"}, {"owner_partner_id", old}, {"owner_contact_id", old_contact}}, officer_));
+  auto archived = client_->Delete("/api/v1/network/partners/" + std::to_string(old), CookieHeaders(officer_));
+  ASSERT_EQ(Status(archived), 200);
+  ASSERT_EQ(JsonOf(archived)["outcome"], "archived");
+
+  // New records may not name it, nor its contact; the error names the field and nothing is saved.
+  auto mou2 = Post("/api/v1/network/agreements",
+                   {{"title", "MoU ใหม่"}, {"starts_on", "2026-02-01"}, {"parties", {school, old}}}, officer_);
+  EXPECT_EQ(Status(mou2), 422);
+  EXPECT_EQ(FieldOf(mou2), "parties[1]");
+  EXPECT_NE(JsonOf(mou2)["error"].value("message", "").find("archived"), std::string::npos) << mou2->body;
+  EXPECT_EQ(JsonOf(Get("/api/v1/network/agreements", officer_))["items"].size(), 1u);
+  EXPECT_EQ(FieldOf(Post("/api/v1/network/meetings",
+                         {{"title", "ประชุมใหม่"}, {"starts_at", 1767312000}, {"attendees", {{{"partner_id", old}}}}},
+                         officer_)),
+            "attendees[0].partner_id");
+  EXPECT_EQ(FieldOf(Post("/api/v1/network/meetings",
+                         {{"title", "ประชุมใหม่"},
+                          {"starts_at", 1767312000},
+                          {"attendees", {{{"partner_id", school}}, {{"contact_id", old_contact}}}}},
+                         officer_)),
+            "attendees[1].contact_id");
+  EXPECT_EQ(JsonOf(Get("/api/v1/network/meetings", officer_))["items"].size(), 1u);
+  EXPECT_EQ(FieldOf(Post(actions_path, {{"text", "งานใหม่"}, {"owner_partner_id", old}}, officer_)), "owner_partner_id");
+  EXPECT_EQ(FieldOf(Post(actions_path, {{"text", "งานใหม่"}, {"owner_contact_id", old_contact}}, officer_)),
+            "owner_contact_id");
+  EXPECT_EQ(
+      FieldOf(Post("/api/v1/network/partners/" + std::to_string(old) + "/contacts", {{"name", "คนใหม่"}}, officer_)),
+      "partner_id");
+  EXPECT_EQ(FieldOf(Put("/api/v1/network/contacts/" + std::to_string(teacher),
+                        {{"name", "ครูสมหญิง"}, {"partner_id", old}}, officer_)),
+            "partner_id");
+  EXPECT_EQ(JsonOf(Get("/api/v1/network/actions", officer_))["items"].size(), 1u);
+  EXPECT_EQ(JsonOf(Get("/api/v1/network/contacts", officer_))["items"].size(), 2u);
+  // An existing action item cannot be handed to it either.
+  const int64_t school_action =
+      Created(Post(actions_path, {{"text", "งานโรงเรียน"}, {"owner_partner_id", school}}, officer_));
+  EXPECT_EQ(FieldOf(Put("/api/v1/network/actions/" + std::to_string(school_action),
+                        {{"text", "งานโรงเรียน"}, {"owner_partner_id", old}}, officer_)),
+            "owner_partner_id");
+
+  // The old records keep it when edited.
+  auto mou_edit = Put("/api/v1/network/agreements/" + std::to_string(mou),
+                      {{"title", "MoU เดิม (แก้ไข)"}, {"starts_on", "2026-01-01"}, {"parties", {old, school}}}, officer_);
+  ASSERT_EQ(Status(mou_edit), 200) << mou_edit->body;
+  EXPECT_EQ(JsonOf(mou_edit)["parties"].size(), 2u);
+  auto meeting_edit =
+      Put("/api/v1/network/meetings/" + std::to_string(meeting),
+          {{"title", "ประชุมเดิม (แก้ไข)"}, {"starts_at", 1767225600}, {"attendees", attendees}}, officer_);
+  ASSERT_EQ(Status(meeting_edit), 200) << meeting_edit->body;
+  EXPECT_EQ(JsonOf(meeting_edit)["attendees"].size(), 2u);
+  auto action_edit =
+      Put("/api/v1/network/actions/" + std::to_string(action),
+          {{"text", "งานเดิม (แก้ไข)"}, {"owner_partner_id", old}, {"owner_contact_id", old_contact}}, officer_);
+  ASSERT_EQ(Status(action_edit), 200) << action_edit->body;
+
+  // Restored, it may be named again.
+  ASSERT_EQ(Status(Post("/api/v1/network/partners/" + std::to_string(old) + "/restore", json::object(), officer_)),
+            200);
+  Created(Post("/api/v1/network/agreements",
+               {{"title", "MoU ใหม่"}, {"starts_on", "2026-02-01"}, {"parties", {school, old}}}, officer_));
+}
+
 INSTANTIATE_TEST_SUITE_P(http, NetworkApiTest, ::testing::Values("sqlite", "postgres"),
                          [](const ::testing::TestParamInfo<std::string>& param) { return param.param; });
 

@@ -1,12 +1,19 @@
 // The LINE complaint channel on every backend: the LAO's connection (administrator only, audited
 // without secrets), conversations that survive a restart with their photo, webhook event ids
 // remembered once, LINE filings with the resident's user id, one push per public change in the
-// notice outbox, and the retention erasure of user ids and abandoned drafts. SQLite always;
+// notice outbox, the retention erasure of user ids and abandoned drafts, and the webhook inbox's
+// claims (one event per user at a time, in order, under a lease). SQLite always;
 // PostgreSQL with the CTest fixture.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
 #include <regex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "modules/complaints/complaint_service.h"
 #include "modules/complaints/line_service.h"
@@ -52,6 +59,21 @@ class LineStoreTest : public StoreContractTest {
   template <typename Fn>
   Status As(const User& user, Fn fn, int64_t now = kNow) {
     return transactor_->Write(ScopeOf(user), Info(now), [&](UnitOfWork& work) -> Status { return fn(work); });
+  }
+  template <typename Fn>
+  Status AsSystem(Fn fn) {
+    return transactor_->Write(Scope::System("line"), Info(), [&](UnitOfWork& work) -> Status { return fn(work); });
+  }
+  // (id, org_id) rows of a query.
+  std::vector<std::pair<int64_t, int64_t>> Query(const std::string& sql) {
+    std::vector<std::pair<int64_t, int64_t>> out;
+    auto conn = db_->Acquire();
+    if (!conn.ok()) return out;
+    auto rows = (*conn)->Query(sql);
+    if (rows.ok()) {
+      for (const auto& row : rows->rows) out.emplace_back(row.Int(0), row.Int(1));
+    }
+    return out;
   }
   template <typename Fn>
   Status AsLine(Fn fn, int64_t now = kNow) {
@@ -298,31 +320,29 @@ TEST_P(LineStoreTest, WebhookEventIdsAreForgottenInBatchesAfterTheRetentionAndOl
 }
 
 // Issue 5: the webhook's inbox keeps events in arrival order until one worker takes each; a failed
-// attempt is counted with its error; only the system lists every LAO's inbox.
+// attempt is counted with its error; only the system claims from every LAO's inbox.
 TEST_P(LineStoreTest, TheInboxKeepsArrivalOrderAndEachEventIsTakenOnce) {
   ASSERT_TRUE(AsLine([&](UnitOfWork& work) -> Status {
-                RETURN_IF_ERROR(work.line().EnqueueEvent(lao_a_.id, "e2", R"({"n":2})", kNow));
-                return work.line().EnqueueEvent(lao_a_.id, "e1", R"({"n":1})", kNow);
+                RETURN_IF_ERROR(work.line().EnqueueEvent(lao_a_.id, "e2", "U2", R"({"n":2})", kNow));
+                return work.line().EnqueueEvent(lao_a_.id, "e1", "U1", R"({"n":1})", kNow);
               }).ok());
-  EXPECT_FALSE(AsLine([&](UnitOfWork& work) { return work.line().PendingEvents(10).status(); }).ok());
+  EXPECT_FALSE(AsLine([&](UnitOfWork& work) { return work.line().ClaimEvents(kNow, kNow + 60, 10).status(); }).ok());
   std::vector<complaints::LineInboxItem> items;
-  auto as_system = [&](auto fn) {
-    return transactor_->Write(Scope::System("line"), Info(), [&](UnitOfWork& work) -> Status { return fn(work); });
-  };
-  ASSERT_TRUE(as_system([&](UnitOfWork& work) -> Status {
-                ASSIGN_OR_RETURN(items, work.line().PendingEvents(10));
+  ASSERT_TRUE(AsSystem([&](UnitOfWork& work) -> Status {
+                ASSIGN_OR_RETURN(items, work.line().ClaimEvents(kNow, kNow + 60, 10));
                 return Status::Ok();
               }).ok());
   ASSERT_EQ(items.size(), 2u);
   EXPECT_EQ(items[0].event_id, "e2");  // arrival order, not id order
+  EXPECT_EQ(items[0].user_id, "U2");
   EXPECT_EQ(items[0].payload, R"({"n":2})");
   EXPECT_EQ(items[1].org_id, lao_a_.id);
-  ASSERT_TRUE(as_system([&](UnitOfWork& work) {
-                return work.line().RecordEventFailure(lao_a_.id, items[0].id, "content download timed out");
+  ASSERT_TRUE(AsSystem([&](UnitOfWork& work) {
+                return work.line().RecordEventFailure(lao_a_.id, items[0].id, "content download timed out", kNow + 5);
               }).ok());
   EXPECT_EQ(Count("line_inbox", "attempts = 1 AND last_error = 'content download timed out'"), 1);
   bool first = false, second = true;
-  ASSERT_TRUE(as_system([&](UnitOfWork& work) -> Status {
+  ASSERT_TRUE(AsSystem([&](UnitOfWork& work) -> Status {
                 ASSIGN_OR_RETURN(first, work.line().TakeEvent(lao_a_.id, items[0].id));
                 ASSIGN_OR_RETURN(second, work.line().TakeEvent(lao_a_.id, items[0].id));
                 return Status::Ok();
@@ -330,6 +350,113 @@ TEST_P(LineStoreTest, TheInboxKeepsArrivalOrderAndEachEventIsTakenOnce) {
   EXPECT_TRUE(first);
   EXPECT_FALSE(second);
   EXPECT_EQ(Count("line_inbox"), 1);
+}
+
+// Issue 5: a claim hands out only the oldest waiting event of each LINE user, and only while no
+// lease holds it; the next one of that user waits until it is taken; a failed one waits for its
+// retry time with the user's later events behind it; a lease that ran out is claimed again.
+TEST_P(LineStoreTest, AClaimTakesOnlyEachUsersOldestEventUnderALease) {
+  ASSERT_TRUE(AsLine([&](UnitOfWork& work) -> Status {
+                RETURN_IF_ERROR(work.line().EnqueueEvent(lao_a_.id, "a1", "UA", "{}", kNow));
+                RETURN_IF_ERROR(work.line().EnqueueEvent(lao_a_.id, "b1", "UB", "{}", kNow));
+                RETURN_IF_ERROR(work.line().EnqueueEvent(lao_a_.id, "a2", "UA", "{}", kNow));
+                return work.line().EnqueueEvent(lao_a_.id, "a3", "UA", "{}", kNow);
+              }).ok());
+  ASSERT_TRUE(AsSystem([&](UnitOfWork& work) {
+                return work.line().EnqueueEvent(lao_b_.id, "other-lao", "UA", "{}", kNow);  // same id, other LAO
+              }).ok());
+  const auto claim = [&](int64_t now, int limit = 10) {
+    std::vector<std::string> ids;
+    EXPECT_TRUE(AsSystem([&](UnitOfWork& work) -> Status {
+                  ASSIGN_OR_RETURN(auto items, work.line().ClaimEvents(now, now + 120, limit));
+                  for (const auto& item : items) ids.push_back(item.event_id);
+                  return Status::Ok();
+                }).ok());
+    return ids;
+  };
+  const auto take = [&](const std::string& event_id) {
+    auto row = Query("SELECT id, org_id FROM line_inbox WHERE event_id = '" + event_id + "'");
+    ASSERT_EQ(row.size(), 1u);
+    ASSERT_TRUE(
+        AsSystem([&](UnitOfWork& work) { return work.line().TakeEvent(row[0].second, row[0].first).status(); }).ok());
+  };
+  EXPECT_EQ(claim(kNow, 2), (std::vector<std::string>{"a1", "b1"}));
+  EXPECT_EQ(claim(kNow), (std::vector<std::string>{"other-lao"}));  // a2 waits behind a1
+  EXPECT_TRUE(claim(kNow + 1).empty());
+  take("a1");
+  EXPECT_EQ(claim(kNow + 2), (std::vector<std::string>{"a2"}));
+  // a2 fails: retried from kNow + 30, and a3 waits behind it.
+  auto a2 = Query("SELECT id, org_id FROM line_inbox WHERE event_id = 'a2'");
+  ASSERT_EQ(a2.size(), 1u);
+  ASSERT_TRUE(AsSystem([&](UnitOfWork& work) {
+                return work.line().RecordEventFailure(a2[0].second, a2[0].first, "LINE answered 500", kNow + 30);
+              }).ok());
+  EXPECT_TRUE(claim(kNow + 29).empty());
+  EXPECT_EQ(claim(kNow + 30), (std::vector<std::string>{"a2"}));
+  take("a2");
+  EXPECT_EQ(claim(kNow + 31), (std::vector<std::string>{"a3"}));
+  // Nobody took b1, a3 or other-lao: their leases run out and they are claimed again.
+  EXPECT_TRUE(claim(kNow + 100).empty());
+  EXPECT_EQ(claim(kNow + 151), (std::vector<std::string>{"b1", "a3", "other-lao"}));
+}
+
+// Issue 5: two workers on one database claim and take one user's events concurrently; each is
+// taken once and each user's events are taken in arrival order.
+TEST_P(LineStoreTest, TwoWorkersTakeEachUsersEventsOnceAndInOrder) {
+  constexpr int kPerUser = 15;
+  const std::vector<std::string> users = {"UA", "UB", "UC"};
+  ASSERT_TRUE(AsLine([&](UnitOfWork& work) -> Status {
+                for (const auto& user : users) {  // each user's events one after another
+                  for (int n = 0; n < kPerUser; ++n) {
+                    RETURN_IF_ERROR(work.line().EnqueueEvent(lao_a_.id, user + "-" + std::to_string(n), user,
+                                                             std::to_string(n), kNow));
+                  }
+                }
+                return Status::Ok();
+              }).ok());
+  std::mutex mu;
+  std::map<std::string, std::vector<int>> taken;  // guarded by mu, in the order of the takes' commits
+  std::atomic<int> errors{0};
+  const auto worker = [&](unsigned seed) {
+    for (int idle = 0; idle < 200;) {
+      std::vector<complaints::LineInboxItem> items;
+      if (!AsSystem([&](UnitOfWork& work) -> Status {
+             ASSIGN_OR_RETURN(items, work.line().ClaimEvents(kNow, kNow + 120, 1));
+             return Status::Ok();
+           }).ok()) {
+        ++errors;
+      }
+      if (items.empty()) {
+        ++idle;
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        continue;
+      }
+      for (const auto& item : items) {
+        // Handling takes a while (a download, say), longer for some events than others.
+        seed = seed * 1103515245u + 12345u;
+        std::this_thread::sleep_for(std::chrono::microseconds((seed >> 16) % 3000));
+        const Status done = AsSystem([&](UnitOfWork& work) -> Status {
+          ASSIGN_OR_RETURN(const bool mine, work.line().TakeEvent(item.org_id, item.id));
+          if (!mine) return Status::Conflict("taken twice: " + item.event_id);
+          std::lock_guard lock(mu);  // recorded before the commit lets the user's next event out
+          taken[item.user_id].push_back(std::stoi(item.payload));
+          return Status::Ok();
+        });
+        if (!done.ok()) ++errors;
+      }
+      if (Count("line_inbox") == 0) return;
+    }
+  };
+  std::thread one(worker, 1u), two(worker, 2u);
+  one.join();
+  two.join();
+  EXPECT_EQ(errors.load(), 0);
+  EXPECT_EQ(Count("line_inbox"), 0);
+  for (const auto& user : users) {
+    std::vector<int> expected(kPerUser);
+    for (int n = 0; n < kPerUser; ++n) expected[n] = n;
+    EXPECT_EQ(taken[user], expected) << user;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(store, LineStoreTest, ::testing::Values("sqlite", "postgres"), BackendName);

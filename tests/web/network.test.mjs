@@ -2,8 +2,9 @@
 // `ecotown demo` on a temporary SQLite file, Chromium through playwright-core, a phone-sized
 // screen. An officer of Ban Pong opens the directory (the demo's partners, grouped by kind, with
 // search), adds an organisation through the form (a refusal names the field first), opens the
-// demo meeting, adds an action item, ticks it done and deletes it; archives and restores a partner
-// the demo MoU names, and deletes the new one; the English switch shows the same page.
+// demo meeting, adds an action item, ticks it done and deletes it; archives a partner the demo MoU
+// names (no picker offers it or its contact then, the MoU keeps it when saved, the server refuses
+// it in a new record) and restores it, and deletes the new one; the English switch shows the same page.
 //
 // Environment: ECOTOWN_BIN (required), ECOTOWN_WEB_ARTIFACTS, ECOTOWN_CHROMIUM (see shell.test.mjs).
 // Run: ECOTOWN_BIN=build/ecotown node --test tests/web/network.test.mjs
@@ -152,6 +153,58 @@ describe('cooperation network on a phone', () => {
       await page.locator('[data-testid="partner-archived"]').waitFor();
       assert.equal(await page.locator('[data-testid="partner-archived"]').textContent(), th['network.partner.archived']);
       await shot(page, 'network-04-partner-archived');
+
+      // Archived, it takes no new contact and no picker offers it (nor its contact) for a new record,
+      // but the MoU that names it keeps it, ticked and marked, and saving the MoU keeps the party.
+      assert.equal(await page.locator('[data-testid="add-contact"]').count(), 0);
+      const mouCard = page.locator('[data-testid="agreement"]').first();
+      await mouCard.locator('summary', { hasText: th['network.agreement.edit'] }).click();
+      const keptParty = mouCard.locator('[data-testid="parties-archived"]');
+      assert.equal(await keptParty.count(), 1);
+      assert.match(await keptParty.textContent(), new RegExp(named.name_th));
+      assert.equal(await keptParty.locator('input').isChecked(), true);
+      const mouBefore = (await apiCall(page, 'GET', `/api/v1/network/partners/${named.id}`)).agreements[0];
+      await mouCard.getByRole('button', { name: th['network.save'], exact: true }).click();
+      // Saved, the page is drawn again with the form folded.
+      await keptParty.waitFor({ state: 'hidden' });
+      const mouAfter = await apiCall(page, 'GET', `/api/v1/network/agreements/${mouBefore.id}`);
+      assert.equal(mouAfter.parties.length, mouBefore.parties.length);
+      assert.ok(mouAfter.parties.some((p) => p.partner_id === named.id), 'the archived party stays on the MoU');
+
+      await page.goto(`${base}/#/network`);
+      await page.locator('[data-testid="add-agreement"] summary').click();
+      const parties = page.locator('[data-testid="add-agreement"] [data-testid="parties-checks"]');
+      await parties.locator('label').first().waitFor();
+      assert.equal(await parties.locator('label', { hasText: named.name_th }).count(), 0);
+      assert.equal(await parties.locator('label', { hasText: 'สำนักงานสิ่งแวดล้อมภาคที่ 8 (ราชบุรี)' }).count(), 1);
+      await page.locator('[data-testid="add-meeting"] summary').click();
+      const attendees = page.locator('[data-testid="add-meeting"] [data-testid="attendees-checks"]');
+      assert.equal(await attendees.locator('label', { hasText: named.name_th }).count(), 0);
+      assert.equal(await attendees.locator('label', { hasText: 'สำนักงานสิ่งแวดล้อมภาคที่ 8 (ราชบุรี)' }).count(), 1);
+      await page.goto(`${base}/#/network/meetings/${meetings.items[0].id}`);
+      await page.locator('[data-testid="add-action"] summary').click();
+      const ownerForm = page.locator('[data-testid="action-form"]');
+      const owners = await ownerForm.getByLabel(th['network.action.owner_partner_id'], { exact: true })
+        .locator('option').allTextContents();
+      assert.ok(!owners.includes(named.name_th), `no archived owner in ${owners}`);
+      assert.ok(owners.includes('สำนักงานสิ่งแวดล้อมภาคที่ 8 (ราชบุรี)'));
+      const people = await ownerForm.getByLabel(th['network.action.owner_contact_id'], { exact: true })
+        .locator('option').allTextContents();
+      assert.ok(!people.some((o) => o.includes('นายสมชาย ตัวอย่าง')), `no contact of the archived office in ${people}`);
+      assert.ok(people.some((o) => o.includes('นางสาวสุดา สาธิต')));
+      // And the server refuses it, naming the field, whatever a client sends.
+      const refusal = await page.evaluate(async (id) => {
+        const api = await import('/js/api.js');
+        try {
+          await api.request('POST', '/api/v1/network/agreements', { title: 'MoU', starts_on: '2026-01-01', parties: [id] });
+          return 'saved';
+        } catch (e) {
+          return `${e.status} ${e.field}`;
+        }
+      }, named.id);
+      assert.equal(refusal, '422 parties[0]');
+
+      await page.goto(`${base}/#/network/partners/${named.id}`);
       await page.locator('[data-testid="partner-restore"]').click();
       await page.locator('[data-testid="partner-delete"]').waitFor();
       assert.equal((await apiCall(page, 'GET', `/api/v1/network/partners/${named.id}`)).archived_at, null);

@@ -71,18 +71,6 @@ Status ValidateContact(const Contact& contact) {
   return Status::Ok();
 }
 
-// A random RFC 4122 version 4 UUID: LINE takes only UUIDs as X-Line-Retry-Key.
-std::string NewUuid() {
-  unsigned char b[16];
-  randombytes_buf(b, sizeof b);
-  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
-  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
-  char out[37];
-  std::snprintf(out, sizeof out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
-  return out;
-}
-
 // The LINE push of a change: short, Thai, with the tracking number. The retry key is drawn once
 // with the outbox row, so every retry of that row carries the same key and LINE delivers it once.
 Status QueueLineNotice(UnitOfWork& work, const Complaint& c, const std::string& news_th) {
@@ -97,7 +85,7 @@ Status QueueLineNotice(UnitOfWork& work, const Complaint& c, const std::string& 
                 StatusNameTh(c.status) + (news_th.empty() ? "" : "\n" + news_th);
   notice.status = NoticeStatus::kPending;
   notice.next_attempt_at = work.info().now;
-  notice.retry_key = NewUuid();
+  notice.retry_key = NewLineRetryKey();
   notice.created_at = work.info().now;
   return work.complaints().InsertNotice(notice).status();
 }

@@ -139,6 +139,7 @@ struct LineInboxItem {
   int64_t id = 0;
   int64_t org_id = 0;
   std::string event_id;
+  std::string user_id;  // the LINE user who sent it: one user's events are handled one at a time, in order
   std::string payload;  // LineEvent::raw
   int64_t received_at = 0;
   int attempts = 0;  // failed handling attempts so far
@@ -167,25 +168,46 @@ class LineStore {
   // organisation; Forbidden unless the scope is System's (the retention job).
   virtual Result<int> ForgetEventsReceivedBefore(int64_t before, int limit) = 0;
 
-  // The inbox: a verified event stored with the answer to LINE, handled after it.
-  virtual Status EnqueueEvent(int64_t org_id, std::string_view event_id, std::string_view payload, int64_t now) = 0;
-  // The oldest `limit` waiting events of every organisation, by id; Forbidden unless System.
-  virtual Result<std::vector<LineInboxItem>> PendingEvents(int limit) = 0;
+  // The inbox: a verified event of `user_id` stored with the answer to LINE, handled after it.
+  virtual Status EnqueueEvent(int64_t org_id, std::string_view event_id, std::string_view user_id,
+                              std::string_view payload, int64_t now) = 0;
+  // Claims, in one statement, at most `limit` waiting events of every organisation, by id: of each
+  // LINE user only the oldest waiting event, and only when no unexpired claim holds it; each one
+  // claimed is held until `lease_until` (Unix s). A user's later events wait until the earlier one
+  // is taken, so two workers or instances never handle one user's events out of order, and an event
+  // whose worker died is claimed again once its lease ends. Forbidden unless System.
+  virtual Result<std::vector<LineInboxItem>> ClaimEvents(int64_t now, int64_t lease_until, int limit) = 0;
   // Removes the item; false when it was already gone (another worker took it).
   virtual Result<bool> TakeEvent(int64_t org_id, int64_t id) = 0;
-  // Counts a failed attempt with its error (kept for the operator).
-  virtual Status RecordEventFailure(int64_t org_id, int64_t id, std::string_view error) = 0;
+  // Counts a failed attempt with its error (kept for the operator); the event (and the user's
+  // later ones behind it) is claimed again from `retry_at` (Unix s).
+  virtual Status RecordEventFailure(int64_t org_id, int64_t id, std::string_view error, int64_t retry_at) = 0;
 };
 
 // ---- Messaging API port -----------------------------------------------------------------------
+
+// A reply token may be used once, within one minute of the webhook's arrival (LINE Messaging API
+// reference, "Send reply message"); later, LINE's answer is not guaranteed.
+inline constexpr int64_t kLineReplyTokenSeconds = 60;
+
+// What a reply call did: sent, or refused because LINE no longer takes the reply token (HTTP 400
+// {"message": "Invalid reply token"}: expired, or used already).
+enum class LineReplyOutcome { kSent, kTokenRefused };
+
+// A random RFC 4122 version 4 UUID: LINE takes only UUIDs as X-Line-Retry-Key.
+std::string NewLineRetryKey();
 
 // The calls the channel makes to LINE (notify/line.h implements them over HTTP).
 class LineApi {
  public:
   virtual ~LineApi() = default;
   // POST {api_base}/v2/bot/message/reply.
-  virtual Status Reply(std::string_view access_token, std::string_view reply_token,
-                       const std::vector<LineMessage>& messages) = 0;
+  virtual Result<LineReplyOutcome> Reply(std::string_view access_token, std::string_view reply_token,
+                                         const std::vector<LineMessage>& messages) = 0;
+  // POST {api_base}/v2/bot/message/push to one user, with X-Line-Retry-Key: the same messages as a
+  // reply, for an event whose reply token is spent.
+  virtual Status Push(std::string_view access_token, std::string_view to, const std::vector<LineMessage>& messages,
+                      std::string_view retry_key) = 0;
   // GET {content_base}/v2/bot/message/{id}/content: the bytes (at most max_bytes; TooLarge beyond).
   virtual Result<std::string> FetchContent(std::string_view access_token, std::string_view message_id,
                                            size_t max_bytes) = 0;

@@ -72,7 +72,7 @@ Result<LineWebhookReport> AcceptLineEvents(UnitOfWork& work, const orgs::Org& or
       ++report.ignored;
       continue;
     }
-    RETURN_IF_ERROR(work.line().EnqueueEvent(org.id, event.event_id, event.raw, now));
+    RETURN_IF_ERROR(work.line().EnqueueEvent(org.id, event.event_id, event.user_id, event.raw, now));
     ++report.accepted;
   }
   return report;
@@ -81,12 +81,12 @@ Result<LineWebhookReport> AcceptLineEvents(UnitOfWork& work, const orgs::Org& or
 LineWebhook::LineWebhook(Transactor& transactor, LineApi& api, std::string tracking_url_base)
     : transactor_(transactor), api_(api), tracking_url_base_(std::move(tracking_url_base)) {}
 
-LineInboxReport LineWebhook::HandlePending(const RequestInfo& info, int limit) {
+LineInboxReport LineWebhook::HandlePending(const RequestInfo& info, int limit, int64_t retry_after_seconds) {
   LineInboxReport report;
   std::vector<LineInboxItem> items;
   const tenancy::Scope system = tenancy::Scope::System("line");
-  Status listed = transactor_.Read(system, info, [&](UnitOfWork& work) -> Status {
-    ASSIGN_OR_RETURN(items, work.line().PendingEvents(limit));
+  Status listed = transactor_.Write(system, info, [&](UnitOfWork& work) -> Status {
+    ASSIGN_OR_RETURN(items, work.line().ClaimEvents(info.now, info.now + kLineInboxLeaseSeconds, limit));
     return Status::Ok();
   });
   if (!listed.ok()) {
@@ -100,7 +100,7 @@ LineInboxReport LineWebhook::HandlePending(const RequestInfo& info, int limit) {
     report.errors.push_back("event " + item.event_id + (give_up ? " dropped: " : ": ") + handled.ToString());
     const Status recorded = transactor_.Write(system, info, [&](UnitOfWork& work) -> Status {
       if (give_up) return work.line().TakeEvent(item.org_id, item.id).status();
-      return work.line().RecordEventFailure(item.org_id, item.id, handled.ToString());
+      return work.line().RecordEventFailure(item.org_id, item.id, handled.ToString(), info.now + retry_after_seconds);
     });
     if (!recorded.ok()) report.errors.push_back("event " + item.event_id + ": " + recorded.ToString());
     ++(give_up ? report.dropped : report.failed);
@@ -194,12 +194,26 @@ Status LineWebhook::HandleOne(const LineInboxItem& item, const RequestInfo& info
   RETURN_IF_ERROR(written);
   if (taken_before) return Status::Ok();
   ++report.handled;
-  if (can_call && !outcome.replies.empty() && !event.reply_token.empty()) {
-    if (Status replied = api_.Reply(connection->access_token, event.reply_token, outcome.replies); !replied.ok()) {
-      report.errors.push_back("reply to event " + event.event_id + ": " + replied.ToString());
-    }
-  }
+  if (can_call && !outcome.replies.empty()) Answer(*connection, event, item, info, outcome.replies, report);
   return Status::Ok();
+}
+
+void LineWebhook::Answer(const LineConnection& connection, const LineEvent& event, const LineInboxItem& item,
+                         const RequestInfo& info, const std::vector<LineMessage>& messages, LineInboxReport& report) {
+  // A retried event may be older than its reply token: LINE would refuse it, so push at once.
+  if (!event.reply_token.empty() && info.now - item.received_at < kLineReplyTokenSeconds) {
+    auto replied = api_.Reply(connection.access_token, event.reply_token, messages);
+    if (!replied.ok()) {  // not known whether LINE delivered it: no second copy
+      report.errors.push_back("reply to event " + event.event_id + ": " + replied.status().ToString());
+      return;
+    }
+    if (*replied == LineReplyOutcome::kSent) return;
+  }
+  if (Status pushed = api_.Push(connection.access_token, event.user_id, messages, NewLineRetryKey()); !pushed.ok()) {
+    report.errors.push_back("push for event " + event.event_id + ": " + pushed.ToString());
+    return;
+  }
+  ++report.pushed;
 }
 
 }  // namespace ecotown::complaints

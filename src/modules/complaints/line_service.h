@@ -57,6 +57,7 @@ Result<LineWebhookReport> AcceptLineEvents(UnitOfWork& work, const orgs::Org& or
 // What one run over the inbox did.
 struct LineInboxReport {
   int handled = 0;                  // events stepped (and replied to)
+  int pushed = 0;                   // of those, answered with the push API: the reply token was spent
   int failed = 0;                   // left in the inbox for the next run
   int dropped = 0;                  // given up after kLineInboxMaxAttempts, or unreadable
   std::vector<std::string> errors;  // replies, content downloads and store errors (logged by the caller)
@@ -64,6 +65,9 @@ struct LineInboxReport {
 
 // A stored event whose handling failed this often is dropped (with its error logged).
 inline constexpr int kLineInboxMaxAttempts = 5;
+// How long a worker holds the events it claimed: longer than one event's handling takes (a content
+// download, a reply and a push, each with the LINE timeout); a worker that dies lets them go then.
+inline constexpr int64_t kLineInboxLeaseSeconds = 120;
 
 // The inbox's handler: the conversation step of each waiting event, the filing, the reply.
 class LineWebhook {
@@ -72,13 +76,21 @@ class LineWebhook {
   // to which "#/track/<tracking>" is appended in the answer; empty: the number alone.
   LineWebhook(Transactor& transactor, LineApi& api, std::string tracking_url_base);
 
-  // Handles up to `limit` waiting events of every organisation in arrival order, each in its own
-  // transaction that takes it out of the inbox with what it changed, so that two workers never
-  // handle one event twice. The photo is downloaded before, the reply sent after the commit.
-  LineInboxReport HandlePending(const RequestInfo& info, int limit);
+  // Claims up to `limit` waiting events of every organisation (LineStore::ClaimEvents: the oldest
+  // of each LINE user, under a lease of kLineInboxLeaseSeconds) and handles them in arrival order,
+  // each in its own transaction that takes it out of the inbox with what it changed, so that two
+  // workers or instances never handle one event twice nor one user's events out of order. The
+  // photo is downloaded before, the answer sent after the commit: a reply while the reply token
+  // lives (kLineReplyTokenSeconds from the webhook's arrival), else, or when LINE refuses the
+  // token, the same messages pushed to the user. A failed event is retried from
+  // retry_after_seconds on, and the user's later events wait behind it.
+  LineInboxReport HandlePending(const RequestInfo& info, int limit, int64_t retry_after_seconds = 5);
 
  private:
   Status HandleOne(const LineInboxItem& item, const RequestInfo& info, LineInboxReport& report);
+  // Sends the answer to an event (reply, or push when the token is spent); errors go to the report.
+  void Answer(const LineConnection& connection, const LineEvent& event, const LineInboxItem& item,
+              const RequestInfo& info, const std::vector<LineMessage>& messages, LineInboxReport& report);
 
   Transactor& transactor_;
   LineApi& api_;

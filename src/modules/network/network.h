@@ -63,7 +63,7 @@ struct Partner {
   int64_t created_at = 0;
   int64_t updated_at = 0;
   // Set when the partner was removed while agreements, meetings, action items or contacts named
-  // it: hidden from the directory, still shown where it is named.
+  // it: hidden from the directory, still shown where it is named, and no new record may name it.
   std::optional<int64_t> archived_at;
   int contact_count = 0;  // read with the partner
 };

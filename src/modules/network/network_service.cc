@@ -78,19 +78,37 @@ Status RequireWriter(UnitOfWork& work, int64_t org_id, std::string_view what) {
   return work.scope().RequireWrite(org_id, what);
 }
 
-// A partner of this LAO named in a request; Invalid naming the field otherwise.
-Result<Partner> PartnerRef(UnitOfWork& work, int64_t org_id, int64_t partner_id, const std::string& field) {
+// A partner of this LAO named in a request; Invalid naming the field otherwise. An archived
+// partner is refused unless the record being changed named it already (`kept`): old records keep
+// their partners, new ones may not pick an archived one.
+Result<Partner> PartnerRef(UnitOfWork& work, int64_t org_id, int64_t partner_id, const std::string& field,
+                           bool kept = false) {
   auto partner = work.network().GetPartner(partner_id);
   if (!partner.ok() || partner->org_id != org_id) {
     return Status::Invalid("partner organisation " + std::to_string(partner_id) + " not found", field);
   }
+  if (partner->archived_at && !kept) {
+    return Status::Invalid("partner organisation " + std::to_string(partner_id) +
+                               " is archived; restore it before naming it in a new record",
+                           field);
+  }
   return partner;
 }
 
-Result<Contact> ContactRef(UnitOfWork& work, int64_t org_id, int64_t contact_id, const std::string& field) {
+// A contact of this LAO; like PartnerRef, one of an archived partner only when `kept`.
+Result<Contact> ContactRef(UnitOfWork& work, int64_t org_id, int64_t contact_id, const std::string& field,
+                           bool kept = false) {
   auto contact = work.network().GetContact(contact_id);
   if (!contact.ok() || contact->org_id != org_id) {
     return Status::Invalid("contact " + std::to_string(contact_id) + " not found", field);
+  }
+  if (!kept) {
+    ASSIGN_OR_RETURN(const Partner partner, work.network().GetPartner(contact->partner_id));
+    if (partner.archived_at) {
+      return Status::Invalid("contact " + std::to_string(contact_id) + " belongs to archived partner organisation " +
+                                 std::to_string(partner.id) + "; restore it before naming the contact in a new record",
+                             field);
+    }
   }
   return contact;
 }
@@ -107,35 +125,53 @@ Status CheckPartnerRefs(UnitOfWork& work, Partner& p) {
   return Status::Ok();
 }
 
-Status CheckAgreementRefs(UnitOfWork& work, Agreement& a) {
+// `before`: the agreement as stored, when changing one (its parties may stay archived).
+Status CheckAgreementRefs(UnitOfWork& work, Agreement& a, const Agreement* before = nullptr) {
   RETURN_IF_ERROR(ValidateAgreement(a));
   for (size_t i = 0; i < a.parties.size(); ++i) {
-    ASSIGN_OR_RETURN(auto partner, PartnerRef(work, a.org_id, a.parties[i].partner_id, "parties[" + std::to_string(i) + "]"));
+    const int64_t id = a.parties[i].partner_id;
+    const bool kept =
+        before && std::ranges::any_of(before->parties, [&](const Party& p) { return p.partner_id == id; });
+    ASSIGN_OR_RETURN(auto partner, PartnerRef(work, a.org_id, id, "parties[" + std::to_string(i) + "]", kept));
     a.parties[i].name_th = partner.name_th;
     a.parties[i].name_en = partner.name_en;
   }
   return Status::Ok();
 }
 
-Status CheckMeetingRefs(UnitOfWork& work, Meeting& m) {
+// `before`: the meeting as stored, when changing one (its attendees may stay archived).
+Status CheckMeetingRefs(UnitOfWork& work, Meeting& m, const Meeting* before = nullptr) {
   RETURN_IF_ERROR(ValidateMeeting(m));
   for (size_t i = 0; i < m.attendees.size(); ++i) {
     auto& a = m.attendees[i];
     const std::string field = "attendees[" + std::to_string(i) + "]";
     if (a.contact_id) {
-      ASSIGN_OR_RETURN(auto contact, ContactRef(work, m.org_id, *a.contact_id, field + ".contact_id"));
+      const bool kept = before && std::ranges::any_of(before->attendees,
+                                                      [&](const Attendee& b) { return b.contact_id == a.contact_id; });
+      ASSIGN_OR_RETURN(auto contact, ContactRef(work, m.org_id, *a.contact_id, field + ".contact_id", kept));
       // A contact stands for its organisation too.
       if (!a.partner_id) a.partner_id = contact.partner_id;
     }
-    if (a.partner_id) RETURN_IF_ERROR(PartnerRef(work, m.org_id, *a.partner_id, field + ".partner_id").status());
+    if (a.partner_id) {
+      const bool kept = before && std::ranges::any_of(before->attendees,
+                                                      [&](const Attendee& b) { return b.partner_id == a.partner_id; });
+      RETURN_IF_ERROR(PartnerRef(work, m.org_id, *a.partner_id, field + ".partner_id", kept).status());
+    }
   }
   return Status::Ok();
 }
 
-Status CheckActionRefs(UnitOfWork& work, ActionItem& a) {
+// `before`: the item as stored, when changing one (its owners may stay archived).
+Status CheckActionRefs(UnitOfWork& work, ActionItem& a, const ActionItem* before = nullptr) {
   RETURN_IF_ERROR(ValidateAction(a));
-  if (a.owner_partner_id) RETURN_IF_ERROR(PartnerRef(work, a.org_id, *a.owner_partner_id, "owner_partner_id").status());
-  if (a.owner_contact_id) RETURN_IF_ERROR(ContactRef(work, a.org_id, *a.owner_contact_id, "owner_contact_id").status());
+  if (a.owner_partner_id) {
+    const bool kept = before && before->owner_partner_id == a.owner_partner_id;
+    RETURN_IF_ERROR(PartnerRef(work, a.org_id, *a.owner_partner_id, "owner_partner_id", kept).status());
+  }
+  if (a.owner_contact_id) {
+    const bool kept = before && before->owner_contact_id == a.owner_contact_id;
+    RETURN_IF_ERROR(ContactRef(work, a.org_id, *a.owner_contact_id, "owner_contact_id", kept).status());
+  }
   return Status::Ok();
 }
 
@@ -261,6 +297,11 @@ Result<Contact> NetworkService::AddContact(UnitOfWork& work, int64_t partner_id,
   ASSIGN_OR_RETURN(const Partner partner, work.network().GetPartner(partner_id));
   RETURN_IF_ERROR(work.scope().RequireStaffOf(partner.org_id, "partner organisation"));
   RETURN_IF_ERROR(RequireWriter(work, partner.org_id, "partner organisation"));
+  if (partner.archived_at) {
+    return Status::Invalid(
+        "partner organisation " + std::to_string(partner.id) + " is archived; restore it before adding contacts",
+        "partner_id");
+  }
   c.org_id = partner.org_id;
   c.partner_id = partner.id;
   RETURN_IF_ERROR(ValidateContact(c));
@@ -344,7 +385,7 @@ Result<Agreement> NetworkService::UpdateAgreement(UnitOfWork& work, int64_t id, 
   changes.org_id = before.org_id;
   changes.created_at = before.created_at;
   changes.updated_at = work.info().now;
-  RETURN_IF_ERROR(CheckAgreementRefs(work, changes));
+  RETURN_IF_ERROR(CheckAgreementRefs(work, changes, &before));
   RETURN_IF_ERROR(work.network().UpdateAgreement(changes));
   RETURN_IF_ERROR(audit::Record(work, "update", "network_agreement", std::to_string(id), before.org_id,
                                 AuditJson(before), AuditJson(changes)));
@@ -391,7 +432,7 @@ Result<Meeting> NetworkService::UpdateMeeting(UnitOfWork& work, int64_t id, Meet
   changes.org_id = before.org_id;
   changes.created_at = before.created_at;
   changes.updated_at = work.info().now;
-  RETURN_IF_ERROR(CheckMeetingRefs(work, changes));
+  RETURN_IF_ERROR(CheckMeetingRefs(work, changes, &before));
   RETURN_IF_ERROR(work.network().UpdateMeeting(changes));
   RETURN_IF_ERROR(audit::Record(work, "update", "network_meeting", std::to_string(id), before.org_id, AuditJson(before),
                                 AuditJson(changes)));
@@ -448,7 +489,7 @@ Result<ActionItem> NetworkService::UpdateAction(UnitOfWork& work, int64_t id, Ac
   changes.created_at = before.created_at;
   changes.updated_at = work.info().now;
   if (changes.status == ActionStatus::kDone && !changes.done_on) changes.done_on = before.done_on.value_or(Today(work));
-  RETURN_IF_ERROR(CheckActionRefs(work, changes));
+  RETURN_IF_ERROR(CheckActionRefs(work, changes, &before));
   RETURN_IF_ERROR(work.network().UpdateAction(changes));
   RETURN_IF_ERROR(audit::Record(work, "update", "network_action", std::to_string(id), before.org_id, AuditJson(before),
                                 AuditJson(changes)));

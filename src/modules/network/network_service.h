@@ -6,7 +6,8 @@
 // other readers get meetings with the contacts' names blanked. Every write is audited in the
 // same transaction. A reference in a request (a partner, a contact, a registry factory) that is
 // not the same LAO's is refused as Invalid naming the field ("... not found"), and nothing is
-// saved.
+// saved; so is an archived partner, or a contact of one, unless the record being changed named it
+// already (a new record, or a new party, attendee, owner or contact, may not pick it).
 #pragma once
 
 #include <cstdint>

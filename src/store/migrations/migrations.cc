@@ -2232,6 +2232,21 @@ Status FillHourCf1Sums(Connection& conn) {
   return Status::Ok();
 }
 
+// Migration 22: the LINE inbox hands out one event per LINE user at a time, in arrival order, each
+// under a lease (claims by several workers or instances). Events stored before this have no user
+// ('') and are handled one after another, as one user's.
+constexpr const char* kSqlite0022 = R"SQL(
+ALTER TABLE line_inbox ADD COLUMN user_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE line_inbox ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX line_inbox_user ON line_inbox(org_id, user_id, id);
+)SQL";
+
+constexpr const char* kPostgres0022 = R"SQL(
+ALTER TABLE line_inbox ADD COLUMN user_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE line_inbox ADD COLUMN lease_until BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX line_inbox_user ON line_inbox(org_id, user_id, id);
+)SQL";
+
 const std::vector<Migration>& AllMigrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "foundation: geography, orgs, accounts, sessions, tokens, audit, events", kSqlite0001, kPostgres0001},
@@ -2268,6 +2283,8 @@ const std::vector<Migration>& AllMigrations() {
        kPostgres0020, PackSubPeriodSums},
       {21, "readings: the in-range value 24 h before each hour kept on it (the 24-h window in one row)", kSqlite0021,
        kPostgres0021},
+      {22, "line: the inbox claims one event per LINE user at a time, in order, under a lease", kSqlite0022,
+       kPostgres0022},
       {23, "readings: the clean CF=1 PM2.5 of each hour (the EPA corrections' input)", kSqlite0023, kPostgres0023,
        FillHourCf1Sums},
   };

@@ -54,11 +54,20 @@ function partiesText(a) {
   return a.parties.map(partnerName).join(', ');
 }
 
-/** Checkboxes of the LAO's partner organisations (agreement parties, meeting attendees). */
-function partnerChecks(partners, name, checked = []) {
+/**
+ * Checkboxes of the LAO's partner organisations (agreement parties, meeting attendees). `partners`
+ * is the directory (never an archived partner); `named` ({id, name_th, name_en}) are the ones the
+ * record names already: those outside the directory (archived) stay offered, ticked and marked,
+ * so that editing the record does not drop them, and nothing new can pick them.
+ */
+function partnerChecks(partners, name, checked = [], named = []) {
+  const kept = named.filter((p) => !partners.some((q) => q.id === p.id))
+    .filter((p, i, all) => all.findIndex((q) => q.id === p.id) === i);
+  const box = (p, archived) => h('label', { class: 'check', dataset: archived ? { testid: `${name}-archived` } : {} },
+    h('input', { type: 'checkbox', name, value: String(p.id), checked: checked.includes(p.id) }), ' ', partnerName(p),
+    archived ? [' ', h('span', { class: 'chip muted-chip' }, t('network.partner.archived'))] : null);
   return h('fieldset', { class: 'checks', dataset: { testid: `${name}-checks` } },
-    partners.map((p) => h('label', { class: 'check' },
-      h('input', { type: 'checkbox', name, value: String(p.id), checked: checked.includes(p.id) }), ' ', partnerName(p))));
+    partners.map((p) => box(p, false)), kept.map((p) => box(p, true)));
 }
 
 function checkedIds(fieldset) {
@@ -128,7 +137,8 @@ function partnerForm(initial, onSaved) {
 function agreementForm(partners, initial, onSaved) {
   const inputs = {
     title: textInput('title', { maxlength: '300', value: initial?.title ?? '' }),
-    parties: partnerChecks(partners, 'parties', (initial?.parties ?? []).map((p) => p.partner_id)),
+    parties: partnerChecks(partners, 'parties', (initial?.parties ?? []).map((p) => p.partner_id),
+      (initial?.parties ?? []).map((p) => ({ id: p.partner_id, name_th: p.name_th, name_en: p.name_en }))),
     signed_on: dateInput('signed_on', initial?.signed_on ?? ''),
     starts_on: dateInput('starts_on', initial?.starts_on ?? todayIso()),
     ends_on: dateInput('ends_on', initial?.ends_on ?? ''),
@@ -151,7 +161,9 @@ function agreementForm(partners, initial, onSaved) {
 }
 
 function meetingForm(partners, initial, onSaved) {
-  const attendedIds = (initial?.attendees ?? []).filter((a) => a.partner_id && !a.contact_id).map((a) => a.partner_id);
+  const byOrganisation = (initial?.attendees ?? []).filter((a) => a.partner_id && !a.contact_id);
+  const attendedIds = byOrganisation.map((a) => a.partner_id);
+  const attendedNamed = byOrganisation.map((a) => ({ id: a.partner_id, name_th: a.partner_name_th, name_en: a.partner_name_en }));
   const inputs = {
     title: textInput('title', { maxlength: '300', value: initial?.title ?? '' }),
     starts_at: h('input', { name: 'starts_at', type: 'datetime-local',
@@ -159,7 +171,7 @@ function meetingForm(partners, initial, onSaved) {
     place: textInput('place', { maxlength: '500', value: initial?.place ?? '' }),
     agenda: textArea('agenda', 4),
     minutes: textArea('minutes', 6),
-    attendees: partnerChecks(partners, 'attendees', attendedIds),
+    attendees: partnerChecks(partners, 'attendees', attendedIds, attendedNamed),
   };
   inputs.agenda.value = initial?.agenda ?? '';
   inputs.minutes.value = initial?.minutes ?? '';
@@ -370,7 +382,8 @@ export async function renderNetworkPartner(ctx) {
       alert,
       h('h2', {}, t('network.contacts.title')),
       contacts,
-      p.contacts_visible && canWrite(ctx) ? h('details', {}, h('summary', {}, t('network.contact.add')), contactForm(p.id, null, reload)) : null,
+      p.contacts_visible && canWrite(ctx) && !p.archived_at
+        ? h('details', { dataset: { testid: 'add-contact' } }, h('summary', {}, t('network.contact.add')), contactForm(p.id, null, reload)) : null,
       h('h2', {}, t('network.agreements.title')),
       h('ul', { class: 'cards' }, p.agreements.length
         ? p.agreements.map((a) => agreementItem(a, canWrite(ctx) ? { partners, onSaved: reload } : null)) : h('li', { class: 'muted' }, t('network.agreements.none'))),
@@ -415,7 +428,9 @@ export async function renderNetworkMeeting(ctx) {
       m = await api.get(`/api/v1/network/meetings/${encodeURIComponent(ctx.params.id)}`);
       if (canWrite(ctx)) {
         partners = (await api.get('/api/v1/network/partners')).items;
-        contacts = (await api.get('/api/v1/network/contacts').catch(() => ({ items: [] }))).items;
+        // The pickers offer only contacts of partners in the directory (none of an archived one).
+        contacts = (await api.get('/api/v1/network/contacts').catch(() => ({ items: [] }))).items
+          .filter((c) => partners.some((p) => p.id === c.partner_id));
       }
     } catch (e) {
       if (ctx.isCurrent()) replaceChildren(page, loadError(e));
