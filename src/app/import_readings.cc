@@ -19,6 +19,7 @@
 #include "ingest/air4thai.h"
 #include "ingest/csv.h"
 #include "modules/readings/reading_service.h"
+#include "store/sql_reading_store.h"
 
 namespace ecotown::app {
 namespace {
@@ -259,6 +260,10 @@ Result<ImportReport> ImportReadings(Runtime& runtime, const ImportOptions& optio
   draw_progress(true);
   if (!read_status.ok()) return read_status;
   if (!store_status.ok()) return store_status;
+  if (report.accepted > 0) {
+    Status tidy = store::VacuumReadingTables(runtime.db());
+    if (!tidy.ok()) return Status::Internal("the readings are stored, but VACUUM of the reading tables failed: " + tidy.message());
+  }
   report.rows = rows_read.load();
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return report;

@@ -459,6 +459,12 @@ Status SqlReadingStore::LockSensorForWrite(int64_t sensor_id) {
   return conn_.Query("SELECT id FROM sensors WHERE id = $1 FOR UPDATE", {V(sensor_id)}).status();
 }
 
+Status VacuumReadingTables(Database& db) {
+  if (db.dialect() != Dialect::kPostgres) return Status::Ok();
+  ASSIGN_OR_RETURN(auto conn, db.Acquire());
+  return conn->ExecScript("VACUUM (ANALYZE) reading_chunks, reading_hours, reading_days, reading_months, reading_latest");
+}
+
 Status SqlReadingStore::PutHours(std::span<const readings::HourWrite> hours) {
   bool all_chunks = true;
   for (const auto& h : hours) {
