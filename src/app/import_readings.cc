@@ -262,7 +262,9 @@ Result<ImportReport> ImportReadings(Runtime& runtime, const ImportOptions& optio
   if (!store_status.ok()) return store_status;
   if (report.accepted > 0) {
     Status tidy = store::VacuumReadingTables(runtime.db());
-    if (!tidy.ok()) return Status::Internal("the readings are stored, but VACUUM of the reading tables failed: " + tidy.message());
+    if (!tidy.ok()) {
+      return Status::Internal("the readings are stored, but VACUUM of the reading tables failed: " + tidy.message());
+    }
   }
   report.rows = rows_read.load();
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -462,7 +462,8 @@ Status SqlReadingStore::LockSensorForWrite(int64_t sensor_id) {
 Status VacuumReadingTables(Database& db) {
   if (db.dialect() != Dialect::kPostgres) return Status::Ok();
   ASSIGN_OR_RETURN(auto conn, db.Acquire());
-  return conn->ExecScript("VACUUM (ANALYZE) reading_chunks, reading_hours, reading_days, reading_months, reading_latest");
+  return conn->ExecScript(
+      "VACUUM (ANALYZE) reading_chunks, reading_hours, reading_days, reading_months, reading_latest");
 }
 
 Status SqlReadingStore::PutHours(std::span<const readings::HourWrite> hours) {
