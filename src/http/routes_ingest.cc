@@ -4,6 +4,7 @@
 // an error naming the field and recorded as ingest events for the network health page.
 #include <strings.h>
 
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -17,6 +18,7 @@
 #include "ingest/csv.h"
 #include "ingest/json_batch.h"
 #include "modules/accounts/secrets.h"
+#include "modules/readings/group_commit.h"
 #include "modules/readings/reading_service.h"
 #include "modules/sensors/sensor_service.h"
 
@@ -184,28 +186,29 @@ void RegisterIngestRoutes(Router& router, const readings::ReadingService& servic
     return IngestFromDevice(call, service, readings::Source::kAirGradient, serial, std::move(parsed));
   });
 
-  // Our JSON batch: many sensors and times, all or nothing.
-  router.Add("POST", "/api/v1/readings", Access::kAuthenticated, [&service](Call& call) -> Result<Response> {
+  // Our JSON batch: many sensors and times, all or nothing. Parsed on the request's thread;
+  // stored with the caller's other batches in flight in one transaction (group_commit.h).
+  auto group_commit = std::make_shared<readings::GroupCommit>(service);
+  router.Add("POST", "/api/v1/readings", Access::kAuthenticated, [group_commit](Call& call) -> Result<Response> {
     auto parsed = ingest::ParseJsonBatch(call.request.body);
     if (!parsed.ok()) {
       RecordEvent(call, {0, 0, call.Scope().principal().org_id, std::nullopt, "json", "", "rejected",
                          parsed.status().message(), 0});
       return parsed.status();
     }
-    IngestSummary summary;
     readings::IngestOptions options;
     options.match_codes = true;
-    RETURN_IF_ERROR(call.Write([&](UnitOfWork& work) -> Status {
-      ASSIGN_OR_RETURN(summary, service.Ingest(work, *parsed, call.info.now, options));
-      if (summary.rejected > 0) {
-        return work.readings()
-            .InsertIngestEvent({0, call.info.now, work.scope().principal().org_id, std::nullopt, "json",
-                                summary.errors.front().device_key, "rejected", summary.errors.front().message,
-                                summary.rejected})
-            .status();
-      }
-      return Status::Ok();
-    }));
+    const readings::GroupCommit::AfterFn record_refusal = [&call](UnitOfWork& work,
+                                                                  const IngestSummary& summary) -> Status {
+      if (summary.rejected == 0) return Status::Ok();
+      return work.readings()
+          .InsertIngestEvent({0, call.info.now, work.scope().principal().org_id, std::nullopt, "json",
+                              summary.errors.front().device_key, "rejected", summary.errors.front().message,
+                              summary.rejected})
+          .status();
+    };
+    ASSIGN_OR_RETURN(const IngestSummary summary, group_commit->Ingest(call.transactor, call.Scope(), call.info,
+                                                                       *parsed, options, record_refusal));
     if (summary.rejected > 0) return RefusedBatch(summary);
     return Response::Json(200, SummaryJson(summary).dump());
   });

@@ -3,7 +3,9 @@
 // (all or nothing, idempotent), file upload, and refusals visible as ingest events.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <string>
+#include <thread>
 
 #include "http/test_server.h"
 #include "support/test_env.h"
@@ -241,6 +243,54 @@ TEST_P(IngestApiTest, JsonBatchIsAllOrNothingAndIdempotent) {
   auto anonymous = client_->Post("/api/v1/readings", good.dump(), "application/json");
   ASSERT_TRUE(anonymous);
   EXPECT_EQ(anonymous->status, 401);
+}
+
+// Batches posted at the same time by one caller may be stored in one transaction (group
+// commit): each answer still counts exactly its own readings, a refused batch stores nothing and
+// does not disturb the others, and nothing is stored twice.
+TEST_P(IngestApiTest, ConcurrentBatchesOfOneCallerAreEachAnsweredForTheirOwnReadings) {
+  const int64_t s1 = AddSensor("s1", "other", "gw-s1");
+  const int64_t s2 = AddSensor("s2", "other", "gw-s2");
+  constexpr int kThreads = 6, kRounds = 5;
+  // Thread t, round r sends minutes [m, m + 10) of both sensors, m = 5 (t + kThreads r): each
+  // batch repeats half of another thread's. Thread 0 also sends one refused batch per round.
+  std::vector<std::thread> threads;
+  std::atomic<int64_t> accepted{0}, duplicates{0}, answered{0}, refused{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      auto client = server_->NewClient();
+      for (int r = 0; r < kRounds; ++r) {
+        json rows = json::array();
+        const int first = 5 * (t + kThreads * r);
+        for (int m = first; m < first + 10; ++m) {
+          for (const char* sensor : {"s1", "gw-s2"}) {
+            rows.push_back({{"sensor", sensor}, {"ts", 1767225600 + 60 * m}, {"pm2_5", 10 + m % 7}});
+          }
+        }
+        auto res = client->Post("/api/v1/readings", CookieHeaders(officer_), json({{"readings", rows}}).dump(),
+                                "application/json");
+        if (!res || res->status != 200) continue;
+        const json summary = JsonOf(res);
+        accepted += summary["accepted"].get<int64_t>();
+        duplicates += summary["duplicates"].get<int64_t>();
+        if (summary["accepted"].get<int64_t>() + summary["duplicates"].get<int64_t>() == 20) ++answered;
+        if (t == 0) {
+          json bad = {{"readings", {{{"sensor", "s1"}, {"ts", 1767225600 + 60 * (first + 1000)}, {"pm2_5", 1}},
+                                    {{"sensor", "nope"}, {"ts", 1767225600}, {"pm2_5", 1}}}}};
+          auto no = client->Post("/api/v1/readings", CookieHeaders(officer_), bad.dump(), "application/json");
+          if (no && no->status == 422) ++refused;
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(answered.load(), kThreads * kRounds);
+  EXPECT_EQ(refused.load(), kRounds);
+  // Minutes 0 .. 5 (kThreads kRounds - 1) + 9 of two sensors, each stored once.
+  const int64_t distinct = 2 * (5 * (kThreads * kRounds - 1) + 10);
+  EXPECT_EQ(accepted.load(), distinct);
+  EXPECT_EQ(duplicates.load(), int64_t{kThreads} * kRounds * 20 - distinct);
+  EXPECT_EQ(static_cast<int64_t>(Readings(s1).size() + Readings(s2).size()), distinct);
 }
 
 TEST_P(IngestApiTest, CsvUploadStoresGoodRowsAndReportsBadOnes) {

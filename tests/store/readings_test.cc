@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -17,6 +18,7 @@
 #include "ingest/csv.h"
 #include "modules/readings/aggregate.h"
 #include "modules/readings/chunk_codec.h"
+#include "modules/readings/group_commit.h"
 #include "modules/readings/period_pack.h"
 #include "modules/readings/reading_queries.h"
 #include "modules/readings/reading_service.h"
@@ -331,6 +333,185 @@ TEST_P(ReadingsTest, ConcurrentBatchesOfOneSensorLoseNothing) {
       [&](readings::ReadingStore& store) { return store.Raw(sensor_.id, kDayStart, kDayStart + 3600, 10000); });
   ASSERT_TRUE(raw.ok());
   EXPECT_EQ(raw->size(), static_cast<size_t>(kBatches * 60));
+}
+
+// The batches of a group: two sensors' readings over two hours, with a refused all-or-nothing
+// batch, readings repeated from an earlier batch and within one, and a keep-the-good batch.
+std::vector<std::pair<std::vector<RawReading>, readings::IngestOptions>> GroupBatches(const std::string& a,
+                                                                                      const std::string& b) {
+  const int64_t h1 = kDayStart + 3600;
+  auto row = [](const std::string& key, int64_t ts) {
+    RawReading r;
+    r.device_key = key;
+    r.ts = ts;
+    r.pm2_5 = 20 + 5 * std::sin(static_cast<double>(ts) / 600.0);
+    r.pm10 = *r.pm2_5 + 12;
+    return r;
+  };
+  auto minutes = [&](std::vector<RawReading>& rows, const std::string& key, int64_t hour_end, int from, int to) {
+    for (int m = from; m <= to; ++m) rows.push_back(row(key, hour_end - 3600 + m * 60));
+  };
+  readings::IngestOptions all_or_nothing, keep_good;
+  keep_good.all_or_nothing = false;
+  std::vector<std::pair<std::vector<RawReading>, readings::IngestOptions>> batches(4);
+  minutes(batches[0].first, a, h1, 1, 30);
+  minutes(batches[0].first, b, h1, 1, 30);
+  minutes(batches[1].first, a, h1, 31, 40);
+  batches[1].first.push_back(row("nobody", h1));
+  minutes(batches[2].first, a, h1, 21, 60);  // 21..30 were in batch 0
+  batches[2].first.push_back(row(a, h1 - 15 * 60));  // twice in this batch
+  minutes(batches[2].first, b, h1, 31, 60);
+  minutes(batches[3].first, b, h1 + 3600, 1, 20);
+  batches[3].first.push_back(row(b, 100));  // before 2000: refused, the rest kept
+  for (size_t i = 0; i < batches.size(); ++i) batches[i].second = i == 3 ? keep_good : all_or_nothing;
+  return batches;
+}
+
+// Batches stored together in one transaction (group commit) end exactly as when stored one after
+// the other: each batch's own summary (an earlier batch's reading is a duplicate, a refused
+// all-or-nothing batch stores nothing), and the same readings, flags and hours.
+TEST_P(ReadingsTest, BatchesStoredTogetherEndAsIfStoredOneAfterTheOther) {
+  const sensors::Sensor s2 = AddSensor("s2", "dev-2", 60);
+  const sensors::Sensor s3 = AddSensor("s3", "dev-3", 60);
+  const sensors::Sensor s4 = AddSensor("s4", "dev-4", 60);
+  const int64_t received_at = kDayStart + 3 * 3600;
+
+  auto together = GroupBatches("dev-1", "dev-2");
+  std::vector<readings::IngestBatch> group;
+  for (auto& [rows, options] : together) group.push_back(service_.PrepareBatch(rows, received_at, options));
+  ASSERT_TRUE(SystemWrite([&](UnitOfWork& work) { return service_.IngestBatches(work, group); }).ok());
+
+  const auto apart = GroupBatches("dev-3", "dev-4");
+  std::vector<readings::IngestSummary> alone;
+  for (const auto& [rows, options] : apart) {
+    auto summary = Ingest(rows, received_at, options);
+    ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+    alone.push_back(*summary);
+  }
+
+  const std::vector<int64_t> accepted = {60, 0, 60, 20}, duplicates = {0, 0, 11, 0}, rejected = {0, 1, 0, 1};
+  for (size_t i = 0; i < group.size(); ++i) {
+    SCOPED_TRACE("batch " + std::to_string(i));
+    const auto& summary = group[i].summary;
+    EXPECT_EQ(summary.received, static_cast<int64_t>(together[i].first.size()));
+    EXPECT_EQ(summary.accepted, accepted[i]);
+    EXPECT_EQ(summary.duplicates, duplicates[i]);
+    EXPECT_EQ(summary.rejected, rejected[i]);
+    EXPECT_EQ(summary.accepted, alone[i].accepted);
+    EXPECT_EQ(summary.duplicates, alone[i].duplicates);
+    EXPECT_EQ(summary.flagged, alone[i].flagged);
+    ASSERT_EQ(summary.errors.size(), alone[i].errors.size());
+    for (size_t e = 0; e < summary.errors.size(); ++e) {
+      EXPECT_EQ(summary.errors[e].index, alone[i].errors[e].index);
+      EXPECT_EQ(summary.errors[e].message, alone[i].errors[e].message);
+    }
+  }
+
+  for (const auto& [grouped, single] : {std::pair{sensor_.id, s3.id}, std::pair{s2.id, s4.id}}) {
+    SCOPED_TRACE("sensor " + std::to_string(grouped));
+    auto raw_of = [&](int64_t id) {
+      return Read<std::vector<readings::Reading>>(
+          [&](readings::ReadingStore& store) { return store.Raw(id, kDayStart, kDayStart + 86400, 10000); });
+    };
+    auto a = raw_of(grouped), b = raw_of(single);
+    ASSERT_TRUE(a.ok() && b.ok());
+    ASSERT_EQ(a->size(), b->size());
+    EXPECT_EQ(a->size(), grouped == sensor_.id ? 60u : 80u);
+    for (size_t i = 0; i < a->size(); ++i) {
+      EXPECT_EQ((*a)[i].ts, (*b)[i].ts);
+      EXPECT_EQ((*a)[i].flags, (*b)[i].flags);
+      EXPECT_EQ((*a)[i].pm2_5, (*b)[i].pm2_5);
+      EXPECT_EQ((*a)[i].pm10, (*b)[i].pm10);
+    }
+    const auto ha = Hours(grouped, kDayStart, kDayStart + 86400), hb = Hours(single, kDayStart, kDayStart + 86400);
+    ASSERT_EQ(ha.size(), hb.size());
+    for (size_t i = 0; i < ha.size(); ++i) {
+      EXPECT_EQ(ha[i].hour_end, hb[i].hour_end);
+      EXPECT_EQ(ha[i].samples, hb[i].samples);
+      EXPECT_EQ(ha[i].flagged, hb[i].flagged);
+      EXPECT_EQ(ha[i].pm25_mean(), hb[i].pm25_mean());
+      EXPECT_EQ(ha[i].pm25_in_range.sum, hb[i].pm25_in_range.sum);
+      EXPECT_EQ(ha[i].pm25_in_range_24h.count, hb[i].pm25_in_range_24h.count);
+      EXPECT_EQ(ha[i].pm25_nowcast, hb[i].pm25_nowcast);
+    }
+  }
+}
+
+// GroupCommit: batches of one caller that wait while its transaction runs are stored together in
+// the next one, each with its own answer; another caller's batch never waits for it nor joins it;
+// a failed transaction fails every batch it held and stores none of them.
+TEST_P(ReadingsTest, GroupCommitStoresTheWaitingBatchesOfOneCallerTogether) {
+  auto officer = AddUser("banpong", "officer1", tenancy::Role::kOfficer);
+  auto other = AddUser("banpong", "officer2", tenancy::Role::kOfficer);
+  ASSERT_TRUE(officer.ok() && other.ok());
+  const tenancy::Scope scope = ScopeOf(*officer), other_scope = ScopeOf(*other);
+  AddSensor("s2", "dev-2", 60);  // the other caller's sensor (not locked by the first caller)
+  readings::GroupCommit commit(service_);
+  readings::IngestOptions options;
+  const RequestInfo info = Info(kDayStart + 3 * 86400);
+
+  auto wait_for = [&](auto done) {
+    for (int i = 0; i < 2000 && !done(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    return done();
+  };
+  // The first batch holds its transaction open (in its after-step) until released.
+  std::atomic<bool> release{false};
+  std::atomic<bool> first_inside{false};
+  const readings::GroupCommit::AfterFn hold = [&](UnitOfWork&, const readings::IngestSummary&) {
+    first_inside = true;
+    wait_for([&] { return release.load(); });
+    return Status::Ok();
+  };
+  std::vector<std::vector<RawReading>> rows(6);
+  for (int b = 0; b < 6; ++b) {
+    const std::string key = b == 4 ? "dev-2" : "dev-1";
+    for (int m = 1; m <= 10; ++m) rows[b].push_back(Raw(key, kDayStart + b * 3600 + m * 60, 10 + m));
+  }
+  std::vector<Result<readings::IngestSummary>> results(6, Status::Internal("not run"));
+  std::vector<std::thread> threads;
+  threads.emplace_back([&] { results[0] = commit.Ingest(*transactor_, scope, info, rows[0], options, hold); });
+  ASSERT_TRUE(wait_for([&] { return first_inside.load(); }));
+  for (int b = 1; b <= 3; ++b) {
+    threads.emplace_back([&, b] { results[b] = commit.Ingest(*transactor_, scope, info, rows[b], options); });
+  }
+  ASSERT_TRUE(wait_for([&] { return commit.counts().waiting == 3; }));
+  // Another caller is not held up by them (on SQLite it waits only for the database's writer).
+  if (GetParam() == "postgres") {
+    results[4] = commit.Ingest(*transactor_, other_scope, info, rows[4], options);
+    EXPECT_EQ(commit.counts().waiting, 3);
+  }
+  release = true;
+  for (auto& thread : threads) thread.join();
+  threads.clear();
+  if (GetParam() != "postgres") results[4] = commit.Ingest(*transactor_, other_scope, info, rows[4], options);
+  for (int b = 0; b <= 4; ++b) {
+    ASSERT_TRUE(results[b].ok()) << b << ": " << results[b].status().ToString();
+    EXPECT_EQ(results[b]->accepted, 10) << b;
+  }
+  auto counts = commit.counts();
+  EXPECT_EQ(counts.transactions, 3);  // batch 0; batches 1-3 together; the other caller's
+  EXPECT_EQ(counts.batches, 5);
+
+  // A failing after-step fails its whole transaction: both batches in it answer the error.
+  first_inside = false;
+  release = false;
+  threads.emplace_back([&] { results[0] = commit.Ingest(*transactor_, scope, info, rows[5], options, hold); });
+  ASSERT_TRUE(wait_for([&] { return first_inside.load(); }));
+  std::vector<RawReading> late = {Raw("dev-1", kDayStart + 20 * 3600, 12)};
+  const readings::GroupCommit::AfterFn fail = [](UnitOfWork&, const readings::IngestSummary&) {
+    return Status::Internal("after-step failed");
+  };
+  threads.emplace_back([&] { results[1] = commit.Ingest(*transactor_, scope, info, late, options, fail); });
+  threads.emplace_back([&] { results[2] = commit.Ingest(*transactor_, scope, info, rows[1], options); });
+  ASSERT_TRUE(wait_for([&] { return commit.counts().waiting == 2; }));
+  release = true;
+  for (auto& thread : threads) thread.join();
+  ASSERT_TRUE(results[0].ok());
+  EXPECT_EQ(results[0]->accepted, 10);
+  EXPECT_EQ(results[1].status().message(), "after-step failed");
+  EXPECT_EQ(results[2].status().message(), "after-step failed");
+  EXPECT_TRUE(Hours(sensor_.id, kDayStart + 19 * 3600, kDayStart + 21 * 3600).empty());
+  EXPECT_EQ(Hours(sensor_.id, kDayStart, kDayStart + 86400).size(), 5u);  // rows 0-3 and 5
 }
 
 // The raw 24-h window (the dashboard's "mean of the last 24 h", read from the 24-h sums kept on

@@ -13,7 +13,7 @@
 namespace ecotown::readings {
 
 // Which wire format a reading came in (stored with it, shown on the network health page).
-enum class Source { kAirrohr, kAirGradient, kPurpleAir, kAir4Thai, kJsonBatch, kCsv, kMqtt };
+enum class Source : uint8_t { kAirrohr, kAirGradient, kPurpleAir, kAir4Thai, kJsonBatch, kCsv, kMqtt };
 const char* SourceName(Source source);
 
 struct RawReading {

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
@@ -128,24 +129,60 @@ Status ValidateRawReading(const RawReading& reading, int64_t received_at) {
 
 Result<IngestSummary> ReadingService::Ingest(UnitOfWork& work, std::span<const RawReading> readings,
                                              int64_t received_at, const IngestOptions& options) const {
+  IngestBatch batch = PrepareBatch(readings, received_at, options);
+  RETURN_IF_ERROR(IngestBatches(work, {&batch, 1}));
+  return std::move(batch.summary);
+}
+
+IngestBatch ReadingService::PrepareBatch(std::span<const RawReading> readings, int64_t received_at,
+                                         const IngestOptions& options) const {
+  IngestBatch batch;
+  batch.received_at = received_at;
+  batch.options = options;
+  batch.summary.received = static_cast<int64_t>(readings.size());
+  std::unordered_map<std::string_view, size_t> index;  // name -> position in batch.named
+  for (size_t i = 0; i < readings.size(); ++i) {
+    const RawReading& raw = readings[i];
+    if (Status valid = ValidateRawReading(raw, received_at); !valid.ok()) {
+      ++batch.summary.rejected;
+      batch.summary.errors.push_back({i, raw.device_key, valid.message()});
+      continue;
+    }
+    auto [it, added] = index.try_emplace(raw.device_key, batch.named.size());
+    if (added) batch.named.push_back({raw.device_key, {}, {}});
+    IngestBatch::Named& named = batch.named[it->second];
+    Reading reading = FromRaw(raw, received_at);
+    reading.flags = PointFlags(reading, received_at, qa_);
+    named.rows.push_back(static_cast<uint32_t>(i));
+    named.readings.push_back(std::move(reading));
+  }
+  return batch;
+}
+
+Status ReadingService::IngestBatches(UnitOfWork& work, std::span<IngestBatch> batches) const {
   RETURN_IF_ERROR(work.scope().Require(tenancy::Permission::kWrite));
-  IngestSummary summary;
-  summary.received = static_cast<int64_t>(readings.size());
+  if (batches.size() > kMaxBatchesPerGroup) {
+    return Status::Internal("more than " + std::to_string(kMaxBatchesPerGroup) + " batches in one group");
+  }
 
   // Sensors of the caller's organisations by code and key, when codes may be used.
+  const bool any_codes = std::any_of(batches.begin(), batches.end(),
+                                     [](const IngestBatch& b) { return b.options.match_codes; });
   std::unordered_map<std::string, sensors::Sensor> by_code, by_key;
-  if (options.match_codes) {
+  if (any_codes) {
     ASSIGN_OR_RETURN(auto listed, work.sensors().List(std::nullopt));
     for (auto& sensor : listed) {
       if (sensor.device_key) by_key.emplace(*sensor.device_key, sensor);
       by_code.emplace(sensor.code, std::move(sensor));
     }
   }
-  std::unordered_map<std::string, std::optional<sensors::Sensor>> resolved;
-  auto resolve = [&](const std::string& key) -> Result<std::optional<sensors::Sensor>> {
-    if (auto it = resolved.find(key); it != resolved.end()) return it->second;
+  // What each name resolved to, with codes allowed and without (node-based: pointers stay valid).
+  std::unordered_map<std::string, std::optional<sensors::Sensor>> resolved[2];
+  auto resolve = [&](const std::string& key, bool match_codes) -> Result<const sensors::Sensor*> {
+    auto& cache = resolved[match_codes ? 1 : 0];
+    if (auto it = cache.find(key); it != cache.end()) return it->second ? &*it->second : nullptr;
     std::optional<sensors::Sensor> found;
-    if (options.match_codes) {
+    if (match_codes) {
       if (auto it = by_code.find(key); it != by_code.end()) found = it->second;
       else if (auto k = by_key.find(key); k != by_key.end()) found = k->second;
     } else {
@@ -154,53 +191,58 @@ Result<IngestSummary> ReadingService::Ingest(UnitOfWork& work, std::span<const R
       else if (credential.status().code() != StatusCode::kNotFound) return credential.status();
     }
     if (found && !work.scope().CanWrite(found->org_id)) found.reset();
-    resolved.emplace(key, found);
-    return found;
+    auto& entry = cache.emplace(key, std::move(found)).first->second;
+    return entry ? &*entry : nullptr;
   };
 
-  std::map<int64_t, std::pair<sensors::Sensor, std::vector<Reading>>> groups;
-  for (size_t i = 0; i < readings.size(); ++i) {
-    const RawReading& raw = readings[i];
-    auto reject = [&](std::string message) {
-      ++summary.rejected;
-      summary.errors.push_back({i, raw.device_key, std::move(message)});
-    };
-    if (Status valid = ValidateRawReading(raw, received_at); !valid.ok()) {
-      reject(valid.message());
-      continue;
+  // The readings to store, per sensor in ascending id order (the writers' lock order), one piece
+  // per batch in batch order: of two readings with one time the earlier batch's is kept.
+  std::map<int64_t, std::pair<const sensors::Sensor*, ReadingPieces>> to_store;
+  std::vector<IngestSummary*> summaries;
+  int64_t received_at = 0;
+  for (size_t b = 0; b < batches.size(); ++b) {
+    IngestBatch& batch = batches[b];
+    IngestSummary& summary = batch.summary;
+    summaries.push_back(&summary);
+    std::vector<std::pair<const sensors::Sensor*, IngestBatch::Named*>> found;
+    for (IngestBatch::Named& named : batch.named) {
+      ASSIGN_OR_RETURN(const sensors::Sensor* sensor, resolve(named.name, batch.options.match_codes));
+      std::string refusal;
+      if (!sensor) refusal = "sensor: unknown sensor '" + named.name + "'";
+      else if (sensor->status == sensors::SensorStatus::kRetired) refusal = "sensor: sensor '" + sensor->code + "' is retired";
+      if (refusal.empty()) {
+        found.emplace_back(sensor, &named);
+        continue;
+      }
+      summary.rejected += static_cast<int64_t>(named.rows.size());
+      for (uint32_t row : named.rows) summary.errors.push_back({row, named.name, refusal});
     }
-    ASSIGN_OR_RETURN(auto sensor, resolve(raw.device_key));
-    if (!sensor) {
-      reject("sensor: unknown sensor '" + raw.device_key + "'");
-      continue;
+    // Errors in row order, as the rows came.
+    std::stable_sort(summary.errors.begin(), summary.errors.end(),
+                     [](const RowError& x, const RowError& y) { return x.index < y.index; });
+    if (summary.rejected > 0 && batch.options.all_or_nothing) continue;  // nothing of it is stored
+    for (auto& [sensor, named] : found) {
+      for (Reading& r : named->readings) r.batch = static_cast<uint8_t>(b);
+      auto& entry = to_store[sensor->id];
+      entry.first = sensor;
+      entry.second.push_back(std::move(named->readings));
     }
-    if (sensor->status == sensors::SensorStatus::kRetired) {
-      reject("sensor: sensor '" + sensor->code + "' is retired");
-      continue;
-    }
-    auto& group = groups[sensor->id];
-    if (group.second.empty()) group.first = *sensor;
-    Reading reading = FromRaw(raw, received_at);
-    reading.flags = PointFlags(reading, received_at, qa_);
-    group.second.push_back(std::move(reading));
+    received_at = std::max(received_at, batch.received_at);
   }
-  if (summary.rejected > 0 && options.all_or_nothing) return summary;
 
   std::set<int64_t> orgs;
-  for (auto& [id, group] : groups) {
-    ReadingPieces pieces;
-    pieces.push_back(std::move(group.second));
-    RETURN_IF_ERROR(StoreSensorReadings(work, group.first, std::move(pieces), received_at, summary));
-    orgs.insert(group.first.org_id);
+  for (auto& [id, entry] : to_store) {
+    RETURN_IF_ERROR(StoreSensorReadings(work, *entry.first, std::move(entry.second), received_at, summaries));
+    orgs.insert(entry.first->org_id);
   }
   for (int64_t org : orgs) {
     nlohmann::json sensor_ids = nlohmann::json::array();
-    for (const auto& [id, group] : groups) {
-      if (group.first.org_id == org) sensor_ids.push_back(id);
+    for (const auto& [id, entry] : to_store) {
+      if (entry.first->org_id == org) sensor_ids.push_back(id);
     }
     RETURN_IF_ERROR(events::Publish(work, org, "readings", nlohmann::json{{"sensors", sensor_ids}}.dump()));
   }
-  return summary;
+  return Status::Ok();
 }
 
 Result<Reading> ReadingService::Prepare(const RawReading& raw, int64_t received_at) const {
@@ -235,11 +277,12 @@ Result<IngestSummary> ReadingService::IngestForSensor(UnitOfWork& work, const se
 Status ReadingService::StorePrepared(UnitOfWork& work, const sensors::Sensor& sensor, ReadingPieces prepared,
                                      int64_t received_at, IngestSummary& summary) const {
   RETURN_IF_ERROR(work.scope().RequireWrite(sensor.org_id, "sensor"));
-  return StoreSensorReadings(work, sensor, std::move(prepared), received_at, summary);
+  IngestSummary* const summaries[] = {&summary};
+  return StoreSensorReadings(work, sensor, std::move(prepared), received_at, summaries);
 }
 
 Status ReadingService::StoreSensorReadings(UnitOfWork& work, const sensors::Sensor& sensor, ReadingPieces incoming,
-                                           int64_t received_at, IngestSummary& summary) const {
+                                           int64_t received_at, std::span<IngestSummary* const> summaries) const {
   InTimeOrder(incoming);
   if (incoming.empty()) return Status::Ok();
   ReadingStore& store = work.readings();
@@ -263,7 +306,7 @@ Status ReadingService::StoreSensorReadings(UnitOfWork& work, const sensors::Sens
   for (std::vector<Reading>& piece : incoming) {
     for (Reading& r : piece) {
       if (r.ts == previous_ts) {
-        ++summary.duplicates;
+        ++summaries[r.batch]->duplicates;
         continue;
       }
       previous_ts = r.ts;
@@ -282,7 +325,7 @@ Status ReadingService::StoreSensorReadings(UnitOfWork& work, const sensors::Sens
       auto at = std::lower_bound(hour_rows->begin(), hour_rows->end(), r.ts,
                                  [](const Reading& x, int64_t ts) { return x.ts < ts; });
       if (at != hour_rows->end() && at->ts == r.ts) {
-        ++summary.duplicates;
+        ++summaries[r.batch]->duplicates;
         continue;
       }
       hour_rows->insert(at, std::move(r));
@@ -304,22 +347,21 @@ Status ReadingService::StoreSensorReadings(UnitOfWork& work, const sensors::Sens
   }
   const auto flags = SeriesFlags(series, std::max<int64_t>(1, sensor.sample_interval_seconds), qa_);
   size_t k = 0;
-  int64_t accepted = 0, flagged = 0;
   for (auto& [h, rows] : hours) {
     for (Reading& r : rows) {
       const core::QaFlags series_flags = flags[k++] & kSeriesFlags;
       if (r.flags & kNewMark) {
         r.flags = (r.flags & ~kNewMark) | series_flags;
-        ++accepted;
-        if (r.flags) ++flagged;
+        IngestSummary& summary = *summaries[r.batch];
+        ++summary.accepted;
+        if (r.flags) ++summary.flagged;
+        r.batch = 0;
       } else if ((r.flags | series_flags) != r.flags) {
         r.flags |= series_flags;
         dirty.insert(h);
       }
     }
   }
-  summary.accepted += accepted;
-  summary.flagged += flagged;
 
   // Chunks and hourly aggregates of the changed hours.
   std::vector<HourWrite> writes;

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "core/qa.h"
@@ -38,6 +39,25 @@ struct IngestOptions {
   bool all_or_nothing = true;
 };
 
+// A batch checked and prepared ahead of its transaction (ReadingService::PrepareBatch, on any
+// thread), to be stored with others in one (IngestBatches).
+struct IngestBatch {
+  int64_t received_at = 0;
+  IngestOptions options;
+  // The readings that passed the checks needing no database (Prepare), grouped by the name they
+  // give their sensor, with their rows in the input.
+  struct Named {
+    std::string name;
+    std::vector<uint32_t> rows;
+    std::vector<Reading> readings;
+  };
+  std::vector<Named> named;
+  IngestSummary summary;  // the rows refused so far; IngestBatches completes it
+};
+
+// The most batches IngestBatches takes at once (Reading::batch numbers them).
+inline constexpr size_t kMaxBatchesPerGroup = 64;
+
 class ReadingService {
  public:
   explicit ReadingService(core::QaConfig qa = {}) : qa_(qa) {}
@@ -46,6 +66,21 @@ class ReadingService {
   // (database failures) come back as a Status and the caller rolls back.
   Result<IngestSummary> Ingest(UnitOfWork& work, std::span<const RawReading> readings, int64_t received_at,
                                const IngestOptions& options = {}) const;
+  // Ingest in two halves, for batches stored together (group commit, group_commit.h).
+  // PrepareBatch needs no database and runs on any thread: each row checked
+  // (ValidateRawReading), prepared (Prepare) and grouped by the name of its sensor. The rows must
+  // stay alive until IngestBatches is done with the batch.
+  IngestBatch PrepareBatch(std::span<const RawReading> readings, int64_t received_at,
+                           const IngestOptions& options) const;
+  // Stores prepared batches of one caller in the caller's one transaction, with the same answers
+  // as storing them one after the other in order: each batch's sensors are resolved and its rows
+  // refused on its own (an all-or-nothing batch with a bad row stores nothing, the others go
+  // on), and its summary counts its own readings (one already in an earlier batch of the group
+  // is a duplicate). The accepted readings of all batches are stored together, one pass per
+  // sensor, so that each sensor's chunks and aggregates are rewritten once per group rather than
+  // once per batch; the QA series rules then see the group's readings at once. Takes the
+  // batches' readings (a batch is stored once). At most kMaxBatchesPerGroup batches.
+  Status IngestBatches(UnitOfWork& work, std::span<IngestBatch> batches) const;
 
   // The same for readings already resolved to one sensor (the CLI import groups by sensor).
   Result<IngestSummary> IngestForSensor(UnitOfWork& work, const sensors::Sensor& sensor,
@@ -63,8 +98,9 @@ class ReadingService {
   const core::QaConfig& qa() const { return qa_; }
 
  private:
+  // summaries[r.batch] counts each incoming reading r.
   Status StoreSensorReadings(UnitOfWork& work, const sensors::Sensor& sensor, ReadingPieces incoming,
-                             int64_t received_at, IngestSummary& summary) const;
+                             int64_t received_at, std::span<IngestSummary* const> summaries) const;
 
   core::QaConfig qa_;
 };

@@ -30,6 +30,9 @@ namespace ecotown::readings {
 struct Reading {
   int64_t ts = 0;  // Unix seconds UTC
   Source source = Source::kJsonBatch;
+  // Which batch of a group stored together brought it (ReadingService::IngestBatches), so that
+  // each batch's summary counts its own readings. Bookkeeping while storing; never stored.
+  uint8_t batch = 0;
   core::QaFlags flags = 0;
   std::optional<double> pm1, pm2_5, pm10;
   std::optional<double> pm2_5_b, pm10_b;
