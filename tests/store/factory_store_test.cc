@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -27,9 +29,9 @@ class FactoryStoreTest : public StoreContractTest {
     StoreContractTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
     ASSERT_TRUE(LoadGeographyIfEmpty(*db_, ECOTOWN_TEST_FIXTURE_DATA_DIR).ok());
-    auto types = LoadFactoryTypesIfEmpty(*db_, ECOTOWN_TEST_FIXTURE_DATA_DIR);
+    auto types = SyncFactoryTypes(*db_, ECOTOWN_TEST_FIXTURE_DATA_DIR);
     ASSERT_TRUE(types.ok()) << types.status().ToString();
-    ASSERT_GT(*types, 0);
+    ASSERT_GT(types->inserted, 0);
     ASSERT_TRUE(AddOrg("banpong", orgs::OrgType::kTown, std::nullopt).ok());
     ASSERT_TRUE(AddOrg("hatyai", orgs::OrgType::kCity, std::nullopt).ok());
     officer_ = AddUser("banpong", "bp-officer", Role::kOfficer).value();
@@ -463,9 +465,9 @@ TEST_P(FactoryStoreTest, UpdateReplacesFieldsKeepsDuplicatesOutAndIsAudited) {
 }
 
 TEST_P(FactoryStoreTest, TypeListLoadsOnceAndIsSearchable) {
-  auto again = LoadFactoryTypesIfEmpty(*db_, ECOTOWN_TEST_FIXTURE_DATA_DIR);
+  auto again = SyncFactoryTypes(*db_, ECOTOWN_TEST_FIXTURE_DATA_DIR);
   ASSERT_TRUE(again.ok());
-  EXPECT_EQ(*again, 0);
+  EXPECT_FALSE(again->Changed());
   std::vector<factories::FactoryType> found;
   ASSERT_TRUE(transactor_->Read(ScopeOf(officer_), Info(), [&](UnitOfWork& work) -> Status {
                 ASSIGN_OR_RETURN(found, work.factories().SearchTypes("ฝังกลบ", 20));
@@ -474,17 +476,123 @@ TEST_P(FactoryStoreTest, TypeListLoadsOnceAndIsSearchable) {
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].class_code, "10500");
   EXPECT_EQ(found[0].disp_class, "105");
-  auto missing = LoadFactoryTypesIfEmpty(*db_, "/nonexistent");
+  auto missing = SyncFactoryTypes(*db_, "/nonexistent");
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+}
+
+// Issue 4: the type list used to be loaded only into an empty table, so a database never got the
+// names and rules added to data/factory_types.csv later. A database loaded with an older list is
+// brought up to date on the next start, and the start after that changes nothing.
+TEST_P(FactoryStoreTest, TypeListBroughtUpToDateOnRestartAndLeftAloneAfter) {
+  const std::string header =
+      "class_code,disp_class,main_order,sub_item,description_th,category1_rule,category2_rule,category3_rule,"
+      "regulation\n";
+  const auto WriteList = [&](const std::string& name, const std::string& rows) {
+    const auto dir = dir_.path() / name;
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "factory_types.csv") << header << rows;
+    return dir.string();
+  };
+  const std::string older = WriteList("older",
+                                      "00100,1,1,,,-,เครื่องจักรไม่เกิน 50 แรงม้า,,\n"
+                                      "00906,9(6),9,6,,,,,\n"
+                                      "04200,42,42,,,,,,\n"
+                                      "04300,43,43,,,,,,\n");
+  const std::string newer = WriteList(
+      "newer",
+      "00100,1,1,,โรงงานประกอบกิจการเกี่ยวกับการบ่มใบชาหรือใบยาสูบ,-,เครื่องจักรไม่เกิน 75 แรงม้า,"
+      "เครื่องจักรเกิน 75 แรงม้า,กฎกระทรวงกำหนดประเภท ชนิด และขนาดของโรงงาน พ.ศ. 2563\n"
+      "00906,9(6),9,6,,,,,\n"
+      "10500,105,105,,โรงงานคัดแยกหรือฝังกลบสิ่งปฏิกูลหรือวัสดุที่ไม่ใช้แล้ว,,,,\n");
+  const auto Restart = [&] {
+    transactor_.reset();
+    db_.reset();
+    auto db = Database::Open(url_, 4);
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(db).value();
+    transactor_ = std::make_unique<SqlTransactor>(*db_);
+  };
+  const auto Table = [&] {
+    auto rows = Sql("SELECT class_code, disp_class, main_order, sub_item, description_th, category1_rule, "
+                    "category2_rule, category3_rule, regulation FROM factory_types ORDER BY class_code");
+    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+    std::vector<std::string> out;
+    for (const Row& r : rows.ok() ? rows->rows : std::vector<Row>{}) {
+      std::string line;
+      for (size_t c = 0; c < 9; ++c) line += (c == 2 || c == 3 ? std::to_string(r.Int(c)) : r.Text(c)) + "|";
+      out.push_back(line);
+    }
+    return out;
+  };
+  const auto Type = [&](const std::string& code) {
+    std::optional<factories::FactoryType> type;
+    Status status = transactor_->Read(ScopeOf(officer_), Info(), [&](UnitOfWork& work) -> Status {
+      ASSIGN_OR_RETURN(type, work.factories().GetType(code));
+      return Status::Ok();
+    });
+    return status.ok() ? type : std::nullopt;
+  };
+
+  ASSERT_TRUE(Sql("DELETE FROM factory_types").ok());
+  auto first = SyncFactoryTypes(*db_, older);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->inserted, 4);
+  // A factory of type 43, which the newer list drops: that type must stay.
+  Factory uses_43 = Sample();
+  uses_43.type_code = "04300";
+  ASSERT_TRUE(Create(ScopeOf(officer_), uses_43).ok());
+
+  Restart();
+  auto second = SyncFactoryTypes(*db_, newer);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(second->inserted, 1);  // 105
+  EXPECT_EQ(second->updated, 1);   // 1: its name, the rules of categories 2 and 3, the regulation
+  EXPECT_EQ(second->removed, 1);   // 42: no factory uses it
+  EXPECT_EQ(second->kept, std::vector<std::string>{"04300"});
+  auto tobacco = Type("00100");
+  ASSERT_TRUE(tobacco.has_value());
+  EXPECT_EQ(tobacco->description_th, "โรงงานประกอบกิจการเกี่ยวกับการบ่มใบชาหรือใบยาสูบ");
+  EXPECT_EQ(tobacco->category2_rule, "เครื่องจักรไม่เกิน 75 แรงม้า");
+  EXPECT_EQ(tobacco->category3_rule, "เครื่องจักรเกิน 75 แรงม้า");
+  EXPECT_EQ(tobacco->regulation, "กฎกระทรวงกำหนดประเภท ชนิด และขนาดของโรงงาน พ.ศ. 2563");
+  auto landfill = Type("10500");
+  ASSERT_TRUE(landfill.has_value());
+  EXPECT_EQ(landfill->disp_class, "105");
+  EXPECT_FALSE(Type("04200").has_value());
+  EXPECT_TRUE(Type("04300").has_value());
+  EXPECT_EQ(Count("factories", "type_code = '04300'"), 1);
+
+  const auto after_update = Table();
+  ASSERT_EQ(after_update.size(), 4u);
+  Restart();
+  auto third = SyncFactoryTypes(*db_, newer);
+  ASSERT_TRUE(third.ok()) << third.status().ToString();
+  EXPECT_FALSE(third->Changed());
+  EXPECT_EQ(third->kept, std::vector<std::string>{"04300"});
+  EXPECT_EQ(Table(), after_update);
+
+  // A list with a repeated code is refused, naming the line, and changes nothing.
+  const std::string repeated = WriteList("repeated",
+                                         "00100,1,1,,ชื่อใหม่,,,,\n"
+                                         "12000,120,120,,,,,,\n"
+                                         "00100,1,1,,,,,,\n");
+  auto refused = SyncFactoryTypes(*db_, repeated);
+  EXPECT_EQ(refused.status().code(), StatusCode::kInvalid);
+  EXPECT_NE(refused.status().message().find("line 4: class_code 00100 repeats line 2"), std::string::npos)
+      << refused.status().message();
+  EXPECT_EQ(Table(), after_update);
+  const std::string header_only = WriteList("empty", "");
+  EXPECT_EQ(SyncFactoryTypes(*db_, header_only).status().code(), StatusCode::kInvalid);
+  EXPECT_EQ(Table(), after_update);
 }
 
 // The shipped list (data/factory_types.csv), not the test copy: every row loads, and the rows named
 // from the 1992 schedule (data/factory_types_sources.csv) keep their name and say which regulation.
 TEST_P(FactoryStoreTest, ShippedTypeListNamesRowsFromThe1992Schedule) {
   ASSERT_TRUE(Sql("DELETE FROM factory_types").ok());
-  auto loaded = LoadFactoryTypesIfEmpty(*db_, ECOTOWN_DATA_DIR);
+  auto loaded = SyncFactoryTypes(*db_, ECOTOWN_DATA_DIR);
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
-  EXPECT_GE(*loaded, 134);
+  EXPECT_GE(loaded->inserted, 134);
   const auto Search = [&](const std::string& q) {
     std::vector<factories::FactoryType> found;
     EXPECT_TRUE(transactor_->Read(ScopeOf(officer_), Info(), [&](UnitOfWork& work) -> Status {
