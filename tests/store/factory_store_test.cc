@@ -417,6 +417,93 @@ TEST_P(FactoryStoreTest, TextSearchPagesEveryMatchNewestFirstForRareAndCommonTex
   EXPECT_TRUE(every_page(rare).empty());
 }
 
+// The boundaries between PostgreSQL's statements for a text (ListByTrigrams in the store): the
+// newest rows' test for a word answering with exactly a full page or one row short of it, a text
+// without a letter past the cap of 1,000 matches (the walk) and below it after a few pages, an
+// exact registration-like fragment, and texts found nowhere. SQLite answers the same through FTS5.
+TEST_P(FactoryStoreTest, TextSearchAnswersAlikeOnEitherSideOfEachStatementsLimit) {
+  const Scope scope = ScopeOf(officer_);
+  constexpr int kMills = 1010;
+  std::vector<int64_t> mills, closed;
+  Status status = transactor_->Write(scope, Info(), [&](UnitOfWork& work) -> Status {
+    for (int i = 0; i < kMills; ++i) {
+      Factory f = Sample("Mill 55-" + std::to_string(1000 + i));
+      f.registration_no = std::nullopt;
+      f.registration_no14 = std::nullopt;
+      f.status = i % 4 == 0 ? FactoryStatus::kClosed : FactoryStatus::kOperating;
+      ASSIGN_OR_RETURN(const Factory created, service_.Create(work, f));
+      mills.push_back(created.id);
+      if (i % 4 == 0) closed.push_back(created.id);
+    }
+    for (int i = 0; i < 10; ++i) {  // the newest rows have neither text
+      Factory f = Sample("Late Shed " + std::to_string(i));
+      f.registration_no = std::nullopt;
+      f.registration_no14 = std::nullopt;
+      RETURN_IF_ERROR(service_.Create(work, f).status());
+    }
+    return Status::Ok();
+  });
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  std::sort(mills.rbegin(), mills.rend());
+  std::sort(closed.rbegin(), closed.rend());
+  // The ids of the first page, checking that it says whether more follow.
+  auto ids_of = [&](const FactoryQuery& query, bool more) {
+    std::vector<int64_t> ids;
+    auto page = List(scope, query);
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    if (page.ok()) {
+      for (const auto& f : page->items) ids.push_back(f.id);
+      EXPECT_EQ(page->next_after_id.has_value(), more) << "text " << *query.text << ", limit " << query.limit;
+      if (page->next_after_id && !ids.empty()) {
+        EXPECT_EQ(*page->next_after_id, ids.back());
+      }
+    }
+    return ids;
+  };
+  auto newest = [](const std::vector<int64_t>& ids, size_t n) {
+    return std::vector<int64_t>(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(std::min(n, ids.size())));
+  };
+  // A word: the newest 3 x (limit + 1) rows hold 10 sheds and the rest mills. Limit 3: 2 mills
+  // there, short of a page; limit 4: exactly limit + 1 (a full page with a next one); limit 5: more.
+  FactoryQuery word;
+  word.text = "mill";
+  for (int limit : {3, 4, 5, 50}) {
+    word.limit = limit;
+    EXPECT_EQ(ids_of(word, true), newest(mills, static_cast<size_t>(limit))) << "limit " << limit;
+  }
+  // The same word behind a filter that the newest rows fail (closed: none of the sheds).
+  word.status = FactoryStatus::kClosed;
+  word.limit = 7;
+  EXPECT_EQ(ids_of(word, true), newest(closed, 7));
+  // Without a letter: 1,010 matches, over the cap, so the first page walks the newest rows; after
+  // it fewer than the cap are left, and the later pages come from the collected matches.
+  FactoryQuery fragment;
+  fragment.text = "55-";
+  fragment.limit = 200;
+  std::vector<int64_t> paged;
+  for (int pages = 0; pages < 10; ++pages) {
+    auto page = List(scope, fragment);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    for (const auto& f : page->items) paged.push_back(f.id);
+    if (!page->next_after_id) break;
+    EXPECT_EQ(page->items.size(), 200u);
+    fragment.after_id = page->next_after_id;
+  }
+  EXPECT_EQ(paged, mills);
+  fragment.after_id = std::nullopt;
+  fragment.status = FactoryStatus::kClosed;  // 253 matches: under the cap
+  fragment.limit = 253;
+  EXPECT_EQ(ids_of(fragment, false), closed);
+  fragment.status = std::nullopt;
+  fragment.text = "55-2009";  // the last mill only
+  EXPECT_EQ(ids_of(fragment, false), std::vector<int64_t>{mills.front()});
+  fragment.text = "55-9";
+  EXPECT_TRUE(ids_of(fragment, false).empty());
+  word.status = std::nullopt;
+  word.text = "no such mill";
+  EXPECT_TRUE(ids_of(word, false).empty());
+}
+
 TEST_P(FactoryStoreTest, UpdateReplacesFieldsKeepsDuplicatesOutAndIsAudited) {
   const Scope scope = ScopeOf(officer_);
   auto a = Create(scope, Sample());
