@@ -65,8 +65,8 @@ Result<std::vector<TypeRow>> ReadTypeList(const std::string& path) {
     if (auto [earlier, fresh] = line_of.emplace(v[0], reader.line()); !fresh) {
       return Status::Invalid(where + ": class_code " + v[0] + " repeats line " + std::to_string(earlier->second));
     }
-    rows.push_back(TypeRow{v[0], v[1].empty() ? core::DisplayClassOf(v[0]) : v[1], main_order, sub_item,
-                           {v[4], v[5], v[6], v[7], v[8]}});
+    rows.push_back(TypeRow{
+        v[0], v[1].empty() ? core::DisplayClassOf(v[0]) : v[1], main_order, sub_item, {v[4], v[5], v[6], v[7], v[8]}});
   }
   if (!reader.error().empty()) return Status::Invalid(path + ": " + reader.error());
   // An empty list would otherwise remove every type no factory uses.

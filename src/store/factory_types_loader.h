@@ -10,10 +10,10 @@ namespace ecotown::store {
 
 // What one SyncFactoryTypes changed; all zero when the table already matched the list.
 struct FactoryTypeSync {
-  int64_t inserted = 0;               // codes new to the table
-  int64_t updated = 0;                // shipped codes whose columns differed, overwritten with the list's
-  int64_t removed = 0;                // codes no longer shipped that no factory refers to
-  std::vector<std::string> kept;      // codes no longer shipped that factories still refer to (left as they are)
+  int64_t inserted = 0;           // codes new to the table
+  int64_t updated = 0;            // shipped codes whose columns differed, overwritten with the list's
+  int64_t removed = 0;            // codes no longer shipped that no factory refers to
+  std::vector<std::string> kept;  // codes no longer shipped that factories still refer to (left as they are)
   bool Changed() const { return inserted + updated + removed > 0; }
 };
 

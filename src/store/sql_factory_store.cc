@@ -125,7 +125,7 @@ Result<factories::FactoryPage> SqlFactoryStore::List(const factories::FactoryQue
   // word in most names: 1 ms). Shorter texts are found by walking the newest rows with LIKE.
   const bool fts = sqlite && has_text && core::CodePointCount(*q.text) >= 3;
   // PostgreSQL finds a text of 3 or more characters through its trigram index when it is rare (see
-  // ListByTrigrams).
+  // the statements at the end).
   const bool trigram = !sqlite && has_text && core::CodePointCount(*q.text) >= 3;
   // The filters, each with '?' where its value goes; `text` marks the text condition, which some
   // PostgreSQL statements leave out.
@@ -201,7 +201,7 @@ Result<factories::FactoryPage> SqlFactoryStore::List(const factories::FactoryQue
   auto page_of = [&](const std::vector<Row>& rows) {
     factories::FactoryPage page;
     for (const auto& row : rows) {
-      if (row.IsNull(0)) continue;  // ListByTrigrams' row that only carries the count
+      if (row.IsNull(0)) continue;  // the row of statement 2 below that only carries the count
       if (static_cast<int>(page.items.size()) == limit) {
         page.next_after_id = page.items.back().id;
         break;
@@ -268,12 +268,14 @@ Result<factories::FactoryPage> SqlFactoryStore::List(const factories::FactoryQue
     const std::string conditions_sql = where(params, true);
     const std::string cap = slot(V(kCommonText));
     const std::string page_size = slot(V(static_cast<int64_t>(limit + 1)));
-    ASSIGN_OR_RETURN(const auto rows,
-                     run("WITH matches AS MATERIALIZED (SELECT id FROM factories WHERE " + conditions_sql +
-                         " LIMIT (SELECT " + cap + "::bigint)) SELECT page.*, counted.matched FROM (SELECT COUNT(*) "
-                         "AS matched FROM matches) AS counted LEFT JOIN LATERAL (" + kFactoryColumns +
-                         "WHERE counted.matched < " + cap + " AND id IN (SELECT id FROM matches ORDER BY id DESC "
-                         "LIMIT " + page_size + ")) AS page ON true ORDER BY page.id DESC"));
+    const std::string matches = "WITH matches AS MATERIALIZED (SELECT id FROM factories WHERE " + conditions_sql +
+                                " LIMIT (SELECT " + cap + "::bigint)) ";
+    const std::string newest = std::string(kFactoryColumns) + "WHERE counted.matched < " + cap +
+                               " AND id IN (SELECT id FROM matches ORDER BY id DESC LIMIT " + page_size + ")";
+    ASSIGN_OR_RETURN(const auto rows, run(matches +
+                                          "SELECT page.*, counted.matched FROM (SELECT COUNT(*) AS matched "
+                                          "FROM matches) AS counted LEFT JOIN LATERAL (" +
+                                          newest + ") AS page ON true ORDER BY page.id DESC"));
     if (rows.empty()) return Status::Internal("factory search: no count of the matches");
     if (rows.front().Int(rows.front().size() - 1) < kCommonText) return page_of(rows);
     params.clear();

@@ -64,6 +64,16 @@ class FactoryStoreTest : public StoreContractTest {
     return f;
   }
 
+  // A factory without registration numbers (so that any number of them can be registered), in work.
+  Result<Factory> CreateUnnumbered(UnitOfWork& work, const std::string& name,
+                                   FactoryStatus status = FactoryStatus::kOperating) {
+    Factory f = Sample(name);
+    f.registration_no = std::nullopt;
+    f.registration_no14 = std::nullopt;
+    f.status = status;
+    return service_.Create(work, f);
+  }
+
   Result<Factory> Create(const Scope& scope, const Factory& draft) {
     std::optional<Factory> created;
     Status status = transactor_->Write(scope, Info(), [&](UnitOfWork& work) -> Status {
@@ -341,22 +351,16 @@ TEST_P(FactoryStoreTest, TextSearchPagesEveryMatchNewestFirstForRareAndCommonTex
   std::vector<int64_t> all, riverside, closed;
   Status status = transactor_->Write(scope, Info(), [&](UnitOfWork& work) -> Status {
     for (int i = 0; i < kFactories; ++i) {
-      Factory f = Sample("Common Plant " + std::to_string(i) + (i % 97 == 5 ? " Riverside" : ""));
-      f.registration_no = std::nullopt;
-      f.registration_no14 = std::nullopt;
-      f.status = i % 3 == 0 ? FactoryStatus::kClosed : FactoryStatus::kOperating;
-      ASSIGN_OR_RETURN(const Factory created, service_.Create(work, f));
+      ASSIGN_OR_RETURN(const Factory created,
+                       CreateUnnumbered(work, "Common Plant " + std::to_string(i) + (i % 97 == 5 ? " Riverside" : ""),
+                                        i % 3 == 0 ? FactoryStatus::kClosed : FactoryStatus::kOperating));
       all.push_back(created.id);
       if (i % 97 == 5) riverside.push_back(created.id);
       if (i % 3 == 0) closed.push_back(created.id);
     }
     // The newest rows do not have the common text: its first page is not among them.
     for (int i = 0; i < 20; ++i) {
-      Factory f = Sample("Late Mill " + std::to_string(i));
-      f.registration_no = std::nullopt;
-      f.registration_no14 = std::nullopt;
-      f.status = FactoryStatus::kOperating;
-      RETURN_IF_ERROR(service_.Create(work, f).status());
+      RETURN_IF_ERROR(CreateUnnumbered(work, "Late Mill " + std::to_string(i)).status());
     }
     return Status::Ok();
   });
@@ -417,7 +421,7 @@ TEST_P(FactoryStoreTest, TextSearchPagesEveryMatchNewestFirstForRareAndCommonTex
   EXPECT_TRUE(every_page(rare).empty());
 }
 
-// The boundaries between PostgreSQL's statements for a text (ListByTrigrams in the store): the
+// The boundaries between PostgreSQL's statements for a text (the end of SqlFactoryStore::List): the
 // newest rows' test for a word answering with exactly a full page or one row short of it, a text
 // without a letter past the cap of 1,000 matches (the walk) and below it after a few pages, an
 // exact registration-like fragment, and texts found nowhere. SQLite answers the same through FTS5.
@@ -427,19 +431,14 @@ TEST_P(FactoryStoreTest, TextSearchAnswersAlikeOnEitherSideOfEachStatementsLimit
   std::vector<int64_t> mills, closed;
   Status status = transactor_->Write(scope, Info(), [&](UnitOfWork& work) -> Status {
     for (int i = 0; i < kMills; ++i) {
-      Factory f = Sample("Mill 55-" + std::to_string(1000 + i));
-      f.registration_no = std::nullopt;
-      f.registration_no14 = std::nullopt;
-      f.status = i % 4 == 0 ? FactoryStatus::kClosed : FactoryStatus::kOperating;
-      ASSIGN_OR_RETURN(const Factory created, service_.Create(work, f));
+      ASSIGN_OR_RETURN(const Factory created,
+                       CreateUnnumbered(work, "Mill 55-" + std::to_string(1000 + i),
+                                        i % 4 == 0 ? FactoryStatus::kClosed : FactoryStatus::kOperating));
       mills.push_back(created.id);
       if (i % 4 == 0) closed.push_back(created.id);
     }
     for (int i = 0; i < 10; ++i) {  // the newest rows have neither text
-      Factory f = Sample("Late Shed " + std::to_string(i));
-      f.registration_no = std::nullopt;
-      f.registration_no14 = std::nullopt;
-      RETURN_IF_ERROR(service_.Create(work, f).status());
+      RETURN_IF_ERROR(CreateUnnumbered(work, "Late Shed " + std::to_string(i)).status());
     }
     return Status::Ok();
   });
