@@ -104,9 +104,15 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const Config& config) {
   if (applied > 0) spdlog::info("applied {} migration(s) to {}", applied, db->Describe());
   ASSIGN_OR_RETURN(const int64_t loaded, store::LoadGeographyIfEmpty(*db, config.data_dir));
   if (loaded > 0) spdlog::info("loaded {} subdistricts of the Thai administrative divisions", loaded);
-  auto types = store::LoadFactoryTypesIfEmpty(*db, config.data_dir);
-  if (!types.ok()) return types.status();
-  if (*types > 0) spdlog::info("loaded {} factory types of the ministerial regulation", *types);
+  ASSIGN_OR_RETURN(const store::FactoryTypeSync types, store::SyncFactoryTypes(*db, config.data_dir));
+  if (types.Changed()) {
+    spdlog::info("factory types of the ministerial regulation: {} added, {} updated, {} removed", types.inserted,
+                 types.updated, types.removed);
+  }
+  for (const std::string& code : types.kept) {
+    spdlog::warn("factory type {} is no longer in {}/factory_types.csv but factories use it: kept", code,
+                 config.data_dir);
+  }
   ASSIGN_OR_RETURN(const int64_t articles, store::LoadClinicArticles(*db, config.data_dir, clock.NowUnix()));
   if (articles > 0) spdlog::debug("loaded {} pollution clinic articles", articles);
   ASSIGN_OR_RETURN(const int checklists, store::LoadDefaultChecklists(*db, config.data_dir, clock.NowUnix()));

@@ -125,18 +125,18 @@ Result<factories::FactoryPage> SqlFactoryStore::List(const factories::FactoryQue
   // word in most names: 1 ms). Shorter texts are found by walking the newest rows with LIKE.
   const bool fts = sqlite && has_text && core::CodePointCount(*q.text) >= 3;
   // PostgreSQL finds a text of 3 or more characters through its trigram index when it is rare (see
-  // the statement at the end).
+  // the statements at the end).
   const bool trigram = !sqlite && has_text && core::CodePointCount(*q.text) >= 3;
-  std::string where = scope_.FactoryFilterSql("org_id", "id");
-  Params params;
-  auto add = [&](const std::string& condition, Value value) {
-    params.push_back(std::move(value));
-    std::string text = condition;
-    const std::string slot = "$" + std::to_string(params.size());
-    for (size_t at = text.find('?'); at != std::string::npos; at = text.find('?', at + slot.size())) {
-      text.replace(at, 1, slot);
-    }
-    where += " AND " + text;
+  // The filters, each with '?' where its value goes; `text` marks the text condition, which some
+  // PostgreSQL statements leave out.
+  struct Condition {
+    std::string sql;
+    Value value;
+    bool text = false;
+  };
+  std::vector<Condition> conditions;
+  auto add = [&](std::string condition, Value value, bool text = false) {
+    conditions.push_back({std::move(condition), std::move(value), text});
   };
   if (q.org_id) add("org_id = ?", V(*q.org_id));
   if (q.status) add("status = ?", V(factories::FactoryStatusName(*q.status)));
@@ -176,81 +176,117 @@ Result<factories::FactoryPage> SqlFactoryStore::List(const factories::FactoryQue
     add("factories.search_text LIKE ? ESCAPE '\\'", V(LikeContains(*q.text)));  // the exact meaning
     order = id_column = "factories_search.rowid";
     order += " DESC";
-  } else if (has_text && sqlite) {
-    add("search_text LIKE ? ESCAPE '\\'", V(LikeContains(*q.text)));
-  }
-  // PostgreSQL: the text condition alone and where it sits in `where` (the statement below also
-  // needs `where` without it).
-  std::string text_condition;
-  size_t text_at = 0;
-  if (has_text && !sqlite) {
-    text_at = where.size();
-    add("search_text LIKE ?", V(LikeContains(*q.text)));  // PostgreSQL's LIKE escapes with a backslash
-    text_condition = where.substr(text_at + 5);           // after " AND "
+  } else if (has_text) {
+    // PostgreSQL's LIKE escapes with a backslash by default.
+    add(sqlite ? "search_text LIKE ? ESCAPE '\\'" : "search_text LIKE ?", V(LikeContains(*q.text)), true);
   }
   if (q.after_id) add(id_column + " < ?", V(*q.after_id));
+  // The scope and the conditions (the text one only if with_text), their values appended to params.
+  auto where = [&](Params& params, bool with_text) {
+    std::string sql = scope_.FactoryFilterSql("org_id", "id");
+    for (const Condition& c : conditions) {
+      if (c.text && !with_text) continue;
+      params.push_back(c.value);
+      std::string text = c.sql;
+      const std::string slot = "$" + std::to_string(params.size());
+      for (size_t at = text.find('?'); at != std::string::npos; at = text.find('?', at + slot.size())) {
+        text.replace(at, 1, slot);
+      }
+      sql += " AND " + text;
+    }
+    return sql;
+  };
   const int limit = std::clamp(q.limit, 1, 500);
-  params.push_back(V(static_cast<int64_t>(limit + 1)));
-  const std::string page_size = "$" + std::to_string(params.size());
-  std::string sql;
-  if (trigram) {
-    // One statement (one plan, one round trip) for a rare text and a common one. The planner,
-    // guessing the matches spread evenly, would walk the newest rows even for a rare text whose
-    // matches all lie far back (a registration-number fragment: 76,000 rows read for 51). So the
-    // matches are first collected, up to kCommonText, into "matches"; the cap is hidden from the
-    // planner in a subquery, so that it chooses the access path for all the matches (the trigram
-    // index unless the text is in a large share of the rows, where a scan finds the cap soonest).
-    // Fewer than kCommonText: they are every match, and the page is the newest of them. Otherwise
-    // the text is common and the walk of the newest rows, which stops at the page size, runs
-    // instead (the one-time filters on the count let only one of the two branches run).
-    // Before all that, for a text with a letter (a word), the newest kRecentPages pages of rows
-    // that pass every other filter are tested for it ("hits"): a full page there is the answer (a
-    // common word: ~80 rows read instead of ~1,500 to count 1,000 matches), and "matches" is then
-    // never read. A text without a letter (a registration-number fragment) lies anywhere in the
-    // registry: the test would only add its cost (~0.4 ms), so it is left out.
-    constexpr int64_t kCommonText = 1000;
-    constexpr int64_t kRecentPages = 3;
-    const bool word = std::any_of(q.text->begin(), q.text->end(), [](char c) {
-      return (static_cast<unsigned char>(c) & 0x80) != 0 || std::isalpha(static_cast<unsigned char>(c));
-    });
-    params.push_back(V(kCommonText));
-    const std::string cap = "$" + std::to_string(params.size());
-    const std::string count = "(SELECT COUNT(*) FROM matches)";
-    std::string with = "WITH ", newest_page, no_newest_page;
-    if (word) {
-      params.push_back(V(kRecentPages * (limit + 1)));
-      const std::string recent_rows = "$" + std::to_string(params.size());
-      std::string other_filters = where;
-      other_filters.erase(text_at, 5 + text_condition.size());
-      const std::string hits = "(SELECT COUNT(*) FROM hits)";
-      with += "recent AS MATERIALIZED (SELECT id, search_text FROM factories WHERE " + other_filters +
-              " ORDER BY id DESC LIMIT " + recent_rows + "), hits AS MATERIALIZED (SELECT id FROM recent WHERE " +
-              text_condition + " ORDER BY id DESC LIMIT " + page_size + "), ";
-      newest_page = "(" + std::string(kFactoryColumns) + "WHERE id IN (SELECT id FROM hits WHERE " + hits +
-                    " >= " + page_size + ")) UNION ALL ";
-      no_newest_page = hits + " < " + page_size + " AND ";
+  // The statement's rows (newest first, at most limit + 1) as a page.
+  auto page_of = [&](const std::vector<Row>& rows) {
+    factories::FactoryPage page;
+    for (const auto& row : rows) {
+      if (row.IsNull(0)) continue;  // the row of statement 2 below that only carries the count
+      if (static_cast<int>(page.items.size()) == limit) {
+        page.next_after_id = page.items.back().id;
+        break;
+      }
+      page.items.push_back(FactoryFromRow(row));
     }
-    sql = with + "matches AS MATERIALIZED (SELECT id FROM factories WHERE " + where + " LIMIT (SELECT " + cap +
-          "::bigint)) " + newest_page + "(" + kFactoryColumns + "WHERE id IN (SELECT id FROM matches WHERE " +
-          no_newest_page + count + " < " + cap + " ORDER BY id DESC LIMIT " + page_size + ")) UNION ALL (" +
-          kFactoryColumns + "WHERE " + where + " AND " + no_newest_page + count + " >= " + cap +
-          " ORDER BY id DESC LIMIT " + page_size + ") ORDER BY id DESC LIMIT " + page_size;
-  } else {
-    sql = std::string(kFactoryColumns) +
-          (fts ? "JOIN factories_search ON factories_search.rowid = factories.id " : "") + "WHERE " + where +
-          " ORDER BY " + order + " LIMIT " + page_size;
+    return page;
+  };
+  Params params;
+  auto run = [&](const std::string& sql) -> Result<std::vector<Row>> {
+    auto result = conn_.Query(sql, params);
+    if (!result.ok()) return result.status();
+    return std::move(result->rows);
+  };
+  auto slot = [&](Value value) {
+    params.push_back(std::move(value));
+    return "$" + std::to_string(params.size());
+  };
+  if (!trigram) {
+    const std::string conditions_sql = where(params, true);
+    const std::string page_size = slot(V(static_cast<int64_t>(limit + 1)));
+    ASSIGN_OR_RETURN(const auto rows,
+                     run(std::string(kFactoryColumns) +
+                         (fts ? "JOIN factories_search ON factories_search.rowid = factories.id " : "") + "WHERE " +
+                         conditions_sql + " ORDER BY " + order + " LIMIT " + page_size));
+    return page_of(rows);
   }
-  auto result = conn_.Query(sql, params);
-  if (!result.ok()) return result.status();
-  factories::FactoryPage page;
-  for (const auto& row : result->rows) {
-    if (static_cast<int>(page.items.size()) == limit) {
-      page.next_after_id = page.items.back().id;
-      break;
-    }
-    page.items.push_back(FactoryFromRow(row));
+
+  // PostgreSQL, a text of 3 or more characters. The planner, guessing the matches spread evenly,
+  // would walk the newest rows even for a rare text whose matches all lie far back (a
+  // registration-number fragment: 76,000 rows read for 51), and would read every match of a common
+  // text through the trigram index to sort them (a word in 63,000 names). Up to three statements,
+  // each planned for the actual values (the choices below follow the text), each run only when
+  // the one before did not answer; each is small, since planning one that held all three took
+  // longer (~0.7 ms) than running the one that answers.
+  constexpr int64_t kCommonText = 1000;
+  constexpr int64_t kRecentPages = 3;
+  // 1. A text with a letter (a word): the newest kRecentPages pages of rows that pass every other
+  //    filter are tested for it. A full page there is the answer (a common word: ~150 rows read
+  //    instead of ~1,500 to count 1,000 matches). A text without a letter (a registration-number
+  //    fragment) lies anywhere in the registry, so the test would only add its cost.
+  const bool word = std::any_of(q.text->begin(), q.text->end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0x80) != 0 || std::isalpha(static_cast<unsigned char>(c));
+  });
+  if (word) {
+    const std::string other_filters = where(params, false);
+    const std::string recent_rows = slot(V(kRecentPages * (limit + 1)));
+    const std::string pattern = slot(V(LikeContains(*q.text)));
+    const std::string page_size = slot(V(static_cast<int64_t>(limit + 1)));
+    ASSIGN_OR_RETURN(const auto rows,
+                     run("WITH recent AS MATERIALIZED (SELECT id, search_text FROM factories WHERE " + other_filters +
+                         " ORDER BY id DESC LIMIT " + recent_rows + ") " + kFactoryColumns +
+                         "WHERE id IN (SELECT id FROM recent WHERE search_text LIKE " + pattern +
+                         " ORDER BY id DESC LIMIT " + page_size + ") ORDER BY id DESC"));
+    if (rows.size() == static_cast<size_t>(limit + 1)) return page_of(rows);
+    params.clear();
   }
-  return page;
+  // 2. The matches are collected, up to kCommonText, into "matches"; the cap is hidden from the
+  //    planner in a subquery, so that it chooses the access path for all the matches (the trigram
+  //    index unless the text is in a large share of the rows, where a scan finds the cap soonest).
+  //    Fewer than kCommonText: they are every match, and the page is the newest of them. The count
+  //    comes back on every row (one row of NULLs and the count when no factory row does).
+  {
+    const std::string conditions_sql = where(params, true);
+    const std::string cap = slot(V(kCommonText));
+    const std::string page_size = slot(V(static_cast<int64_t>(limit + 1)));
+    const std::string matches = "WITH matches AS MATERIALIZED (SELECT id FROM factories WHERE " + conditions_sql +
+                                " LIMIT (SELECT " + cap + "::bigint)) ";
+    const std::string newest = std::string(kFactoryColumns) + "WHERE counted.matched < " + cap +
+                               " AND id IN (SELECT id FROM matches ORDER BY id DESC LIMIT " + page_size + ")";
+    ASSIGN_OR_RETURN(const auto rows, run(matches +
+                                          "SELECT page.*, counted.matched FROM (SELECT COUNT(*) AS matched "
+                                          "FROM matches) AS counted LEFT JOIN LATERAL (" +
+                                          newest + ") AS page ON true ORDER BY page.id DESC"));
+    if (rows.empty()) return Status::Internal("factory search: no count of the matches");
+    if (rows.front().Int(rows.front().size() - 1) < kCommonText) return page_of(rows);
+    params.clear();
+  }
+  // 3. A common text (kCommonText matches or more), planned for how common: the walk of the newest
+  //    rows, which stops at the page size, unless the matches are few enough to sort.
+  const std::string conditions_sql = where(params, true);
+  const std::string page_size = slot(V(static_cast<int64_t>(limit + 1)));
+  ASSIGN_OR_RETURN(const auto rows, run(std::string(kFactoryColumns) + "WHERE " + conditions_sql +
+                                        " ORDER BY id DESC LIMIT " + page_size));
+  return page_of(rows);
 }
 
 Status SqlFactoryStore::Update(const Factory& f) {

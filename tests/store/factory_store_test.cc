@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -27,9 +29,9 @@ class FactoryStoreTest : public StoreContractTest {
     StoreContractTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
     ASSERT_TRUE(LoadGeographyIfEmpty(*db_, ECOTOWN_TEST_FIXTURE_DATA_DIR).ok());
-    auto types = LoadFactoryTypesIfEmpty(*db_, ECOTOWN_TEST_FIXTURE_DATA_DIR);
+    auto types = SyncFactoryTypes(*db_, ECOTOWN_TEST_FIXTURE_DATA_DIR);
     ASSERT_TRUE(types.ok()) << types.status().ToString();
-    ASSERT_GT(*types, 0);
+    ASSERT_GT(types->inserted, 0);
     ASSERT_TRUE(AddOrg("banpong", orgs::OrgType::kTown, std::nullopt).ok());
     ASSERT_TRUE(AddOrg("hatyai", orgs::OrgType::kCity, std::nullopt).ok());
     officer_ = AddUser("banpong", "bp-officer", Role::kOfficer).value();
@@ -60,6 +62,16 @@ class FactoryStoreTest : public StoreContractTest {
     f.contact_email = "plant@example.org";
     f.registered_on = "2017-03-01";
     return f;
+  }
+
+  // A factory without registration numbers (so that any number of them can be registered), in work.
+  Result<Factory> CreateUnnumbered(UnitOfWork& work, const std::string& name,
+                                   FactoryStatus status = FactoryStatus::kOperating) {
+    Factory f = Sample(name);
+    f.registration_no = std::nullopt;
+    f.registration_no14 = std::nullopt;
+    f.status = status;
+    return service_.Create(work, f);
   }
 
   Result<Factory> Create(const Scope& scope, const Factory& draft) {
@@ -339,22 +351,16 @@ TEST_P(FactoryStoreTest, TextSearchPagesEveryMatchNewestFirstForRareAndCommonTex
   std::vector<int64_t> all, riverside, closed;
   Status status = transactor_->Write(scope, Info(), [&](UnitOfWork& work) -> Status {
     for (int i = 0; i < kFactories; ++i) {
-      Factory f = Sample("Common Plant " + std::to_string(i) + (i % 97 == 5 ? " Riverside" : ""));
-      f.registration_no = std::nullopt;
-      f.registration_no14 = std::nullopt;
-      f.status = i % 3 == 0 ? FactoryStatus::kClosed : FactoryStatus::kOperating;
-      ASSIGN_OR_RETURN(const Factory created, service_.Create(work, f));
+      ASSIGN_OR_RETURN(const Factory created,
+                       CreateUnnumbered(work, "Common Plant " + std::to_string(i) + (i % 97 == 5 ? " Riverside" : ""),
+                                        i % 3 == 0 ? FactoryStatus::kClosed : FactoryStatus::kOperating));
       all.push_back(created.id);
       if (i % 97 == 5) riverside.push_back(created.id);
       if (i % 3 == 0) closed.push_back(created.id);
     }
     // The newest rows do not have the common text: its first page is not among them.
     for (int i = 0; i < 20; ++i) {
-      Factory f = Sample("Late Mill " + std::to_string(i));
-      f.registration_no = std::nullopt;
-      f.registration_no14 = std::nullopt;
-      f.status = FactoryStatus::kOperating;
-      RETURN_IF_ERROR(service_.Create(work, f).status());
+      RETURN_IF_ERROR(CreateUnnumbered(work, "Late Mill " + std::to_string(i)).status());
     }
     return Status::Ok();
   });
@@ -415,6 +421,88 @@ TEST_P(FactoryStoreTest, TextSearchPagesEveryMatchNewestFirstForRareAndCommonTex
   EXPECT_TRUE(every_page(rare).empty());
 }
 
+// The boundaries between PostgreSQL's statements for a text (the end of SqlFactoryStore::List): the
+// newest rows' test for a word answering with exactly a full page or one row short of it, a text
+// without a letter past the cap of 1,000 matches (the walk) and below it after a few pages, an
+// exact registration-like fragment, and texts found nowhere. SQLite answers the same through FTS5.
+TEST_P(FactoryStoreTest, TextSearchAnswersAlikeOnEitherSideOfEachStatementsLimit) {
+  const Scope scope = ScopeOf(officer_);
+  constexpr int kMills = 1010;
+  std::vector<int64_t> mills, closed;
+  Status status = transactor_->Write(scope, Info(), [&](UnitOfWork& work) -> Status {
+    for (int i = 0; i < kMills; ++i) {
+      ASSIGN_OR_RETURN(const Factory created,
+                       CreateUnnumbered(work, "Mill 55-" + std::to_string(1000 + i),
+                                        i % 4 == 0 ? FactoryStatus::kClosed : FactoryStatus::kOperating));
+      mills.push_back(created.id);
+      if (i % 4 == 0) closed.push_back(created.id);
+    }
+    for (int i = 0; i < 10; ++i) {  // the newest rows have neither text
+      RETURN_IF_ERROR(CreateUnnumbered(work, "Late Shed " + std::to_string(i)).status());
+    }
+    return Status::Ok();
+  });
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  std::sort(mills.rbegin(), mills.rend());
+  std::sort(closed.rbegin(), closed.rend());
+  // The ids of the first page, checking that it says whether more follow.
+  auto ids_of = [&](const FactoryQuery& query, bool more) {
+    std::vector<int64_t> ids;
+    auto page = List(scope, query);
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    if (page.ok()) {
+      for (const auto& f : page->items) ids.push_back(f.id);
+      EXPECT_EQ(page->next_after_id.has_value(), more) << "text " << *query.text << ", limit " << query.limit;
+      if (page->next_after_id && !ids.empty()) {
+        EXPECT_EQ(*page->next_after_id, ids.back());
+      }
+    }
+    return ids;
+  };
+  auto newest = [](const std::vector<int64_t>& ids, size_t n) {
+    return std::vector<int64_t>(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(std::min(n, ids.size())));
+  };
+  // A word: the newest 3 x (limit + 1) rows hold 10 sheds and the rest mills. Limit 3: 2 mills
+  // there, short of a page; limit 4: exactly limit + 1 (a full page with a next one); limit 5: more.
+  FactoryQuery word;
+  word.text = "mill";
+  for (int limit : {3, 4, 5, 50}) {
+    word.limit = limit;
+    EXPECT_EQ(ids_of(word, true), newest(mills, static_cast<size_t>(limit))) << "limit " << limit;
+  }
+  // The same word behind a filter that the newest rows fail (closed: none of the sheds).
+  word.status = FactoryStatus::kClosed;
+  word.limit = 7;
+  EXPECT_EQ(ids_of(word, true), newest(closed, 7));
+  // Without a letter: 1,010 matches, over the cap, so the first page walks the newest rows; after
+  // it fewer than the cap are left, and the later pages come from the collected matches.
+  FactoryQuery fragment;
+  fragment.text = "55-";
+  fragment.limit = 200;
+  std::vector<int64_t> paged;
+  for (int pages = 0; pages < 10; ++pages) {
+    auto page = List(scope, fragment);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    for (const auto& f : page->items) paged.push_back(f.id);
+    if (!page->next_after_id) break;
+    EXPECT_EQ(page->items.size(), 200u);
+    fragment.after_id = page->next_after_id;
+  }
+  EXPECT_EQ(paged, mills);
+  fragment.after_id = std::nullopt;
+  fragment.status = FactoryStatus::kClosed;  // 253 matches: under the cap
+  fragment.limit = 253;
+  EXPECT_EQ(ids_of(fragment, false), closed);
+  fragment.status = std::nullopt;
+  fragment.text = "55-2009";  // the last mill only
+  EXPECT_EQ(ids_of(fragment, false), std::vector<int64_t>{mills.front()});
+  fragment.text = "55-9";
+  EXPECT_TRUE(ids_of(fragment, false).empty());
+  word.status = std::nullopt;
+  word.text = "no such mill";
+  EXPECT_TRUE(ids_of(word, false).empty());
+}
+
 TEST_P(FactoryStoreTest, UpdateReplacesFieldsKeepsDuplicatesOutAndIsAudited) {
   const Scope scope = ScopeOf(officer_);
   auto a = Create(scope, Sample());
@@ -463,9 +551,9 @@ TEST_P(FactoryStoreTest, UpdateReplacesFieldsKeepsDuplicatesOutAndIsAudited) {
 }
 
 TEST_P(FactoryStoreTest, TypeListLoadsOnceAndIsSearchable) {
-  auto again = LoadFactoryTypesIfEmpty(*db_, ECOTOWN_TEST_FIXTURE_DATA_DIR);
+  auto again = SyncFactoryTypes(*db_, ECOTOWN_TEST_FIXTURE_DATA_DIR);
   ASSERT_TRUE(again.ok());
-  EXPECT_EQ(*again, 0);
+  EXPECT_FALSE(again->Changed());
   std::vector<factories::FactoryType> found;
   ASSERT_TRUE(transactor_->Read(ScopeOf(officer_), Info(), [&](UnitOfWork& work) -> Status {
                 ASSIGN_OR_RETURN(found, work.factories().SearchTypes("ฝังกลบ", 20));
@@ -474,17 +562,123 @@ TEST_P(FactoryStoreTest, TypeListLoadsOnceAndIsSearchable) {
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].class_code, "10500");
   EXPECT_EQ(found[0].disp_class, "105");
-  auto missing = LoadFactoryTypesIfEmpty(*db_, "/nonexistent");
+  auto missing = SyncFactoryTypes(*db_, "/nonexistent");
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+}
+
+// Issue 4: the type list used to be loaded only into an empty table, so a database never got the
+// names and rules added to data/factory_types.csv later. A database loaded with an older list is
+// brought up to date on the next start, and the start after that changes nothing.
+TEST_P(FactoryStoreTest, TypeListBroughtUpToDateOnRestartAndLeftAloneAfter) {
+  const std::string header =
+      "class_code,disp_class,main_order,sub_item,description_th,category1_rule,category2_rule,category3_rule,"
+      "regulation\n";
+  const auto WriteList = [&](const std::string& name, const std::string& rows) {
+    const auto dir = dir_.path() / name;
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "factory_types.csv") << header << rows;
+    return dir.string();
+  };
+  const std::string older = WriteList("older",
+                                      "00100,1,1,,,-,เครื่องจักรไม่เกิน 50 แรงม้า,,\n"
+                                      "00906,9(6),9,6,,,,,\n"
+                                      "04200,42,42,,,,,,\n"
+                                      "04300,43,43,,,,,,\n");
+  const std::string newer = WriteList(
+      "newer",
+      "00100,1,1,,โรงงานประกอบกิจการเกี่ยวกับการบ่มใบชาหรือใบยาสูบ,-,เครื่องจักรไม่เกิน 75 แรงม้า,"
+      "เครื่องจักรเกิน 75 แรงม้า,กฎกระทรวงกำหนดประเภท ชนิด และขนาดของโรงงาน พ.ศ. 2563\n"
+      "00906,9(6),9,6,,,,,\n"
+      "10500,105,105,,โรงงานคัดแยกหรือฝังกลบสิ่งปฏิกูลหรือวัสดุที่ไม่ใช้แล้ว,,,,\n");
+  const auto Restart = [&] {
+    transactor_.reset();
+    db_.reset();
+    auto db = Database::Open(url_, 4);
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(db).value();
+    transactor_ = std::make_unique<SqlTransactor>(*db_);
+  };
+  const auto Table = [&] {
+    auto rows = Sql("SELECT class_code, disp_class, main_order, sub_item, description_th, category1_rule, "
+                    "category2_rule, category3_rule, regulation FROM factory_types ORDER BY class_code");
+    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+    std::vector<std::string> out;
+    for (const Row& r : rows.ok() ? rows->rows : std::vector<Row>{}) {
+      std::string line;
+      for (size_t c = 0; c < 9; ++c) line += (c == 2 || c == 3 ? std::to_string(r.Int(c)) : r.Text(c)) + "|";
+      out.push_back(line);
+    }
+    return out;
+  };
+  const auto Type = [&](const std::string& code) {
+    std::optional<factories::FactoryType> type;
+    Status status = transactor_->Read(ScopeOf(officer_), Info(), [&](UnitOfWork& work) -> Status {
+      ASSIGN_OR_RETURN(type, work.factories().GetType(code));
+      return Status::Ok();
+    });
+    return status.ok() ? type : std::nullopt;
+  };
+
+  ASSERT_TRUE(Sql("DELETE FROM factory_types").ok());
+  auto first = SyncFactoryTypes(*db_, older);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->inserted, 4);
+  // A factory of type 43, which the newer list drops: that type must stay.
+  Factory uses_43 = Sample();
+  uses_43.type_code = "04300";
+  ASSERT_TRUE(Create(ScopeOf(officer_), uses_43).ok());
+
+  Restart();
+  auto second = SyncFactoryTypes(*db_, newer);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(second->inserted, 1);  // 105
+  EXPECT_EQ(second->updated, 1);   // 1: its name, the rules of categories 2 and 3, the regulation
+  EXPECT_EQ(second->removed, 1);   // 42: no factory uses it
+  EXPECT_EQ(second->kept, std::vector<std::string>{"04300"});
+  auto tobacco = Type("00100");
+  ASSERT_TRUE(tobacco.has_value());
+  EXPECT_EQ(tobacco->description_th, "โรงงานประกอบกิจการเกี่ยวกับการบ่มใบชาหรือใบยาสูบ");
+  EXPECT_EQ(tobacco->category2_rule, "เครื่องจักรไม่เกิน 75 แรงม้า");
+  EXPECT_EQ(tobacco->category3_rule, "เครื่องจักรเกิน 75 แรงม้า");
+  EXPECT_EQ(tobacco->regulation, "กฎกระทรวงกำหนดประเภท ชนิด และขนาดของโรงงาน พ.ศ. 2563");
+  auto landfill = Type("10500");
+  ASSERT_TRUE(landfill.has_value());
+  EXPECT_EQ(landfill->disp_class, "105");
+  EXPECT_FALSE(Type("04200").has_value());
+  EXPECT_TRUE(Type("04300").has_value());
+  EXPECT_EQ(Count("factories", "type_code = '04300'"), 1);
+
+  const auto after_update = Table();
+  ASSERT_EQ(after_update.size(), 4u);
+  Restart();
+  auto third = SyncFactoryTypes(*db_, newer);
+  ASSERT_TRUE(third.ok()) << third.status().ToString();
+  EXPECT_FALSE(third->Changed());
+  EXPECT_EQ(third->kept, std::vector<std::string>{"04300"});
+  EXPECT_EQ(Table(), after_update);
+
+  // A list with a repeated code is refused, naming the line, and changes nothing.
+  const std::string repeated = WriteList("repeated",
+                                         "00100,1,1,,ชื่อใหม่,,,,\n"
+                                         "12000,120,120,,,,,,\n"
+                                         "00100,1,1,,,,,,\n");
+  auto refused = SyncFactoryTypes(*db_, repeated);
+  EXPECT_EQ(refused.status().code(), StatusCode::kInvalid);
+  EXPECT_NE(refused.status().message().find("line 4: class_code 00100 repeats line 2"), std::string::npos)
+      << refused.status().message();
+  EXPECT_EQ(Table(), after_update);
+  const std::string header_only = WriteList("empty", "");
+  EXPECT_EQ(SyncFactoryTypes(*db_, header_only).status().code(), StatusCode::kInvalid);
+  EXPECT_EQ(Table(), after_update);
 }
 
 // The shipped list (data/factory_types.csv), not the test copy: every row loads, and the rows named
 // from the 1992 schedule (data/factory_types_sources.csv) keep their name and say which regulation.
 TEST_P(FactoryStoreTest, ShippedTypeListNamesRowsFromThe1992Schedule) {
   ASSERT_TRUE(Sql("DELETE FROM factory_types").ok());
-  auto loaded = LoadFactoryTypesIfEmpty(*db_, ECOTOWN_DATA_DIR);
+  auto loaded = SyncFactoryTypes(*db_, ECOTOWN_DATA_DIR);
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
-  EXPECT_GE(*loaded, 134);
+  EXPECT_GE(loaded->inserted, 134);
   const auto Search = [&](const std::string& q) {
     std::vector<factories::FactoryType> found;
     EXPECT_TRUE(transactor_->Read(ScopeOf(officer_), Info(), [&](UnitOfWork& work) -> Status {
