@@ -3,9 +3,14 @@
 // when ECOTOWN_TEST_PG_URL is unset). What the area stores and services may rely on, whatever
 // the backend, is written down here.
 #include "store/store_fixture.h"
+#include "store/sqlite/sqlite_database.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
 
 namespace ecotown::store {
 namespace {
@@ -1324,6 +1329,50 @@ TEST(SqliteDatabaseTest, InMemoryDatabaseIsSharedByEveryCaller) {
   auto row = (*conn)->QueryOne("SELECT name_th FROM provinces WHERE code = $1", {V("70")});
   ASSERT_TRUE(row.ok()) << row.status().ToString();
   EXPECT_EQ(row->Text(0), "ราชบุรี");
+}
+
+// WAL checkpoints run on the database's own thread: a commit that takes the WAL past 1,000 pages
+// is copied back into the file without another write, and the next writer then reuses the WAL
+// from its start instead of growing it.
+TEST(SqliteDatabaseTest, TheWalIsCheckpointedByItsOwnThreadAndReused) {
+  TempDir dir;
+  const std::string path = (dir.path() / "wal.db").string();
+  auto db = Database::Open("sqlite:" + path, 2);
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  auto write_pages = [&](int first) {
+    return (*db)->Transaction(true, [&](Connection& conn) -> Status {
+      for (int i = first; i < first + 1500; ++i) {  // ~1,500 pages of 4 KiB
+        auto r = conn.Exec("INSERT INTO pages (id, body) VALUES ($1, $2)", {V(i), Value(Blob{std::string(4000, 'x')})});
+        if (!r.ok()) return r.status();
+      }
+      return Status::Ok();
+    });
+  };
+  ASSERT_TRUE((*db)->Transaction(true, [](Connection& conn) -> Status {
+    auto r = conn.Exec("CREATE TABLE pages (id INTEGER PRIMARY KEY, body BLOB)", {});
+    return r.ok() ? Status::Ok() : r.status();
+  }).ok());
+  ASSERT_TRUE(write_pages(0).ok());
+  auto* sqlite = dynamic_cast<SqliteDatabase*>(db->get());
+  ASSERT_NE(sqlite, nullptr);
+  auto checkpointed = [&](int64_t count) {
+    for (int i = 0; i < 1000 && sqlite->BackgroundCheckpoints() < count; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return sqlite->BackgroundCheckpoints() >= count;
+  };
+  ASSERT_TRUE(checkpointed(1));
+  EXPECT_GE(std::filesystem::file_size(path), 1500u * 4000u);  // copied back into the file
+  const auto wal_after_first = std::filesystem::file_size(path + "-wal");
+  ASSERT_TRUE(write_pages(1500).ok());
+  EXPECT_LT(std::filesystem::file_size(path + "-wal"), wal_after_first + wal_after_first / 2);
+  ASSERT_TRUE(checkpointed(2));
+  EXPECT_GE(std::filesystem::file_size(path), 3000u * 4000u);
+  auto conn = (*db)->Acquire();
+  ASSERT_TRUE(conn.ok());
+  auto count = (*conn)->QueryOne("SELECT COUNT(*) FROM pages", {});
+  ASSERT_TRUE(count.ok());
+  EXPECT_EQ(count->Int(0), 3000);
 }
 
 TEST(DatabaseUrlTest, UnknownOrBadUrlsAreRefused) {

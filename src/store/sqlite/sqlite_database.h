@@ -1,14 +1,18 @@
 // SQLite backend: WAL, foreign keys on, busy timeout, synchronous=FULL (an acknowledged commit
 // survives a crash or power loss). One pooled connection per concurrent user; ":memory:" gets a
-// single shared connection so that every caller sees the same database.
+// single shared connection so that every caller sees the same database. WAL checkpoints run on a
+// thread of their own instead of in the committing writer (SqliteCheckpointer in the .cc).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
 #include "store/database.h"
 
 namespace ecotown::store {
+
+class SqliteCheckpointer;
 
 class SqliteDatabase final : public Database {
  public:
@@ -21,6 +25,9 @@ class SqliteDatabase final : public Database {
   Dialect dialect() const override { return Dialect::kSqlite; }
   std::string Describe() const override { return "sqlite:" + path_; }
 
+  // WAL checkpoints completed by the database's checkpoint thread so far (0 for ":memory:").
+  int64_t BackgroundCheckpoints() const;
+
   // Writes a consistent copy of the live database to dest_path (SQLite online backup API).
   Status BackupTo(const std::string& dest_path);
   // Replaces the content of this database with the one in source_path.
@@ -30,8 +37,9 @@ class SqliteDatabase final : public Database {
   Result<std::unique_ptr<Connection>> Connect() override;
 
  private:
-  SqliteDatabase(std::string path, int pool_size) : Database(pool_size), path_(std::move(path)) {}
+  SqliteDatabase(std::string path, int pool_size);
   std::string path_;
+  std::shared_ptr<SqliteCheckpointer> checkpointer_;  // null for ":memory:"; shared with the connections
 };
 
 }  // namespace ecotown::store
