@@ -255,10 +255,12 @@ std::map<std::string, double> RunningIngest::MetricValues() const {
   return values;
 }
 
-Result<std::unique_ptr<RunningIngest>> Runtime::StartIngest(readings::ReadingSink sink) {
+Result<std::unique_ptr<RunningIngest>> Runtime::StartIngest(readings::ReadingSink sink,
+                                                            readings::RefusalSink refusals) {
   std::unique_ptr<RunningIngest> ingest(new RunningIngest());
   if (!config_.mqtt.host.empty()) {
-    ingest->mqtt_ = std::make_unique<ingest::MqttSubscriber>(config_.mqtt, sink);
+    ingest->mqtt_ = std::make_unique<ingest::MqttSubscriber>(config_.mqtt, sink, ingest::MqttSubscriberOptions{},
+                                                             std::move(refusals));
     RETURN_IF_ERROR(ingest->mqtt_->Start());
     spdlog::info("mqtt: subscribing at {}:{} to {} topic filter(s)", config_.mqtt.host, config_.mqtt.port,
                  config_.mqtt.subscriptions.size());
@@ -312,6 +314,30 @@ readings::ReadingSink Runtime::DeviceReadingSink() {
   };
 }
 
+readings::RefusalSink Runtime::DeviceRefusalSink() {
+  return [this](readings::Source source, std::string device_key, std::string message, int64_t received_at) {
+    Status status = transactor_.Write(
+        tenancy::Scope::System("ingest"), RequestInfo{"ingest", "device", received_at}, [&](UnitOfWork& work) -> Status {
+          readings::IngestEvent event;
+          event.at = received_at;
+          event.source = readings::SourceName(source);
+          event.device_key = device_key;
+          event.kind = "rejected";
+          event.message = message;
+          if (!device_key.empty()) {
+            if (auto found = work.sensors().FindByDeviceKey(device_key); found.ok()) {
+              event.org_id = found->sensor.org_id;
+              event.sensor_id = found->sensor.id;
+            }
+          }
+          return work.readings().InsertIngestEvent(event).status();
+        });
+    if (!status.ok()) {
+      spdlog::error("ingest: recording a refused {} message failed: {}", readings::SourceName(source), status.ToString());
+    }
+  };
+}
+
 std::map<std::string, double> Runtime::IngestMetrics() const {
   std::lock_guard lock(ingest_mutex_);
   return ingest_ ? ingest_->MetricValues() : std::map<std::string, double>{};
@@ -341,7 +367,7 @@ Status Runtime::Serve(const std::string& listen, const std::function<void(uint16
                listen.substr(0, listen.rfind(':')) + ":" + std::to_string(running->port()));
   if (on_ready) on_ready(running->port());
   // The transports' threads start after the signal mask is set, so they inherit it.
-  auto ingest = StartIngest(DeviceReadingSink());
+  auto ingest = StartIngest(DeviceReadingSink(), DeviceRefusalSink());
   if (!ingest.ok()) {
     running->Stop();
     running->Wait();

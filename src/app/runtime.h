@@ -99,13 +99,19 @@ class Runtime {
   // handing what they read to `sink`; with neither, an idle RunningIngest. Invalid (naming the
   // key) for settings the transports refuse, such as an unreadable mqtt.ca_file. An unreachable
   // broker or device is not an error: it is retried in the background.
-  Result<std::unique_ptr<RunningIngest>> StartIngest(readings::ReadingSink sink);
+  // Messages the MQTT subscription refuses whole go to `refusals` when given.
+  Result<std::unique_ptr<RunningIngest>> StartIngest(readings::ReadingSink sink,
+                                                     readings::RefusalSink refusals = nullptr);
 
   // The sink of the device transports: readings::ReadingService::Ingest as the system, in one
   // write transaction per message or poll. Readings are matched by device key only; the rows of
   // unknown devices or with bad values are refused (counted in the summary) and the rest stored;
   // refused rows are recorded as one ingest event per call, in the same transaction.
   readings::ReadingSink DeviceReadingSink();
+  // The refusal sink of the device transports: each refused message is an ingest event, of the
+  // organisation that registered the device when the transport names one ("rejected"), else of
+  // none (seen by platform administrators).
+  readings::RefusalSink DeviceRefusalSink();
 
   // Serves HTTP on host:port, with the device transports of config() feeding
   // DeviceReadingSink(), until SIGINT or SIGTERM, then stops gracefully. on_ready is called

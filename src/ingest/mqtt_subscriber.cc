@@ -150,9 +150,11 @@ bool MqttRedeliveryFilter::IsRedelivery(int packet_id, std::string_view topic, s
 }
 
 struct MqttSubscriber::Impl {
-  Impl(MqttSettings settings_in, readings::ReadingSink sink_in, MqttSubscriberOptions options_in)
+  Impl(MqttSettings settings_in, readings::ReadingSink sink_in, MqttSubscriberOptions options_in,
+       readings::RefusalSink refusals_in)
       : settings(std::move(settings_in)),
         sink(std::move(sink_in)),
+        refusals(std::move(refusals_in)),
         options(options_in),
         redelivery(options_in.redelivery_window_seconds) {}
 
@@ -242,6 +244,7 @@ struct MqttSubscriber::Impl {
     if (subscription == nullptr) {
       parse_errors.fetch_add(1);
       spdlog::warn("mqtt: message on topic {} matches no subscription", QuoteForMessage(topic, 200));
+      Refuse("", "MQTT topic " + QuoteForMessage(topic, 200) + " matches no subscription", received_at);
       return;
     }
     auto parsed = ParseMqttMessage(subscription->format, topic, payload, received_at);
@@ -249,6 +252,10 @@ struct MqttSubscriber::Impl {
       parse_errors.fetch_add(1);
       spdlog::warn("mqtt: message on topic {} ({}) refused: {}", QuoteForMessage(topic, 200),
                    MqttFormatName(subscription->format), parsed.status().message());
+      Refuse(DeviceOfTopic(subscription->format, topic),
+             "MQTT message on topic " + QuoteForMessage(topic, 200) + " (" + MqttFormatName(subscription->format) +
+                 ") refused: " + parsed.status().message(),
+             received_at);
       return;
     }
     if (parsed->empty()) return;  // valid, but no measurement (every sensor of the device failed)
@@ -274,6 +281,25 @@ struct MqttSubscriber::Impl {
     if (summary->rejected > 0) {
       spdlog::warn("mqtt: {} of {} reading(s) from topic {} rejected: {}", summary->rejected, count,
                    QuoteForMessage(topic, 200), summary->errors.empty() ? "" : summary->errors.front().message);
+    }
+  }
+
+  // The device a topic names in the format's topic scheme, or empty.
+  static std::string DeviceOfTopic(MqttFormat format, std::string_view topic) {
+    const std::string_view level = LastLevel(topic);
+    if (format == MqttFormat::kAirGradient && IsAirGradientSerial(level)) return std::string(level);
+    if (format == MqttFormat::kAirrohr && IsSensorName(level)) return std::string(level);
+    return "";
+  }
+
+  void Refuse(std::string device_key, std::string message, int64_t received_at) {
+    if (!refusals) return;
+    try {
+      refusals(readings::Source::kMqtt, std::move(device_key), std::move(message), received_at);
+    } catch (const std::exception& e) {
+      spdlog::error("mqtt: recording a refused message failed: {}", e.what());
+    } catch (...) {
+      spdlog::error("mqtt: recording a refused message failed");
     }
   }
 
@@ -332,6 +358,7 @@ struct MqttSubscriber::Impl {
 
   const MqttSettings settings;
   const readings::ReadingSink sink;
+  const readings::RefusalSink refusals;
   const MqttSubscriberOptions options;
   struct mosquitto* mosq = nullptr;
   std::thread thread;
@@ -352,8 +379,9 @@ struct MqttSubscriber::Impl {
       accepted{0}, duplicates{0}, rejected{0}, redeliveries{0};
 };
 
-MqttSubscriber::MqttSubscriber(MqttSettings settings, readings::ReadingSink sink, MqttSubscriberOptions options)
-    : impl_(std::make_unique<Impl>(std::move(settings), std::move(sink), options)) {}
+MqttSubscriber::MqttSubscriber(MqttSettings settings, readings::ReadingSink sink, MqttSubscriberOptions options,
+                               readings::RefusalSink refusals)
+    : impl_(std::make_unique<Impl>(std::move(settings), std::move(sink), options, std::move(refusals))) {}
 
 MqttSubscriber::~MqttSubscriber() { Stop(); }
 

@@ -132,9 +132,11 @@ Result<std::vector<readings::RawReading>> ParseMqttMessage(MqttFormat format, st
 
 class MqttSubscriber {
  public:
-  // `sink` is called on the subscriber's thread and must be thread-safe with respect to the
-  // rest of the application.
-  MqttSubscriber(MqttSettings settings, readings::ReadingSink sink, MqttSubscriberOptions options = {});
+  // `sink` (and `refusals`, for messages that match no subscription or that the parser refuses:
+  // the device is the topic's serial or sensor name where the format has one) is called on the
+  // subscriber's thread and must be thread-safe with respect to the rest of the application.
+  MqttSubscriber(MqttSettings settings, readings::ReadingSink sink, MqttSubscriberOptions options = {},
+                 readings::RefusalSink refusals = nullptr);
   ~MqttSubscriber();  // Stop()
   MqttSubscriber(const MqttSubscriber&) = delete;
   MqttSubscriber& operator=(const MqttSubscriber&) = delete;

@@ -427,6 +427,41 @@ TEST_P(IngestApiTest, DeviceTransportRefusalsAreIngestEvents) {
   EXPECT_EQ(unknown_devices, 1) << all->body;
 }
 
+// A message a device transport refuses whole (the MQTT parser refused its payload) is an ingest
+// event of the LAO that registered the device its topic names, and of no LAO otherwise.
+TEST_P(IngestApiTest, WholeMessagesRefusedByADeviceTransportAreIngestEvents) {
+  const int64_t id = AddSensor("s5", "airgradient", "ecda3b1eaaaf");
+  auto refusals = server_->runtime().DeviceRefusalSink();
+  const int64_t now = 1767225600;
+  refusals(readings::Source::kMqtt, "ecda3b1eaaaf",
+           "MQTT message on topic \"airgradient/readings/ecda3b1eaaaf\" (airgradient) refused: not JSON", now);
+  refusals(readings::Source::kMqtt, "", "MQTT topic \"x/y\" matches no subscription", now);
+
+  auto events = client_->Get("/api/v1/ingest-events?since=0", CookieHeaders(server_->Login("banpong.admin"), false));
+  ASSERT_TRUE(events);
+  ASSERT_EQ(events->status, 200) << events->body;
+  const json listed = JsonOf(events);
+  ASSERT_EQ(listed["items"].size(), 1u) << events->body;
+  const json& event = listed["items"][0];
+  EXPECT_EQ(event["kind"], "rejected");
+  EXPECT_EQ(event["source"], "mqtt");
+  EXPECT_EQ(event["device_key"], "ecda3b1eaaaf");
+  EXPECT_EQ(event["sensor_id"], id);
+  EXPECT_NE(event["message"].get<std::string>().find("refused: not JSON"), std::string::npos) << event.dump();
+
+  auto all = client_->Get("/api/v1/ingest-events?since=0", CookieHeaders(server_->Login("admin"), false));
+  ASSERT_TRUE(all);
+  int unattributed = 0;
+  const json everything = JsonOf(all);
+  for (const auto& e : everything["items"]) {
+    if (e["message"].get<std::string>().find("matches no subscription") != std::string::npos) {
+      ++unattributed;
+      EXPECT_TRUE(e["sensor_id"].is_null()) << e.dump();
+    }
+  }
+  EXPECT_EQ(unattributed, 1) << all->body;
+}
+
 TEST_P(IngestApiTest, AggregatesAndStatusAreServedForTheMap) {
   const int64_t id = AddSensor("s3", "other", "gw-s3");
   json rows = json::array();

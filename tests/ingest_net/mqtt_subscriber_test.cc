@@ -4,6 +4,8 @@
 #include "ingest/mqtt_subscriber.h"
 
 #include <gtest/gtest.h>
+
+#include <mutex>
 #include <poll.h>
 #include <unistd.h>
 
@@ -94,8 +96,15 @@ TEST(MqttSubscriberTest, MalformedPayloadsAreCountedAndTheNextMessageStillArrive
   const int port = FixtureBrokerPort();
   const std::string prefix = Unique("bad");
   CollectingSink sink;
+  std::mutex refused_mutex;
+  std::vector<std::pair<std::string, std::string>> refused;  // device, message
   MqttSubscriber subscriber(Settings(port, "bad", {{prefix + "/airgradient/readings/+", MqttFormat::kAirGradient}}),
-                            sink.sink());
+                            sink.sink(), {},
+                            [&](readings::Source source, std::string device, std::string message, int64_t) {
+                              EXPECT_EQ(source, readings::Source::kMqtt);
+                              std::lock_guard lock(refused_mutex);
+                              refused.emplace_back(std::move(device), std::move(message));
+                            });
   ASSERT_TRUE(subscriber.Start().ok());
   ASSERT_TRUE(WaitSubscribed(subscriber));
 
@@ -115,6 +124,17 @@ TEST(MqttSubscriberTest, MalformedPayloadsAreCountedAndTheNextMessageStillArrive
   EXPECT_EQ(counters.readings, 1);
   EXPECT_TRUE(counters.connected);
   EXPECT_EQ(sink.readings().at(0).pm2_5, 7.0);
+
+  // Each refused message went to the refusal sink (the network health page's ingest events),
+  // with the serial its topic names, if any, and the parser's reason.
+  std::lock_guard lock(refused_mutex);
+  ASSERT_EQ(refused.size(), 5u);
+  const std::vector<std::string> devices = {"ecda3b1eaaaf", "ecda3b1eaaaf", "ecda3b1eaaaf", "", "ecda3b1eaaaf"};
+  for (size_t i = 0; i < refused.size(); ++i) {
+    EXPECT_EQ(refused[i].first, devices[i]) << i;
+    EXPECT_NE(refused[i].second.find("(airgradient) refused: "), std::string::npos) << refused[i].second;
+  }
+  EXPECT_NE(refused[3].second.find("does not end in an AirGradient serial"), std::string::npos) << refused[3].second;
 }
 
 TEST(MqttSubscriberTest, EcotownBatchAirrohrAndSharedSubscriptions) {

@@ -33,4 +33,10 @@ struct IngestSummary {
 // stored and the adapter should log it (and retry where the transport allows).
 using ReadingSink = std::function<Result<IngestSummary>(std::vector<RawReading> readings, int64_t received_at)>;
 
+// Adapters call it with a message they refused whole, before any reading reached the ReadingSink
+// (a payload the parser refused): the transport, the device key when the transport names the
+// device (else empty), the error naming what is wrong, and the time of receipt. For the network
+// health page; it logs its own failures and never throws.
+using RefusalSink = std::function<void(Source source, std::string device_key, std::string message, int64_t received_at)>;
+
 }  // namespace ecotown::readings
