@@ -170,22 +170,21 @@ Result<bool> SqlLineStore::TakeEvent(int64_t org_id, int64_t id) {
 }
 
 Status SqlLineStore::RecordEventFailure(int64_t org_id, int64_t id, std::string_view error, int64_t retry_at) {
-  RETURN_IF_ERROR(scope_.RequireWrite(org_id, "organisation"));
-  return conn_
-      .Exec(
-          "UPDATE line_inbox SET attempts = attempts + 1, last_error = $3, lease_until = $4 "
-          "WHERE id = $1 AND org_id = $2",
-          {V(id), V(org_id), V(error), V(retry_at)})
-      .status();
+  return CountFailure(org_id, id, error, retry_at, std::nullopt);
 }
 
 Status SqlLineStore::MarkEventFailed(int64_t org_id, int64_t id, std::string_view error, int64_t now) {
+  return CountFailure(org_id, id, error, 0, now);
+}
+
+Status SqlLineStore::CountFailure(int64_t org_id, int64_t id, std::string_view error, int64_t lease_until,
+                                  std::optional<int64_t> failed_at) {
   RETURN_IF_ERROR(scope_.RequireWrite(org_id, "organisation"));
   return conn_
       .Exec(
-          "UPDATE line_inbox SET attempts = attempts + 1, last_error = $3, failed_at = $4 "
+          "UPDATE line_inbox SET attempts = attempts + 1, last_error = $3, lease_until = $4, failed_at = $5 "
           "WHERE id = $1 AND org_id = $2",
-          {V(id), V(org_id), V(error), V(now)})
+          {V(id), V(org_id), V(error), V(lease_until), V(failed_at)})
       .status();
 }
 
