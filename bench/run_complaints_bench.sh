@@ -10,7 +10,9 @@
 #   3. `ecotown serve` with bench/complaints_bench.toml (trust_proxy: each client is limited on
 #      its own address, as behind nginx), then bench/crowd_client for SECONDS seconds.
 # Targets (issue 5 item 8): tracking page and requests.json p95 <= 20 ms; filing p95 <= 50 ms.
-# Writes bench/results/complaints.json and .md, and the generated section of bench/RESULTS.md.
+# Writes bench/results/complaints.json and .md, and the generated section of bench/RESULTS.md;
+# with --no-results-md it leaves every tracked file alone and writes complaints.json and .md to
+# --results-dir DIR, by default WORK/results (kept when the rest of WORK is removed).
 # The load, the machine's load average before and at the end of the run (the crowd itself counts
 # in the latter) and the server's CPU time are recorded.
 #
@@ -20,6 +22,7 @@
 # Usage: bench/run_complaints_bench.sh [--backend sqlite|postgres|both] [--complaints 200000]
 #          [--clients 1000] [--seconds 60] [--warmup 10] [--filings-per-second 2] [--work DIR]
 #          [--accept-encoding gzip|none] [--keep] [--build-dir DIR] [--no-build] [--no-results-md]
+#          [--results-dir DIR]
 # The crowd's GETs send Accept-Encoding: gzip (as browsers and phone apps do) unless
 # --accept-encoding none.
 set -euo pipefail
@@ -37,6 +40,7 @@ KEEP=0
 BUILD_DIR=$REPO/build-bench
 BUILD=1
 RESULTS_MD=1
+RESULTS_DIR=""
 PG_PORT=15435
 ORGS=banpong,boekphrai,krapyai,phatong
 COMMAND_LINE="bench/run_complaints_bench.sh $*"
@@ -58,7 +62,8 @@ while [ $# -gt 0 ]; do
     --build-dir) BUILD_DIR=$2; shift 2 ;;
     --no-build) BUILD=0; shift ;;
     --no-results-md) RESULTS_MD=0; shift ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    --results-dir) RESULTS_DIR=$2; shift 2 ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
     *) echo "run_complaints_bench.sh: unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -83,10 +88,25 @@ CLIENT=$BUILD_DIR/bench/crowd_client
 make_work "$WORK" complaints-bench
 PG_DIR=$WORK/pg
 SERVER_PID=""
+# Where complaints.json and .md go: the tracked bench/results, or with --no-results-md only what
+# the caller names (WORK/results unless --results-dir).
+if [ "$RESULTS_MD" = 1 ]; then
+  OUT_DIR=${RESULTS_DIR:-$REPO/bench/results}
+else
+  OUT_DIR=${RESULTS_DIR:-$WORK/results}
+fi
+mkdir -p "$OUT_DIR"
 cleanup() {
   stop_server
   stop_pg
-  if [ "$KEEP" = 0 ]; then rm -rf "$WORK"; else log "scratch directory kept: $WORK"; fi
+  if [ "$KEEP" = 1 ]; then
+    log "scratch directory kept: $WORK"
+  elif [ "$OUT_DIR" = "$WORK/results" ]; then
+    find "$WORK" -mindepth 1 -maxdepth 1 ! -name results ! -name .ecotown-bench -exec rm -rf {} +
+    log "results kept in $OUT_DIR"
+  else
+    rm -rf "$WORK"
+  fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -148,8 +168,7 @@ for b in $BACKENDS; do
   stop_server
 done
 
-mkdir -p "$REPO/bench/results"
 python3 "$REPO/bench/complaints_report.py" --results "$RESULTS" --command "$COMMAND_LINE" \
-  --wall "$(( $(date +%s) - T_ALL ))" --json "$REPO/bench/results/complaints.json" \
-  --md "$REPO/bench/results/complaints.md" $( [ "$RESULTS_MD" = 1 ] && echo --results-md "$REPO/bench/RESULTS.md" )
-log "done: bench/results/complaints.md"
+  --wall "$(( $(date +%s) - T_ALL ))" --json "$OUT_DIR/complaints.json" \
+  --md "$OUT_DIR/complaints.md" $( [ "$RESULTS_MD" = 1 ] && echo --results-md "$REPO/bench/RESULTS.md" )
+log "done: $OUT_DIR/complaints.md"

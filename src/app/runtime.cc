@@ -132,7 +132,8 @@ struct RunningServer::Parts {
             http::ApiDeps{runtime.transactor(), runtime.accounts(), runtime.clock(),
                           [&runtime] { return runtime.db().Ping(); },
                           [this] { return server ? server->open_connections() : size_t{0}; },
-                          [&runtime] { return runtime.IngestMetrics(); }, &hub, [this] { line_inbox.Wake(); }}),
+                          [&runtime] { return runtime.IngestMetrics(); }, &hub, [this] { line_inbox.Wake(); },
+                          nullptr}),
         alert_sender(AlertChannelsOf(runtime.config())),
         alert_dispatcher(runtime.transactor(), runtime.clock(), alert_sender, AlertDispatchOf(runtime.config())),
         alert_worker(

@@ -65,8 +65,9 @@ Api::Api(ApiOptions options, ApiDeps deps)
   {
     auto limits = std::make_shared<PublicLimiters>(options_.complaint_posts, options_.public_reads);
     RegisterComplaintRoutes(router_, limits);
-    RegisterOpen311Routes(router_, deps_.accounts, limits,
-                          std::make_shared<PublicAnswerCache>(options_.public_cache_entries));
+    auto answers = deps_.public_answers ? deps_.public_answers
+                                        : std::make_shared<PublicAnswerCache>(options_.public_cache_entries);
+    RegisterOpen311Routes(router_, deps_.accounts, limits, std::move(answers));
   }
   if (deps_.events) RegisterEventRoutes(router_, *deps_.events);
   if (deps_.line_events_stored) RegisterLineRoutes(router_, deps_.line_events_stored);

@@ -23,6 +23,8 @@ class EventHub;
 }
 namespace ecotown::http {
 
+class PublicAnswerCache;
+
 struct ApiOptions {
   std::string web_dir;           // web/ (index.html, app code, locales)
   std::string node_modules_dir;  // vendored npm assets (fonts, map and chart libraries)
@@ -47,6 +49,9 @@ struct ApiDeps {
   events::EventHub* events = nullptr;            // live updates; /api/v1/events is absent without it
   // Wakes the LINE inbox worker after the webhook stored events; /line/webhook is absent without it.
   std::function<void()> line_events_stored;
+  // The cache of the rendered Open311 lists; null: the Api makes its own of
+  // ApiOptions::public_cache_entries (tests pass one to watch it).
+  std::shared_ptr<PublicAnswerCache> public_answers;
 };
 
 class Api {

@@ -10,7 +10,11 @@ namespace ecotown::http {
 constexpr size_t kMinGzipBytes = 1024;  // below this, gzip saves less than its header costs to read
 
 PublicAnswerCache::Rebuild::Rebuild(Rebuild&& other) noexcept
-    : cache_(std::exchange(other.cache_, nullptr)), key_(std::move(other.key_)), claim_(other.claim_) {}
+    : cache_(std::exchange(other.cache_, nullptr)),
+      key_(std::move(other.key_)),
+      claim_(other.claim_),
+      previous_(std::move(other.previous_)),
+      previous_version_(other.previous_version_) {}
 
 PublicAnswerCache::Rebuild& PublicAnswerCache::Rebuild::operator=(Rebuild&& other) noexcept {
   if (this == &other) return *this;
@@ -18,6 +22,8 @@ PublicAnswerCache::Rebuild& PublicAnswerCache::Rebuild::operator=(Rebuild&& othe
   cache_ = std::exchange(other.cache_, nullptr);
   key_ = std::move(other.key_);
   claim_ = other.claim_;
+  previous_ = std::move(other.previous_);
+  previous_version_ = other.previous_version_;
   return *this;
 }
 
@@ -41,7 +47,7 @@ PublicAnswerCache::Lookup PublicAnswerCache::Find(const std::string& key, int64_
     if (out.stale && entry.rebuilding == 0) {
       // The first request after a change rebuilds; the entry stays to serve the others meanwhile.
       entry.rebuilding = ++last_claim_;
-      out.rebuild.emplace(Rebuild(this, key, entry.rebuilding));
+      out.rebuild.emplace(Rebuild(this, key, entry.rebuilding, entry.parts, entry.version));
       ++misses_;
       return out;
     }
@@ -52,7 +58,8 @@ PublicAnswerCache::Lookup PublicAnswerCache::Find(const std::string& key, int64_
   return out;
 }
 
-Response PublicAnswerCache::Put(const std::string& key, int64_t version, int64_t valid_until, Response response) {
+Response PublicAnswerCache::Put(const std::string& key, int64_t version, int64_t valid_until, Response response,
+                                std::shared_ptr<const PublicList> parts) {
   if (!enabled()) return response;
   if (!response.shared_body) response.shared_body = std::make_shared<const std::string>(std::move(response.body));
   response.body.clear();
@@ -63,6 +70,7 @@ Response PublicAnswerCache::Put(const std::string& key, int64_t version, int64_t
   }
   auto stored = std::make_shared<const Response>(response);
   std::lock_guard lock(mu_);
+  if (parts && parts->patched) ++patches_;
   auto it = entries_.find(key);
   if (it != entries_.end()) {
     it->second.rebuilding = 0;
@@ -71,7 +79,7 @@ Response PublicAnswerCache::Put(const std::string& key, int64_t version, int64_t
   } else if (entries_.size() >= max_entries_) {
     entries_.clear();
   }
-  entries_[key] = Entry{version, valid_until, std::move(stored), 0};
+  entries_[key] = Entry{version, valid_until, std::move(stored), std::move(parts), 0};
   return response;
 }
 
@@ -103,6 +111,11 @@ int64_t PublicAnswerCache::stale_hits() const {
 int64_t PublicAnswerCache::misses() const {
   std::lock_guard lock(mu_);
   return misses_;
+}
+
+int64_t PublicAnswerCache::patches() const {
+  std::lock_guard lock(mu_);
+  return patches_;
 }
 
 }  // namespace ecotown::http

@@ -16,6 +16,10 @@
 // after that rebuild. A key with no answer yet has nothing to serve: there the first request
 // builds and the others wait for it (LockKey).
 //
+// A list answer may be stored with its parts (public_list.h): the request chosen to rebuild it then
+// gets the previous parts and their version (Rebuild::previous), to update them with the
+// complaints changed since instead of reading the whole list anew.
+//
 // Answers are stored with a shared body (Response::shared_body): a hit copies the headers only.
 // Answers of 1 KB or more are also stored gzip-compressed (Response::shared_gzip_body), for the
 // server to send to clients that accept gzip: a 1,000-request list shrinks ~8x.
@@ -35,6 +39,7 @@
 #include <unordered_map>
 
 #include "http/message.h"
+#include "http/public_list.h"
 
 namespace ecotown::http {
 
@@ -49,13 +54,25 @@ class PublicAnswerCache {
     Rebuild(const Rebuild&) = delete;
     ~Rebuild();
 
+    // The parts of the answer being replaced (null when it was stored without), and the version
+    // they were built for.
+    const std::shared_ptr<const PublicList>& previous() const { return previous_; }
+    int64_t previous_version() const { return previous_version_; }
+
    private:
     friend class PublicAnswerCache;
-    Rebuild(PublicAnswerCache* cache, std::string key, uint64_t claim)
-        : cache_(cache), key_(std::move(key)), claim_(claim) {}
+    Rebuild(PublicAnswerCache* cache, std::string key, uint64_t claim, std::shared_ptr<const PublicList> previous,
+            int64_t previous_version)
+        : cache_(cache),
+          key_(std::move(key)),
+          claim_(claim),
+          previous_(std::move(previous)),
+          previous_version_(previous_version) {}
     PublicAnswerCache* cache_;
     std::string key_;
     uint64_t claim_;
+    std::shared_ptr<const PublicList> previous_;
+    int64_t previous_version_ = 0;
   };
 
   struct Lookup {
@@ -74,7 +91,9 @@ class PublicAnswerCache {
   // Stores `response` under `key` for `version`, valid while now <= valid_until, and ends a
   // rebuild of the key. The body moves into a shared buffer, and is gzip-compressed once into
   // another; returns the response with them (to send). Turned off, returns `response` as it is.
-  Response Put(const std::string& key, int64_t version, int64_t valid_until, Response response);
+  // `parts`: the answer's list parts, handed to the next rebuild of the key.
+  Response Put(const std::string& key, int64_t version, int64_t valid_until, Response response,
+               std::shared_ptr<const PublicList> parts = nullptr);
   // Held while building the answer of a key that has none yet: a second request of the same key
   // waits, then finds the answer with Find. Do not hold it while waiting for anything but the build.
   std::unique_lock<std::mutex> LockKey(const std::string& key);
@@ -83,12 +102,14 @@ class PublicAnswerCache {
   int64_t hits() const;        // current answers served
   int64_t stale_hits() const;  // previous answers served during a rebuild
   int64_t misses() const;      // answers built
+  int64_t patches() const;     // of them, list answers updated from their previous parts
 
  private:
   struct Entry {
     int64_t version = 0;
     int64_t valid_until = 0;
     std::shared_ptr<const Response> response;  // shared: a hit copies it outside the lock
+    std::shared_ptr<const PublicList> parts;   // the list the answer renders, when stored with it
     uint64_t rebuilding = 0;                   // the claim of the request rebuilding it; 0: none
   };
 
@@ -102,6 +123,7 @@ class PublicAnswerCache {
   int64_t hits_ = 0;                                // guarded by mu_
   int64_t stale_hits_ = 0;                          // guarded by mu_
   int64_t misses_ = 0;                              // guarded by mu_
+  int64_t patches_ = 0;                             // guarded by mu_
 };
 
 }  // namespace ecotown::http

@@ -34,6 +34,20 @@ json ConnectionJson(const orgs::Org& org, const LineConnection& c) {
           {"webhook_path", "/line/webhook/" + org.code}};
 }
 
+// The inbox events given up after their last attempt: which event, when, and why (no payload: it
+// holds the resident's message).
+json FailuresJson(const std::vector<complaints::LineInboxFailure>& failures) {
+  json out = json::array();
+  for (const auto& f : failures) {
+    out.push_back({{"event_id", f.event_id},
+                   {"received_at", f.received_at},
+                   {"failed_at", f.failed_at},
+                   {"attempts", f.attempts},
+                   {"last_error", f.last_error}});
+  }
+  return out;
+}
+
 // The organisation named by ?org= or the body's "org", else the caller's own.
 Result<orgs::Org> TargetOrg(UnitOfWork& work, const std::optional<std::string>& code) {
   if (code && !code->empty()) {
@@ -51,8 +65,11 @@ void RegisterLineRoutes(Router& router, std::function<void()> events_stored) {
     json out;
     RETURN_IF_ERROR(call.Read([&](UnitOfWork& work) -> Status {
       ASSIGN_OR_RETURN(const orgs::Org org, TargetOrg(work, call.request.Query("org")));
-      ASSIGN_OR_RETURN(const LineConnection c, complaints::LineChannelService().GetConnection(work, org.id));
+      const complaints::LineChannelService channels;
+      ASSIGN_OR_RETURN(const LineConnection c, channels.GetConnection(work, org.id));
+      ASSIGN_OR_RETURN(const auto failures, channels.FailedEvents(work, org.id));
       out = ConnectionJson(org, c);
+      out["failed_events"] = FailuresJson(failures);
       return Status::Ok();
     }));
     return Response::Json(200, out.dump());

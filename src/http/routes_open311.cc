@@ -16,6 +16,7 @@
 #include "http/api.h"
 #include "http/complaint_http.h"
 #include "http/public_answer_cache.h"
+#include "http/public_list.h"
 #include "modules/complaints/complaint_service.h"
 
 namespace ecotown::http {
@@ -28,6 +29,9 @@ using nlohmann::json;
 constexpr int64_t kDay = 86400;
 constexpr int64_t kMaxWindow = 90 * kDay;
 constexpr int kMaxRequests = 1000;
+// A cached list is updated with at most this many logged changes since its version, else rebuilt.
+constexpr int kMaxPatchChanges = 200;
+constexpr const char* kXmlDeclaration = "<?xml version=\"1.0\" encoding=\"utf-8\"?>";
 
 enum class Format { kJson, kXml };
 
@@ -108,7 +112,7 @@ void WriteXml(std::ostringstream& out, const std::string& name, const json& valu
 Response Render(int status, Format format, const std::string& root, const json& body) {
   if (format == Format::kJson) return Response::Json(status, body.dump());
   std::ostringstream out;
-  out << "<?xml version=\"1.0\" encoding=\"utf-8\"?>";
+  out << kXmlDeclaration;
   WriteXml(out, root, body);
   return Response::Text(status, out.str(), "text/xml; charset=utf-8");
 }
@@ -226,6 +230,34 @@ Result<json> RequestsJson(UnitOfWork& work, const std::vector<Complaint>& list, 
   return out;
 }
 
+// One request as it appears in a list answer of `format`: Render writes the same inside the list.
+std::string ItemText(const json& request, Format format) {
+  if (format == Format::kJson) return request.dump();
+  std::ostringstream out;
+  WriteXml(out, ItemName("service_requests"), request);
+  return out.str();
+}
+
+// A request list answer from its parts: byte for byte what Render writes for the whole list.
+Response RenderList(const PublicList& list, Format format) {
+  if (format == Format::kJson) return Response::Json(200, JoinList(list, "[", ",", "]"));
+  return Response::Text(200,
+                        JoinList(list, std::string(kXmlDeclaration) + "<service_requests>", "", "</service_requests>"),
+                        "text/xml; charset=utf-8");
+}
+
+// The complaints as list items of `format`, each with its newest public reply.
+Result<std::vector<PublicListItem>> ListItems(UnitOfWork& work, const std::vector<Complaint>& list,
+                                              const orgs::Org& org, Format format) {
+  ASSIGN_OR_RETURN(const json requests, RequestsJson(work, list, org));
+  std::vector<PublicListItem> items;
+  items.reserve(list.size());
+  for (size_t i = 0; i < list.size(); ++i) {
+    items.push_back(PublicListItem{list[i].id, list[i].created_at, ItemText(requests[i], format)});
+  }
+  return items;
+}
+
 // The LAO named by jurisdiction_id: 400 when missing, 404 when unknown.
 std::variant<orgs::Org, Response> JurisdictionOf(Call& call, const std::multimap<std::string, std::string>& params,
                                                  Format format) {
@@ -313,17 +345,65 @@ Response RequestsAnswer(Call& call, Format format, PublicAnswerCache& answers) {
     }
     return complaints::PublicReaderScope(*org);
   };
-  const auto build = [&](UnitOfWork& work, int64_t version) -> Status {
-    query.org_id = org->id;
-    ASSIGN_OR_RETURN(auto page, work.complaints().List(query));
+  // Stores a list read or updated at `version` and keeps the answer to send.
+  const auto store = [&](int64_t version, std::shared_ptr<PublicList> parts) {
     // Until a complaint filed at the start of a sliding window leaves it.
     int64_t valid_until = std::numeric_limits<int64_t>::max();
     if (window_slides) {
-      for (const auto& c : page.items) valid_until = std::min(valid_until, c.created_at + kMaxWindow - 1);
+      for (const auto& item : parts->items) valid_until = std::min(valid_until, item.created_at + kMaxWindow - 1);
     }
-    ASSIGN_OR_RETURN(const json out, RequestsJson(work, page.items, *org));
-    answer = answers.Put(cache_key, version, valid_until, Render(200, format, "service_requests", out));
+    Response rendered = RenderList(*parts, format);
+    answer = answers.Put(cache_key, version, valid_until, std::move(rendered), std::move(parts));
+  };
+  const auto build = [&](UnitOfWork& work, int64_t version) -> Status {
+    query.org_id = org->id;
+    query.count_total = false;
+    ASSIGN_OR_RETURN(auto page, work.complaints().List(query));
+    auto parts = std::make_shared<PublicList>();
+    parts->limit = kMaxRequests;
+    parts->from = query.from;
+    parts->to = query.to;
+    ASSIGN_OR_RETURN(parts->items, ListItems(work, page.items, *org, format));
+    store(version, std::move(parts));
     return Status::Ok();
+  };
+  // The rebuild of a changed list: the previous list updated with the complaints changed since
+  // its version (the change log) and those that entered its window since, when that is exact
+  // (public_list.h); false: build it anew.
+  const auto patch = [&](UnitOfWork& work, int64_t version) -> Result<bool> {
+    const auto& previous = rebuild->previous();
+    if (!previous) return false;
+    query.org_id = org->id;
+    query.count_total = false;
+    std::vector<int64_t> changed;
+    if (version > rebuild->previous_version()) {
+      ASSIGN_OR_RETURN(auto logged,
+                       work.complaints().ChangedSince(org->id, rebuild->previous_version(), kMaxPatchChanges));
+      if (!logged) return false;
+      changed = std::move(*logged);
+    }
+    std::vector<Complaint> rows;
+    if (!changed.empty()) {
+      complaints::ComplaintQuery of_changed = query;
+      of_changed.ids = changed;
+      ASSIGN_OR_RETURN(auto page, work.complaints().List(of_changed));
+      rows = std::move(page.items);
+    }
+    if (query.to && previous->to && *query.to > *previous->to) {
+      complaints::ComplaintQuery entered = query;
+      entered.from = std::max(*previous->to, query.from.value_or(*previous->to));
+      ASSIGN_OR_RETURN(auto page, work.complaints().List(entered));
+      for (auto& c : page.items) {
+        if (std::none_of(rows.begin(), rows.end(), [&](const Complaint& r) { return r.id == c.id; })) {
+          rows.push_back(std::move(c));
+        }
+      }
+    }
+    ASSIGN_OR_RETURN(auto items, ListItems(work, rows, *org, format));
+    auto updated = Patched(*previous, changed, std::move(items), query.from, query.to);
+    if (!updated) return false;
+    store(version, std::make_shared<PublicList>(std::move(*updated)));
+    return true;
   };
   // Polled by the crowd, so first without a snapshot (the LAO and its version: two statements, no
   // BEGIN and COMMIT round trips on PostgreSQL): a current answer is served, or the previous one
@@ -341,14 +421,20 @@ Response RequestsAnswer(Call& call, Format format, PublicAnswerCache& answers) {
   const auto serve = [&](UnitOfWork& work, bool build_if_missing) -> Status {
     if (!answers.enabled()) return build(work, 0);
     ASSIGN_OR_RETURN(const int64_t version, work.complaints().ChangeVersion(org->id));
-    if (rebuild) return build(work, version);  // chosen by the lookup
-    auto found = answers.Find(cache_key, version, call.info.now);
-    if (found.answer) {
-      answer = std::move(found.answer);
-      return Status::Ok();
+    if (!rebuild) {
+      auto found = answers.Find(cache_key, version, call.info.now);
+      if (found.answer) {
+        answer = std::move(found.answer);
+        return Status::Ok();
+      }
+      rebuild = std::move(found.rebuild);
+      if (!rebuild && !build_if_missing) return Status::Ok();
     }
-    rebuild = std::move(found.rebuild);
-    return rebuild || build_if_missing ? build(work, version) : Status::Ok();
+    if (rebuild) {
+      ASSIGN_OR_RETURN(const bool patched, patch(work, version));
+      if (patched) return Status::Ok();
+    }
+    return build(work, version);
   };
   Status read = call.transactor.ReadThenEach(call.Scope(), call.info, find_lao, lookup);
   if (!read.ok()) return ErrorOf(read, format);

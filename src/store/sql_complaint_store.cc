@@ -1,5 +1,6 @@
 #include "store/sql_complaint_store.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -200,10 +201,13 @@ Result<complaints::ComplaintPage> SqlComplaintStore::List(const complaints::Comp
     }
     where.And("c.tracking IN (" + list + ")");
   }
-  auto total = conn_.QueryOne("SELECT COUNT(*) FROM complaints c " + where.sql, where.params);
-  if (!total.ok()) return total.status();
+  if (!q.ids.empty()) where.And("c.id IN (" + IdList(q.ids) + ")");
   complaints::ComplaintPage page;
-  page.total = total->Int(0);
+  if (q.count_total) {
+    auto total = conn_.QueryOne("SELECT COUNT(*) FROM complaints c " + where.sql, where.params);
+    if (!total.ok()) return total.status();
+    page.total = total->Int(0);
+  }
   const std::string order = q.newest_first ? " ORDER BY c.created_at DESC, c.id DESC" : " ORDER BY c.created_at, c.id";
   const std::string limit = where.Param(V(static_cast<int64_t>(q.limit)));
   const std::string offset = where.Param(V(static_cast<int64_t>(q.offset)));
@@ -318,11 +322,16 @@ Result<std::map<int64_t, std::string>> SqlComplaintStore::LatestPublicReplies(
     const std::vector<int64_t>& complaint_ids) {
   std::map<int64_t, std::string> replies;
   if (complaint_ids.empty()) return replies;
-  auto rows = conn_.Query(
-      "SELECT complaint_id, text FROM complaint_events WHERE kind = 'public_reply' AND "
-      "complaint_id IN (" +
-          IdList(complaint_ids) + ") AND " + scope_.OrgFilterSql("org_id") + " ORDER BY id",
-      {});
+  // The ids as one parameter (one statement text, whatever the count), each looked up in the
+  // index of the public replies alone (migration 25): ~1,000 ids in a few ms.
+  const std::string ids =
+      conn_.dialect() == Dialect::kPostgres ? "{" + IdList(complaint_ids) + "}" : "[" + IdList(complaint_ids) + "]";
+  const char* in_ids = conn_.dialect() == Dialect::kPostgres ? "complaint_id = ANY($1::bigint[])"
+                                                             : "complaint_id IN (SELECT value FROM json_each($1))";
+  auto rows =
+      conn_.Query(std::string("SELECT complaint_id, text FROM complaint_events WHERE kind = 'public_reply' AND ") +
+                      in_ids + " AND " + scope_.OrgFilterSql("org_id") + " ORDER BY complaint_id, id",
+                  {V(ids)});
   if (!rows.ok()) return rows.status();
   for (const auto& row : rows->rows) replies[row.Int(0)] = row.Text(1);  // later rows are newer
   return replies;
@@ -461,6 +470,27 @@ Result<int64_t> SqlComplaintStore::ChangeVersion(int64_t org_id) {
   auto rows = conn_.Query("SELECT version FROM complaint_changes WHERE org_id = $1", {V(org_id)});
   if (!rows.ok()) return rows.status();
   return rows->rows.empty() ? int64_t{0} : rows->rows.front().Int(0);
+}
+
+Result<std::optional<std::vector<int64_t>>> SqlComplaintStore::ChangedSince(int64_t org_id, int64_t after,
+                                                                            int max_changes) {
+  RETURN_IF_ERROR(scope_.RequireRead(org_id, "organisation"));
+  auto rows = conn_.Query(
+      "SELECT version, complaint_id FROM complaint_change_log WHERE org_id = $1 AND version > $2 "
+      "ORDER BY version LIMIT $3",
+      {V(org_id), V(after), V(static_cast<int64_t>(max_changes) + 1)});
+  if (!rows.ok()) return rows.status();
+  // Every version has at least one logged complaint, so the log reaches back to `after` exactly
+  // when it holds `after` + 1; no row at all means it was pruned past it (the caller saw a change).
+  if (rows->rows.empty() || rows->rows.front().Int(0) != after + 1 ||
+      rows->rows.size() > static_cast<size_t>(max_changes)) {
+    return std::optional<std::vector<int64_t>>();
+  }
+  std::vector<int64_t> ids;
+  for (const auto& row : rows->rows) ids.push_back(row.Int(1));
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return std::optional<std::vector<int64_t>>(std::move(ids));
 }
 
 Result<std::optional<complaints::Bounds>> SqlComplaintStore::ProvinceBounds(std::string_view province_code) {

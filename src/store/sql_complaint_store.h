@@ -31,6 +31,7 @@ class SqlComplaintStore final : public complaints::ComplaintStore {
   Result<std::vector<int64_t>> OrgsWithComplaints() override;
   Result<std::vector<complaints::StatRow>> Stats(int64_t org_id, int64_t from, int64_t to) override;
   Result<int64_t> ChangeVersion(int64_t org_id) override;
+  Result<std::optional<std::vector<int64_t>>> ChangedSince(int64_t org_id, int64_t after, int max_changes) override;
   Result<std::optional<complaints::Bounds>> ProvinceBounds(std::string_view province_code) override;
   Result<std::optional<complaints::Area>> NearestArea(std::string_view province_code, double lat, double lon) override;
   Result<int64_t> InsertNotice(const complaints::Notice& notice) override;

@@ -138,13 +138,15 @@ Status SqlLineStore::EnqueueEvent(int64_t org_id, std::string_view event_id, std
 // One statement on both dialects. The lease test is repeated on the updated row: when two
 // PostgreSQL workers pick the same event, the second waits for the first's row lock and then
 // re-checks that row's new version (READ COMMITTED), finds it leased and leaves it; SQLite runs one
-// writer at a time. An event is claimable only while no older event of its user waits, leased or not.
+// writer at a time. An event is claimable only while no older event of its user waits, leased or not;
+// a failed event (given up) waits for nothing and holds back nothing.
 Result<std::vector<complaints::LineInboxItem>> SqlLineStore::ClaimEvents(int64_t now, int64_t lease_until, int limit) {
   if (!scope_.all_orgs()) return Status::Forbidden("the webhook inbox is read by the system only");
   auto rows = conn_.Query(
-      "UPDATE line_inbox SET lease_until = $2 WHERE lease_until <= $1 AND id IN ("
-      "SELECT i.id FROM line_inbox i WHERE i.lease_until <= $1 AND NOT EXISTS ("
-      "SELECT 1 FROM line_inbox o WHERE o.org_id = i.org_id AND o.user_id = i.user_id AND o.id < i.id) "
+      "UPDATE line_inbox SET lease_until = $2 WHERE lease_until <= $1 AND failed_at IS NULL AND id IN ("
+      "SELECT i.id FROM line_inbox i WHERE i.lease_until <= $1 AND i.failed_at IS NULL AND NOT EXISTS ("
+      "SELECT 1 FROM line_inbox o WHERE o.org_id = i.org_id AND o.user_id = i.user_id AND o.id < i.id "
+      "AND o.failed_at IS NULL) "
       "ORDER BY i.id LIMIT $3) "
       "RETURNING id, org_id, event_id, user_id, payload, received_at, attempts",
       {V(now), V(lease_until), V(static_cast<int64_t>(limit))});
@@ -168,13 +170,36 @@ Result<bool> SqlLineStore::TakeEvent(int64_t org_id, int64_t id) {
 }
 
 Status SqlLineStore::RecordEventFailure(int64_t org_id, int64_t id, std::string_view error, int64_t retry_at) {
+  return CountFailure(org_id, id, error, retry_at, std::nullopt);
+}
+
+Status SqlLineStore::MarkEventFailed(int64_t org_id, int64_t id, std::string_view error, int64_t now) {
+  return CountFailure(org_id, id, error, 0, now);
+}
+
+Status SqlLineStore::CountFailure(int64_t org_id, int64_t id, std::string_view error, int64_t lease_until,
+                                  std::optional<int64_t> failed_at) {
   RETURN_IF_ERROR(scope_.RequireWrite(org_id, "organisation"));
   return conn_
       .Exec(
-          "UPDATE line_inbox SET attempts = attempts + 1, last_error = $3, lease_until = $4 "
+          "UPDATE line_inbox SET attempts = attempts + 1, last_error = $3, lease_until = $4, failed_at = $5 "
           "WHERE id = $1 AND org_id = $2",
-          {V(id), V(org_id), V(error), V(retry_at)})
+          {V(id), V(org_id), V(error), V(lease_until), V(failed_at)})
       .status();
+}
+
+Result<std::vector<complaints::LineInboxFailure>> SqlLineStore::FailedEvents(int64_t org_id, int limit) {
+  RETURN_IF_ERROR(scope_.RequireRead(org_id, "organisation"));
+  auto rows = conn_.Query(
+      "SELECT id, event_id, received_at, failed_at, attempts, last_error FROM line_inbox "
+      "WHERE org_id = $1 AND failed_at IS NOT NULL ORDER BY failed_at DESC, id DESC LIMIT $2",
+      {V(org_id), V(static_cast<int64_t>(limit))});
+  if (!rows.ok()) return rows.status();
+  std::vector<complaints::LineInboxFailure> failures;
+  for (const Row& row : rows->rows) {
+    failures.push_back({row.Int(0), row.Text(1), row.Int(2), row.Int(3), static_cast<int>(row.Int(4)), row.Text(5)});
+  }
+  return failures;
 }
 
 }  // namespace ecotown::store

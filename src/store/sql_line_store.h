@@ -27,8 +27,14 @@ class SqlLineStore final : public complaints::LineStore {
   Result<std::vector<complaints::LineInboxItem>> ClaimEvents(int64_t now, int64_t lease_until, int limit) override;
   Result<bool> TakeEvent(int64_t org_id, int64_t id) override;
   Status RecordEventFailure(int64_t org_id, int64_t id, std::string_view error, int64_t retry_at) override;
+  Status MarkEventFailed(int64_t org_id, int64_t id, std::string_view error, int64_t now) override;
+  Result<std::vector<complaints::LineInboxFailure>> FailedEvents(int64_t org_id, int limit) override;
 
  private:
+  // One failed attempt of an inbox event: retried from `lease_until`, or given up at `failed_at`.
+  Status CountFailure(int64_t org_id, int64_t id, std::string_view error, int64_t lease_until,
+                      std::optional<int64_t> failed_at);
+
   Connection& conn_;
   const tenancy::Scope& scope_;
 };

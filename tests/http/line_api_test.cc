@@ -564,6 +564,61 @@ TEST_P(LineApiTest, TwoWorkersHandleOneUsersEventsInArrivalOrder) {
   EXPECT_EQ(Count("line_conversations"), 0);
 }
 
+// Issue 5: an event that keeps failing is given up after kLineInboxMaxAttempts attempts, kept
+// marked failed with its last error for the LAO's administrator (GET /api/v1/line-connection),
+// and no longer holds back that user's later events, which are then handled.
+TEST_P(LineApiTest, AnEventThatKeepsFailingIsGivenUpAfterTheCapAndTheUsersNextEventGoesOn) {
+  Connect();
+  const int64_t now = server_->runtime().clock().NowUnix();
+  {  // an event that cannot be handled (its stored payload is unreadable), then a good one
+    auto conn = server_->runtime().db().Acquire();
+    ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+    ASSERT_TRUE((*conn)
+                    ->Query("INSERT INTO line_inbox (org_id, event_id, user_id, payload, received_at) "
+                            "SELECT id, '01HZ0000000000000000000J01', $1, '{\"type\": ', $2 FROM orgs "
+                            "WHERE code = 'banpong'",
+                            {std::string(kUser), now})
+                    .ok());
+  }
+  StoreEvents({Event("01HZ0000000000000000000J02", Message({{"id", "2"}, {"type", "text"}, {"text", "ร้องเรียน"}}))},
+              now);
+  notify::LineMessagingApi api(line_.url(), line_.url(), 10);
+  complaints::LineWebhook webhook(server_->runtime().transactor(), api, "https://ecotown.example.go.th/");
+  // Each run is 6 s after the one before (past the 5-s retry wait); until the cap, the user's
+  // next event waits behind the failing one.
+  int runs = 0;
+  for (; runs < complaints::kLineInboxMaxAttempts + 2 && !HasReply("01HZ0000000000000000000J02"); ++runs) {
+    if (runs > 0 && runs < complaints::kLineInboxMaxAttempts - 1) {
+      EXPECT_EQ(Count("line_inbox", "event_id = '01HZ0000000000000000000J02'"), 1) << "handled at run " << runs;
+    }
+    webhook.HandlePending(RequestInfo{"line", "local", now + 6 * runs}, 10);
+  }
+  WaitForReply("01HZ0000000000000000000J02", std::chrono::seconds(5));
+  EXPECT_NE(ReplyTo("01HZ0000000000000000000J02").find("เลือกประเภท"), std::string::npos);
+  EXPECT_LE(runs, complaints::kLineInboxMaxAttempts + 1);
+  EXPECT_EQ(Count("line_inbox", "event_id = '01HZ0000000000000000000J02'"), 0);
+  EXPECT_EQ(Count("line_inbox", "event_id = '01HZ0000000000000000000J01' AND failed_at IS NOT NULL AND attempts = " +
+                                    std::to_string(complaints::kLineInboxMaxAttempts)),
+            1);
+  // Given up means given up: later runs do not claim it again.
+  webhook.HandlePending(RequestInfo{"line", "local", now + 3600}, 10);
+  EXPECT_EQ(Count("line_inbox", "attempts > " + std::to_string(complaints::kLineInboxMaxAttempts)), 0);
+
+  auto shown = client_->Get("/api/v1/line-connection", CookieHeaders(admin_, false));
+  ASSERT_TRUE(shown);
+  ASSERT_EQ(shown->status, 200) << shown->body;
+  const json failed = JsonOf(shown)["failed_events"];
+  ASSERT_EQ(failed.size(), 1u) << shown->body;
+  EXPECT_EQ(failed[0]["event_id"], "01HZ0000000000000000000J01");
+  EXPECT_EQ(failed[0]["attempts"], complaints::kLineInboxMaxAttempts);
+  EXPECT_NE(failed[0]["last_error"].get<std::string>().find("unreadable"), std::string::npos);
+  EXPECT_EQ(shown->body.find("\"type\": "), std::string::npos);  // not the payload
+  // Only the administrator sees them, as the connection.
+  auto refused = client_->Get("/api/v1/line-connection", CookieHeaders(officer_, false));
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 403);
+}
+
 // Issue 5: LINE refuses a spent reply token (400 "Invalid reply token", as its reference
 // documents); the same messages then go to the user with the push API, with a retry key.
 TEST_P(LineApiTest, ARefusedReplyTokenIsAnsweredWithAPushOfTheSameMessages) {

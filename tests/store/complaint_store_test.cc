@@ -4,7 +4,10 @@
 // erasure driven by a fake clock. SQLite always; PostgreSQL with the CTest fixture.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <functional>
 #include <limits>
+#include <map>
 #include <regex>
 #include <string>
 
@@ -340,6 +343,92 @@ TEST_P(ComplaintStoreTest, EveryChangeToAnOrganisationsComplaintsBumpsItsChangeV
     return work.complaints().ChangeVersion(lao_b_.id).status();
   });
   EXPECT_EQ(foreign.code(), StatusCode::kNotFound);
+}
+
+// Migration 25: each change version logs the complaints it touched, so that a cached list can be
+// updated with just those (http/routes_open311.cc); the log says when it cannot tell.
+TEST_P(ComplaintStoreTest, TheChangeLogNamesEachComplaintChangedSinceAVersionOnce) {
+  const auto read = [&](const std::function<Status(complaints::ComplaintStore&)>& fn) {
+    Status status = transactor_->Read(complaints::PublicReaderScope(lao_a_), Info(),
+                                      [&](UnitOfWork& work) { return fn(work.complaints()); });
+    EXPECT_TRUE(status.ok()) << status.ToString();
+  };
+  const auto version_now = [&] {
+    int64_t version = -1;
+    read([&](complaints::ComplaintStore& store) -> Status {
+      ASSIGN_OR_RETURN(version, store.ChangeVersion(lao_a_.id));
+      return Status::Ok();
+    });
+    return version;
+  };
+  const auto changed_since = [&](int64_t after, int max_changes = 100) {
+    std::optional<std::vector<int64_t>> changed;
+    read([&](complaints::ComplaintStore& store) -> Status {
+      ASSIGN_OR_RETURN(changed, store.ChangedSince(lao_a_.id, after, max_changes));
+      return Status::Ok();
+    });
+    return changed;
+  };
+  auto first = File(Dust());
+  ASSERT_TRUE(first.ok());
+  const int64_t filed = version_now();
+  EXPECT_EQ(changed_since(0), std::optional(std::vector<int64_t>{first->complaint.id}));
+  EXPECT_EQ(changed_since(filed), std::nullopt);  // nothing logged after it: the caller saw no change
+
+  auto second = File(Dust());
+  auto foreign = File(Dust(), kNow, &lao_b_);
+  ASSERT_TRUE(second.ok() && foreign.ok());
+  using S = ComplaintStatus;
+  ASSERT_TRUE(Move(officer_a_, first->complaint.id, {S::kAssigned, {}, officer_a_.id, {}}).ok());
+  ASSERT_TRUE(As(officer_a_, [&](UnitOfWork& work) -> Status {
+                return ComplaintService().AddNote(work, first->complaint.id, "จะลงพื้นที่พรุ่งนี้", true).status();
+              }).ok());
+  // Both complaints, each once, however many writes touched them; not the other LAO's.
+  std::vector<int64_t> both = {first->complaint.id, second->complaint.id};
+  std::sort(both.begin(), both.end());
+  EXPECT_EQ(changed_since(filed), std::optional(both));
+  const int64_t noted = version_now();
+  ASSERT_TRUE(Sql("UPDATE complaints SET description = 'แก้ไขด้วยมือ' WHERE id = $1", {V(second->complaint.id)}).ok());
+  EXPECT_EQ(changed_since(noted), std::optional(std::vector<int64_t>{second->complaint.id}));
+  // More logged changes than the caller wants to apply: rebuild.
+  EXPECT_EQ(changed_since(filed, 1), std::nullopt);
+  // The log pruned past the version asked about (it keeps the last kChangeLogVersions): rebuild.
+  ASSERT_TRUE(
+      Sql("DELETE FROM complaint_change_log WHERE org_id = $1 AND version <= $2", {V(lao_a_.id), V(filed + 1)}).ok());
+  EXPECT_EQ(changed_since(filed), std::nullopt);
+  EXPECT_TRUE(changed_since(filed + 1).has_value());
+}
+
+// The Open311 lists read the newest public reply of up to 1,000 complaints in one statement.
+TEST_P(ComplaintStoreTest, LatestPublicRepliesAreTheNewestPublicReplyOfEachComplaintAsked) {
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 3; ++i) {
+    auto filed = File(Dust());
+    ASSERT_TRUE(filed.ok());
+    ids.push_back(filed->complaint.id);
+  }
+  auto foreign = File(Dust(), kNow, &lao_b_);
+  ASSERT_TRUE(foreign.ok());
+  const auto note = [&](const User& user, int64_t id, const std::string& text, bool is_public) {
+    ASSERT_TRUE(As(user, [&](UnitOfWork& work) -> Status {
+                  return ComplaintService().AddNote(work, id, text, is_public).status();
+                }).ok());
+  };
+  note(officer_a_, ids[0], "ตอบครั้งแรก", true);
+  note(officer_a_, ids[0], "ตอบครั้งที่สอง", true);
+  note(officer_a_, ids[0], "บันทึกภายใน", false);  // internal: never a reply
+  note(officer_a_, ids[1], "บันทึกภายในเท่านั้น", false);
+  note(officer_b_, foreign->complaint.id, "ของอีกหน่วยงาน", true);
+  std::vector<int64_t> asked = ids;
+  asked.push_back(foreign->complaint.id);  // another LAO's: outside the scope
+  for (int64_t missing = 1; missing <= 1500; ++missing) asked.push_back(1000000 + missing);  // many ids, no rows
+  std::map<int64_t, std::string> replies;
+  Status read = transactor_->Read(complaints::PublicReaderScope(lao_a_), Info(), [&](UnitOfWork& work) -> Status {
+    ASSIGN_OR_RETURN(replies, work.complaints().LatestPublicReplies(asked));
+    return Status::Ok();
+  });
+  ASSERT_TRUE(read.ok()) << read.ToString();
+  EXPECT_EQ(replies, (std::map<int64_t, std::string>{{ids[0], "ตอบครั้งที่สอง"}}));
 }
 
 TEST_P(ComplaintStoreTest, AMergedDuplicatePointsToTheKeptComplaintAndStillResolves) {

@@ -400,6 +400,48 @@ TEST_P(LineStoreTest, AClaimTakesOnlyEachUsersOldestEventUnderALease) {
   EXPECT_EQ(claim(kNow + 151), (std::vector<std::string>{"b1", "a3", "other-lao"}));
 }
 
+// Issue 5: an event given up after its last attempt is kept marked failed with its error: never
+// claimed again, holding back none of its user's later events, and listed for its LAO only.
+TEST_P(LineStoreTest, AFailedEventIsNeverClaimedAgainAndHoldsBackNothing) {
+  ASSERT_TRUE(AsLine([&](UnitOfWork& work) -> Status {
+                RETURN_IF_ERROR(work.line().EnqueueEvent(lao_a_.id, "a1", "UA", "{}", kNow));
+                return work.line().EnqueueEvent(lao_a_.id, "a2", "UA", "{}", kNow);
+              }).ok());
+  const auto claim = [&](int64_t now) {
+    std::vector<std::string> ids;
+    EXPECT_TRUE(AsSystem([&](UnitOfWork& work) -> Status {
+                  ASSIGN_OR_RETURN(auto items, work.line().ClaimEvents(now, now + 120, 10));
+                  for (const auto& item : items) ids.push_back(item.event_id);
+                  return Status::Ok();
+                }).ok());
+    return ids;
+  };
+  EXPECT_EQ(claim(kNow), (std::vector<std::string>{"a1"}));
+  auto a1 = Query("SELECT id, org_id FROM line_inbox WHERE event_id = 'a1'");
+  ASSERT_EQ(a1.size(), 1u);
+  ASSERT_TRUE(AsSystem([&](UnitOfWork& work) {
+                return work.line().MarkEventFailed(a1[0].second, a1[0].first, "stored event is unreadable", kNow + 1);
+              }).ok());
+  EXPECT_EQ(claim(kNow + 2), (std::vector<std::string>{"a2"}));     // at once: a1 no longer waits
+  EXPECT_EQ(claim(kNow + 1000), (std::vector<std::string>{"a2"}));  // a2's lease ran out; a1 is not claimed
+  EXPECT_EQ(Query("SELECT id, org_id FROM line_inbox WHERE event_id = 'a1' AND failed_at = " +
+                  std::to_string(kNow + 1) + " AND attempts = 1")
+                .size(),
+            1u);
+  std::vector<complaints::LineInboxFailure> failed, others;
+  ASSERT_TRUE(AsSystem([&](UnitOfWork& work) -> Status {
+                ASSIGN_OR_RETURN(failed, work.line().FailedEvents(lao_a_.id, 10));
+                ASSIGN_OR_RETURN(others, work.line().FailedEvents(lao_b_.id, 10));
+                return Status::Ok();
+              }).ok());
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(failed[0].event_id, "a1");
+  EXPECT_EQ(failed[0].failed_at, kNow + 1);
+  EXPECT_EQ(failed[0].attempts, 1);
+  EXPECT_EQ(failed[0].last_error, "stored event is unreadable");
+  EXPECT_TRUE(others.empty());
+}
+
 // Issue 5: two workers on one database claim and take one user's events concurrently; each is
 // taken once and each user's events are taken in arrival order.
 TEST_P(LineStoreTest, TwoWorkersTakeEachUsersEventsOnceAndInOrder) {

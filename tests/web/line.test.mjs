@@ -96,6 +96,10 @@ describe('LINE settings', () => {
     await page.getByTestId('line-form').waitFor();
     assert.equal(await page.getByLabel(th['line.channel_id'], { exact: true }).inputValue(), '1657000001');
     assert.ok(await page.getByLabel(th['line.enabled'], { exact: true }).isChecked());
+    // The inbox's given-up messages have their section (empty here; the API test fills one).
+    const failed = page.getByTestId('line-failed-events');
+    assert.ok((await failed.innerText()).includes(th['line.failed_title']));
+    assert.ok((await failed.innerText()).includes(th['line.failed_none']));
     await page.screenshot({ path: join(ARTIFACTS, 'line-settings-th.png'), fullPage: true });
     assert.deepEqual(problems, []);
     await context.close();

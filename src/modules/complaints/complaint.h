@@ -195,10 +195,12 @@ struct ComplaintQuery {
   std::optional<std::string> area_code;
   std::optional<int64_t> factory_id;   // complaints linked to this factory
   std::vector<std::string> trackings;  // exact tracking numbers (Open311 service_request_id)
+  std::vector<int64_t> ids;            // only these complaints (a cached list's changed ones)
   int64_t now = 0;
   int offset = 0;
   int limit = 50;  // 1..1000
   bool newest_first = true;
+  bool count_total = true;  // false: ComplaintPage::total is not counted (one statement fewer)
 };
 
 struct ComplaintPage {
@@ -244,6 +246,9 @@ std::string NewTrackingNumber(std::string_view prefix, int64_t now);
 std::string NormalizeTracking(std::string_view text);
 
 // ---- store port -------------------------------------------------------------------------------
+
+// Versions of an organisation's complaint changes whose complaints stay logged (migration 25).
+inline constexpr int64_t kChangeLogVersions = 10000;
 
 // Persistence port. Complaints, their events, photos, settings and notices are private records of
 // their organisation: reads outside the scope are NotFound or filtered out, writes are checked.
@@ -293,6 +298,12 @@ class ComplaintStore {
   // history, by any writer (0 before the first). Answers derived from that data and cached under
   // this version are current while it stays the same; read it before the data it guards.
   virtual Result<int64_t> ChangeVersion(int64_t org_id) = 0;
+  // The complaints whose rows or history changed after version `after` of the organisation (each
+  // once), for a caller that holds an answer built at `after` and read a later version: from the
+  // change log kept for the last kChangeLogVersions versions. nullopt when the log cannot tell
+  // (`after` is older than the log) or more than `max_changes` changes were logged: rebuild then.
+  virtual Result<std::optional<std::vector<int64_t>>> ChangedSince(int64_t org_id, int64_t after,
+                                                                    int max_changes) = 0;
 
   // Geography (public data): the padded bounds of a province, the subdistrict nearest a point.
   virtual Result<std::optional<Bounds>> ProvinceBounds(std::string_view province_code) = 0;

@@ -145,6 +145,17 @@ struct LineInboxItem {
   int attempts = 0;  // failed handling attempts so far
 };
 
+// An inbox event given up after kLineInboxMaxAttempts failed attempts: kept, out of the way of the
+// user's later events, for the LAO's administrator to see (GET /api/v1/line-connection).
+struct LineInboxFailure {
+  int64_t id = 0;
+  std::string event_id;
+  int64_t received_at = 0;
+  int64_t failed_at = 0;
+  int attempts = 0;
+  std::string last_error;
+};
+
 // ---- store port -------------------------------------------------------------------------------
 
 // Persistence of the LINE channel. Connections are read for the webhook under a resident scope of
@@ -172,7 +183,8 @@ class LineStore {
   virtual Status EnqueueEvent(int64_t org_id, std::string_view event_id, std::string_view user_id,
                               std::string_view payload, int64_t now) = 0;
   // Claims, in one statement, at most `limit` waiting events of every organisation, by id: of each
-  // LINE user only the oldest waiting event, and only when no unexpired claim holds it; each one
+  // LINE user only the oldest waiting event (failed ones do not wait), and only when no unexpired
+  // claim holds it; each one
   // claimed is held until `lease_until` (Unix s). A user's later events wait until the earlier one
   // is taken, so two workers or instances never handle one user's events out of order, and an event
   // whose worker died is claimed again once its lease ends. Forbidden unless System.
@@ -182,6 +194,11 @@ class LineStore {
   // Counts a failed attempt with its error (kept for the operator); the event (and the user's
   // later ones behind it) is claimed again from `retry_at` (Unix s).
   virtual Status RecordEventFailure(int64_t org_id, int64_t id, std::string_view error, int64_t retry_at) = 0;
+  // Counts the last failed attempt and marks the event failed at `now` with its error: never
+  // claimed again, and no longer holding back the user's later events.
+  virtual Status MarkEventFailed(int64_t org_id, int64_t id, std::string_view error, int64_t now) = 0;
+  // The organisation's failed events, newest first, at most `limit`.
+  virtual Result<std::vector<LineInboxFailure>> FailedEvents(int64_t org_id, int limit) = 0;
 };
 
 // ---- Messaging API port -----------------------------------------------------------------------

@@ -35,6 +35,12 @@ Result<LineConnection> LineChannelService::GetConnection(UnitOfWork& work, int64
   return ConnectionOf(work, org_id);
 }
 
+Result<std::vector<LineInboxFailure>> LineChannelService::FailedEvents(UnitOfWork& work, int64_t org_id) const {
+  RETURN_IF_ERROR(work.scope().Require(Permission::kManageUsers));
+  RETURN_IF_ERROR(work.scope().RequireWrite(org_id, "organisation"));
+  return work.line().FailedEvents(org_id, 50);
+}
+
 Result<LineConnection> LineChannelService::PutConnection(UnitOfWork& work, const LineConnectionUpdate& update) const {
   RETURN_IF_ERROR(work.scope().Require(Permission::kManageUsers));
   RETURN_IF_ERROR(work.scope().RequireWrite(update.org_id, "organisation"));
@@ -97,9 +103,9 @@ LineInboxReport LineWebhook::HandlePending(const RequestInfo& info, int limit, i
     const Status handled = HandleOne(item, info, report);
     if (handled.ok()) continue;
     const bool give_up = item.attempts + 1 >= kLineInboxMaxAttempts;
-    report.errors.push_back("event " + item.event_id + (give_up ? " dropped: " : ": ") + handled.ToString());
+    report.errors.push_back("event " + item.event_id + (give_up ? " given up: " : ": ") + handled.ToString());
     const Status recorded = transactor_.Write(system, info, [&](UnitOfWork& work) -> Status {
-      if (give_up) return work.line().TakeEvent(item.org_id, item.id).status();
+      if (give_up) return work.line().MarkEventFailed(item.org_id, item.id, handled.ToString(), info.now);
       return work.line().RecordEventFailure(item.org_id, item.id, handled.ToString(), info.now + retry_after_seconds);
     });
     if (!recorded.ok()) report.errors.push_back("event " + item.event_id + ": " + recorded.ToString());

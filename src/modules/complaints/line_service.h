@@ -37,6 +37,9 @@ class LineChannelService {
   // organisation that takes no complaints). Audited with whether a secret and token are set,
   // never their values.
   Result<LineConnection> PutConnection(UnitOfWork& work, const LineConnectionUpdate& update) const;
+  // The inbox events given up after kLineInboxMaxAttempts, newest first (at most 50), with their
+  // last error. Needs kManageUsers over the organisation, as the connection.
+  Result<std::vector<LineInboxFailure>> FailedEvents(UnitOfWork& work, int64_t org_id) const;
 };
 
 // What the webhook call did with its events (the answer to LINE).
@@ -59,11 +62,12 @@ struct LineInboxReport {
   int handled = 0;                  // events stepped (and replied to)
   int pushed = 0;                   // of those, answered with the push API: the reply token was spent
   int failed = 0;                   // left in the inbox for the next run
-  int dropped = 0;                  // given up after kLineInboxMaxAttempts, or unreadable
+  int dropped = 0;                  // given up after kLineInboxMaxAttempts: kept, marked failed
   std::vector<std::string> errors;  // replies, content downloads and store errors (logged by the caller)
 };
 
-// A stored event whose handling failed this often is dropped (with its error logged).
+// A stored event whose handling failed this often is given up: logged, and kept in the inbox marked
+// failed with its last error (LineStore::MarkEventFailed), out of the way of the user's later events.
 inline constexpr int kLineInboxMaxAttempts = 5;
 // How long a worker holds the events it claimed: longer than one event's handling takes (a content
 // download, a reply and a push, each with the LINE timeout); a worker that dies lets them go then.

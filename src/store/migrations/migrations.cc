@@ -2247,6 +2247,114 @@ ALTER TABLE line_inbox ADD COLUMN lease_until BIGINT NOT NULL DEFAULT 0;
 CREATE INDEX line_inbox_user ON line_inbox(org_id, user_id, id);
 )SQL";
 
+// Migration 25 (complaints, issue 5 item 8): which complaints each change version touched, so that
+// a cached public list is updated with just those (http/routes_open311.cc) instead of rebuilt; the
+// triggers of migration 12 now also log, in the same statement, the complaint ids of every write
+// under the version it made, and keep the last 10,000 versions of each organisation
+// (complaints::kChangeLogVersions). The newest public reply of a complaint is found in an index
+// of the replies alone instead of among all its events. A LINE inbox event given up after its last
+// attempt stays, marked failed, for the LAO's administrator to see.
+constexpr const char* kSqlite0025 = R"SQL(
+CREATE TABLE complaint_change_log (
+  org_id INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  complaint_id INTEGER NOT NULL,
+  PRIMARY KEY (org_id, version, complaint_id)
+) WITHOUT ROWID;
+DROP TRIGGER complaints_changed_insert;
+CREATE TRIGGER complaints_changed_insert AFTER INSERT ON complaints BEGIN
+  INSERT INTO complaint_changes (org_id, version) VALUES (NEW.org_id, 1)
+    ON CONFLICT (org_id) DO UPDATE SET version = version + 1;
+  INSERT OR IGNORE INTO complaint_change_log (org_id, version, complaint_id)
+    SELECT org_id, version, NEW.id FROM complaint_changes WHERE org_id = NEW.org_id;
+  DELETE FROM complaint_change_log WHERE org_id = NEW.org_id
+    AND version <= (SELECT version FROM complaint_changes WHERE org_id = NEW.org_id) - 10000;
+END;
+DROP TRIGGER complaints_changed_update;
+CREATE TRIGGER complaints_changed_update AFTER UPDATE ON complaints BEGIN
+  INSERT INTO complaint_changes (org_id, version) VALUES (NEW.org_id, 1)
+    ON CONFLICT (org_id) DO UPDATE SET version = version + 1;
+  INSERT OR IGNORE INTO complaint_change_log (org_id, version, complaint_id)
+    SELECT org_id, version, NEW.id FROM complaint_changes WHERE org_id = NEW.org_id;
+  DELETE FROM complaint_change_log WHERE org_id = NEW.org_id
+    AND version <= (SELECT version FROM complaint_changes WHERE org_id = NEW.org_id) - 10000;
+END;
+DROP TRIGGER complaints_changed_delete;
+CREATE TRIGGER complaints_changed_delete AFTER DELETE ON complaints BEGIN
+  INSERT INTO complaint_changes (org_id, version) VALUES (OLD.org_id, 1)
+    ON CONFLICT (org_id) DO UPDATE SET version = version + 1;
+  INSERT OR IGNORE INTO complaint_change_log (org_id, version, complaint_id)
+    SELECT org_id, version, OLD.id FROM complaint_changes WHERE org_id = OLD.org_id;
+  DELETE FROM complaint_change_log WHERE org_id = OLD.org_id
+    AND version <= (SELECT version FROM complaint_changes WHERE org_id = OLD.org_id) - 10000;
+END;
+DROP TRIGGER complaint_events_changed_insert;
+CREATE TRIGGER complaint_events_changed_insert AFTER INSERT ON complaint_events BEGIN
+  INSERT INTO complaint_changes (org_id, version) VALUES (NEW.org_id, 1)
+    ON CONFLICT (org_id) DO UPDATE SET version = version + 1;
+  INSERT OR IGNORE INTO complaint_change_log (org_id, version, complaint_id)
+    SELECT org_id, version, NEW.complaint_id FROM complaint_changes WHERE org_id = NEW.org_id;
+  DELETE FROM complaint_change_log WHERE org_id = NEW.org_id
+    AND version <= (SELECT version FROM complaint_changes WHERE org_id = NEW.org_id) - 10000;
+END;
+DROP TRIGGER complaint_events_changed_update;
+CREATE TRIGGER complaint_events_changed_update AFTER UPDATE ON complaint_events BEGIN
+  INSERT INTO complaint_changes (org_id, version) VALUES (NEW.org_id, 1)
+    ON CONFLICT (org_id) DO UPDATE SET version = version + 1;
+  INSERT OR IGNORE INTO complaint_change_log (org_id, version, complaint_id)
+    SELECT org_id, version, NEW.complaint_id FROM complaint_changes WHERE org_id = NEW.org_id;
+  DELETE FROM complaint_change_log WHERE org_id = NEW.org_id
+    AND version <= (SELECT version FROM complaint_changes WHERE org_id = NEW.org_id) - 10000;
+END;
+DROP TRIGGER complaint_events_changed_delete;
+CREATE TRIGGER complaint_events_changed_delete AFTER DELETE ON complaint_events BEGIN
+  INSERT INTO complaint_changes (org_id, version) VALUES (OLD.org_id, 1)
+    ON CONFLICT (org_id) DO UPDATE SET version = version + 1;
+  INSERT OR IGNORE INTO complaint_change_log (org_id, version, complaint_id)
+    SELECT org_id, version, OLD.complaint_id FROM complaint_changes WHERE org_id = OLD.org_id;
+  DELETE FROM complaint_change_log WHERE org_id = OLD.org_id
+    AND version <= (SELECT version FROM complaint_changes WHERE org_id = OLD.org_id) - 10000;
+END;
+CREATE INDEX complaint_events_public_reply ON complaint_events(complaint_id, id) WHERE kind = 'public_reply';
+ALTER TABLE line_inbox ADD COLUMN failed_at INTEGER;
+CREATE INDEX line_inbox_failed ON line_inbox(org_id, failed_at) WHERE failed_at IS NOT NULL;
+)SQL";
+
+// One bump and one log row per organisation and complaint per statement (statement-level
+// triggers, as migration 12's).
+constexpr const char* kPostgres0025 = R"SQL(
+CREATE TABLE complaint_change_log (
+  org_id BIGINT NOT NULL,
+  version BIGINT NOT NULL,
+  complaint_id BIGINT NOT NULL,
+  PRIMARY KEY (org_id, version, complaint_id)
+);
+CREATE OR REPLACE FUNCTION complaint_changes_bump() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  -- In org_id order, so that two statements touching the same organisations cannot deadlock.
+  INSERT INTO complaint_changes (org_id, version)
+    SELECT org_id, 1 FROM changed_rows GROUP BY org_id ORDER BY org_id
+    ON CONFLICT (org_id) DO UPDATE SET version = complaint_changes.version + 1;
+  IF TG_TABLE_NAME = 'complaints' THEN
+    INSERT INTO complaint_change_log (org_id, version, complaint_id)
+      SELECT DISTINCT r.org_id, c.version, r.id FROM changed_rows r JOIN complaint_changes c ON c.org_id = r.org_id
+      ON CONFLICT DO NOTHING;
+  ELSE
+    INSERT INTO complaint_change_log (org_id, version, complaint_id)
+      SELECT DISTINCT r.org_id, c.version, r.complaint_id FROM changed_rows r
+        JOIN complaint_changes c ON c.org_id = r.org_id
+      ON CONFLICT DO NOTHING;
+  END IF;
+  DELETE FROM complaint_change_log l USING complaint_changes c
+    WHERE c.org_id IN (SELECT org_id FROM changed_rows) AND l.org_id = c.org_id AND l.version <= c.version - 10000;
+  RETURN NULL;
+END
+$$;
+CREATE INDEX complaint_events_public_reply ON complaint_events(complaint_id, id) WHERE kind = 'public_reply';
+ALTER TABLE line_inbox ADD COLUMN failed_at BIGINT;
+CREATE INDEX line_inbox_failed ON line_inbox(org_id, failed_at) WHERE failed_at IS NOT NULL;
+)SQL";
+
 const std::vector<Migration>& AllMigrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "foundation: geography, orgs, accounts, sessions, tokens, audit, events", kSqlite0001, kPostgres0001},
@@ -2287,6 +2395,9 @@ const std::vector<Migration>& AllMigrations() {
        kPostgres0022},
       {23, "readings: the clean CF=1 PM2.5 of each hour (the EPA corrections' input)", kSqlite0023, kPostgres0023,
        FillHourCf1Sums},
+      {25, "complaints: a log of the complaints each change version touched; an index of the public replies; "
+           "line: failed inbox events kept",
+       kSqlite0025, kPostgres0025},
   };
   return kMigrations;
 }

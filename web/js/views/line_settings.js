@@ -1,10 +1,12 @@
 // #/line-settings: the LAO administrator connects the LAO's LINE Official Account
 // (GET/PUT /api/v1/line-connection, docs/complaints-api.md §"LINE Official Account"). The secret
 // and access token are write-only: the page shows only whether they are set; a blank box keeps
-// what was saved.
+// what was saved. Below the form: the LINE messages the inbox gave up on after their last attempt
+// (each with its last error), so that the administrator can follow up.
 import * as api from '../api.js';
 import { h, replaceChildren } from '../dom.js';
-import { t } from '../i18n.js';
+import { formatDateTime } from '../dates.js';
+import { getLang, t } from '../i18n.js';
 import { day, fieldForm, loadError, optional, textInput } from './form_kit.js';
 
 function loadingLine() {
@@ -75,5 +77,21 @@ export async function renderLineSettings(ctx) {
     status,
     h('div', { class: 'field' }, h('p', {}, t('line.webhook_label')), webhook, h('p', { class: 'hint' }, t('line.webhook_hint'))),
     form,
-    h('p', { class: 'hint' }, t('line.how_residents')));
+    h('p', { class: 'hint' }, t('line.how_residents')),
+    failedEvents(current.failed_events ?? []));
+}
+
+// The inbox events given up after their last attempt, newest first.
+function failedEvents(failures) {
+  const when = (seconds) => formatDateTime(new Date(seconds * 1000), { lang: getLang() });
+  const list = failures.length === 0
+    ? h('p', { class: 'muted' }, t('line.failed_none'))
+    : h('ul', {}, ...failures.map((f) => h('li', {},
+      t('line.failed_item', { received: when(f.received_at), failed: when(f.failed_at), attempts: f.attempts }),
+      h('br'),
+      h('code', {}, f.last_error))));
+  return h('section', { dataset: { testid: 'line-failed-events' } },
+    h('h2', {}, t('line.failed_title')),
+    h('p', { class: 'hint' }, t('line.failed_hint')),
+    list);
 }
