@@ -106,8 +106,8 @@ Result<ImportReport> ImportReadings(Runtime& runtime, const ImportOptions& optio
   // The sensors readings may name: by code, then by device key.
   const tenancy::Scope system = tenancy::Scope::System("import");
   std::unordered_map<std::string, sensors::Sensor> by_code, by_key;
+  std::optional<int64_t> org_id;
   RETURN_IF_ERROR(runtime.transactor().Read(system, runtime.CliInfo(), [&](UnitOfWork& work) -> Status {
-    std::optional<int64_t> org_id;
     if (options.org_code) {
       auto org = work.orgs().FindByCode(*options.org_code);
       if (!org.ok()) return Status::NotFound("unknown organisation " + *options.org_code);
@@ -260,6 +260,22 @@ Result<ImportReport> ImportReadings(Runtime& runtime, const ImportOptions& optio
   draw_progress(true);
   if (!read_status.ok()) return read_status;
   if (!store_status.ok()) return store_status;
+  if (report.rejected > 0) {
+    // Refused rows are an ingest event, as for a web upload: of the organisation named with
+    // --org, else of none (platform administrators see it).
+    readings::IngestEvent event;
+    event.at = received_at;
+    event.org_id = org_id;
+    event.source = options.format == "air4thai" ? "air4thai" : "csv";
+    event.kind = "rejected";
+    event.count = report.rejected;
+    event.message = "imported file " + std::filesystem::path(options.path).filename().string() + ": " +
+                    std::to_string(report.rejected) + " rows refused" +
+                    (report.examples.empty() ? std::string() : "; " + report.examples.front());
+    RETURN_IF_ERROR(runtime.transactor().Write(system, runtime.CliInfo(), [&](UnitOfWork& work) -> Status {
+      return work.readings().InsertIngestEvent(event).status();
+    }));
+  }
   if (report.accepted > 0) {
     Status tidy = store::VacuumReadingTables(runtime.db());
     if (!tidy.ok()) {

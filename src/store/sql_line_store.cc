@@ -95,6 +95,14 @@ Result<int> SqlLineStore::DeleteConversationsIdleSince(int64_t org_id, int64_t b
   return static_cast<int>(*deleted);
 }
 
+Result<int> SqlLineStore::DeleteFailedEventsReceivedBefore(int64_t org_id, int64_t before) {
+  RETURN_IF_ERROR(scope_.RequireWrite(org_id, "organisation"));
+  auto deleted = conn_.Exec("DELETE FROM line_inbox WHERE org_id = $1 AND failed_at IS NOT NULL AND received_at < $2",
+                            {V(org_id), V(before)});
+  if (!deleted.ok()) return deleted.status();
+  return static_cast<int>(*deleted);
+}
+
 Result<bool> SqlLineStore::RememberEvent(int64_t org_id, std::string_view event_id, int64_t now) {
   RETURN_IF_ERROR(scope_.RequireWrite(org_id, "organisation"));
   auto inserted = conn_.Exec(

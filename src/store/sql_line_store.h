@@ -19,6 +19,7 @@ class SqlLineStore final : public complaints::LineStore {
   Status PutConversation(const complaints::LineConversation& conversation) override;
   Status DeleteConversation(int64_t org_id, std::string_view user_id) override;
   Result<int> DeleteConversationsIdleSince(int64_t org_id, int64_t before) override;
+  Result<int> DeleteFailedEventsReceivedBefore(int64_t org_id, int64_t before) override;
   Result<bool> RememberEvent(int64_t org_id, std::string_view event_id, int64_t now) override;
   Result<bool> EventSeen(int64_t org_id, std::string_view event_id) override;
   Result<int> ForgetEventsReceivedBefore(int64_t before, int limit) override;

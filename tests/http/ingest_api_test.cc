@@ -3,10 +3,16 @@
 // (all or nothing, idempotent), file upload, and refusals visible as ingest events.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 
+#include "app/import_readings.h"
 #include "http/test_server.h"
 #include "support/test_env.h"
 
@@ -48,6 +54,13 @@ class IngestApiTest : public ::testing::TestWithParam<std::string> {
                             CookieHeaders(officer_, false));
     EXPECT_TRUE(res && res->status == 200) << (res ? res->body : "no answer");
     return res ? JsonOf(res)["items"].get<std::vector<json>>() : std::vector<json>{};
+  }
+
+  // The ingest events (GET /api/v1/ingest-events) the user `login` sees, newest first.
+  json IngestEvents(const std::string& login) {
+    auto res = client_->Get("/api/v1/ingest-events?since=0", CookieHeaders(server_->Login(login), false));
+    EXPECT_TRUE(res && res->status == 200) << (res ? res->body : "no answer");
+    return res && res->status == 200 ? JsonOf(res)["items"] : json::array();
   }
 
   // An airrohr request exactly as the firmware writes it, over a plain socket.
@@ -437,29 +450,58 @@ TEST_P(IngestApiTest, WholeMessagesRefusedByADeviceTransportAreIngestEvents) {
            "MQTT message on topic \"airgradient/readings/ecda3b1eaaaf\" (airgradient) refused: not JSON", now);
   refusals(readings::Source::kMqtt, "", "MQTT topic \"x/y\" matches no subscription", now);
 
-  auto events = client_->Get("/api/v1/ingest-events?since=0", CookieHeaders(server_->Login("banpong.admin"), false));
-  ASSERT_TRUE(events);
-  ASSERT_EQ(events->status, 200) << events->body;
-  const json listed = JsonOf(events);
-  ASSERT_EQ(listed["items"].size(), 1u) << events->body;
-  const json& event = listed["items"][0];
+  const json listed = IngestEvents("banpong.admin");
+  ASSERT_EQ(listed.size(), 1u) << listed.dump();
+  const json& event = listed[0];
   EXPECT_EQ(event["kind"], "rejected");
   EXPECT_EQ(event["source"], "mqtt");
   EXPECT_EQ(event["device_key"], "ecda3b1eaaaf");
   EXPECT_EQ(event["sensor_id"], id);
   EXPECT_NE(event["message"].get<std::string>().find("refused: not JSON"), std::string::npos) << event.dump();
 
-  auto all = client_->Get("/api/v1/ingest-events?since=0", CookieHeaders(server_->Login("admin"), false));
-  ASSERT_TRUE(all);
   int unattributed = 0;
-  const json everything = JsonOf(all);
-  for (const auto& e : everything["items"]) {
+  const json everything = IngestEvents("admin");
+  for (const auto& e : everything) {
     if (e["message"].get<std::string>().find("matches no subscription") != std::string::npos) {
       ++unattributed;
       EXPECT_TRUE(e["sensor_id"].is_null()) << e.dump();
     }
   }
-  EXPECT_EQ(unattributed, 1) << all->body;
+  EXPECT_EQ(unattributed, 1) << everything.dump();
+}
+
+// `ecotown import readings FILE --org CODE`: refused rows are one ingest event of that LAO, as
+// for a web upload; an import without refusals records none.
+TEST_P(IngestApiTest, RowsRefusedByTheCliImportAreAnIngestEventOfTheNamedLao) {
+  const int64_t id = AddSensor("s6", "other", "gw-s6");
+  char path[] = "/tmp/ecotown-import-XXXXXX";
+  const int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  close(fd);
+  auto import = [&](const std::string& body) {
+    std::ofstream(path, std::ios::binary) << body;
+    std::ostringstream progress;
+    return app::ImportReadings(server_->runtime(), {path, "csv", std::string("banpong"), false}, progress);
+  };
+  auto report = import("sensor_id,ts,pm2_5\ns6,1767225600,10\nnope,1767225660,11\ns6,yesterday,12\n");
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->accepted, 1);
+  EXPECT_EQ(report->rejected, 2);
+  auto clean = import("sensor_id,ts,pm2_5\ns6,1767225720,13\n");
+  std::remove(path);
+  ASSERT_TRUE(clean.ok());
+  EXPECT_EQ(clean->rejected, 0);
+  EXPECT_EQ(Readings(id).size(), 2u);
+
+  const json listed = IngestEvents("banpong.admin");
+  ASSERT_EQ(listed.size(), 1u) << listed.dump();
+  const json& event = listed[0];
+  EXPECT_EQ(event["kind"], "rejected");
+  EXPECT_EQ(event["source"], "csv");
+  EXPECT_EQ(event["count"], 2);
+  const std::string message = event["message"];
+  EXPECT_NE(message.find("imported file ecotown-import-"), std::string::npos) << message;
+  EXPECT_NE(message.find(": 2 rows refused; "), std::string::npos) << message;
 }
 
 TEST_P(IngestApiTest, AggregatesAndStatusAreServedForTheMap) {

@@ -254,6 +254,21 @@ TEST_P(LineStoreTest, RetentionErasesTheUserIdFailsPendingPushesAndDropsAbandone
   draft.step = complaints::LineStep::kPhoto;
   draft.updated_at = kNow;
   ASSERT_TRUE(AsLine([&](UnitOfWork& work) { return work.line().PutConversation(draft); }).ok());
+  // Two inbox events given up on (they keep what the resident sent): one received before the
+  // retention period, one within it.
+  ASSERT_TRUE(AsLine([&](UnitOfWork& work) -> Status {
+                RETURN_IF_ERROR(work.line().EnqueueEvent(lao_a_.id, "ev-old", draft.user_id, R"({"text":"ฝุ่น"})", kNow));
+                return work.line().EnqueueEvent(lao_a_.id, "ev-new", draft.user_id, R"({"text":"ควัน"})",
+                                                kNow + 2 * kDay);
+              }).ok());
+  auto inbox = Sql("SELECT id FROM line_inbox ORDER BY id");
+  ASSERT_TRUE(inbox.ok() && inbox->rows.size() == 2u);
+  ASSERT_TRUE(AsLine([&](UnitOfWork& work) -> Status {
+                for (const auto& row : inbox->rows) {
+                  RETURN_IF_ERROR(work.line().MarkEventFailed(lao_a_.id, row.Int(0), "reply failed", kNow + 3 * kDay));
+                }
+                return Status::Ok();
+              }).ok());
 
   ASSERT_TRUE(transactor_
                   ->Write(Scope::System("retention"), Info(kNow + 31 * kDay),
@@ -263,6 +278,9 @@ TEST_P(LineStoreTest, RetentionErasesTheUserIdFailsPendingPushesAndDropsAbandone
   EXPECT_EQ(Count("complaint_notices", "to_address = '" + std::string(kUser) + "'"), 0);
   EXPECT_EQ(Count("complaint_notices", "status = 'failed'"), 1);
   EXPECT_EQ(Count("line_conversations"), 0);
+  EXPECT_EQ(Count("line_inbox"), 1);
+  EXPECT_EQ(Count("line_inbox", "event_id = 'ev-new'"), 1);
+  EXPECT_EQ(Count("audit_log", "action = 'erase_personal_data' AND entity = 'line_inbox'"), 1);
 }
 
 // Issue 5: the remembered webhook event ids are forgotten after kLineEventRetentionSeconds, oldest

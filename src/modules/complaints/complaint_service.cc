@@ -591,6 +591,15 @@ Result<ErasureReport> ComplaintService::EraseExpired(UnitOfWork& work, int64_t o
   ASSIGN_OR_RETURN(const auto ids, work.complaints().ErasePersonalData(org.id, filed_before, now, limit));
   // Abandoned LINE drafts hold a user id and maybe a photo: they go once they can no longer resume.
   RETURN_IF_ERROR(work.line().DeleteConversationsIdleSince(org.id, now - kLineConversationIdleSeconds).status());
+  // LINE events given up on keep what the resident sent: they go after the same retention.
+  ASSIGN_OR_RETURN(const int failed_events, work.line().DeleteFailedEventsReceivedBefore(org.id, filed_before));
+  if (failed_events > 0) {
+    RETURN_IF_ERROR(audit::Record(work, "erase_personal_data", "line_inbox", std::to_string(org.id), org.id,
+                                  std::nullopt,
+                                  nlohmann::json({{"failed_events", failed_events},
+                                                  {"retention_days", settings.retention_days}})
+                                      .dump()));
+  }
   for (const int64_t id : ids) {
     ASSIGN_OR_RETURN(const Complaint c, work.complaints().Get(id));
     const std::string why = "ลบข้อมูลส่วนบุคคลเมื่อครบระยะเวลาเก็บรักษา " + std::to_string(settings.retention_days) +

@@ -199,6 +199,9 @@ class LineStore {
   virtual Status MarkEventFailed(int64_t org_id, int64_t id, std::string_view error, int64_t now) = 0;
   // The organisation's failed events, newest first, at most `limit`.
   virtual Result<std::vector<LineInboxFailure>> FailedEvents(int64_t org_id, int limit) = 0;
+  // Deletes the organisation's failed events received before `before` (their payloads hold what
+  // residents sent): the retention sweep. Returns how many.
+  virtual Result<int> DeleteFailedEventsReceivedBefore(int64_t org_id, int64_t before) = 0;
 };
 
 // ---- Messaging API port -----------------------------------------------------------------------
