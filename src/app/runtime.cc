@@ -317,22 +317,14 @@ readings::ReadingSink Runtime::DeviceReadingSink() {
 
 readings::RefusalSink Runtime::DeviceRefusalSink() {
   return [this](readings::Source source, std::string device_key, std::string message, int64_t received_at) {
-    Status status = transactor_.Write(
-        tenancy::Scope::System("ingest"), RequestInfo{"ingest", "device", received_at}, [&](UnitOfWork& work) -> Status {
-          readings::IngestEvent event;
-          event.at = received_at;
-          event.source = readings::SourceName(source);
-          event.device_key = device_key;
-          event.kind = "rejected";
-          event.message = message;
-          if (!device_key.empty()) {
-            if (auto found = work.sensors().FindByDeviceKey(device_key); found.ok()) {
-              event.org_id = found->sensor.org_id;
-              event.sensor_id = found->sensor.id;
-            }
-          }
-          return work.readings().InsertIngestEvent(event).status();
-        });
+    readings::IngestEvent event;
+    event.at = received_at;
+    event.source = readings::SourceName(source);
+    event.device_key = std::move(device_key);
+    event.kind = "rejected";
+    event.message = std::move(message);
+    Status status = transactor_.Write(tenancy::Scope::System("ingest"), RequestInfo{"ingest", "device", received_at},
+                                      [&](UnitOfWork& work) { return readings::RecordIngestEvent(work, event); });
     if (!status.ok()) {
       spdlog::error("ingest: recording a refused {} message failed: {}", readings::SourceName(source), status.ToString());
     }

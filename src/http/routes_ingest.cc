@@ -74,16 +74,8 @@ Result<std::optional<std::string>> BasicPassword(const Request& request) {
 // record is not the device's problem: the answer stays the refusal.
 void RecordEvent(Call& call, readings::IngestEvent event) {
   event.at = call.info.now;
-  (void)call.transactor.Write(tenancy::Scope::System("ingest"), call.info, [&](UnitOfWork& work) -> Status {
-    if (!event.org_id && !event.device_key.empty()) {
-      auto found = work.sensors().FindByDeviceKey(event.device_key);
-      if (found.ok()) {
-        event.org_id = found->sensor.org_id;
-        event.sensor_id = found->sensor.id;
-      }
-    }
-    return work.readings().InsertIngestEvent(event).status();
-  });
+  (void)call.transactor.Write(tenancy::Scope::System("ingest"), call.info,
+                              [&](UnitOfWork& work) { return readings::RecordIngestEvent(work, event); });
 }
 
 std::string KindOf(const Status& status) {

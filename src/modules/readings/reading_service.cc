@@ -116,6 +116,16 @@ void Merge(LatestReading& latest, const Reading& r) {
 
 }  // namespace
 
+Status RecordIngestEvent(UnitOfWork& work, IngestEvent event) {
+  if (!event.org_id && !event.device_key.empty()) {
+    if (auto found = work.sensors().FindByDeviceKey(event.device_key); found.ok()) {
+      event.org_id = found->sensor.org_id;
+      event.sensor_id = found->sensor.id;
+    }
+  }
+  return work.readings().InsertIngestEvent(event).status();
+}
+
 Status ValidateRawReading(const RawReading& reading, int64_t received_at) {
   const bool any = reading.pm1 || reading.pm2_5 || reading.pm10 || reading.pm2_5_b || reading.pm10_b ||
                    reading.pm2_5_cf1 || reading.temperature_c || reading.humidity_pct || reading.pressure_hpa ||
@@ -355,7 +365,6 @@ Status ReadingService::StoreSensorReadings(UnitOfWork& work, const sensors::Sens
         IngestSummary& summary = *summaries[r.batch];
         ++summary.accepted;
         if (r.flags) ++summary.flagged;
-        r.batch = 0;
       } else if ((r.flags | series_flags) != r.flags) {
         r.flags |= series_flags;
         dirty.insert(h);

@@ -68,8 +68,7 @@ class ReadingService {
                                const IngestOptions& options = {}) const;
   // Ingest in two halves, for batches stored together (group commit, group_commit.h).
   // PrepareBatch needs no database and runs on any thread: each row checked
-  // (ValidateRawReading), prepared (Prepare) and grouped by the name of its sensor. The rows must
-  // stay alive until IngestBatches is done with the batch.
+  // (ValidateRawReading), prepared (Prepare) and grouped by the name of its sensor.
   IngestBatch PrepareBatch(std::span<const RawReading> readings, int64_t received_at,
                            const IngestOptions& options) const;
   // Stores prepared batches of one caller in the caller's one transaction, with the same answers
@@ -104,6 +103,11 @@ class ReadingService {
 
   core::QaConfig qa_;
 };
+
+// Records an ingest event for the network health page. An event without an organisation is
+// attributed to the organisation (and sensor) that registered its device key, if one did; else
+// it stays unattributed (seen by platform administrators).
+Status RecordIngestEvent(UnitOfWork& work, IngestEvent event);
 
 // A row's validity apart from its sensor: a measurement present, a plausible timestamp.
 // Invalid naming the field ("ts", "values").
