@@ -178,6 +178,7 @@ Result<readings::LatestReading> LatestFromRow(const Row& row) {
   ASSIGN_OR_RETURN(latest.latest, DecodeOne(row, 1, 2));
   ASSIGN_OR_RETURN(latest.latest_valid, DecodeOne(row, 3, 4));
   latest.received_at = row.Int(5);
+  latest.write_token = row.Int(6);
   return latest;
 }
 
@@ -377,7 +378,7 @@ Result<std::vector<readings::Reading>> SqlReadingStore::Raw(int64_t sensor_id, i
 
 Result<std::vector<readings::LatestReading>> SqlReadingStore::Latest(std::optional<int64_t> org_id) {
   std::string sql =
-      "SELECT l.sensor_id, l.ts, l.data, l.valid_ts, l.valid_data, l.received_at FROM reading_latest l "
+      "SELECT l.sensor_id, l.ts, l.data, l.valid_ts, l.valid_data, l.received_at, l.write_token FROM reading_latest l "
       "JOIN sensors s ON s.id = l.sensor_id WHERE " +
       scope_.OrgFilterSql("s.org_id");
   Params params;
@@ -398,8 +399,8 @@ Result<std::vector<readings::LatestReading>> SqlReadingStore::Latest(std::option
 
 Result<readings::LatestReading> SqlReadingStore::LatestOf(int64_t sensor_id) {
   RETURN_IF_ERROR(CheckSensor(sensor_id));
-  ASSIGN_OR_RETURN(auto row, conn_.QueryOne("SELECT sensor_id, ts, data, valid_ts, valid_data, received_at "
-                                            "FROM reading_latest WHERE sensor_id = $1",
+  ASSIGN_OR_RETURN(auto row, conn_.QueryOne("SELECT sensor_id, ts, data, valid_ts, valid_data, received_at, "
+                                            "write_token FROM reading_latest WHERE sensor_id = $1",
                                             {V(sensor_id)}, "latest reading"));
   return LatestFromRow(row);
 }
@@ -451,12 +452,19 @@ Result<std::vector<readings::StoredChunk>> SqlReadingStore::Chunks(int64_t senso
   return out;
 }
 
-Status SqlReadingStore::LockSensorForWrite(int64_t sensor_id) {
+Result<int64_t> SqlReadingStore::LockSensorForWrite(int64_t sensor_id) {
   RETURN_IF_ERROR(CheckSensor(sensor_id));
   // SQLite write transactions are serialised already (BEGIN IMMEDIATE); PostgreSQL runs them
-  // concurrently under READ COMMITTED, so take the sensor's row lock.
-  if (conn_.dialect() != Dialect::kPostgres) return Status::Ok();
-  return conn_.Query("SELECT id FROM sensors WHERE id = $1 FOR UPDATE", {V(sensor_id)}).status();
+  // concurrently under READ COMMITTED, so take the sensor's row lock, and read the token in the
+  // same round trip (the row lock makes it the token of the last committed write).
+  ASSIGN_OR_RETURN(auto result,
+                   conn_.Query(conn_.dialect() == Dialect::kPostgres
+                                   ? "SELECT l.write_token FROM sensors s LEFT JOIN reading_latest l ON "
+                                     "l.sensor_id = s.id WHERE s.id = $1 FOR UPDATE OF s"
+                                   : "SELECT write_token FROM reading_latest WHERE sensor_id = $1",
+                               {V(sensor_id)}));
+  if (result.rows.empty()) return int64_t{0};
+  return result.rows.front().OptInt(0).value_or(0);
 }
 
 Status VacuumReadingTables(Database& db) {
@@ -531,12 +539,14 @@ Status SqlReadingStore::PutLatest(const readings::LatestReading& latest) {
   RETURN_IF_ERROR(CheckSensor(latest.sensor_id));
   if (!latest.latest) return Status::Invalid("a latest-values row needs a reading", "latest");
   auto result = conn_.Query(
-      "INSERT INTO reading_latest (sensor_id, ts, data, valid_ts, valid_data, received_at) "
-      "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (sensor_id) DO UPDATE SET ts = excluded.ts, data = excluded.data, "
-      "valid_ts = excluded.valid_ts, valid_data = excluded.valid_data, received_at = excluded.received_at",
+      "INSERT INTO reading_latest (sensor_id, ts, data, valid_ts, valid_data, received_at, write_token) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (sensor_id) DO UPDATE SET ts = excluded.ts, "
+      "data = excluded.data, valid_ts = excluded.valid_ts, valid_data = excluded.valid_data, "
+      "received_at = excluded.received_at, write_token = excluded.write_token",
       {V(latest.sensor_id), V(latest.latest->ts), B(EncodeOne(*latest.latest)),
        latest.latest_valid ? V(latest.latest_valid->ts) : Value(Null{}),
-       latest.latest_valid ? B(EncodeOne(*latest.latest_valid)) : Value(Null{}), V(latest.received_at)});
+       latest.latest_valid ? B(EncodeOne(*latest.latest_valid)) : Value(Null{}), V(latest.received_at),
+       V(latest.write_token)});
   return result.status();
 }
 

@@ -48,7 +48,7 @@ class SqlReadingStore final : public readings::ReadingStore {
   Result<std::vector<readings::IngestEvent>> IngestEvents(int64_t since, int64_t limit) override;
 
   Result<std::vector<readings::StoredChunk>> Chunks(int64_t sensor_id, int64_t from_end, int64_t to_end) override;
-  Status LockSensorForWrite(int64_t sensor_id) override;
+  Result<int64_t> LockSensorForWrite(int64_t sensor_id) override;
   Status PutHours(std::span<const readings::HourWrite> hours) override;
   Status PutDays(std::span<const readings::DayAggregate> days) override;
   Status PutMonths(std::span<const readings::MonthAggregate> months) override;

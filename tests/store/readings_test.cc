@@ -437,6 +437,162 @@ TEST_P(ReadingsTest, BatchesStoredTogetherEndAsIfStoredOneAfterTheOther) {
   }
 }
 
+// A writer that remembers what its last write of a sensor left (TailCache) stores exactly what a
+// writer that reads it all back stores: the same series of batches (in order, late, repeated,
+// across a month's end, with values that trip the series rules) goes to one sensor through the
+// service's cache and to another through a service without one. Between them a second writer
+// with its own cache (another process, say) writes the first sensor, and a transaction of the
+// cached writer rolls back after writing: the entries they leave behind must not be used.
+TEST_P(ReadingsTest, WritesThatRememberTheirTailStoreWhatWritesThatReadItBackStore) {
+  const sensors::Sensor cached = AddSensor("sc", "dev-c", 60);
+  const sensors::Sensor plain = AddSensor("sp", "dev-p", 60);
+  const ReadingService uncached(service_.qa(), nullptr);
+  const ReadingService other_writer(service_.qa());  // its own cache
+
+  // 2025-01-30 20:00 Bangkok onwards, 1-minute readings for 80 hours (into February); a spike
+  // every 997 readings, a stuck run, a negative value; hours 21-23 held back and sent 40 hours late.
+  const int64_t start = 1738242000;
+  const auto value = [](int i) -> std::optional<double> {
+    if (i % 997 == 500) return 999.9;
+    if (i >= 1500 && i < 1570) return 42.0;  // stuck: more than an hour of samples
+    if (i == 2222) return -3.0;
+    return std::round((25 + 12 * std::sin(i / 47.0) + (i % 7) * 0.3) * 10) / 10;
+  };
+  const auto held_back = [&](int i) { return i >= 20 * 60 && i < 23 * 60; };
+  const int total = 80 * 60;
+  std::vector<std::vector<std::pair<int, std::optional<double>>>> batches;  // (minute, PM2.5)
+  const int sizes[] = {37, 150, 7, 400, 90, 61};
+  for (int i = 0, b = 0; i < total; ++b) {
+    std::vector<std::pair<int, std::optional<double>>> batch;
+    for (int end = std::min(total, i + sizes[b % 6]); i < end; ++i) {
+      if (!held_back(i)) batch.emplace_back(i, value(i));
+    }
+    batches.push_back(std::move(batch));
+    if (b % 13 == 12) batches.push_back(batches[batches.size() - 2]);  // a repeat of the one before
+    if (b == 30) {                                                      // the held-back hours, late
+      std::vector<std::pair<int, std::optional<double>>> late;
+      for (int m = 20 * 60; m < 23 * 60; ++m) late.emplace_back(m, value(m));
+      batches.push_back(std::move(late));
+    }
+  }
+  const auto rows_of = [&](const std::vector<std::pair<int, std::optional<double>>>& batch, const std::string& key) {
+    std::vector<RawReading> rows;
+    for (const auto& [minute, pm25] : batch) rows.push_back(Raw(key, start + 60 * minute, pm25, 80));
+    return rows;
+  };
+  const auto received_at = [&](const std::vector<std::pair<int, std::optional<double>>>& batch) {
+    return start + 60 * (batch.empty() ? 0 : batch.back().first) + 30;
+  };
+  const auto store_with = [&](const ReadingService& service, const std::vector<RawReading>& rows, int64_t at,
+                              bool roll_back = false) {
+    Status status = SystemWrite([&](UnitOfWork& work) -> Status {
+      ASSIGN_OR_RETURN(auto summary, service.Ingest(work, rows, at));
+      (void)summary;
+      return roll_back ? Status::Unavailable("rolled back on purpose") : Status::Ok();
+    });
+    EXPECT_EQ(status.ok(), !roll_back) << status.ToString();
+  };
+
+  const auto before = service_.tail_cache()->counts();
+  for (size_t b = 0; b < batches.size(); ++b) {
+    SCOPED_TRACE("batch " + std::to_string(b));
+    const int64_t at = received_at(batches[b]);
+    if (b % 17 == 5) {  // a rolled-back write of the cached writer, then the batch for real
+      store_with(service_, rows_of(batches[b], "dev-c"), at, /*roll_back=*/true);
+    }
+    const ReadingService& writer = b % 11 == 7 ? other_writer : service_;
+    store_with(writer, rows_of(batches[b], "dev-c"), at);
+    store_with(uncached, rows_of(batches[b], "dev-p"), at);
+  }
+  const auto after = service_.tail_cache()->counts();
+  EXPECT_GT(after.hits - before.hits, 20);     // the cache was used ...
+  EXPECT_GT(after.misses - before.misses, 10);  // ... and refused after the others' writes
+
+  const int64_t from = start - 86400, to = start + 5 * 86400;
+  auto raw_of = [&](int64_t id) {
+    return Read<std::vector<readings::Reading>>(
+        [&](readings::ReadingStore& store) { return store.Raw(id, from, to, 100000); });
+  };
+  const auto ra = raw_of(cached.id), rb = raw_of(plain.id);
+  ASSERT_TRUE(ra.ok() && rb.ok());
+  ASSERT_EQ(ra->size(), static_cast<size_t>(total));
+  ASSERT_EQ(ra->size(), rb->size());
+  int flagged = 0;
+  for (size_t i = 0; i < ra->size(); ++i) {
+    ASSERT_EQ((*ra)[i].ts, (*rb)[i].ts) << i;
+    EXPECT_EQ((*ra)[i].flags, (*rb)[i].flags) << "reading " << i;
+    EXPECT_EQ((*ra)[i].pm2_5, (*rb)[i].pm2_5) << i;
+    flagged += (*ra)[i].flags != 0;
+  }
+  EXPECT_GT(flagged, 60);  // the series rules had something to decide (spikes, the stuck run)
+
+  const auto ha = Hours(cached.id, from, to), hb = Hours(plain.id, from, to);
+  ASSERT_EQ(ha.size(), 81u);  // the first reading, at `start`, ends an hour
+  ASSERT_EQ(ha.size(), hb.size());
+  for (size_t i = 0; i < ha.size(); ++i) {
+    SCOPED_TRACE("hour " + std::to_string(ha[i].hour_end));
+    EXPECT_EQ(ha[i].hour_end, hb[i].hour_end);
+    EXPECT_EQ(ha[i].samples, hb[i].samples);
+    EXPECT_EQ(ha[i].flagged, hb[i].flagged);
+    EXPECT_EQ(ha[i].flags, hb[i].flags);
+    EXPECT_EQ(ha[i].pm25.sum, hb[i].pm25.sum);
+    EXPECT_EQ(ha[i].pm25_in_range.sum, hb[i].pm25_in_range.sum);
+    EXPECT_EQ(ha[i].pm25_in_range_at_end, hb[i].pm25_in_range_at_end);
+    EXPECT_EQ(ha[i].pm25_24h, hb[i].pm25_24h);
+    EXPECT_EQ(ha[i].pm25_24h_hours, hb[i].pm25_24h_hours);
+    EXPECT_EQ(ha[i].pm25_nowcast, hb[i].pm25_nowcast);
+    EXPECT_EQ(ha[i].pm25_in_range_24h.count, hb[i].pm25_in_range_24h.count);
+    EXPECT_EQ(ha[i].pm25_in_range_24h.sum, hb[i].pm25_in_range_24h.sum);
+    EXPECT_EQ(ha[i].pm25_in_range_24h_before, hb[i].pm25_in_range_24h_before);
+  }
+
+  auto days_of = [&](int64_t id) {
+    return Read<std::vector<readings::DayAggregate>>(
+        [&](readings::ReadingStore& store) { return store.Days(id, "2025-01-01", "2025-02-28"); });
+  };
+  const auto da = days_of(cached.id), db = days_of(plain.id);
+  ASSERT_TRUE(da.ok() && db.ok());
+  ASSERT_EQ(da->size(), 5u);  // 30 and 31 January, 1-3 February
+  ASSERT_EQ(da->size(), db->size());
+  for (size_t i = 0; i < da->size(); ++i) {
+    SCOPED_TRACE((*da)[i].date);
+    EXPECT_EQ((*da)[i].date, (*db)[i].date);
+    EXPECT_EQ((*da)[i].samples, (*db)[i].samples);
+    EXPECT_EQ((*da)[i].flagged, (*db)[i].flagged);
+    EXPECT_EQ((*da)[i].pm25_in_range.sum, (*db)[i].pm25_in_range.sum);
+    EXPECT_EQ((*da)[i].pm25_hours.count, (*db)[i].pm25_hours.count);
+    EXPECT_EQ((*da)[i].pm25_hours.sum, (*db)[i].pm25_hours.sum);
+  }
+  auto months_of = [&](int64_t id) {
+    return Read<std::vector<readings::MonthAggregate>>(
+        [&](readings::ReadingStore& store) { return store.Months(id, "2025-01", "2025-02"); });
+  };
+  const auto ma = months_of(cached.id), mb = months_of(plain.id);
+  ASSERT_TRUE(ma.ok() && mb.ok());
+  ASSERT_EQ(ma->size(), 2u);
+  ASSERT_EQ(ma->size(), mb->size());
+  for (size_t i = 0; i < ma->size(); ++i) {
+    EXPECT_EQ((*ma)[i].month, (*mb)[i].month);
+    EXPECT_EQ((*ma)[i].samples, (*mb)[i].samples);
+    EXPECT_EQ((*ma)[i].flagged, (*mb)[i].flagged);
+    EXPECT_EQ((*ma)[i].pm25_in_range.count, (*mb)[i].pm25_in_range.count);
+    EXPECT_EQ((*ma)[i].pm25_in_range.sum, (*mb)[i].pm25_in_range.sum);
+    EXPECT_EQ((*ma)[i].pm25_days.count, (*mb)[i].pm25_days.count);
+    EXPECT_EQ((*ma)[i].pm25_days.sum, (*mb)[i].pm25_days.sum);
+  }
+  auto latest_of = [&](int64_t id) {
+    return Read<readings::LatestReading>([&](readings::ReadingStore& store) { return store.LatestOf(id); });
+  };
+  const auto la = latest_of(cached.id), lb = latest_of(plain.id);
+  ASSERT_TRUE(la.ok() && lb.ok());
+  ASSERT_TRUE(la->latest && lb->latest && la->latest_valid && lb->latest_valid);
+  EXPECT_EQ(la->latest->ts, lb->latest->ts);
+  EXPECT_EQ(la->latest->flags, lb->latest->flags);
+  EXPECT_EQ(la->latest_valid->ts, lb->latest_valid->ts);
+  EXPECT_EQ(la->received_at, lb->received_at);
+  EXPECT_NE(la->write_token, 0);
+}
+
 // GroupCommit: batches of one caller that wait while its transaction runs are stored together in
 // the next one, each with its own answer; another caller's batch never waits for it nor joins it;
 // a failed transaction fails every batch it held and stores none of them.

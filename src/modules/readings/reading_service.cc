@@ -114,6 +114,21 @@ void Merge(LatestReading& latest, const Reading& r) {
   if (Pm25InRange(r) && (!latest.latest_valid || r.ts > latest.latest_valid->ts)) latest.latest_valid = r;
 }
 
+// The stored days of a month (key "YYYY-MM") after the days `written` of that month replaced
+// theirs: what ReadingStore::Days would read back (in date order, without the packed hours).
+std::vector<DayAggregate> WithDaysReplaced(std::vector<DayAggregate> days, std::span<const DayAggregate> written,
+                                           std::string_view month) {
+  for (const DayAggregate& w : written) {
+    if (w.date.compare(0, month.size(), month) != 0) continue;
+    auto at = std::lower_bound(days.begin(), days.end(), w.date,
+                               [](const DayAggregate& d, const std::string& date) { return d.date < date; });
+    if (at == days.end() || at->date != w.date) at = days.insert(at, w);
+    else *at = w;
+    at->pm25_in_range_hours.clear();
+  }
+  return days;
+}
+
 }  // namespace
 
 Status RecordIngestEvent(UnitOfWork& work, IngestEvent event) {
@@ -150,7 +165,21 @@ IngestBatch ReadingService::PrepareBatch(std::span<const RawReading> readings, i
   batch.received_at = received_at;
   batch.options = options;
   batch.summary.received = static_cast<int64_t>(readings.size());
-  std::unordered_map<std::string_view, size_t> index;  // name -> position in batch.named
+  // name -> position in batch.named; first the rows per name, so that each name's vectors are
+  // allocated once.
+  std::unordered_map<std::string_view, size_t> index;
+  std::vector<size_t> rows_of;
+  for (const RawReading& raw : readings) {
+    auto [it, added] = index.try_emplace(raw.device_key, rows_of.size());
+    if (added) rows_of.push_back(0);
+    ++rows_of[it->second];
+  }
+  batch.named.resize(rows_of.size());
+  for (const auto& [name, at] : index) {
+    batch.named[at].name = name;
+    batch.named[at].rows.reserve(rows_of[at]);
+    batch.named[at].readings.reserve(rows_of[at]);
+  }
   for (size_t i = 0; i < readings.size(); ++i) {
     const RawReading& raw = readings[i];
     if (Status valid = ValidateRawReading(raw, received_at); !valid.ok()) {
@@ -158,14 +187,13 @@ IngestBatch ReadingService::PrepareBatch(std::span<const RawReading> readings, i
       batch.summary.errors.push_back({i, raw.device_key, valid.message()});
       continue;
     }
-    auto [it, added] = index.try_emplace(raw.device_key, batch.named.size());
-    if (added) batch.named.push_back({raw.device_key, {}, {}});
-    IngestBatch::Named& named = batch.named[it->second];
+    IngestBatch::Named& named = batch.named[index.find(raw.device_key)->second];
     Reading reading = FromRaw(raw, received_at);
     reading.flags = PointFlags(reading, received_at, qa_);
     named.rows.push_back(static_cast<uint32_t>(i));
     named.readings.push_back(std::move(reading));
   }
+  std::erase_if(batch.named, [](const IngestBatch::Named& named) { return named.readings.empty(); });
   return batch;
 }
 
@@ -296,15 +324,25 @@ Status ReadingService::StoreSensorReadings(UnitOfWork& work, const sensors::Sens
   InTimeOrder(incoming);
   if (incoming.empty()) return Status::Ok();
   ReadingStore& store = work.readings();
-  RETURN_IF_ERROR(store.LockSensorForWrite(sensor.id));
+  ASSIGN_OR_RETURN(const int64_t store_token, store.LockSensorForWrite(sensor.id));
+  // What this sensor's last write left, if it is still what the store holds (tail_cache.h).
+  std::optional<SensorTail> tail;
+  if (tail_) tail = tail_->Take(sensor.id, store_token);
 
   // The stored hours the batch touches, with one hour of context either side for the series rules.
   const int64_t first_hour = HourEndOf(incoming.front().front().ts);
   const int64_t last_hour = HourEndOf(incoming.back().back().ts);
-  ASSIGN_OR_RETURN(auto stored, store.Chunks(sensor.id, first_hour - kHour, last_hour + kHour));
+  const int64_t chunks_from = first_hour - kHour, chunks_to = last_hour + kHour;
   std::map<int64_t, std::vector<Reading>> hours;
-  for (const StoredChunk& chunk : stored) {
-    RETURN_IF_ERROR(DecodeChunk(chunk.data, chunk.hour_end - kHour, hours[chunk.hour_end]));
+  if (tail && chunks_from >= tail->chunks_from) {
+    for (auto it = tail->chunks.lower_bound(chunks_from); it != tail->chunks.end() && it->first <= chunks_to; ++it) {
+      hours.emplace(it->first, std::move(it->second));
+    }
+  } else {
+    ASSIGN_OR_RETURN(auto stored, store.Chunks(sensor.id, chunks_from, chunks_to));
+    for (const StoredChunk& chunk : stored) {
+      RETURN_IF_ERROR(DecodeChunk(chunk.data, chunk.hour_end - kHour, hours[chunk.hour_end]));
+    }
   }
 
   // Merge: a (sensor, ts) already stored, or repeated in the batch, is a duplicate.
@@ -386,9 +424,16 @@ Status ReadingService::StoreSensorReadings(UnitOfWork& work, const sensors::Sens
   // hours, and of the stored hours after them that they feed (late data changes the next 24
   // hours too); loaded from the hour ending 24 h before the first change.
   const int64_t first_dirty = *dirty.begin(), last_dirty = *dirty.rbegin();
-  ASSIGN_OR_RETURN(auto around, store.Hours(sensor.id, first_dirty - 25 * kHour, last_dirty + 24 * kHour));
+  const int64_t hours_after = first_dirty - 25 * kHour, hours_to = last_dirty + 24 * kHour;
   std::map<int64_t, HourAggregate> history;
-  for (auto& h : around) history[h.hour_end] = std::move(h);
+  if (tail && hours_after >= tail->hours_after) {
+    for (auto it = tail->hours.upper_bound(hours_after); it != tail->hours.end() && it->first <= hours_to; ++it) {
+      history.emplace(it->first, std::move(it->second));
+    }
+  } else {
+    ASSIGN_OR_RETURN(auto around, store.Hours(sensor.id, hours_after, hours_to));
+    for (auto& h : around) history.emplace(h.hour_end, std::move(h));
+  }
   for (const auto& w : writes) history[w.aggregate.hour_end] = w.aggregate;
   for (auto& w : writes) SetRollingMeans(w.aggregate, history);
   for (const auto& [end, stored_hour] : history) {
@@ -409,6 +454,7 @@ Status ReadingService::StoreSensorReadings(UnitOfWork& work, const sensors::Sens
     }
   }
   RETURN_IF_ERROR(store.PutHours(writes));
+  for (const auto& w : writes) history[w.aggregate.hour_end] = w.aggregate;  // as now stored
 
   // Days, then months, recomputed from the level below: a changed day's hours all lie in
   // `history` (every hour within 24 h of a changed one, as stored or as just rewritten).
@@ -431,19 +477,31 @@ Status ReadingService::StoreSensorReadings(UnitOfWork& work, const sensors::Sens
   }
   RETURN_IF_ERROR(store.PutDays(day_rows));
   std::vector<MonthAggregate> month_rows;
+  std::vector<DayAggregate> month_days;
   for (const auto& [year, month] : months) {
-    ASSIGN_OR_RETURN(const auto month_days, store.Days(sensor.id, MonthKey(year, month) + "-01",
-                                                       MonthKey(year, month) + "-31"));
+    if (tail && tail->year == year && tail->month == month) {
+      month_days = WithDaysReplaced(std::move(tail->month_days), day_rows, MonthKey(year, month));
+      tail->year = tail->month = 0;
+    } else {
+      ASSIGN_OR_RETURN(month_days, store.Days(sensor.id, MonthKey(year, month) + "-01", MonthKey(year, month) + "-31"));
+    }
     month_rows.push_back(AggregateMonth(sensor.id, year, month, month_days));
   }
   RETURN_IF_ERROR(store.PutMonths(month_rows));
 
   // Latest values: the stored ones (refreshed where this pass changed their flags) against the
   // newest readings of the loaded hours, which include every changed reading.
-  auto current = store.LatestOf(sensor.id);
   LatestReading latest;
-  if (current.ok()) latest = *current;
-  else if (current.status().code() != StatusCode::kNotFound) return current.status();
+  if (tail) {
+    latest = tail->latest;
+  } else {
+    auto current = store.LatestOf(sensor.id);
+    if (current.ok()) latest = *current;
+    else if (current.status().code() != StatusCode::kNotFound) return current.status();
+  }
+  // The newest stored hour before this write (0: none): beyond the hours loaded, the store may
+  // hold more.
+  const int64_t newest_before = latest.latest ? HourEndOf(latest.latest->ts) : 0;
   for (const auto& [h, rows] : hours) {
     for (const Reading& r : rows) {
       if (latest.latest && r.ts == latest.latest->ts) latest.latest = r;
@@ -466,7 +524,39 @@ Status ReadingService::StoreSensorReadings(UnitOfWork& work, const sensors::Sens
   if (newest_valid) Merge(latest, *newest_valid);
   latest.sensor_id = sensor.id;
   latest.received_at = received_at;
-  return store.PutLatest(latest);
+  latest.write_token = NewWriteToken();
+  RETURN_IF_ERROR(store.PutLatest(latest));
+  if (!tail_) return Status::Ok();
+
+  // What the next write of this sensor will read, if it follows on in time: the chunks of the two
+  // newest hours, the hourly aggregates of the 26 hours before the newest, the days of the newest
+  // month. Kept only when the rows loaded reach the newest stored hour (not after backfill).
+  if (newest_before > chunks_to || newest_before > hours_to) return Status::Ok();
+  const int64_t newest_hour = std::max(newest_before, hours.rbegin()->first);
+  SensorTail next;
+  next.write_token = latest.write_token;
+  next.chunks_from = std::max(chunks_from, newest_hour - kHour);
+  for (auto it = hours.lower_bound(next.chunks_from); it != hours.end(); ++it) {
+    if (it->second.empty()) continue;
+    for (Reading& r : it->second) r.batch = 0;
+    next.chunks.emplace(it->first, std::move(it->second));
+  }
+  next.hours_after = std::max(hours_after, newest_hour - 26 * kHour);
+  for (auto it = history.upper_bound(next.hours_after); it != history.end(); ++it) next.hours.insert(*it);
+  const core::CivilDate newest_day = DayOfHourEnd(newest_hour);
+  if (!months.empty() && *months.rbegin() == std::make_pair(newest_day.year, newest_day.month)) {
+    next.year = newest_day.year;
+    next.month = newest_day.month;
+    next.month_days = std::move(month_days);
+    for (DayAggregate& d : next.month_days) d.pm25_in_range_hours.clear();
+  } else if (tail && tail->year == newest_day.year && tail->month == newest_day.month) {
+    next.year = tail->year;
+    next.month = tail->month;
+    next.month_days = std::move(tail->month_days);
+  }
+  next.latest = std::move(latest);
+  tail_->Put(sensor.id, std::move(next));
+  return Status::Ok();
 }
 
 }  // namespace ecotown::readings

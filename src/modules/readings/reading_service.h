@@ -5,10 +5,12 @@
 // duplicates of stored (sensor, ts) pairs, flag it with the QA rules of core/qa.h, store it raw in
 // its hour chunk, and rewrite the aggregates of every hour, day and month it touched, plus the
 // sensor's latest values, all in the caller's transaction. Re-sending a reading changes nothing.
-// Stateless apart from its configuration; thread-safe.
+// Stateless apart from its configuration and the cache of what its writes left (TailCache);
+// thread-safe.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -18,6 +20,7 @@
 #include "modules/readings/ingest_summary.h"
 #include "modules/readings/raw_reading.h"
 #include "modules/readings/reading_store.h"
+#include "modules/readings/tail_cache.h"
 #include "modules/sensors/sensor.h"
 #include "modules/unit_of_work.h"
 
@@ -60,7 +63,10 @@ inline constexpr size_t kMaxBatchesPerGroup = 64;
 
 class ReadingService {
  public:
-  explicit ReadingService(core::QaConfig qa = {}) : qa_(qa) {}
+  // Writes remember what they left at each sensor's newest end in `tail` (tail_cache.h; shared by
+  // copies of the service); nullptr: every write reads it back from the store.
+  explicit ReadingService(core::QaConfig qa = {}, std::shared_ptr<TailCache> tail = std::make_shared<TailCache>())
+      : qa_(qa), tail_(std::move(tail)) {}
 
   // Needs write access to every sensor's organisation. Errors other than per-row refusals
   // (database failures) come back as a Status and the caller rolls back.
@@ -95,6 +101,7 @@ class ReadingService {
                        int64_t received_at, IngestSummary& summary) const;
 
   const core::QaConfig& qa() const { return qa_; }
+  const TailCache* tail_cache() const { return tail_.get(); }
 
  private:
   // summaries[r.batch] counts each incoming reading r.
@@ -102,6 +109,7 @@ class ReadingService {
                              int64_t received_at, std::span<IngestSummary* const> summaries) const;
 
   core::QaConfig qa_;
+  std::shared_ptr<TailCache> tail_;
 };
 
 // Records an ingest event for the network health page. An event without an organisation is

@@ -133,6 +133,9 @@ struct LatestReading {
   std::optional<Reading> latest;
   std::optional<Reading> latest_valid;
   int64_t received_at = 0;  // when the newest accepted batch for this sensor was stored
+  // A random token of the write that left this row (0: not known): a writer that remembers what
+  // it wrote (TailCache) uses it to tell that nobody has written the sensor's readings since.
+  int64_t write_token = 0;
 };
 
 // What happened at an ingest entry point, for the network health page: refusals (bad payload,
@@ -233,8 +236,9 @@ class ReadingStore {
   // --- Writes, by the readings service only (it has resolved and authorised the sensor).
   // Serialises writers of one sensor until the transaction ends, so that two concurrent
   // batches never rewrite the same chunk from the same old copy. Callers lock sensors in
-  // ascending id order (no deadlocks).
-  virtual Status LockSensorForWrite(int64_t sensor_id) = 0;
+  // ascending id order (no deadlocks). Returns the write_token of the sensor's latest-values row
+  // as it is once the lock is held (0 when there is none).
+  virtual Result<int64_t> LockSensorForWrite(int64_t sensor_id) = 0;
   // Encoded chunks (chunk_codec.h) with from_end <= hour_end <= to_end, in time order.
   virtual Result<std::vector<StoredChunk>> Chunks(int64_t sensor_id, int64_t from_end, int64_t to_end) = 0;
   // Upserts chunks together with their hourly aggregates.

@@ -2355,6 +2355,17 @@ ALTER TABLE line_inbox ADD COLUMN failed_at BIGINT;
 CREATE INDEX line_inbox_failed ON line_inbox(org_id, failed_at) WHERE failed_at IS NOT NULL;
 )SQL";
 
+// Migration 26: each write of a sensor's readings leaves a random token on its latest-values
+// row, so that a writer that remembers what it wrote (readings::TailCache) can tell that no other
+// write has happened since. 0: not known (rows written before).
+constexpr const char* kSqlite0026 = R"SQL(
+ALTER TABLE reading_latest ADD COLUMN write_token INTEGER NOT NULL DEFAULT 0;
+)SQL";
+
+constexpr const char* kPostgres0026 = R"SQL(
+ALTER TABLE reading_latest ADD COLUMN write_token BIGINT NOT NULL DEFAULT 0;
+)SQL";
+
 const std::vector<Migration>& AllMigrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "foundation: geography, orgs, accounts, sessions, tokens, audit, events", kSqlite0001, kPostgres0001},
@@ -2398,6 +2409,7 @@ const std::vector<Migration>& AllMigrations() {
       {25, "complaints: a log of the complaints each change version touched; an index of the public replies; "
            "line: failed inbox events kept",
        kSqlite0025, kPostgres0025},
+      {26, "readings: a token of the last write on each sensor's latest-values row", kSqlite0026, kPostgres0026},
   };
   return kMigrations;
 }
