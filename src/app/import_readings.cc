@@ -203,15 +203,10 @@ Result<ImportReport> ImportReadings(Runtime& runtime, const ImportOptions& optio
     RequestInfo info = runtime.CliInfo();
     readings::IngestSummary summary;
     Status status = runtime.transactor().Write(system, info, [&](UnitOfWork& work) -> Status {
-      // Ascending sensor ids: the lock order of every writer (ReadingStore::LockSensorForWrite).
-      std::vector<int64_t> ids;
-      for (const auto& [sensor_id, pieces] : pending) ids.push_back(sensor_id);
-      std::sort(ids.begin(), ids.end());
-      for (int64_t sensor_id : ids) {
-        RETURN_IF_ERROR(service.StorePrepared(work, *sensor_of[sensor_id], std::move(pending[sensor_id]), received_at,
-                                              summary));
-      }
-      return Status::Ok();
+      std::vector<readings::ReadingService::PreparedReadings> prepared;
+      prepared.reserve(pending.size());
+      for (auto& [sensor_id, pieces] : pending) prepared.push_back({sensor_of[sensor_id], std::move(pieces)});
+      return service.StorePrepared(work, prepared, received_at, summary);
     });
     if (status.ok()) {
       std::lock_guard lock(report_mutex);

@@ -52,7 +52,7 @@ Api::Api(ApiOptions options, ApiDeps deps)
   RegisterSensorRoutes(router_);
   RegisterAlertRoutes(router_);
   RegisterIngestRoutes(router_, readings_);
-  RegisterReadingRoutes(router_);
+  RegisterReadingRoutes(router_, std::make_shared<PublicAnswerCache>(options_.public_cache_entries));
   RegisterCalibrationRoutes(router_);
   RegisterOpenAqRoutes(router_);
   RegisterExportRoutes(router_);

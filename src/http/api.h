@@ -34,8 +34,9 @@ struct ApiOptions {
   // Per client address, on the public complaint and Open311 endpoints (docs/complaints-api.md).
   RateLimit complaint_posts{10, 30};     // filing: 10 at once, then 30 an hour
   RateLimit public_reads{120, 3600};     // tracking, transparency, Open311 reads: 120 at once, 1/s
-  // Rendered Open311 request lists kept until their LAO's complaints change (public_answer_cache.h);
-  // 0 turns the cache off. An entry holds one answer (up to ~1 MB for 1,000 requests).
+  // Rendered Open311 request lists kept until their LAO's complaints change, and dashboard answers
+  // until its readings change (public_answer_cache.h; one cache each); 0 turns them off. An entry
+  // holds one answer (up to ~1 MB for 1,000 requests).
   size_t public_cache_entries = 256;
 };
 
@@ -81,7 +82,8 @@ void RegisterEventRoutes(Router& router, events::EventHub& hub);
 void RegisterSensorRoutes(Router& router);
 void RegisterAlertRoutes(Router& router);
 void RegisterIngestRoutes(Router& router, const readings::ReadingService& service);
-void RegisterReadingRoutes(Router& router);
+// `answers` keeps the dashboard answer (GET /api/v1/readings/latest) per LAO and end.
+void RegisterReadingRoutes(Router& router, std::shared_ptr<PublicAnswerCache> answers);
 void RegisterCalibrationRoutes(Router& router);
 void RegisterOpenAqRoutes(Router& router);
 void RegisterExportRoutes(Router& router);

@@ -1,5 +1,7 @@
-// Rendered public answers (Open311 request lists), kept while the data they come from is
-// unchanged, so that a crowd polling the same lists does not rebuild them on every request.
+// Rendered answers polled by many (Open311 request lists, the readings dashboard), kept while the
+// data they come from is unchanged, so that a crowd polling the same answer does not rebuild it on
+// every request. The dashboard's version is ReadingStore::ChangeVersion, and it never serves a
+// stale answer (it rebuilds instead).
 //
 // An entry is current under the organisation's change version (ComplaintStore::ChangeVersion,
 // bumped by the database with every committed write to its complaints or their history, by

@@ -4,6 +4,8 @@
 // periods. "raw" statistics are the in-range PM2.5 samples over [start, end) with no QA
 // exclusion and no completeness rule (open data, the shared benchmark); the default statistics
 // are QA-clean means with the 75 % completeness rule and their coverage.
+#include <limits>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -11,6 +13,7 @@
 #include "core/qa.h"
 #include "http/api.h"
 #include "http/json_writer.h"
+#include "http/public_answer_cache.h"
 #include "modules/calibration/corrected_value.h"
 #include "modules/orgs/org.h"
 #include "modules/readings/aggregate.h"
@@ -190,7 +193,7 @@ bool RawStatistic(const Call& call) { return call.request.Query("statistic").val
 
 }  // namespace
 
-void RegisterReadingRoutes(Router& router) {
+void RegisterReadingRoutes(Router& router, std::shared_ptr<PublicAnswerCache> answers) {
   // Each sensor's status now: the live map and network health page.
   router.Add("GET", "/api/v1/readings/now", Access::kAuthenticated, [](Call& call) -> Result<Response> {
     json items = json::array();
@@ -203,12 +206,25 @@ void RegisterReadingRoutes(Router& router) {
     return Response::Json(200, json({{"now", call.info.now}, {"items", items}}).dump());
   });
 
-  // The latest valid reading of every sensor and its raw mean over the 24 h before `end`.
-  router.Add("GET", "/api/v1/readings/latest", Access::kAuthenticated, [](Call& call) -> Result<Response> {
+  // The latest valid reading of every sensor and its raw mean over the 24 h before `end`. The live
+  // map asks it all the time, so the answer is kept under the LAO's readings change counter
+  // (ReadingStore::ChangeVersion, read before the data: public_answer_cache.h) until the LAO's
+  // readings change; an answer older than the counter is never served here.
+  router.Add("GET", "/api/v1/readings/latest", Access::kAuthenticated, [answers](Call& call) -> Result<Response> {
     ASSIGN_OR_RETURN(const int64_t end, TimeQuery(call, "end", readings::HourEndOf(call.info.now)));
-    std::string out;
+    std::optional<Response> answer;
     RETURN_IF_ERROR(call.ReadEach([&](UnitOfWork& work) -> Status {
       ASSIGN_OR_RETURN(const int64_t org, OrgOf(call, work));
+      const std::string key = "readings/latest\n" + std::to_string(org) + '\n' + std::to_string(end);
+      int64_t version = 0;
+      if (answers->enabled()) {
+        ASSIGN_OR_RETURN(version, work.readings().ChangeVersion(org));
+        auto found = answers->Find(key, version, call.info.now);
+        if (found.answer && !found.stale) {
+          answer = std::move(found.answer);
+          return Status::Ok();
+        }
+      }
       ASSIGN_OR_RETURN(auto windows, readings::RawDayWindow(work, org, end));
       JsonWriter w;
       w.Reserve(windows.size() * 240 + 64);
@@ -221,10 +237,11 @@ void RegisterReadingRoutes(Router& router) {
         else w.Null();
         w.EndObject();
       }
-      out = w.EndArray().EndObject().Take();
+      answer = answers->Put(key, version, std::numeric_limits<int64_t>::max(),
+                            Response::Json(200, w.EndArray().EndObject().Take()));
       return Status::Ok();
     }));
-    return Response::Json(200, std::move(out));
+    return std::move(*answer);
   });
 
   router.Add("GET", "/api/v1/sensors/{id}/now", Access::kAuthenticated, [](Call& call) -> Result<Response> {

@@ -414,6 +414,12 @@ Result<int64_t> SqlReadingStore::InsertIngestEvent(const readings::IngestEvent& 
   return row.Int(0);
 }
 
+Result<int64_t> SqlReadingStore::ChangeVersion(int64_t org_id) {
+  RETURN_IF_ERROR(scope_.RequireRead(org_id, "organisation"));
+  ASSIGN_OR_RETURN(auto result, conn_.Query("SELECT version FROM reading_changes WHERE org_id = $1", {V(org_id)}));
+  return result.rows.empty() ? int64_t{0} : result.rows.front().Int(0);
+}
+
 Result<std::vector<readings::IngestEvent>> SqlReadingStore::IngestEvents(int64_t since, int64_t limit) {
   std::string filter = scope_.OrgFilterSql("org_id");
   if (scope_.all_orgs()) filter = "(" + filter + " OR org_id IS NULL)";
@@ -548,6 +554,15 @@ Status SqlReadingStore::PutLatest(const readings::LatestReading& latest) {
        latest.latest_valid ? B(EncodeOne(*latest.latest_valid)) : Value(Null{}), V(latest.received_at),
        V(latest.write_token)});
   return result.status();
+}
+
+Status SqlReadingStore::MarkChanged(int64_t org_id) {
+  RETURN_IF_ERROR(scope_.RequireWrite(org_id, "organisation"));
+  return conn_
+      .Query("INSERT INTO reading_changes (org_id, version) VALUES ($1, 1) ON CONFLICT (org_id) DO UPDATE SET "
+             "version = reading_changes.version + 1",
+             {V(org_id)})
+      .status();
 }
 
 }  // namespace ecotown::store

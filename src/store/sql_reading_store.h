@@ -45,6 +45,7 @@ class SqlReadingStore final : public readings::ReadingStore {
   Result<std::vector<readings::LatestReading>> Latest(std::optional<int64_t> org_id) override;
   Result<readings::LatestReading> LatestOf(int64_t sensor_id) override;
   Result<int64_t> InsertIngestEvent(const readings::IngestEvent& event) override;
+  Result<int64_t> ChangeVersion(int64_t org_id) override;
   Result<std::vector<readings::IngestEvent>> IngestEvents(int64_t since, int64_t limit) override;
 
   Result<std::vector<readings::StoredChunk>> Chunks(int64_t sensor_id, int64_t from_end, int64_t to_end) override;
@@ -53,6 +54,7 @@ class SqlReadingStore final : public readings::ReadingStore {
   Status PutDays(std::span<const readings::DayAggregate> days) override;
   Status PutMonths(std::span<const readings::MonthAggregate> months) override;
   Status PutLatest(const readings::LatestReading& latest) override;
+  Status MarkChanged(int64_t org_id) override;
 
  private:
   // NotFound unless the sensor is readable in the scope (remembered for this unit of work).

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -304,6 +305,57 @@ TEST_P(IngestApiTest, ConcurrentBatchesOfOneCallerAreEachAnsweredForTheirOwnRead
   EXPECT_EQ(accepted.load(), distinct);
   EXPECT_EQ(duplicates.load(), int64_t{kThreads} * kRounds * 20 - distinct);
   EXPECT_EQ(static_cast<int64_t>(Readings(s1).size() + Readings(s2).size()), distinct);
+}
+
+// The dashboard (GET /api/v1/readings/latest) is kept between requests under the LAO's readings
+// change counter: whatever way readings arrive next (a JSON batch, a device post), the next answer
+// has them.
+TEST_P(IngestApiTest, DashboardAnswerHasTheReadingsOfEveryWayTheyArrive) {
+  AddSensor("s1", "other", "gw-s1");
+  const int64_t t0 = 1767225600;  // 2026-01-01 00:00 UTC
+  const std::string at_end = "/api/v1/readings/latest?end=" + std::to_string(t0 + 3600);
+  auto dashboard = [&](const std::string& target) {
+    auto res = client_->Get(target, CookieHeaders(officer_, false));
+    EXPECT_TRUE(res && res->status == 200) << (res ? res->body : "no answer");
+    std::map<std::string, json> by_code;
+    if (res && res->status == 200) {
+      const json answer = JsonOf(res);
+      for (const auto& item : answer["items"]) by_code[item["code"].get<std::string>()] = item;
+    }
+    return by_code;
+  };
+  auto post = [&](std::initializer_list<std::pair<int, double>> minutes) {
+    json rows = json::array();
+    for (const auto& [minute, pm25] : minutes) rows.push_back({{"sensor", "s1"}, {"ts", t0 + 60 * minute}, {"pm2_5", pm25}});
+    auto res = client_->Post("/api/v1/readings", CookieHeaders(officer_), json({{"readings", rows}}).dump(),
+                             "application/json");
+    ASSERT_TRUE(res && res->status == 200) << (res ? res->body : "no answer");
+  };
+
+  EXPECT_EQ(dashboard(at_end).count("s1"), 0u);  // no readings yet
+  post({{10, 20.0}, {11, 22.0}});
+  auto first = dashboard(at_end);
+  ASSERT_EQ(first.count("s1"), 1u);
+  EXPECT_EQ(first["s1"]["latest_valid"]["ts"], t0 + 660);
+  EXPECT_EQ(first["s1"]["samples_24h"], 2);
+  EXPECT_EQ(dashboard(at_end)["s1"], first["s1"]);  // asked again, unchanged
+
+  post({{12, 30.0}});
+  auto second = dashboard(at_end);
+  EXPECT_EQ(second["s1"]["latest_valid"]["ts"], t0 + 720);
+  EXPECT_DOUBLE_EQ(second["s1"]["latest_valid"]["pm2_5"].get<double>(), 30.0);
+  EXPECT_EQ(second["s1"]["samples_24h"], 3);
+  EXPECT_DOUBLE_EQ(second["s1"]["pm25_24h_raw"].get<double>(), 24.0);
+
+  // A device's own post (the Sensor.Community firmware), stamped now: the dashboard ending this
+  // hour has it after it came, though it was asked (and kept) before.
+  AddSensor("sds-1", "sds011", "esp8266-13966475");
+  EXPECT_EQ(dashboard("/api/v1/readings/latest").count("sds-1"), 0u);
+  const auto response = PostAirrohr("/data.php");
+  ASSERT_EQ(response.status, 200) << response.body;
+  auto now = dashboard("/api/v1/readings/latest");
+  ASSERT_EQ(now.count("sds-1"), 1u);
+  EXPECT_DOUBLE_EQ(now["sds-1"]["latest_valid"]["pm2_5"].get<double>(), 12.70);
 }
 
 TEST_P(IngestApiTest, CsvUploadStoresGoodRowsAndReportsBadOnes) {

@@ -437,6 +437,49 @@ TEST_P(ReadingsTest, BatchesStoredTogetherEndAsIfStoredOneAfterTheOther) {
   }
 }
 
+// Every transaction that stores readings raises the change counter of the sensors' LAO (the
+// dashboard's cache depends on it), on every path: a batch, one sensor's readings, the bulk
+// import's prepared readings; a batch that stores nothing new still counts (it cannot tell).
+TEST_P(ReadingsTest, EveryStoringTransactionRaisesItsLaosChangeVersion) {
+  auto version = [&]() {
+    auto v = Read<int64_t>([&](readings::ReadingStore& store) { return store.ChangeVersion(org_.id); });
+    EXPECT_TRUE(v.ok()) << v.status().ToString();
+    return v.ok() ? *v : int64_t{-1};
+  };
+  EXPECT_EQ(version(), 0);
+  ASSERT_TRUE(Ingest(MinuteHour("dev-1", kDayStart + 3600, 10.0), kDayStart + 3700).ok());
+  EXPECT_EQ(version(), 1);
+  ASSERT_TRUE(SystemWrite([&](UnitOfWork& work) -> Status {
+                return service_.IngestForSensor(work, sensor_, MinuteHour("dev-1", kDayStart + 7200, 11.0), kDayStart + 7300)
+                    .status();
+              }).ok());
+  EXPECT_EQ(version(), 2);
+  ASSERT_TRUE(SystemWrite([&](UnitOfWork& work) -> Status {
+                ReadingService::PreparedReadings prepared{&sensor_, {}};
+                prepared.pieces.emplace_back();
+                for (const auto& raw : MinuteHour("dev-1", kDayStart + 10800, 12.0)) {
+                  ASSIGN_OR_RETURN(auto reading, service_.Prepare(raw, kDayStart + 10900));
+                  prepared.pieces.back().push_back(reading);
+                }
+                readings::IngestSummary summary;
+                return service_.StorePrepared(work, {&prepared, 1}, kDayStart + 10900, summary);
+              }).ok());
+  EXPECT_EQ(version(), 3);
+  // A rolled-back transaction leaves it.
+  Status failed = SystemWrite([&](UnitOfWork& work) -> Status {
+    RETURN_IF_ERROR(service_.Ingest(work, MinuteHour("dev-1", kDayStart + 14400, 13.0), kDayStart + 14500).status());
+    return Status::Unavailable("rolled back on purpose");
+  });
+  EXPECT_FALSE(failed.ok());
+  EXPECT_EQ(version(), 3);
+  // Another LAO's counter is its own.
+  auto other = AddOrg("krapyai", orgs::OrgType::kTown, std::nullopt);
+  ASSERT_TRUE(other.ok());
+  auto theirs = Read<int64_t>([&](readings::ReadingStore& store) { return store.ChangeVersion(other->id); });
+  ASSERT_TRUE(theirs.ok());
+  EXPECT_EQ(*theirs, 0);
+}
+
 // A writer that remembers what its last write of a sensor left (TailCache) stores exactly what a
 // writer that reads it all back stores: the same series of batches (in order, late, repeated,
 // across a month's end, with values that trip the series rules) goes to one sensor through the
@@ -595,13 +638,16 @@ TEST_P(ReadingsTest, WritesThatRememberTheirTailStoreWhatWritesThatReadItBackSto
 
 // GroupCommit: batches of one caller that wait while its transaction runs are stored together in
 // the next one, each with its own answer; another caller's batch never waits for it nor joins it;
-// a failed transaction fails every batch it held and stores none of them.
+// a failed transaction fails every batch it held and stores none of them. (The other caller is of
+// another LAO: two callers of one LAO both raise its readings change counter at the end of their
+// transactions, so on PostgreSQL the second one's commit waits for the first one's.)
 TEST_P(ReadingsTest, GroupCommitStoresTheWaitingBatchesOfOneCallerTogether) {
+  ASSERT_TRUE(AddOrg("krapyai", orgs::OrgType::kTown, std::nullopt).ok());
   auto officer = AddUser("banpong", "officer1", tenancy::Role::kOfficer);
-  auto other = AddUser("banpong", "officer2", tenancy::Role::kOfficer);
+  auto other = AddUser("krapyai", "officer2", tenancy::Role::kOfficer);
   ASSERT_TRUE(officer.ok() && other.ok());
   const tenancy::Scope scope = ScopeOf(*officer), other_scope = ScopeOf(*other);
-  AddSensor("s2", "dev-2", 60);  // the other caller's sensor (not locked by the first caller)
+  AddSensor("s2", "dev-2", 60, "krapyai");  // the other caller's sensor (not locked by the first caller)
   readings::GroupCommit commit(service_);
   readings::IngestOptions options;
   const RequestInfo info = Info(kDayStart + 3 * 86400);

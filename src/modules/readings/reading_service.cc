@@ -273,6 +273,8 @@ Status ReadingService::IngestBatches(UnitOfWork& work, std::span<IngestBatch> ba
     RETURN_IF_ERROR(StoreSensorReadings(work, *entry.first, std::move(entry.second), received_at, summaries));
     orgs.insert(entry.first->org_id);
   }
+  // After every sensor lock (ReadingStore::MarkChanged), in ascending order.
+  for (int64_t org : orgs) RETURN_IF_ERROR(work.readings().MarkChanged(org));
   for (int64_t org : orgs) {
     nlohmann::json sensor_ids = nlohmann::json::array();
     for (const auto& [id, entry] : to_store) {
@@ -306,17 +308,26 @@ Result<IngestSummary> ReadingService::IngestForSensor(UnitOfWork& work, const se
     }
     incoming.push_back(std::move(prepared).value());
   }
-  ReadingPieces pieces;
-  pieces.push_back(std::move(incoming));
-  RETURN_IF_ERROR(StorePrepared(work, sensor, std::move(pieces), received_at, summary));
+  PreparedReadings prepared{&sensor, {}};
+  prepared.pieces.push_back(std::move(incoming));
+  RETURN_IF_ERROR(StorePrepared(work, {&prepared, 1}, received_at, summary));
   return summary;
 }
 
-Status ReadingService::StorePrepared(UnitOfWork& work, const sensors::Sensor& sensor, ReadingPieces prepared,
-                                     int64_t received_at, IngestSummary& summary) const {
-  RETURN_IF_ERROR(work.scope().RequireWrite(sensor.org_id, "sensor"));
+Status ReadingService::StorePrepared(UnitOfWork& work, std::span<PreparedReadings> prepared, int64_t received_at,
+                                     IngestSummary& summary) const {
+  for (const PreparedReadings& p : prepared) RETURN_IF_ERROR(work.scope().RequireWrite(p.sensor->org_id, "sensor"));
+  // Ascending sensor ids: the lock order of every writer (ReadingStore::LockSensorForWrite).
+  std::sort(prepared.begin(), prepared.end(),
+            [](const PreparedReadings& a, const PreparedReadings& b) { return a.sensor->id < b.sensor->id; });
   IngestSummary* const summaries[] = {&summary};
-  return StoreSensorReadings(work, sensor, std::move(prepared), received_at, summaries);
+  std::set<int64_t> orgs;
+  for (PreparedReadings& p : prepared) {
+    RETURN_IF_ERROR(StoreSensorReadings(work, *p.sensor, std::move(p.pieces), received_at, summaries));
+    orgs.insert(p.sensor->org_id);
+  }
+  for (int64_t org : orgs) RETURN_IF_ERROR(work.readings().MarkChanged(org));
+  return Status::Ok();
 }
 
 Status ReadingService::StoreSensorReadings(UnitOfWork& work, const sensors::Sensor& sensor, ReadingPieces incoming,

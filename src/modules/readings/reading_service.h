@@ -95,10 +95,16 @@ class ReadingService {
   // (ValidateRawReading), the stored form with the receipt time for a missing ts, and the QA
   // flags that depend on the reading alone.
   Result<Reading> Prepare(const RawReading& raw, int64_t received_at) const;
-  // Stores readings of one sensor that Prepare returned (the bulk import path), in the pieces they
+  // Stores readings that Prepare returned (the bulk import path), per sensor, in the pieces they
   // were prepared in: pieces that follow each other in time are stored without being joined first.
-  Status StorePrepared(UnitOfWork& work, const sensors::Sensor& sensor, ReadingPieces prepared,
-                       int64_t received_at, IngestSummary& summary) const;
+  // Takes the pieces. Every path that stores readings ends by raising the change counter of the
+  // sensors' organisations (ReadingStore::MarkChanged), after the sensors' locks.
+  struct PreparedReadings {
+    const sensors::Sensor* sensor = nullptr;
+    ReadingPieces pieces;
+  };
+  Status StorePrepared(UnitOfWork& work, std::span<PreparedReadings> prepared, int64_t received_at,
+                       IngestSummary& summary) const;
 
   const core::QaConfig& qa() const { return qa_; }
   const TailCache* tail_cache() const { return tail_.get(); }

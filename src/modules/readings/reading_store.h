@@ -233,6 +233,11 @@ class ReadingStore {
 
   virtual Result<int64_t> InsertIngestEvent(const IngestEvent& event) = 0;
 
+  // The organisation's readings change counter (0 before its first): a transaction that stores
+  // readings of its sensors raises it (MarkChanged), so an answer built from data read after the
+  // counter is current while the counter is unchanged.
+  virtual Result<int64_t> ChangeVersion(int64_t org_id) = 0;
+
   // --- Writes, by the readings service only (it has resolved and authorised the sensor).
   // Serialises writers of one sensor until the transaction ends, so that two concurrent
   // batches never rewrite the same chunk from the same old copy. Callers lock sensors in
@@ -247,6 +252,9 @@ class ReadingStore {
   virtual Status PutMonths(std::span<const MonthAggregate> months) = 0;
   // Replaces the latest-values row of the sensor.
   virtual Status PutLatest(const LatestReading& latest) = 0;
+  // Raises the organisation's change counter. Called once per organisation at the end of the
+  // transaction, after every sensor lock it takes (see ChangeVersion).
+  virtual Status MarkChanged(int64_t org_id) = 0;
   // Newest first, of the organisations in scope (platform admins also see unattributed ones).
   virtual Result<std::vector<IngestEvent>> IngestEvents(int64_t since, int64_t limit) = 0;
 };

@@ -2366,6 +2366,25 @@ constexpr const char* kPostgres0026 = R"SQL(
 ALTER TABLE reading_latest ADD COLUMN write_token BIGINT NOT NULL DEFAULT 0;
 )SQL";
 
+// Migration 27: a change counter per organisation for its readings, for the cached dashboard
+// answer (GET /api/v1/readings/latest, http/routes_readings.cc). The readings service bumps it at
+// the end of every transaction that stores readings (ReadingStore::MarkChanged), after the
+// sensors' write locks: a trigger on the readings tables would take the counter row's lock in the
+// middle of a transaction, and two PostgreSQL writers of one organisation could deadlock.
+constexpr const char* kSqlite0027 = R"SQL(
+CREATE TABLE reading_changes (
+  org_id INTEGER PRIMARY KEY REFERENCES orgs(id),
+  version INTEGER NOT NULL
+);
+)SQL";
+
+constexpr const char* kPostgres0027 = R"SQL(
+CREATE TABLE reading_changes (
+  org_id BIGINT PRIMARY KEY REFERENCES orgs(id),
+  version BIGINT NOT NULL
+);
+)SQL";
+
 const std::vector<Migration>& AllMigrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "foundation: geography, orgs, accounts, sessions, tokens, audit, events", kSqlite0001, kPostgres0001},
@@ -2410,6 +2429,8 @@ const std::vector<Migration>& AllMigrations() {
            "line: failed inbox events kept",
        kSqlite0025, kPostgres0025},
       {26, "readings: a token of the last write on each sensor's latest-values row", kSqlite0026, kPostgres0026},
+      {27, "readings: a change counter per organisation for the cached dashboard answer", kSqlite0027,
+       kPostgres0027},
   };
   return kMigrations;
 }
