@@ -274,8 +274,8 @@ Status ReadingService::IngestBatches(UnitOfWork& work, std::span<IngestBatch> ba
     orgs.insert(entry.first->org_id);
   }
   // After every sensor lock (ReadingStore::MarkChanged), in ascending order.
-  for (int64_t org : orgs) RETURN_IF_ERROR(work.readings().MarkChanged(org));
   for (int64_t org : orgs) {
+    RETURN_IF_ERROR(work.readings().MarkChanged(org));
     nlohmann::json sensor_ids = nlohmann::json::array();
     for (const auto& [id, entry] : to_store) {
       if (entry.first->org_id == org) sensor_ids.push_back(id);

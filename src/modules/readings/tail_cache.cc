@@ -26,11 +26,6 @@ void TailCache::Put(int64_t sensor_id, SensorTail tail) {
   entries_.insert_or_assign(sensor_id, std::move(tail));
 }
 
-void TailCache::Drop(int64_t sensor_id) {
-  std::lock_guard lock(mutex_);
-  entries_.erase(sensor_id);
-}
-
 TailCache::Counts TailCache::counts() const {
   std::lock_guard lock(mutex_);
   return counts_;

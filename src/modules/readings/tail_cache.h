@@ -56,7 +56,6 @@ class TailCache {
   // the caller holds the sensor's write lock and puts back the entry of its own write).
   std::optional<SensorTail> Take(int64_t sensor_id, int64_t store_token);
   void Put(int64_t sensor_id, SensorTail tail);
-  void Drop(int64_t sensor_id);
 
   struct Counts {
     int64_t hits = 0;    // Take found a current entry
