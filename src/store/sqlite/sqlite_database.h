@@ -21,6 +21,9 @@ class SqliteDatabase final : public Database {
   // 256 MiB, for the server's lists). A bulk import, which writes, sets 0: mapped pages count in
   // its resident memory and its reads gain nothing from them.
   static void SetMemoryMapBytes(int64_t bytes);
+  // The page cache of each connection opened from now on (default 8 MiB). A bulk import sets more,
+  // so that a transaction's pages stay in it instead of going to the WAL early and being read back.
+  static void SetPageCacheBytes(int64_t bytes);
 
   Dialect dialect() const override { return Dialect::kSqlite; }
   std::string Describe() const override { return "sqlite:" + path_; }
