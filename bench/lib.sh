@@ -26,7 +26,8 @@ ensure_packages() {
     fi
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-    [ "$made_policy" = 1 ] && rm -f /usr/sbin/policy-rc.d
+    # (an if, not `&&`: as the function's last command a false test would fail the caller's set -e)
+    if [ "$made_policy" = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi
   fi
 }
 PGBIN=/usr/lib/postgresql/15/bin
