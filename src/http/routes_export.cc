@@ -5,7 +5,8 @@
 // round-trips through `ecotown import readings`; the hour and day levels carry the clean means
 // with the completeness rules of open_data.h, the same figures as the OpenAQ API and the store.
 // Raw and hour rows also carry the corrected PM2.5 of the calibration model valid at their time
-// and that model's version (calibration::CorrectReading, CorrectHour).
+// and that model's version (calibration::CorrectReading, CorrectHour); day rows the mean of their
+// hours' corrected values and the versions of the models that made them (CorrectDays).
 //
 // The body is streamed (Response::stream): the handler checks the request, the scope and the row
 // count (exports stop with 413 beyond max_rows, default and ceiling 5,000,000 rows, before any
@@ -272,7 +273,7 @@ class ExportStream : public BodyStream {
         break;
       case Level::kDay:
         out.Header({"sensor_id", "sensor_name", "date", "pm2_5", "pm10", "temperature", "humidity", "pm2_5_hours",
-                    "samples", "flagged"});
+                    "samples", "flagged", "pm2_5_corrected", "calibration_version"});
         break;
     }
   }
@@ -371,6 +372,7 @@ class ExportStream : public BodyStream {
     const auto pm10 = DailyMeans(hours, Quantity::kPm10);
     const auto temperature = DailyMeans(hours, Quantity::kTemperature);
     const auto humidity = DailyMeans(hours, Quantity::kRelativeHumidity);
+    const auto corrected = calibration::CorrectDays(current.models, hours);
     for (size_t i = 0; i < pm25.size(); ++i) {  // the same days, in the same order, for every quantity
       if (pm25[i].day_end <= request_.from || pm25[i].day_end > request_.to) continue;
       out.Text(current.sensor.code);
@@ -383,6 +385,10 @@ class ExportStream : public BodyStream {
       out.Int(static_cast<int64_t>(pm25[i].hourly.size()));
       out.Int(pm25[i].samples);
       out.Int(pm25[i].flagged);
+      out.Number(corrected[i].mean);
+      std::string versions;  // the models of the day's corrected hours: "1", or "1|2" across a change
+      for (int v : corrected[i].versions) versions += (versions.empty() ? "" : "|") + std::to_string(v);
+      out.Text(versions);
       out.End();
     }
     cursor_ = page_end;
@@ -441,9 +447,7 @@ void RegisterExportRoutes(Router& router) {
           return Status::TooLarge("the export would have more than " + std::to_string(request.max_rows) +
                                   " rows; choose a shorter period (from, to), one sensor or the hour or day level");
         }
-        if (request.level != Level::kDay) {
-          ASSIGN_OR_RETURN(models, work.calibrations().List(sensor.id));
-        }
+        ASSIGN_OR_RETURN(models, work.calibrations().List(sensor.id));
       }
       return Status::Ok();
     }));

@@ -5,6 +5,7 @@
 // exclusion and no completeness rule (open data, the shared benchmark); the default statistics
 // are QA-clean means with the 75 % completeness rule and their coverage.
 #include <limits>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -142,6 +143,15 @@ json DayJson(const readings::DayAggregate& d) {
   return {{"date", d.date},         {"samples", d.samples},      {"flagged", d.flagged},
           {"coverage", d.coverage()}, {"pm25", Opt(d.pm25_mean())}, {"pm10", Opt(d.pm10_mean())},
           {"complete_hours", d.pm25_hours.count}};
+}
+
+// A sensor's day with its corrected PM2.5 (`corrected` null: no model covers any of its hours).
+json DayJson(const readings::DayAggregate& d, const calibration::CorrectedDay* corrected) {
+  json out = DayJson(d);
+  out["pm25_corrected"] = corrected ? Opt(corrected->mean) : json(nullptr);
+  out["corrected_hours"] = corrected ? corrected->hours : 0;
+  out["calibration_versions"] = corrected ? json(corrected->versions) : json::array();
+  return out;
 }
 
 json MonthJson(const readings::MonthAggregate& m) {
@@ -295,7 +305,20 @@ void RegisterReadingRoutes(Router& router, std::shared_ptr<PublicAnswerCache> an
     json items = json::array();
     RETURN_IF_ERROR(call.Read([&](UnitOfWork& work) -> Status {
       ASSIGN_OR_RETURN(auto days, work.readings().Days(id, from, to));
-      for (const auto& d : days) items.push_back(DayJson(d));
+      // Corrected daily means from the days' hours, when the sensor has a calibration model.
+      std::map<std::string, calibration::CorrectedDay> corrected;
+      if (!days.empty()) {
+        ASSIGN_OR_RETURN(auto models, work.calibrations().List(id));
+        if (!models.empty()) {
+          ASSIGN_OR_RETURN(auto hours, work.readings().Hours(id, days.front().day_end - 24 * readings::kHour,
+                                                             days.back().day_end));
+          for (auto& day : calibration::CorrectDays(models, hours)) corrected.emplace(day.date, std::move(day));
+        }
+      }
+      for (const auto& d : days) {
+        const auto it = corrected.find(d.date);
+        items.push_back(DayJson(d, it == corrected.end() ? nullptr : &it->second));
+      }
       return Status::Ok();
     }));
     return Response::Json(200, json({{"sensor_id", id}, {"items", items}}).dump());

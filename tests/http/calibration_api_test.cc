@@ -278,6 +278,69 @@ TEST_P(CalibrationApiTest, HoursAndCsvExportServeCorrectedValuesOfTheModelValidI
   }
 }
 
+// Days: the mean of the day's corrected hours under the 18-hour rule, in GET .../days and in the
+// day level of the CSV export.
+TEST_P(CalibrationApiTest, DaysAndTheDayExportServeTheMeanOfTheCorrectedHours) {
+  const int64_t id = AddSensor("bp-school-02", "sds011", officer_);
+  json rows = json::array();
+  // Values that change from hour to hour (a constant run would be flagged stuck).
+  for (int k = 1; k <= 24; ++k) {  // 31 May, before the model
+    rows.push_back({{"sensor", "bp-school-02"}, {"ts", kJune1 - 86400 + k * 3600}, {"pm2_5", 10 + k % 4}});
+  }
+  for (int k = 1; k <= 24; ++k) rows.push_back({{"sensor", "bp-school-02"}, {"ts", kJune1 + k * 3600}, {"pm2_5", k}});
+  for (int k = 1; k <= 17; ++k) {  // 2 June: 17 hours
+    rows.push_back({{"sensor", "bp-school-02"}, {"ts", kJune1 + 86400 + k * 3600}, {"pm2_5", 20 + k % 3}});
+  }
+  auto ingest = Post("/api/v1/readings", {{"readings", rows}}, officer_);
+  ASSERT_TRUE(ingest);
+  ASSERT_EQ(ingest->status, 200) << ingest->body;
+  auto model = Post(Calibrations(id), {{"kind", "linear"}, {"slope", 2}, {"intercept", -3}, {"valid_from", "2025-06-01"}},
+                    officer_);
+  ASSERT_TRUE(model);
+  ASSERT_EQ(model->status, 201) << model->body;
+  // 1 June: max(0, 2k − 3) for k = 1..24 sums to 529; the model at the raw mean 12.5 would give 22.
+  const double june1 = 529.0 / 24;
+
+  auto days = Get("/api/v1/sensors/" + std::to_string(id) + "/days?from=2025-05-31&to=2025-06-02",
+                  server_->Login("banpong.executive"));
+  ASSERT_TRUE(days);
+  ASSERT_EQ(days->status, 200) << days->body;
+  const json items = JsonOf(days)["items"];
+  ASSERT_EQ(items.size(), 3u) << days->body;
+  EXPECT_EQ(items[0]["date"], "2025-05-31");
+  EXPECT_EQ(items[0]["pm25"], 11.5);
+  EXPECT_TRUE(items[0]["pm25_corrected"].is_null());
+  EXPECT_EQ(items[0]["corrected_hours"], 0);
+  EXPECT_EQ(items[0]["calibration_versions"], json::array());
+  EXPECT_EQ(items[1]["date"], "2025-06-01");
+  EXPECT_EQ(items[1]["pm25"], 12.5);
+  EXPECT_NEAR(items[1]["pm25_corrected"].get<double>(), june1, 1e-9);
+  EXPECT_EQ(items[1]["corrected_hours"], 24);
+  EXPECT_EQ(items[1]["calibration_versions"], json::array({1}));
+  EXPECT_TRUE(items[2]["pm25"].is_null());  // 17 hours: no daily mean, corrected or not
+  EXPECT_TRUE(items[2]["pm25_corrected"].is_null());
+  EXPECT_EQ(items[2]["corrected_hours"], 17);
+
+  auto csv = Get("/api/v1/readings/export.csv?sensor=" + std::to_string(id) + "&level=day&from=" +
+                     std::to_string(kJune1 - 86400) + "&to=" + std::to_string(kJune1 + 2 * 86400),
+                 officer_);
+  ASSERT_TRUE(csv);
+  ASSERT_EQ(csv->status, 200) << csv->body;
+  std::vector<std::string> lines;
+  std::istringstream in(csv->body);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  ASSERT_EQ(lines.size(), 4u) << csv->body;
+  EXPECT_EQ(lines[0],
+            "sensor_id,sensor_name,date,pm2_5,pm10,temperature,humidity,pm2_5_hours,samples,flagged,pm2_5_corrected,"
+            "calibration_version");
+  EXPECT_EQ(lines[1].substr(lines[1].size() - 2), ",,") << lines[1];
+  const auto last = lines[2].rfind(',');
+  const auto before = lines[2].rfind(',', last - 1);
+  EXPECT_NEAR(std::stod(lines[2].substr(before + 1, last - before - 1)), june1, 1e-9) << lines[2];
+  EXPECT_EQ(lines[2].substr(last + 1), "1") << lines[2];
+  EXPECT_EQ(lines[3].substr(lines[3].size() - 3), ",,1") << lines[3];
+}
+
 TEST_P(CalibrationApiTest, BadModelsAreRefusedNamingTheField) {
   const int64_t id = AddSensor("bp-market-01", "airgradient", officer_);
   const int64_t sds = AddSensor("bp-school-01", "sds011", officer_, 145);

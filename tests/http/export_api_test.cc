@@ -230,10 +230,12 @@ TEST_P(ExportApiTest, HourAndDayLevelsCarryTheCleanMeans) {
 
   const auto days = Lines(ExportOk("sensor=" + std::to_string(market) + "&level=day&" + kTwoDays, officer_));
   ASSERT_EQ(days.size(), 3u);
-  EXPECT_EQ(days[0], "sensor_id,sensor_name,date,pm2_5,pm10,temperature,humidity,pm2_5_hours,samples,flagged");
-  EXPECT_EQ(days[1], "bp-market-01," + name + ",2025-06-01,,,,,2,16,1");
+  EXPECT_EQ(days[0],
+            "sensor_id,sensor_name,date,pm2_5,pm10,temperature,humidity,pm2_5_hours,samples,flagged,pm2_5_corrected,"
+            "calibration_version");
+  EXPECT_EQ(days[1], "bp-market-01," + name + ",2025-06-01,,,,,2,16,1,,");  // no calibration model: empty
   const auto june2 = Cells(days[2]);
-  ASSERT_EQ(june2.size(), 10u) << days[2];
+  ASSERT_EQ(june2.size(), 12u) << days[2];
   EXPECT_EQ(june2[2], "2025-06-02");
   ExpectCell(june2, 3, "23.2");
   ExpectCell(june2, 4, "33.2");
@@ -242,6 +244,8 @@ TEST_P(ExportApiTest, HourAndDayLevelsCarryTheCleanMeans) {
   EXPECT_EQ(june2[7], "20");
   EXPECT_EQ(june2[8], "136");
   EXPECT_EQ(june2[9], "0");
+  EXPECT_EQ(june2[10], "");
+  EXPECT_EQ(june2[11], "");
 
   // Excel needs the byte-order mark to read Thai names as UTF-8.
   const std::string with_bom = ExportOk("org=banpong&level=day&bom=1&" + kTwoDays, officer_);

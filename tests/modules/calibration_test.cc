@@ -183,6 +183,46 @@ TEST(CalibrationTest, CorrectHourTakesTheModelValidAtTheHoursLastSecond) {
   }
 }
 
+// A day's corrected PM2.5 is the mean of its hours' corrected values under the daily rule (18 of
+// 24 hours), with every model that made them: not the model applied to the day's raw mean.
+TEST(CalibrationTest, CorrectDaysAveragesTheCorrectedHoursOfEachBangkokDay) {
+  constexpr int64_t kH = 3600;
+  constexpr int64_t kJune1 = 1748710800;  // 2025-06-01 00:00 Bangkok
+  std::vector<CalibrationModel> models = {LinearModel(1, -5), LinearModel(2, 1)};
+  models[0].version = 2;
+  models[0].valid_from = kJune1 + 12 * kH;  // from noon of 1 June
+  models[1].version = 1;
+  models[1].valid_from = kJune1;
+  models[1].valid_to = kJune1 + 12 * kH;
+  std::vector<readings::HourAggregate> hours;
+  for (int k = 1; k <= 24; ++k) hours.push_back(Hour(kJune1 - 24 * kH + k * kH, 50.0, std::nullopt));  // 31 May
+  for (int k = 1; k <= 24; ++k) hours.push_back(Hour(kJune1 + k * kH, static_cast<double>(k), std::nullopt));
+  for (int k = 1; k <= 17; ++k) hours.push_back(Hour(kJune1 + 24 * kH + k * kH, 3.0, std::nullopt));  // 2 June
+  hours.push_back(Hour(kJune1 + 24 * kH + 18 * kH, std::nullopt, std::nullopt));  // incomplete
+  for (int k = 1; k <= 24; ++k) {  // 4 June: 18 hours that clamp at 0, 6 that do not
+    hours.push_back(Hour(kJune1 + 72 * kH + k * kH, k <= 18 ? 2.0 : 29.0, std::nullopt));
+  }
+  const auto days = CorrectDays(models, hours);
+  ASSERT_EQ(days.size(), 4u);
+  EXPECT_EQ(days[0].date, "2025-05-31");  // before any model
+  EXPECT_EQ(days[0].hours, 0);
+  EXPECT_FALSE(days[0].mean.has_value());
+  EXPECT_TRUE(days[0].versions.empty());
+  EXPECT_EQ(days[1].date, "2025-06-01");  // hours ending 01:00-12:00 under version 1, the rest version 2
+  EXPECT_EQ(days[1].day_end, kJune1 + 24 * kH);
+  EXPECT_EQ(days[1].hours, 24);
+  ASSERT_TRUE(days[1].mean.has_value());
+  EXPECT_NEAR(*days[1].mean, (168.0 + 162.0) / 24, 1e-12);  // sum(2k+1, k=1..12) + sum(k-5, k=13..24)
+  EXPECT_EQ(days[1].versions, (std::vector<int>{1, 2}));
+  EXPECT_EQ(days[2].date, "2025-06-02");  // 17 corrected hours: no daily mean
+  EXPECT_EQ(days[2].hours, 17);
+  EXPECT_FALSE(days[2].mean.has_value());
+  EXPECT_EQ(days[2].versions, (std::vector<int>{2}));
+  EXPECT_EQ(days[3].date, "2025-06-04");
+  ASSERT_TRUE(days[3].mean.has_value());
+  EXPECT_NEAR(*days[3].mean, 6.0, 1e-12);  // (18·0 + 6·24) / 24; the model at the raw mean would give 3.75
+}
+
 TEST(CalibrationTest, CorrectReadingFeedsTheEpaKindsCf1AndLinearTheReportedValue) {
   CalibrationModel epa = Epa(ModelKind::kEpaBarkjohn2021);
   epa.version = 1;

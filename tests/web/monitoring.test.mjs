@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
 
+import { thaiLevelOfPm25 } from '../../web/js/air.js';
 import { ARTIFACTS, apiCall, shot, startDemo } from './harness.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -195,10 +196,25 @@ describe('monitoring screens', () => {
       assert.ok(corrected.every((x) => x.pm25_corrected < x.pm25), 'the EPA model lowers every complete hour');
       assert.ok(await page.locator('[data-testid="sensor-corrected-cell"][data-version="1"]').count() >= corrected.length);
 
-      // The calendar: today and yesterday coloured by level, with coverage.
+      // The calendar: days coloured by level, with coverage. A day the demo's EPA model corrected
+      // shows the server's corrected daily mean (pm25_corrected), the measured mean in its label.
       const calendar = page.locator('[data-testid="sensor-calendar"]');
-      const coloured = calendar.locator('.cal-cell[data-level="4"]');
-      assert.ok(await coloured.count() >= 1, 'at least one day with a level-4 mean');
+      await calendar.waitFor();
+      const days = await page.evaluate(async (id) => (await (await fetch(`/api/v1/sensors/${id}/days`)).json()).items, sensorId);
+      const correctedDays = days.filter((d) => d.pm25_corrected !== null);
+      assert.ok(correctedDays.length >= 1, `a day with a corrected mean: ${JSON.stringify(days)}`);
+      for (const day of correctedDays) {
+        assert.ok(day.pm25_corrected < day.pm25, `${day.date}: the EPA model lowers the daily mean`);
+        assert.deepEqual(day.calibration_versions, [1]);
+        const cell = calendar.locator(`.cal-cell[data-date="${day.date}"]`);
+        assert.equal(await cell.getAttribute('data-corrected'), '1');
+        assert.equal(await cell.getAttribute('data-level'), String(thaiLevelOfPm25(day.pm25_corrected)));
+        assert.equal(await cell.locator('.cal-value').textContent(), day.pm25_corrected.toFixed(1));
+        assert.match(await cell.getAttribute('aria-label'), new RegExp(
+          `ปรับแก้แล้ว ${day.pm25_corrected.toFixed(1)}.*ค่าตรวจวัด ${day.pm25.toFixed(1)}.*รุ่น 1 ความครบถ้วนร้อยละ \\d+`));
+      }
+      const coloured = calendar.locator('.cal-cell[data-level]:not([data-level=""])');
+      assert.ok(await coloured.count() >= 1, 'at least one day coloured by level');
       assert.match(await coloured.first().getAttribute('aria-label'), /ความครบถ้วนร้อยละ \d+/);
       await page.locator('[data-testid="sensor-flags"]').waitFor();
       await page.locator('[data-testid="calibration-panel"]').waitFor();

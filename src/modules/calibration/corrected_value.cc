@@ -1,5 +1,9 @@
 #include "modules/calibration/corrected_value.h"
 
+#include <algorithm>
+
+#include "modules/readings/aggregate.h"
+
 namespace ecotown::calibration {
 
 const CalibrationModel* ModelFor(const std::vector<CalibrationModel>& models, int64_t label_end) {
@@ -43,6 +47,33 @@ CorrectedValue CorrectReading(const std::vector<CalibrationModel>& models, const
   }
   if (input) out.value = Correct(*out.model, *input, reading.humidity_pct);
   return out;
+}
+
+std::vector<CorrectedDay> CorrectDays(const std::vector<CalibrationModel>& models,
+                                      std::span<const readings::HourAggregate> hours) {
+  std::vector<CorrectedDay> days;
+  std::vector<double> sums;
+  for (const auto& hour : hours) {
+    const core::CivilDate date = readings::DayOfHourEnd(hour.hour_end);
+    const int64_t day_end = readings::DayEnd(date);
+    if (days.empty() || days.back().day_end != day_end) {
+      days.push_back({readings::DayKey(date), day_end, 0, std::nullopt, {}});
+      sums.push_back(0);
+    }
+    const CorrectedValue corrected = CorrectHour(models, hour);
+    if (!corrected.value) continue;
+    CorrectedDay& day = days.back();
+    ++day.hours;
+    sums.back() += *corrected.value;
+    const int version = corrected.model->version;
+    if (std::find(day.versions.begin(), day.versions.end(), version) == day.versions.end()) {
+      day.versions.insert(std::upper_bound(day.versions.begin(), day.versions.end(), version), version);
+    }
+  }
+  for (size_t i = 0; i < days.size(); ++i) {
+    if (days[i].hours >= readings::kHoursPerDayForMean) days[i].mean = sums[i] / days[i].hours;
+  }
+  return days;
 }
 
 }  // namespace ecotown::calibration

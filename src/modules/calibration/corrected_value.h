@@ -6,6 +6,8 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
+#include <string>
 #include <vector>
 
 #include "modules/calibration/calibration.h"
@@ -37,5 +39,21 @@ CorrectedValue CorrectHour(const std::vector<CalibrationModel>& models, const re
 // otherwise the reading's PM2.5 (A/B mean); a linear model takes the reading's PM2.5 (A/B mean),
 // the quantity it was fitted on.
 CorrectedValue CorrectReading(const std::vector<CalibrationModel>& models, const readings::Reading& reading);
+
+// One Bangkok day's corrected PM2.5: the mean of its hours' corrected values (CorrectHour) when at
+// least 18 of its hours have one (the daily-mean rule, docs/air-quality-method.md §5), else
+// empty. `versions` lists the models that corrected its hours: one through the API, whose models
+// begin at Bangkok midnight, but the function does not rely on that.
+struct CorrectedDay {
+  std::string date;      // "YYYY-MM-DD"
+  int64_t day_end = 0;   // Unix time of 24:00 Bangkok
+  int hours = 0;         // hours with a corrected value
+  std::optional<double> mean;
+  std::vector<int> versions;  // ascending
+};
+// Every day that has a stored hour in `hours` (time order, as ReadingStore::Hours returns them),
+// in date order.
+std::vector<CorrectedDay> CorrectDays(const std::vector<CalibrationModel>& models,
+                                      std::span<const readings::HourAggregate> hours);
 
 }  // namespace ecotown::calibration

@@ -141,15 +141,24 @@ export function calendarSection(days, fromDate, toDate) {
     for (let d = 1; d <= daysIn; d += 1) {
       const date = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
       const day = byDate.get(date);
-      const level = day ? thaiLevelOfPm25(day.pm25) : null;
+      // A day the sensor's calibration model corrected shows its corrected mean (the better
+      // estimate); the raw mean stays in the label.
+      const corrected = day && Number.isFinite(day.pm25_corrected) ? day.pm25_corrected : null;
+      const shown = corrected ?? day?.pm25;
+      const level = day ? thaiLevelOfPm25(shown) : null;
       const future = date > toDate;
-      const label = day
-        ? t('sensor.calendar.day', { date: formatThaiDate(date, { lang }), value: pmText(day.pm25), coverage: percent(day.coverage) })
-        : t('sensor.calendar.no_data', { date: formatThaiDate(date, { lang }) });
-      cells.push(h('span', { class: ['cal-cell', level ? `aqi-th-${level}` : 'aqi-none', future && 'future'],
-        title: label, 'aria-label': label, role: 'img', dataset: { date, level: level ? String(level) : '' } },
+      const when = formatThaiDate(date, { lang });
+      let label = t('sensor.calendar.no_data', { date: when });
+      if (corrected !== null) {
+        label = t('sensor.calendar.day_corrected', { date: when, corrected: pmText(corrected), value: pmText(day.pm25),
+          versions: day.calibration_versions.join(', '), coverage: percent(day.coverage) });
+      } else if (day) {
+        label = t('sensor.calendar.day', { date: when, value: pmText(day.pm25), coverage: percent(day.coverage) });
+      }
+      cells.push(h('span', { class: ['cal-cell', level ? `aqi-th-${level}` : 'aqi-none', future && 'future', corrected !== null && 'corrected'],
+        title: label, 'aria-label': label, role: 'img', dataset: { date, level: level ? String(level) : '', corrected: corrected !== null ? '1' : '' } },
       h('span', { class: 'cal-day' }, String(d)),
-      day && formatPm(day.pm25) !== null ? h('span', { class: 'cal-value' }, formatPm(day.pm25)) : null,
+      day && formatPm(shown) !== null ? h('span', { class: 'cal-value' }, formatPm(shown)) : null,
       day ? h('span', { class: 'cal-cover' }, `${percent(day.coverage)}%`) : null));
     }
     months.push(h('div', { class: 'cal-month' },
