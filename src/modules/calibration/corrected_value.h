@@ -45,9 +45,9 @@ CorrectedValue CorrectReading(const std::vector<CalibrationModel>& models, const
 // empty. `versions` lists the models that corrected its hours: one through the API, whose models
 // begin at Bangkok midnight, but the function does not rely on that.
 struct CorrectedDay {
-  std::string date;      // "YYYY-MM-DD"
-  int64_t day_end = 0;   // Unix time of 24:00 Bangkok
-  int hours = 0;         // hours with a corrected value
+  std::string date;     // "YYYY-MM-DD"
+  int64_t day_end = 0;  // Unix time of 24:00 Bangkok
+  int hours = 0;        // hours with a corrected value
   std::optional<double> mean;
   std::vector<int> versions;  // ascending
 };
