@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "http/gzip.h"
+#include "http/worker_pool.h"
 
 namespace ecotown::http {
 namespace {
@@ -54,7 +55,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   RequestObserver observer;
   asio::io_context ioc;
   tcp::acceptor acceptor;
-  asio::thread_pool workers;
+  WorkerPool workers;  // the request handlers' threads, most recently idle first
   std::atomic<bool> stopping{false};
   std::atomic<bool> destroying{false};  // ~Server is draining the handlers that are left
   std::atomic<int> in_flight{0};
@@ -158,7 +159,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
     ++server_->in_flight;
     const auto started = Clock::now();
-    asio::post(server_->workers, [self = shared_from_this(), request = std::move(request), started]() mutable {
+    server_->workers.Post([self = shared_from_this(), request = std::move(request), started]() mutable {
       Response response;
       try {
         response = self->server_->handler(request);
@@ -273,7 +274,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void ProducePiece() {
-    asio::post(server_->workers, [self = shared_from_this()] {
+    server_->workers.Post([self = shared_from_this()] {
       constexpr size_t kPieceBytes = 64 * 1024;  // fewer, larger writes than one per source call
       std::string piece;
       bool more = true;
@@ -471,7 +472,7 @@ Server::~Server() {
   Impl& impl = *impl_;
   impl.stopping = true;
   impl.ioc.stop();
-  impl.workers.join();
+  impl.workers.Join();
   // Pending handlers in the stopped io_context hold the sessions, and the sessions hold Impl: a
   // cycle that would leak both. Nothing runs now, so close everything from this thread and run
   // the io_context once more until the aborted handlers have all completed and let go.

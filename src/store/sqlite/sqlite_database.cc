@@ -1,7 +1,5 @@
 #include "store/sqlite/sqlite_database.h"
 
-#include "store/sqlite/wal_write_buffer.h"
-
 #include <pthread.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -14,6 +12,8 @@
 #include <thread>
 #include <unordered_map>
 #include <vector>
+
+#include "store/sqlite/wal_write_buffer.h"
 
 namespace ecotown::store {
 namespace {
@@ -367,14 +367,15 @@ Result<std::unique_ptr<Connection>> SqliteDatabase::Connect() {
   auto conn = std::make_unique<SqliteConnection>(handle, checkpointer_);
   sqlite3_busy_timeout(handle, 10000);
   // Reads go through a memory map of the file's first 256 MiB (SetMemoryMapBytes; shared by every
-  // connection through the OS page cache, no copy per read) and an 8 MiB page cache per connection
-  // (SetPageCacheBytes). SQLite's default is
-  // no map and 2 MiB, so a list over a 400 MiB registry re-read its pages with a system call each
-  // (registry benchmark, action list: 35 ms with the defaults, 6 ms with these). Writes still go
-  // through the WAL with write(), so durability is unchanged.
+  // connection through the OS page cache, no copy per read) and an 8 MiB page cache per
+  // connection (SetPageCacheBytes). SQLite's default is no map and 2 MiB, so a list over a 400 MiB
+  // registry re-read its pages with a system call each (registry benchmark, action list: 35 ms
+  // with the defaults, 6 ms with these). Writes still go through the WAL with write(), so
+  // durability is unchanged.
   RETURN_IF_ERROR(conn->ExecScript(
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; "
-      "PRAGMA mmap_size=" + std::to_string(memory_map_bytes.load()) + "; PRAGMA cache_size=-" + std::to_string(page_cache_bytes.load() / 1024) + ";"));
+      "PRAGMA mmap_size=" + std::to_string(memory_map_bytes.load()) +
+      "; PRAGMA cache_size=-" + std::to_string(page_cache_bytes.load() / 1024) + ";"));
   return std::unique_ptr<Connection>(std::move(conn));
 }
 
