@@ -63,6 +63,20 @@ int Flush(File* f) {
 
 int FlushFile(sqlite3_file* file) { return Flush(reinterpret_cast<File*>(file)); }
 
+// A method of the wrapped file, called as it is.
+template <auto kMethod, typename... Args>
+auto Forward(sqlite3_file* file, Args... args) {
+  return (Real(file)->pMethods->*kMethod)(Real(file), args...);
+}
+
+// The same after the buffer has gone out: every use of the file but a write, which would see the
+// file without the writes still in the buffer.
+template <auto kMethod, typename... Args>
+int FlushThen(sqlite3_file* file, Args... args) {
+  if (const int rc = FlushFile(file); rc != SQLITE_OK) return rc;
+  return Forward<kMethod>(file, args...);
+}
+
 int Close(sqlite3_file* file) {
   File* f = reinterpret_cast<File*>(file);
   const int flushed = FlushFile(file);
@@ -77,11 +91,6 @@ int Close(sqlite3_file* file) {
   const int rc = f->real->pMethods->xClose(f->real);
   f->~File();
   return flushed != SQLITE_OK ? flushed : rc;
-}
-
-int Read(sqlite3_file* file, void* out, int amount, sqlite3_int64 offset) {
-  if (const int rc = FlushFile(file); rc != SQLITE_OK) return rc;
-  return Real(file)->pMethods->xRead(Real(file), out, amount, offset);
 }
 
 int Write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 offset) {
@@ -111,35 +120,6 @@ int Write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 offset
   return SQLITE_OK;
 }
 
-int Truncate(sqlite3_file* file, sqlite3_int64 size) {
-  if (const int rc = FlushFile(file); rc != SQLITE_OK) return rc;
-  return Real(file)->pMethods->xTruncate(Real(file), size);
-}
-
-int Sync(sqlite3_file* file, int flags) {
-  if (const int rc = FlushFile(file); rc != SQLITE_OK) return rc;
-  return Real(file)->pMethods->xSync(Real(file), flags);
-}
-
-int FileSize(sqlite3_file* file, sqlite3_int64* size) {
-  if (const int rc = FlushFile(file); rc != SQLITE_OK) return rc;
-  return Real(file)->pMethods->xFileSize(Real(file), size);
-}
-
-int Lock(sqlite3_file* file, int level) {
-  if (const int rc = FlushFile(file); rc != SQLITE_OK) return rc;
-  return Real(file)->pMethods->xLock(Real(file), level);
-}
-
-int Unlock(sqlite3_file* file, int level) {
-  if (const int rc = FlushFile(file); rc != SQLITE_OK) return rc;
-  return Real(file)->pMethods->xUnlock(Real(file), level);
-}
-
-int CheckReservedLock(sqlite3_file* file, int* out) {
-  return Real(file)->pMethods->xCheckReservedLock(Real(file), out);
-}
-
 int FileControl(sqlite3_file* file, int op, void* arg) {
   if (op == SQLITE_FCNTL_VFSNAME) {
     const int rc = Real(file)->pMethods->xFileControl(Real(file), op, arg);
@@ -148,18 +128,6 @@ int FileControl(sqlite3_file* file, int op, void* arg) {
   }
   if (const int rc = FlushFile(file); rc != SQLITE_OK) return rc;
   return Real(file)->pMethods->xFileControl(Real(file), op, arg);
-}
-
-int SectorSize(sqlite3_file* file) { return Real(file)->pMethods->xSectorSize(Real(file)); }
-
-int DeviceCharacteristics(sqlite3_file* file) { return Real(file)->pMethods->xDeviceCharacteristics(Real(file)); }
-
-int ShmMap(sqlite3_file* file, int page, int page_size, int extend, void volatile** out) {
-  return Real(file)->pMethods->xShmMap(Real(file), page, page_size, extend, out);
-}
-
-int ShmLock(sqlite3_file* file, int offset, int n, int flags) {
-  return Real(file)->pMethods->xShmLock(Real(file), offset, n, flags);
 }
 
 // SQLite calls this on the database file between the two copies of the WAL index header it
@@ -171,39 +139,29 @@ void ShmBarrier(sqlite3_file* file) {
   f->real->pMethods->xShmBarrier(f->real);
 }
 
-int ShmUnmap(sqlite3_file* file, int delete_flag) { return Real(file)->pMethods->xShmUnmap(Real(file), delete_flag); }
-
-int Fetch(sqlite3_file* file, sqlite3_int64 offset, int amount, void** out) {
-  if (const int rc = FlushFile(file); rc != SQLITE_OK) return rc;
-  return Real(file)->pMethods->xFetch(Real(file), offset, amount, out);
-}
-
-int Unfetch(sqlite3_file* file, sqlite3_int64 offset, void* p) {
-  return Real(file)->pMethods->xUnfetch(Real(file), offset, p);
-}
-
 // One method table per version of the wrapped file's: SQLite decides what a file can do (shared
 // memory for WAL, memory maps) from the table's version and entries.
 const sqlite3_io_methods* MethodsFor(int version) {
+  using M = sqlite3_io_methods;
   static const sqlite3_io_methods v3 = {3,
                                         Close,
-                                        Read,
+                                        FlushThen<&M::xRead, void*, int, sqlite3_int64>,
                                         Write,
-                                        Truncate,
-                                        Sync,
-                                        FileSize,
-                                        Lock,
-                                        Unlock,
-                                        CheckReservedLock,
+                                        FlushThen<&M::xTruncate, sqlite3_int64>,
+                                        FlushThen<&M::xSync, int>,
+                                        FlushThen<&M::xFileSize, sqlite3_int64*>,
+                                        FlushThen<&M::xLock, int>,
+                                        FlushThen<&M::xUnlock, int>,
+                                        Forward<&M::xCheckReservedLock, int*>,
                                         FileControl,
-                                        SectorSize,
-                                        DeviceCharacteristics,
-                                        ShmMap,
-                                        ShmLock,
+                                        Forward<&M::xSectorSize>,
+                                        Forward<&M::xDeviceCharacteristics>,
+                                        Forward<&M::xShmMap, int, int, int, void volatile**>,
+                                        Forward<&M::xShmLock, int, int, int>,
                                         ShmBarrier,
-                                        ShmUnmap,
-                                        Fetch,
-                                        Unfetch};
+                                        Forward<&M::xShmUnmap, int>,
+                                        FlushThen<&M::xFetch, sqlite3_int64, int, void**>,
+                                        Forward<&M::xUnfetch, sqlite3_int64, void*>};
   static const sqlite3_io_methods v2 = [] {
     sqlite3_io_methods m = v3;
     m.iVersion = 2;
