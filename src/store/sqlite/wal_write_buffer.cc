@@ -83,8 +83,8 @@ int Close(sqlite3_file* file) {
   {
     std::lock_guard lock(registry_mutex);
     if (f->db) f->db->wal = nullptr;
-    if (f->wal)
-      f->wal->db = nullptr;  // not expected (SQLite closes the WAL first): the WAL's next use writes its buffer out
+    // Not expected (SQLite closes the WAL first): the WAL's next use writes its buffer out.
+    if (f->wal) f->wal->db = nullptr;
     if (f->db_name) Registry().erase(f->db_name);
   }
   std::free(f->buffer);
