@@ -210,26 +210,10 @@ int Open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags, int
 }
 
 // The VFS's other methods are the wrapped one's.
-int Delete(sqlite3_vfs*, const char* name, int sync_dir) { return real_vfs->xDelete(real_vfs, name, sync_dir); }
-int Access(sqlite3_vfs*, const char* name, int flags, int* out) {
-  return real_vfs->xAccess(real_vfs, name, flags, out);
+template <auto kMethod, typename... Args>
+auto VfsForward(sqlite3_vfs*, Args... args) {
+  return (real_vfs->*kMethod)(real_vfs, args...);
 }
-int FullPathname(sqlite3_vfs*, const char* name, int size, char* out) {
-  return real_vfs->xFullPathname(real_vfs, name, size, out);
-}
-void* DlOpen(sqlite3_vfs*, const char* name) { return real_vfs->xDlOpen(real_vfs, name); }
-void DlError(sqlite3_vfs*, int size, char* out) { real_vfs->xDlError(real_vfs, size, out); }
-void (*DlSym(sqlite3_vfs*, void* handle, const char* symbol))(void) {
-  return real_vfs->xDlSym(real_vfs, handle, symbol);
-}
-void DlClose(sqlite3_vfs*, void* handle) { real_vfs->xDlClose(real_vfs, handle); }
-int Randomness(sqlite3_vfs*, int size, char* out) { return real_vfs->xRandomness(real_vfs, size, out); }
-int Sleep(sqlite3_vfs*, int microseconds) { return real_vfs->xSleep(real_vfs, microseconds); }
-int CurrentTime(sqlite3_vfs*, double* out) { return real_vfs->xCurrentTime(real_vfs, out); }
-int GetLastError(sqlite3_vfs*, int size, char* out) {
-  return real_vfs->xGetLastError ? real_vfs->xGetLastError(real_vfs, size, out) : 0;
-}
-int CurrentTimeInt64(sqlite3_vfs*, sqlite3_int64* out) { return real_vfs->xCurrentTimeInt64(real_vfs, out); }
 
 }  // namespace
 
@@ -242,18 +226,21 @@ const char* WalWriteBufferVfs() {
     vfs.mxPathname = real_vfs->mxPathname;
     vfs.zName = kVfsName;
     vfs.xOpen = Open;
-    vfs.xDelete = Delete;
-    vfs.xAccess = Access;
-    vfs.xFullPathname = FullPathname;
-    vfs.xDlOpen = DlOpen;
-    vfs.xDlError = DlError;
-    vfs.xDlSym = DlSym;
-    vfs.xDlClose = DlClose;
-    vfs.xRandomness = Randomness;
-    vfs.xSleep = Sleep;
-    vfs.xCurrentTime = CurrentTime;
-    vfs.xGetLastError = GetLastError;
-    vfs.xCurrentTimeInt64 = real_vfs->iVersion >= 2 && real_vfs->xCurrentTimeInt64 ? CurrentTimeInt64 : nullptr;
+    using V = sqlite3_vfs;
+    vfs.xDelete = VfsForward<&V::xDelete, const char*, int>;
+    vfs.xAccess = VfsForward<&V::xAccess, const char*, int, int*>;
+    vfs.xFullPathname = VfsForward<&V::xFullPathname, const char*, int, char*>;
+    vfs.xDlOpen = VfsForward<&V::xDlOpen, const char*>;
+    vfs.xDlError = VfsForward<&V::xDlError, int, char*>;
+    vfs.xDlSym = VfsForward<&V::xDlSym, void*, const char*>;
+    vfs.xDlClose = VfsForward<&V::xDlClose, void*>;
+    vfs.xRandomness = VfsForward<&V::xRandomness, int, char*>;
+    vfs.xSleep = VfsForward<&V::xSleep, int>;
+    vfs.xCurrentTime = VfsForward<&V::xCurrentTime, double*>;
+    vfs.xGetLastError = real_vfs->xGetLastError ? VfsForward<&V::xGetLastError, int, char*> : nullptr;
+    vfs.xCurrentTimeInt64 = real_vfs->iVersion >= 2 && real_vfs->xCurrentTimeInt64
+                                ? VfsForward<&V::xCurrentTimeInt64, sqlite3_int64*>
+                                : nullptr;
     return sqlite3_vfs_register(&vfs, 0) == SQLITE_OK;
   }();
   return registered ? kVfsName : nullptr;
