@@ -21,6 +21,20 @@ using nlohmann::json;
 constexpr int64_t kJune1 = 1'748'710'800;  // 2025-06-01 00:00 Bangkok
 constexpr int64_t kJune10 = kJune1 + 9 * 86400;
 
+std::vector<std::string> CsvLines(const std::string& body) {
+  std::vector<std::string> lines;
+  std::istringstream in(body);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+// The last two cells of an export row: the corrected value and the model's version(s).
+std::pair<std::string, std::string> CorrectedCells(const std::string& line) {
+  const auto last = line.rfind(',');
+  const auto before = line.rfind(',', last - 1);
+  return {line.substr(before + 1, last - before - 1), line.substr(last + 1)};
+}
+
 class CalibrationApiTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
@@ -255,17 +269,10 @@ TEST_P(CalibrationApiTest, HoursAndCsvExportServeCorrectedValuesOfTheModelValidI
     auto csv = Get("/api/v1/readings/export.csv?sensor=" + std::to_string(id) + "&level=" + level + period, officer_);
     ASSERT_TRUE(csv);
     ASSERT_EQ(csv->status, 200) << csv->body;
-    std::vector<std::string> lines;
-    std::istringstream in(csv->body);
-    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    const auto lines = CsvLines(csv->body);
     ASSERT_EQ(lines.size(), 5u) << csv->body;
     EXPECT_NE(lines[0].find(",pm2_5_corrected,calibration_version"), std::string::npos) << lines[0];
-    // The last two cells: the corrected value and the model's version.
-    const auto corrected = [](const std::string& line) {
-      const auto last = line.rfind(',');
-      const auto before = line.rfind(',', last - 1);
-      return std::pair{line.substr(before + 1, last - before - 1), line.substr(last + 1)};
-    };
+    const auto corrected = CorrectedCells;
     const auto near = [](const std::string& cell, double expected) {
       return !cell.empty() && std::abs(std::stod(cell) - expected) < 1e-9;
     };
@@ -326,18 +333,14 @@ TEST_P(CalibrationApiTest, DaysAndTheDayExportServeTheMeanOfTheCorrectedHours) {
                  officer_);
   ASSERT_TRUE(csv);
   ASSERT_EQ(csv->status, 200) << csv->body;
-  std::vector<std::string> lines;
-  std::istringstream in(csv->body);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  const auto lines = CsvLines(csv->body);
   ASSERT_EQ(lines.size(), 4u) << csv->body;
   EXPECT_EQ(lines[0],
             "sensor_id,sensor_name,date,pm2_5,pm10,temperature,humidity,pm2_5_hours,samples,flagged,pm2_5_corrected,"
             "calibration_version");
   EXPECT_EQ(lines[1].substr(lines[1].size() - 2), ",,") << lines[1];
-  const auto last = lines[2].rfind(',');
-  const auto before = lines[2].rfind(',', last - 1);
-  EXPECT_NEAR(std::stod(lines[2].substr(before + 1, last - before - 1)), june1, 1e-9) << lines[2];
-  EXPECT_EQ(lines[2].substr(last + 1), "1") << lines[2];
+  EXPECT_NEAR(std::stod(CorrectedCells(lines[2]).first), june1, 1e-9) << lines[2];
+  EXPECT_EQ(CorrectedCells(lines[2]).second, "1") << lines[2];
   EXPECT_EQ(lines[3].substr(lines[3].size() - 3), ",,1") << lines[3];
 }
 

@@ -126,8 +126,7 @@ int FileControl(sqlite3_file* file, int op, void* arg) {
     if (rc == SQLITE_OK) *static_cast<char**>(arg) = sqlite3_mprintf("%s/%z", kVfsName, *static_cast<char**>(arg));
     return rc;
   }
-  if (const int rc = FlushFile(file); rc != SQLITE_OK) return rc;
-  return Real(file)->pMethods->xFileControl(Real(file), op, arg);
+  return FlushThen<&sqlite3_io_methods::xFileControl>(file, op, arg);
 }
 
 // SQLite calls this on the database file between the two copies of the WAL index header it
