@@ -193,6 +193,8 @@ Result<int64_t> OrgOf(Call& call, UnitOfWork& work) {
     if (!call.auth) return Status::Invalid("org is required", "org");
     return call.Scope().principal().org_id;
   }
+  // The caller's own organisation needs no lookup: its code came with the token or session.
+  if (call.auth && *code == call.Scope().principal().org_code) return call.Scope().principal().org_id;
   auto org = work.orgs().FindByCode(*code);
   if (!org.ok()) return Status::NotFound("organisation not found");
   RETURN_IF_ERROR(work.scope().RequireRead(org->id, "organisation"));

@@ -3,6 +3,7 @@
 // archive imported end to end with hourly means checked against an independent computation.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -23,6 +24,7 @@
 #include "modules/readings/reading_queries.h"
 #include "modules/readings/reading_service.h"
 #include "store/migrations/migrations.h"
+#include "store/sql_stores.h"
 #include "store/store_fixture.h"
 
 namespace ecotown::store {
@@ -812,6 +814,90 @@ TEST_P(ReadingsTest, RawWindowsAndHoursMatchADirectComputationWhateverTheArrival
       EXPECT_NEAR(periods[d].pm25.sum, expected.sum, 1e-9 * expected.sum) << sensor_id << " day " << d;
     }
   }
+}
+
+// The organisation's reads come back by sensor, then time, whatever order the rows were written
+// in: the statements ask for no order (PostgreSQL would sort the packed rows), the store sorts.
+// Here the second sensor's readings are stored first, and each sensor's February before its
+// January, and PostgreSQL is made to plan sequential scans and hash joins, which hand the rows
+// over in the order the tables hold them (with index scans it would find them in order anyway).
+TEST_P(ReadingsTest, OrganisationReadsComeBySensorThenTimeWhateverTheWritingOrder) {
+  const sensors::Sensor second = AddSensor("s2", "dev-2", 60);
+  constexpr int64_t kFebruary = kDayStart + 20 * 86400;  // 2025-02-04 00:00 Bangkok
+  readings::IngestOptions options;
+  options.all_or_nothing = false;
+  for (const std::string key : {"dev-2", "dev-1"}) {
+    for (const int64_t day : {kFebruary + 86400, kFebruary, kDayStart + 86400, kDayStart}) {
+      std::vector<RawReading> rows;
+      for (int64_t hour = 3; hour >= 1; --hour) {
+        for (const auto& r : MinuteHour(key, day + hour * 3600, key == "dev-1" ? 10.0 : 20.0)) rows.push_back(r);
+      }
+      auto summary = Ingest(rows, kFebruary + 3 * 86400, options);
+      ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+    }
+  }
+  const std::vector<int64_t> sensors = {sensor_.id, second.id};
+  ASSERT_LT(sensor_.id, second.id);
+
+  // (sensor, time) pairs of a read, and whether they are in order and cover both sensors.
+  auto expect_ordered = [&](const std::vector<std::pair<int64_t, int64_t>>& keys, size_t per_sensor,
+                            const std::string& what) {
+    EXPECT_EQ(keys.size(), 2 * per_sensor) << what;
+    EXPECT_TRUE(std::is_sorted(keys.begin(), keys.end())) << what;
+    EXPECT_TRUE(std::adjacent_find(keys.begin(), keys.end()) == keys.end()) << what;
+    for (size_t i = 0; i < keys.size(); ++i) EXPECT_EQ(keys[i].first, sensors[i / per_sensor]) << what << " " << i;
+  };
+  const int64_t from_end = kDayStart, to_end = kFebruary + 3 * 86400;
+  std::vector<std::pair<int64_t, std::vector<readings::RawPeriod>>> raw_days, raw_months;
+  std::vector<readings::HourAggregate> hours;
+  std::vector<readings::DayAggregate> days;
+  std::vector<readings::MonthAggregate> months;
+  std::vector<readings::RawPeriod> raw_hours;
+  auto conn = db_->Acquire();
+  ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+  if ((*conn)->dialect() == Dialect::kPostgres) {
+    ASSERT_TRUE((*conn)->ExecScript("SET enable_indexscan = off; SET enable_indexonlyscan = off; "
+                                    "SET enable_bitmapscan = off; SET enable_nestloop = off; SET enable_mergejoin = off")
+                    .ok());
+  }
+  const tenancy::Scope scope = tenancy::Scope::System("test");
+  SqlUnitOfWork work(**conn, scope, Info());
+  auto read = [&]() -> Status {
+    ASSIGN_OR_RETURN(raw_days, readings::RawDaysOfOrg(work, org_.id, "2025-01-01", "2025-02-28"));
+    ASSIGN_OR_RETURN(raw_months, readings::RawMonthsOfOrg(work, org_.id, "2025-01", "2025-02"));
+    ASSIGN_OR_RETURN(raw_hours, readings::RawHoursByStart(work, second.id, from_end, to_end));
+    ASSIGN_OR_RETURN(hours, work.readings().HoursOfOrg(org_.id, from_end, to_end));
+    ASSIGN_OR_RETURN(days, work.readings().DaysOfOrg(org_.id, "2025-01-01", "2025-02-28"));
+    ASSIGN_OR_RETURN(months, work.readings().MonthsOfOrg(org_.id, "2025-01", "2025-02"));
+    return Status::Ok();
+  };
+  const Status status = read();
+  conn->Discard();  // its planner settings stay with it
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  auto grouped = [](const std::vector<std::pair<int64_t, std::vector<readings::RawPeriod>>>& by_sensor) {
+    std::vector<std::pair<int64_t, int64_t>> keys;
+    for (const auto& [sensor_id, periods] : by_sensor) {
+      for (const auto& p : periods) keys.emplace_back(sensor_id, p.start);
+    }
+    return keys;
+  };
+  expect_ordered(grouped(raw_days), 4, "raw days");
+  expect_ordered(grouped(raw_months), 2, "raw months");
+  std::vector<std::pair<int64_t, int64_t>> keys;
+  for (const auto& h : hours) keys.emplace_back(h.sensor_id, h.hour_end);
+  expect_ordered(keys, 12, "hours");
+  keys.clear();
+  for (const auto& d : days) keys.emplace_back(d.sensor_id, d.day_end);
+  expect_ordered(keys, 4, "days");
+  keys.clear();
+  for (const auto& m : months) keys.emplace_back(m.sensor_id, m.month_end);
+  expect_ordered(keys, 2, "months");
+  // One sensor's raw hours by their start: 00:00-03:00 of each of 4 days, and the sample stamped
+  // at 03:00, each day's last, in an hour [03:00, 04:00) of its own: 4 hours a day.
+  std::vector<int64_t> starts;
+  for (const auto& h : raw_hours) starts.push_back(h.start);
+  EXPECT_EQ(starts.size(), 16u);
+  EXPECT_TRUE(std::is_sorted(starts.begin(), starts.end()));
 }
 
 // Migration 20 packs the hours of the days and the days of the months already stored: what it
