@@ -204,6 +204,63 @@ TEST_P(StoreContractTest, ValuesRoundTripExactly) {
   EXPECT_EQ(found->rows[0].Int(0), 12);
 }
 
+// Every type a result column can have comes back as the same Value on both backends: PostgreSQL
+// sends the columns of a statement in binary form when it has a decoding for each of them
+// (integers of each width, bool, double, text, bytea) and as text otherwise (numeric, here).
+TEST_P(StoreContractTest, ResultColumnsOfEveryTypeReadBackAsTheirValues) {
+  const bool pg = db_->dialect() == Dialect::kPostgres;
+  ASSERT_TRUE(Sql(std::string("CREATE TABLE typed_values (k INTEGER PRIMARY KEY, b ") + (pg ? "BYTEA" : "BLOB") +
+                  ", d DOUBLE PRECISION)")
+                  .ok());
+  std::string every_byte;
+  for (int i = 0; i < 256; ++i) every_byte.push_back(static_cast<char>(i));
+  const std::vector<std::pair<std::string, double>> rows = {
+      {every_byte, -0.5}, {std::string(), 1e-310}, {std::string("\0\0\xff", 3), 6.02214076e23}};
+  for (size_t i = 0; i < rows.size(); ++i) {
+    ASSERT_TRUE(Sql("INSERT INTO typed_values (k, b, d) VALUES ($1, $2, $3)",
+                    {V(static_cast<int64_t>(i)), B(rows[i].first), V(rows[i].second)})
+                    .ok());
+  }
+  auto read = Sql("SELECT k, b, d, CAST(k - 2 AS INTEGER), CAST(k - 2 AS SMALLINT), k = 1, CAST(k AS TEXT) AS k_text "
+                  "FROM typed_values ORDER BY k");
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  ASSERT_EQ(read->rows.size(), rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const Row& row = read->rows[i];
+    const auto k = static_cast<int64_t>(i);
+    EXPECT_EQ(row.at(0), Value(k));
+    EXPECT_EQ(row.at(1), Value(Blob{rows[i].first})) << i;
+    EXPECT_EQ(row.at(2), Value(rows[i].second)) << i;
+    EXPECT_EQ(row.at(3), Value(k - 2)) << i;
+    EXPECT_EQ(row.at(4), Value(k - 2)) << i;
+    EXPECT_EQ(row.at(5), Value(int64_t{k == 1 ? 1 : 0})) << i;
+    EXPECT_EQ(row.at(6), Value(std::to_string(k))) << i;
+  }
+  // A numeric column next to the others: the whole row as text, the same values.
+  auto mixed = Sql("SELECT CAST(2.5 AS NUMERIC), b, d, CAST(k - 2 AS INTEGER), CAST(k AS TEXT) FROM typed_values "
+                   "WHERE k = 2");
+  ASSERT_TRUE(mixed.ok()) << mixed.status().ToString();
+  ASSERT_EQ(mixed->rows.size(), 1u);
+  EXPECT_EQ(mixed->rows[0].at(0), Value(2.5));
+  EXPECT_EQ(mixed->rows[0].at(1), Value(Blob{rows[2].first}));
+  EXPECT_EQ(mixed->rows[0].at(2), Value(rows[2].second));
+  EXPECT_EQ(mixed->rows[0].at(3), Value(int64_t{0}));
+  EXPECT_EQ(mixed->rows[0].at(4), Value(std::string("2")));
+  // Rows read one at a time (ForEachRow reuses one Row: a blob or text keeps its buffer).
+  auto conn = db_->Acquire();
+  ASSERT_TRUE(conn.ok());
+  std::vector<Value> blobs;
+  ASSERT_TRUE((*conn)
+                  ->ForEachRow("SELECT b FROM typed_values ORDER BY k", {},
+                               [&](const Row& row) {
+                                 blobs.push_back(row.at(0));
+                                 return Status::Ok();
+                               })
+                  .ok());
+  ASSERT_EQ(blobs.size(), rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) EXPECT_EQ(blobs[i], Value(Blob{rows[i].first})) << i;
+}
+
 TEST_P(StoreContractTest, TextWithNulIsRefusedNotTruncated) {
   // Regression: libpq took text parameters as C strings, so PostgreSQL stored "Ban" for
   // "Ban\0Pong" while SQLite stored all of it. Both now refuse it as invalid input.

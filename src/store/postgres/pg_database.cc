@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cstdlib>
 #include <string_view>
@@ -13,7 +14,29 @@ namespace {
 
 // Type OIDs from pg_type.h (stable across PostgreSQL versions).
 constexpr Oid kBoolOid = 16, kInt8Oid = 20, kInt2Oid = 21, kInt4Oid = 23, kFloat4Oid = 700, kFloat8Oid = 701,
-              kNumericOid = 1700, kByteaOid = 17;
+              kNumericOid = 1700, kByteaOid = 17, kTextOid = 25, kNameOid = 19, kBpcharOid = 1042,
+              kVarcharOid = 1043;
+
+// Result columns of these types arrive in binary form: bytea as its bytes (hex text doubles its
+// size and costs an encoding and a decoding), numbers without printing and parsing. A statement
+// with a column of any other type gets every column as text: numeric, and real, whose text is the
+// shortest decimal of the float (what the text path has always parsed into a double).
+bool HasBinaryDecoding(Oid type) {
+  switch (type) {
+    case kBoolOid: case kInt2Oid: case kInt4Oid: case kInt8Oid: case kFloat8Oid: case kByteaOid: case kTextOid: case kNameOid: case kBpcharOid: case kVarcharOid:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// A big-endian (network order) unsigned integer of N bytes.
+template <typename T>
+T BigEndian(const char* bytes) {
+  T v = 0;
+  for (size_t i = 0; i < sizeof(T); ++i) v = static_cast<T>((v << 8) | static_cast<unsigned char>(bytes[i]));
+  return v;
+}
 
 // bytea in text result format: "\\x" then two hex digits a byte (bytea_output = hex, the default
 // since PostgreSQL 9.0).
@@ -72,8 +95,8 @@ class PgConnection final : public Connection {
 
   // The cached prepared statement of sql run with params; its result, or the error.
   Result<PgResult> Execute(std::string_view sql, const Params& params) {
-    auto name = Prepare(sql, params.size());
-    if (!name.ok()) return name.status();
+    auto prepared = Prepare(sql, params.size());
+    if (!prepared.ok()) return prepared.status();
     std::vector<std::string> texts(params.size());
     std::vector<const char*> values(params.size(), nullptr);
     // Blobs go in binary format (bytea's binary form is the bytes themselves); the rest as text.
@@ -103,8 +126,8 @@ class PgConnection final : public Connection {
       }
       values[i] = texts[i].c_str();
     }
-    PgResult res(PQexecPrepared(conn_, name->c_str(), static_cast<int>(params.size()), values.data(),
-                                lengths.data(), formats.data(), 0));
+    PgResult res(PQexecPrepared(conn_, prepared->name.c_str(), static_cast<int>(params.size()), values.data(),
+                                lengths.data(), formats.data(), prepared->binary_results ? 1 : 0));
     const auto state = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
     if (state != PGRES_TUPLES_OK && state != PGRES_COMMAND_OK) return StatusFromResult(conn_, res.get(), "query");
     return res;
@@ -155,7 +178,12 @@ class PgConnection final : public Connection {
   Status Rollback() override { return ExecScript("ROLLBACK"); }
 
  private:
-  Result<std::string> Prepare(std::string_view sql, size_t nparams) {
+  struct Prepared {
+    std::string name;
+    bool binary_results = false;  // every result column has a binary decoding (HasBinaryDecoding)
+  };
+
+  Result<Prepared> Prepare(std::string_view sql, size_t nparams) {
     auto it = prepared_.find(std::string(sql));
     if (it != prepared_.end()) return it->second;
     // Scope filters inline organisation ids, so statement texts vary; keep the cache bounded.
@@ -163,11 +191,19 @@ class PgConnection final : public Connection {
       PgResult dropped(PQexec(conn_, "DEALLOCATE ALL"));
       if (dropped && PQresultStatus(dropped.get()) == PGRES_COMMAND_OK) prepared_.clear();
     }
-    std::string name = "s" + std::to_string(++statement_counter_);
-    PgResult res(PQprepare(conn_, name.c_str(), std::string(sql).c_str(), static_cast<int>(nparams), nullptr));
+    Prepared prepared{"s" + std::to_string(++statement_counter_)};
+    PgResult res(PQprepare(conn_, prepared.name.c_str(), std::string(sql).c_str(), static_cast<int>(nparams), nullptr));
     if (!res || PQresultStatus(res.get()) != PGRES_COMMAND_OK) return StatusFromResult(conn_, res.get(), "prepare");
-    prepared_.emplace(std::string(sql), name);
-    return name;
+    // The result's column types decide its format, once per statement and session.
+    PgResult described(PQdescribePrepared(conn_, prepared.name.c_str()));
+    if (!described || PQresultStatus(described.get()) != PGRES_COMMAND_OK) {
+      return StatusFromResult(conn_, described.get(), "describe");
+    }
+    const int ncols = PQnfields(described.get());
+    prepared.binary_results = ncols > 0;
+    for (int c = 0; c < ncols; ++c) prepared.binary_results &= HasBinaryDecoding(PQftype(described.get(), c));
+    prepared_.emplace(std::string(sql), prepared);
+    return prepared;
   }
 
   static QueryResult Convert(PGresult* res) {
@@ -186,7 +222,7 @@ class PgConnection final : public Connection {
     return out;
   }
 
-  // Cell (r, c) of a text-format result into v (a string or blob keeps its buffer).
+  // Cell (r, c) of a result into v (a string or blob keeps its buffer).
   static void ConvertCell(PGresult* res, int r, int c, Value& v) {
     if (PQgetisnull(res, r, c)) {
       v = Null{};
@@ -194,6 +230,7 @@ class PgConnection final : public Connection {
     }
     const char* text = PQgetvalue(res, r, c);
     const auto length = static_cast<size_t>(PQgetlength(res, r, c));
+    if (PQfformat(res, c) == 1) return ConvertBinaryCell(PQftype(res, c), text, length, v);
     switch (PQftype(res, c)) {
       case kInt8Oid:
       case kInt4Oid:
@@ -224,9 +261,28 @@ class PgConnection final : public Connection {
     }
   }
 
+  // A cell in binary form (PostgreSQL's send functions: integers and floats big-endian, bool one
+  // byte, bytea and the text types their bytes); only the types of HasBinaryDecoding come here.
+  static void ConvertBinaryCell(Oid type, const char* bytes, size_t length, Value& v) {
+    switch (type) {
+      case kInt8Oid: v = static_cast<int64_t>(BigEndian<uint64_t>(bytes)); return;
+      case kInt4Oid: v = static_cast<int64_t>(static_cast<int32_t>(BigEndian<uint32_t>(bytes))); return;
+      case kInt2Oid: v = static_cast<int64_t>(static_cast<int16_t>(BigEndian<uint16_t>(bytes))); return;
+      case kBoolOid: v = static_cast<int64_t>(bytes[0] != 0 ? 1 : 0); return;
+      case kFloat8Oid: v = std::bit_cast<double>(BigEndian<uint64_t>(bytes)); return;
+      case kByteaOid:
+        if (auto* b = std::get_if<Blob>(&v)) b->bytes.assign(bytes, length);
+        else v = Blob{std::string(bytes, length)};
+        return;
+      default:
+        if (auto* s = std::get_if<std::string>(&v)) s->assign(bytes, length);
+        else v = std::string(bytes, length);
+    }
+  }
+
   static constexpr size_t kMaxPreparedStatements = 512;
   PGconn* conn_;
-  std::unordered_map<std::string, std::string> prepared_;
+  std::unordered_map<std::string, Prepared> prepared_;
   uint64_t statement_counter_ = 0;  // names are never reused within a session
 };
 
