@@ -1555,6 +1555,33 @@ TEST(PgDatabaseTest, DescribeHidesPasswordsInEitherUrlForm) {
   }
 }
 
+TEST(PgDatabaseTest, StatementsOutsideTransactionsArePlannedOncePerSessionAndTransactionsAsBefore) {
+  // Outside a transaction (ReadStatements) a statement is planned once per session; a transaction
+  // gets PostgreSQL's own choice back, and a list read in it may still ask for plans made for its
+  // values.
+  auto fresh = testing::FreshPostgresDatabase("store");
+  if (!fresh) GTEST_SKIP() << "PostgreSQL tests not configured (ECOTOWN_TEST_PG_URL)";
+  auto db = Database::Open(*fresh, 1);
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  auto mode = [](Connection& conn) -> std::string {
+    auto row = conn.QueryOne("SELECT current_setting('plan_cache_mode')", {});
+    return row.ok() ? row->Text(0) : row.status().ToString();
+  };
+  std::vector<std::string> seen;
+  auto note = [&](Connection& conn) {
+    seen.push_back(mode(conn));
+    return Status::Ok();
+  };
+  ASSERT_TRUE((*db)->ReadStatements(note).ok());
+  ASSERT_TRUE((*db)->Transaction(false, note).ok());
+  ASSERT_TRUE((*db)->Transaction(true, [&](Connection& conn) {
+                    RETURN_IF_ERROR(conn.PlanForActualValues());
+                    return note(conn);
+                  }).ok());
+  ASSERT_TRUE((*db)->ReadStatements(note).ok());  // the transactions' settings ended with them
+  EXPECT_EQ(seen, (std::vector<std::string>{"force_generic_plan", "auto", "force_custom_plan", "force_generic_plan"}));
+}
+
 TEST(PgDatabaseTest, PooledConnectionsClosedByTheServerAreReplacedWithoutFailingRequests) {
   // A PostgreSQL restart, failover or idle timeout closes the pool's idle connections. The next
   // transactions must not fail with them (regression: one failed request per dead connection).
