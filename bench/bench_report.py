@@ -335,7 +335,8 @@ def main():
              "process's VmHWM over its whole life. On disk: SQLite file + WAL; PostgreSQL `pg_database_size` "
              "(includes about 7.5 MiB of catalog). The PostgreSQL peer's size is the readings table with its index. "
              "ecotown keeps every reading (compressed hourly chunks) plus hourly, daily and monthly aggregates, QA "
-             "flags and the latest reading per sensor, all current after the ingest.")
+             "flags and the latest reading per sensor, all current after the ingest. On PostgreSQL an untimed "
+             "CHECKPOINT follows ecotown's import before the queries, as it follows the PostgreSQL peer's load.")
     L.append("")
 
     # targets
