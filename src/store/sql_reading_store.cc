@@ -253,25 +253,28 @@ Result<std::vector<T>> SortedBySensorThen(Result<std::vector<T>> rows, Time time
 
 Result<std::vector<HourAggregate>> SqlReadingStore::HoursOfOrg(int64_t org_id, int64_t from_end, int64_t to_end) {
   RETURN_IF_ERROR(scope_.RequireRead(org_id, "organisation"));
-  return SortedBySensorThen(CollectRows<HourAggregate>(conn_, OrgQuery(kHourColumns, "reading_hours", "hour_end", false, scope_),
-                                                      {V(org_id), V(from_end), V(to_end)}, HourFromRow),
-                            [](const HourAggregate& h) { return h.hour_end; });
+  return SortedBySensorThen(
+      CollectRows<HourAggregate>(conn_, OrgQuery(kHourColumns, "reading_hours", "hour_end", false, scope_),
+                                 {V(org_id), V(from_end), V(to_end)}, HourFromRow),
+      [](const HourAggregate& h) { return h.hour_end; });
 }
 
 Result<std::vector<DayAggregate>> SqlReadingStore::DaysOfOrg(int64_t org_id, std::string_view from_date,
                                                              std::string_view to_date) {
   RETURN_IF_ERROR(scope_.RequireRead(org_id, "organisation"));
-  return SortedBySensorThen(CollectRows<DayAggregate>(conn_, OrgQuery(kDayColumns, "reading_days", "day", true, scope_),
-                                                     {V(org_id), V(from_date), V(to_date)}, DayFromRow),
-                            [](const DayAggregate& d) { return d.day_end; });
+  return SortedBySensorThen(
+      CollectRows<DayAggregate>(conn_, OrgQuery(kDayColumns, "reading_days", "day", true, scope_),
+                                {V(org_id), V(from_date), V(to_date)}, DayFromRow),
+      [](const DayAggregate& d) { return d.day_end; });
 }
 
 Result<std::vector<MonthAggregate>> SqlReadingStore::MonthsOfOrg(int64_t org_id, std::string_view from_month,
                                                                  std::string_view to_month) {
   RETURN_IF_ERROR(scope_.RequireRead(org_id, "organisation"));
-  return SortedBySensorThen(CollectRows<MonthAggregate>(conn_, OrgQuery(kMonthColumns, "reading_months", "month", true, scope_),
-                                                       {V(org_id), V(from_month), V(to_month)}, MonthFromRow),
-                            [](const MonthAggregate& m) { return m.month_end; });
+  return SortedBySensorThen(
+      CollectRows<MonthAggregate>(conn_, OrgQuery(kMonthColumns, "reading_months", "month", true, scope_),
+                                  {V(org_id), V(from_month), V(to_month)}, MonthFromRow),
+      [](const MonthAggregate& m) { return m.month_end; });
 }
 
 Result<std::vector<readings::InRangeSums>> SqlReadingStore::InRangeSumsOfOrg(int64_t org_id, int64_t from_end,
@@ -346,8 +349,11 @@ Result<std::vector<readings::InRangePeriod>> SqlReadingStore::InRangeHours(int64
         }
         return Status::Ok();
       }));
-  if (!any_row) RETURN_IF_ERROR(CheckSensor(sensor_id));
-  else readable_sensors_.insert(sensor_id);
+  if (any_row) {
+    readable_sensors_.insert(sensor_id);
+  } else {
+    RETURN_IF_ERROR(CheckSensor(sensor_id));
+  }
   SortBySensorThen(out, [](const readings::InRangePeriod& p) { return p.end; });
   return out;
 }

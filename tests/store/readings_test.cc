@@ -856,8 +856,9 @@ TEST_P(ReadingsTest, OrganisationReadsComeBySensorThenTimeWhateverTheWritingOrde
   auto conn = db_->Acquire();
   ASSERT_TRUE(conn.ok()) << conn.status().ToString();
   if ((*conn)->dialect() == Dialect::kPostgres) {
-    ASSERT_TRUE((*conn)->ExecScript("SET enable_indexscan = off; SET enable_indexonlyscan = off; "
-                                    "SET enable_bitmapscan = off; SET enable_nestloop = off; SET enable_mergejoin = off")
+    ASSERT_TRUE((*conn)
+                    ->ExecScript("SET enable_indexscan = off; SET enable_indexonlyscan = off; SET enable_bitmapscan = "
+                                 "off; SET enable_nestloop = off; SET enable_mergejoin = off")
                     .ok());
   }
   const tenancy::Scope scope = tenancy::Scope::System("test");

@@ -23,14 +23,23 @@ constexpr Oid kBoolOid = 16, kInt8Oid = 20, kInt2Oid = 21, kInt4Oid = 23, kFloat
 // shortest decimal of the float (what the text path has always parsed into a double).
 bool HasBinaryDecoding(Oid type) {
   switch (type) {
-    case kBoolOid: case kInt2Oid: case kInt4Oid: case kInt8Oid: case kFloat8Oid: case kByteaOid: case kTextOid: case kNameOid: case kBpcharOid: case kVarcharOid:
+    case kBoolOid:
+    case kInt2Oid:
+    case kInt4Oid:
+    case kInt8Oid:
+    case kFloat8Oid:
+    case kByteaOid:
+    case kTextOid:
+    case kNameOid:
+    case kBpcharOid:
+    case kVarcharOid:
       return true;
     default:
       return false;
   }
 }
 
-// A big-endian (network order) unsigned integer of N bytes.
+// A big-endian (network order) unsigned integer of sizeof(T) bytes.
 template <typename T>
 T BigEndian(const char* bytes) {
   T v = 0;
