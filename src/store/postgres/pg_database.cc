@@ -6,6 +6,7 @@
 #include <bit>
 #include <charconv>
 #include <cstdlib>
+#include <optional>
 #include <string_view>
 #include <unordered_map>
 
@@ -146,10 +147,18 @@ class PgConnection final : public Connection {
       }
       values[i] = texts[i].c_str();
     }
-    PgResult res(PQexecPrepared(conn_, prepared->name.c_str(), static_cast<int>(params.size()), values.data(),
-                                lengths.data(), formats.data(), prepared->binary_results ? 1 : 0));
+    Prepared& statement = **prepared;
+    PgResult res(PQexecPrepared(conn_, statement.name.c_str(), static_cast<int>(params.size()), values.data(),
+                                lengths.data(), formats.data(), statement.binary_results.value_or(false) ? 1 : 0));
     const auto state = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
     if (state != PGRES_TUPLES_OK && state != PGRES_COMMAND_OK) return StatusFromResult(conn_, res.get(), "query");
+    if (!statement.binary_results) {
+      // The first result's column types decide the later ones' format.
+      const int ncols = PQnfields(res.get());
+      bool binary = ncols > 0;
+      for (int c = 0; c < ncols; ++c) binary = binary && HasBinaryDecoding(PQftype(res.get(), c));
+      statement.binary_results = binary;
+    }
     return res;
   }
 
@@ -200,30 +209,24 @@ class PgConnection final : public Connection {
  private:
   struct Prepared {
     std::string name;
-    bool binary_results = false;  // every result column has a binary decoding (HasBinaryDecoding)
+    // Results in binary form: every column of the statement's first result (which came as text)
+    // has a binary decoding (HasBinaryDecoding). Unknown until that first result.
+    std::optional<bool> binary_results;
   };
 
-  Result<Prepared> Prepare(std::string_view sql, size_t nparams) {
+  // The session's prepared statement of sql (an element of prepared_, whose addresses are stable).
+  Result<Prepared*> Prepare(std::string_view sql, size_t nparams) {
     auto it = prepared_.find(std::string(sql));
-    if (it != prepared_.end()) return it->second;
+    if (it != prepared_.end()) return &it->second;
     // Scope filters inline organisation ids, so statement texts vary; keep the cache bounded.
     if (prepared_.size() >= kMaxPreparedStatements && PQtransactionStatus(conn_) != PQTRANS_INERROR) {
       PgResult dropped(PQexec(conn_, "DEALLOCATE ALL"));
       if (dropped && PQresultStatus(dropped.get()) == PGRES_COMMAND_OK) prepared_.clear();
     }
-    Prepared prepared{"s" + std::to_string(++statement_counter_)};
+    Prepared prepared{"s" + std::to_string(++statement_counter_), std::nullopt};
     PgResult res(PQprepare(conn_, prepared.name.c_str(), std::string(sql).c_str(), static_cast<int>(nparams), nullptr));
     if (!res || PQresultStatus(res.get()) != PGRES_COMMAND_OK) return StatusFromResult(conn_, res.get(), "prepare");
-    // The result's column types decide its format, once per statement and session.
-    PgResult described(PQdescribePrepared(conn_, prepared.name.c_str()));
-    if (!described || PQresultStatus(described.get()) != PGRES_COMMAND_OK) {
-      return StatusFromResult(conn_, described.get(), "describe");
-    }
-    const int ncols = PQnfields(described.get());
-    prepared.binary_results = ncols > 0;
-    for (int c = 0; c < ncols; ++c) prepared.binary_results &= HasBinaryDecoding(PQftype(described.get(), c));
-    prepared_.emplace(std::string(sql), prepared);
-    return prepared;
+    return &prepared_.emplace(std::string(sql), std::move(prepared)).first->second;
   }
 
   static QueryResult Convert(PGresult* res) {
