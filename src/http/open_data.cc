@@ -104,18 +104,14 @@ std::optional<double> HourlyMean(const readings::HourAggregate& hour, Quantity q
 
 std::vector<DailyMean> DailyMeans(std::span<const readings::HourAggregate> hours, Quantity q) {
   std::vector<DailyMean> days;
-  for (const auto& hour : hours) {
-    const core::CivilDate date = readings::DayOfHourEnd(hour.hour_end);
-    const int64_t day_end = readings::DayEnd(date);
-    if (days.empty() || days.back().day_end != day_end) {
-      days.push_back({readings::DayKey(date), day_end, {}, 0, 0, std::nullopt});
+  for (const auto& of_day : readings::SplitByDay(hours)) {
+    DailyMean& day =
+        days.emplace_back(DailyMean{readings::DayKey(of_day.date), of_day.day_end, {}, 0, 0, std::nullopt});
+    for (const auto& hour : of_day.hours) {
+      day.samples += hour.samples;
+      day.flagged += hour.flagged;
+      if (const auto mean = HourlyMean(hour, q)) day.hourly.emplace_back(hour.hour_end, *mean);
     }
-    DailyMean& day = days.back();
-    day.samples += hour.samples;
-    day.flagged += hour.flagged;
-    if (const auto mean = HourlyMean(hour, q)) day.hourly.emplace_back(hour.hour_end, *mean);
-  }
-  for (auto& day : days) {
     if (static_cast<int>(day.hourly.size()) < readings::kHoursPerDayForMean) continue;
     double sum = 0;
     for (const auto& [end, mean] : day.hourly) sum += mean;

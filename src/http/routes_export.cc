@@ -373,7 +373,7 @@ class ExportStream : public BodyStream {
     const auto temperature = DailyMeans(hours, Quantity::kTemperature);
     const auto humidity = DailyMeans(hours, Quantity::kRelativeHumidity);
     const auto corrected = calibration::CorrectDays(current.models, hours);
-    for (size_t i = 0; i < pm25.size(); ++i) {  // the same days, in the same order, for every quantity
+    for (size_t i = 0; i < pm25.size(); ++i) {  // the same days in the same order (readings::SplitByDay)
       if (pm25[i].day_end <= request_.from || pm25[i].day_end > request_.to) continue;
       out.Text(current.sensor.code);
       out.Text(current.sensor.name);

@@ -52,26 +52,21 @@ CorrectedValue CorrectReading(const std::vector<CalibrationModel>& models, const
 std::vector<CorrectedDay> CorrectDays(const std::vector<CalibrationModel>& models,
                                       std::span<const readings::HourAggregate> hours) {
   std::vector<CorrectedDay> days;
-  std::vector<double> sums;
-  for (const auto& hour : hours) {
-    const core::CivilDate date = readings::DayOfHourEnd(hour.hour_end);
-    const int64_t day_end = readings::DayEnd(date);
-    if (days.empty() || days.back().day_end != day_end) {
-      days.push_back({readings::DayKey(date), day_end, 0, std::nullopt, {}});
-      sums.push_back(0);
+  for (const auto& of_day : readings::SplitByDay(hours)) {
+    CorrectedDay& day =
+        days.emplace_back(CorrectedDay{readings::DayKey(of_day.date), of_day.day_end, 0, std::nullopt, {}});
+    double sum = 0;
+    for (const auto& hour : of_day.hours) {
+      const CorrectedValue corrected = CorrectHour(models, hour);
+      if (!corrected.value) continue;
+      ++day.hours;
+      sum += *corrected.value;
+      const int version = corrected.model->version;
+      if (std::find(day.versions.begin(), day.versions.end(), version) == day.versions.end()) {
+        day.versions.insert(std::upper_bound(day.versions.begin(), day.versions.end(), version), version);
+      }
     }
-    const CorrectedValue corrected = CorrectHour(models, hour);
-    if (!corrected.value) continue;
-    CorrectedDay& day = days.back();
-    ++day.hours;
-    sums.back() += *corrected.value;
-    const int version = corrected.model->version;
-    if (std::find(day.versions.begin(), day.versions.end(), version) == day.versions.end()) {
-      day.versions.insert(std::upper_bound(day.versions.begin(), day.versions.end(), version), version);
-    }
-  }
-  for (size_t i = 0; i < days.size(); ++i) {
-    if (days[i].hours >= readings::kHoursPerDayForMean) days[i].mean = sums[i] / days[i].hours;
+    if (day.hours >= readings::kHoursPerDayForMean) day.mean = sum / day.hours;
   }
   return days;
 }

@@ -20,6 +20,22 @@ core::CivilDate DayOfHourEnd(int64_t hour_end) { return core::BangkokDateOf(hour
 
 int64_t DayEnd(const core::CivilDate& day) { return core::BangkokDayEndUnix(day); }
 
+std::vector<HoursOfDay> SplitByDay(std::span<const HourAggregate> hours) {
+  std::vector<HoursOfDay> days;
+  size_t first = 0;
+  for (size_t i = 0; i < hours.size(); ++i) {
+    const core::CivilDate date = DayOfHourEnd(hours[i].hour_end);
+    const int64_t day_end = DayEnd(date);
+    if (days.empty() || days.back().day_end != day_end) {
+      if (!days.empty()) days.back().hours = hours.subspan(first, i - first);
+      days.push_back({date, day_end, {}});
+      first = i;
+    }
+  }
+  if (!days.empty()) days.back().hours = hours.subspan(first);
+  return days;
+}
+
 namespace {
 
 // Writes value as `width` decimal digits (zero-padded; years 0..9999, months and days 1..31).

@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "core/qa.h"
 #include "core/thai_calendar.h"
@@ -32,6 +33,16 @@ std::string DayKey(const core::CivilDate& day);   // "YYYY-MM-DD"
 std::string MonthKey(int year, int month);        // "YYYY-MM"
 int DaysInMonth(int year, int month);
 int64_t MonthEnd(int year, int month);            // 24:00 local of the last day
+
+// Hours of one sensor (in time order) split into their Bangkok days: every day that has a stored
+// hour, in date order, with its hours. The daily means of the open data and exports and the
+// corrected daily means (calibration::CorrectDays) both split this way, so they list the same days.
+struct HoursOfDay {
+  core::CivilDate date;
+  int64_t day_end = 0;  // DayEnd(date)
+  std::span<const HourAggregate> hours;
+};
+std::vector<HoursOfDay> SplitByDay(std::span<const HourAggregate> hours);
 
 // The value aggregates use for PM2.5 / PM10: the mean of channels A and B when the reading has
 // both (PurpleAir, dual AirGradient), else channel A.
